@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import * as path from 'node:path'
+import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from './stack.js'
+
+const repository = 'shop/web'
+const sha7 = '4f2c9ab'
+
+let stack: Stack
+
+beforeAll(async () => {
+  stack = await startStack([{ name: repository }, { name: 'shop/other' }])
+}, 120_000)
+
+afterAll(async () => {
+  await stack?.stop()
+})
+
+describe('push of the production stage to the default branch', () => {
+  let result: Awaited<ReturnType<typeof runAction>>
+  let dockerConfigAfterPost: { auths?: Record<string, unknown> }
+
+  beforeAll(async () => {
+    result = await runAction({
+      ...pushToMain,
+      workspace: exampleWorkspace(),
+      inputs: {
+        repository,
+        target: 'production',
+        driver: 'docker',
+        scan: 'false',
+        'github-token': '',
+        'build-args': 'APP_VERSION=1.4.0',
+        secrets: `pip_token=${stack.password}-build-secret`,
+        labels: 'org.opencontainers.image.vendor=Octo Org'
+      },
+      env: stack.env
+    })
+    dockerConfigAfterPost = JSON.parse(readFileSync(path.join(stack.dockerConfig, 'config.json'), 'utf8'))
+  }, 180_000)
+
+  it('succeeds, main and post', () => {
+    expect(result.main.stdout).not.toContain('::error::')
+    expect(result.main.code).toBe(0)
+    expect(result.post?.code).toBe(0)
+  })
+
+  it('pushes the default tags, all on the one digest it reports', async () => {
+    const registry = stack.registry.host
+    expect(result.outputs.registry).toBe(registry)
+    expect(result.outputs.image).toBe(`${registry}/${repository}`)
+    expect(result.outputs.tags.split('\n').sort()).toEqual(
+      [
+        `${registry}/${repository}:${sha7}`,
+        `${registry}/${repository}:latest`,
+        `${registry}/${repository}:main`
+      ].sort()
+    )
+    expect(await stack.client.tags(repository)).toEqual([sha7, 'latest', 'main'].sort())
+    expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+    for (const tag of [sha7, 'latest', 'main']) {
+      expect((await stack.client.manifest(repository, tag))?.digest).toBe(result.outputs.digest)
+    }
+    expect(result.outputs.imageid).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(JSON.parse(result.outputs.metadata)['containerimage.digest']).toBe(result.outputs.digest)
+  })
+
+  it('is the production stage: its CMD and USER, OCI labels, build args applied', async () => {
+    const config = await stack.client.config(repository, sha7)
+    expect(config.config.Cmd).toEqual(['sh', '/app/app/serve.sh'])
+    expect(config.config.User).toBe('nobody')
+    expect(config.config.Labels).toMatchObject({
+      'org.opencontainers.image.source': 'https://github.com/octo-org/shop',
+      'org.opencontainers.image.revision': '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6',
+      'org.opencontainers.image.vendor': 'Octo Org'
+    })
+    expect(config.config.Labels['org.opencontainers.image.created']).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(config.config.Labels['org.opencontainers.image.version']).toBe('main')
+  })
+
+  it('holds no builder-only or development-only files, and the build saw the secret', () => {
+    const image = `${stack.registry.host}/${repository}:${sha7}`
+    stack.login()
+    stack.docker(['pull', '--quiet', image])
+    const listing = stack.docker([
+      'run',
+      '--rm',
+      image,
+      'sh',
+      '-c',
+      'ls -A /app; cat /app/VERSION /app/pip-token-state'
+    ])
+    expect(listing.split('\n').filter(Boolean)).toEqual([
+      'VERSION',
+      'app',
+      'pip-token-state',
+      'requirements.txt',
+      '1.4.0',
+      'present'
+    ])
+    expect(stack.docker(['run', '--rm', image])).toBe('shop 1.4.0 listening on :8000 \n')
+  })
+
+  it('never lets the password or a build secret reach argv, logs, outputs, summary or state', () => {
+    const secrets = [stack.password, `${stack.password}-build-secret`]
+    const argv = stack.argvLog().flat()
+    expect(argv.length).toBeGreaterThan(0)
+    // The runner consumes `::add-mask::` lines and shows them to no one; everything else is visible.
+    const visible = (log: string) =>
+      log
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n')
+    const places = {
+      argv: argv.join(' '),
+      mainLog: visible(result.main.stdout + result.main.stderr),
+      postLog: (result.post?.stdout ?? '') + (result.post?.stderr ?? ''),
+      outputs: JSON.stringify(result.outputs),
+      summary: result.summary,
+      state: JSON.stringify(result.state),
+      envFile: result.envFile
+    }
+    for (const [place, text] of Object.entries(places)) {
+      for (const secret of secrets)
+        expect({ place, leaked: text.includes(secret) }).toEqual({ place, leaked: false })
+    }
+    expect(result.main.stdout).toContain(`::add-mask::${stack.password}`)
+    expect(result.main.stdout).toContain(`::add-mask::${stack.password}-build-secret`)
+    expect(result.main.stdout).toContain(
+      `$ docker login --username AWS --password-stdin ${stack.registry.host} <<< ***`
+    )
+  })
+
+  it('built once, with every tag on one buildx invocation', () => {
+    const builds = stack.argvLog().filter((args) => args[0] === 'buildx' && args[1] === 'build')
+    expect(builds).toHaveLength(1)
+    expect(builds[0].filter((arg) => arg === '--tag')).toHaveLength(3)
+    expect(builds[0]).toEqual(
+      expect.arrayContaining(['--target', 'production', '--push', '--metadata-file', '--iidfile'])
+    )
+  })
+
+  it('writes a job summary with the image, digest, tags and target', () => {
+    expect(result.summary).toContain('production')
+    expect(result.summary).toContain(result.outputs.digest)
+    expect(result.summary).toContain(`${stack.registry.host}/${repository}:${sha7}`)
+  })
+
+  it('logs out in the post step and removes its temp files', () => {
+    expect(Object.keys(dockerConfigAfterPost.auths ?? {})).not.toContain(stack.registry.host)
+    expect(result.post?.stdout).toContain(`$ docker logout ${stack.registry.host}`)
+    const saved = JSON.parse(result.state.cleanup)
+    expect(existsSync(saved.tempDir)).toBe(false)
+  })
+})
+
+describe('bad inputs fail before any slow work, with one clear error', () => {
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      'unknown target',
+      { target: 'staging' },
+      /^::error::Input 'target' is 'staging': .*Dockerfile has no stage of that name\. Stages: base, builder, production, development, testing\.$/m
+    ],
+    [
+      'missing Dockerfile',
+      { file: 'docker/Dockerfile.prod' },
+      /^::error::Input 'file' is 'docker\/Dockerfile\.prod': no Dockerfile at /m
+    ],
+    [
+      'invalid repository',
+      { repository: 'Shop/Web!' },
+      /^::error::Input 'repository' is 'Shop\/Web!': expected an ECR repository name/m
+    ],
+    [
+      'shell metacharacters in a tag',
+      { tags: 'type=raw,value=$(touch pwned)' },
+      /^::error::Input 'tags' .*\$\(touch pwned\)/m
+    ]
+  ]
+
+  it.each(cases)(
+    '%s',
+    async (_name, inputs, message) => {
+      const workspace = exampleWorkspace()
+      const before = stack.argvLog().length
+      const result = await runAction({
+        ...pushToMain,
+        workspace,
+        inputs: {
+          repository: 'shop/other',
+          target: 'production',
+          driver: 'docker',
+          scan: 'false',
+          'github-token': '',
+          ...inputs
+        },
+        env: stack.env
+      })
+      expect(result.main.code).toBe(1)
+      expect(result.main.stdout).toMatch(message)
+      expect(result.main.stdout.match(/::error::/g)).toHaveLength(1)
+      expect(result.main.stdout + result.main.stderr).not.toMatch(/^\s+at /m)
+      expect(
+        stack
+          .argvLog()
+          .slice(before)
+          .filter((args) => args[0] !== 'buildx' || args[1] !== 'version')
+      ).toEqual([])
+      expect(await stack.client.tags('shop/other')).toEqual([])
+      expect(existsSync(path.join(workspace, 'pwned'))).toBe(false)
+      rmSync(workspace, { recursive: true, force: true })
+    },
+    60_000
+  )
+})
+
+describe('dry-run', () => {
+  it('prints every command with secrets as *** and builds nothing', async () => {
+    const result = await runAction({
+      ...pushToMain,
+      workspace: exampleWorkspace(),
+      inputs: {
+        repository: 'shop/other',
+        target: 'production',
+        scan: 'false',
+        'dry-run': 'true',
+        'github-token': ''
+      },
+      env: stack.env
+    })
+    expect(result.main.code).toBe(0)
+    const commands = result.main.stdout.split('\n').filter((line) => line.startsWith('$ '))
+    const host = stack.registry.host
+    expect(commands[0]).toBe('$ docker buildx version')
+    expect(commands).toContain(`$ docker login --username AWS --password-stdin ${host} <<< ***`)
+    expect(
+      commands.some((line) => line.startsWith('$ docker buildx create --name ecr-build-push-4242-1-'))
+    ).toBe(true)
+    const build = commands.find((line) => line.startsWith('$ docker buildx build '))
+    expect(build).toContain(`--tag ${host}/shop/other:${sha7}`)
+    expect(build).toContain('--target production ')
+    expect(build).toContain(' --push ')
+    expect(result.main.stdout.replace(`::add-mask::${stack.password}`, '')).not.toContain(stack.password)
+    expect(result.outputs.tags.split('\n')).toHaveLength(3)
+    expect(result.outputs.digest).toBeUndefined()
+    expect(await stack.client.tags('shop/other')).toEqual([])
+    expect(stack.argvLog().some((args) => args[1] === 'create')).toBe(false)
+  }, 60_000)
+})

@@ -1,0 +1,173 @@
+export const id = 661;
+export const ids = [661];
+export const modules = {
+
+/***/ 7594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FT: () => (/* binding */ planBuilderRemoval),
+/* harmony export */   Zw: () => (/* binding */ planBuilder),
+/* harmony export */   he: () => (/* binding */ probeBuildx)
+/* harmony export */ });
+/* unused harmony export parseBuildxVersion */
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+
+async function probeBuildx(runner) {
+    const result = await runner.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true });
+    if (result.exitCode !== 0) {
+        throw new Error(`docker buildx is not available: ${result.stderr.trim() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`);
+    }
+    return { buildxVersion: parseBuildxVersion(result.stdout) };
+}
+/** `github.com/docker/buildx v0.21.1 abc` or `... 0.13.1+ds1 ...` → `0.21.1`. */
+function parseBuildxVersion(output) {
+    const word = output.trim().split(/\s+/)[1] ?? '';
+    return semver__WEBPACK_IMPORTED_MODULE_0___default().coerce(word)?.version ?? '0.0.0';
+}
+/**
+ * Uses the named builder, or the daemon's own (`docker` driver), or creates a docker-container
+ * builder the way docker/setup-buildx-action does, without `--use` so the user's default is untouched.
+ */
+function planBuilder(request) {
+    if (request.builder)
+        return { name: request.builder, created: false, commands: [] };
+    if (request.driver === 'docker')
+        return { name: 'default', created: false, commands: [] };
+    const name = `ecr-build-push-${request.runId}`;
+    return {
+        name,
+        created: true,
+        commands: [
+            { tool: 'docker', args: ['buildx', 'create', '--name', name, '--driver', 'docker-container'] },
+            { tool: 'docker', args: ['buildx', 'inspect', '--bootstrap', '--builder', name] }
+        ]
+    };
+}
+function planBuilderRemoval(name) {
+    return { tool: 'docker', args: ['buildx', 'rm', '--force', name] };
+}
+
+
+/***/ }),
+
+/***/ 3990:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Yg: () => (/* binding */ ecrAuthorization),
+/* harmony export */   pX: () => (/* binding */ planLogin),
+/* harmony export */   w1: () => (/* binding */ planLogout)
+/* harmony export */ });
+/* unused harmony export decodeAuthorization */
+/** Decodes `authorizationToken` (base64 `user:password`) and strips the scheme from `proxyEndpoint`. */
+function decodeAuthorization(data) {
+    if (!data.authorizationToken || !data.proxyEndpoint) {
+        throw new Error('GetAuthorizationToken returned no token or no proxy endpoint');
+    }
+    const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
+    const at = decoded.indexOf(':');
+    if (at <= 0)
+        throw new Error('GetAuthorizationToken returned a token that is not user:password');
+    return {
+        registry: new URL(data.proxyEndpoint).host,
+        username: decoded.slice(0, at),
+        password: decoded.slice(at + 1),
+        expiresAt: data.expiresAt
+    };
+}
+/** Asks ECR for registry credentials with the default credential chain (OIDC role, env keys, profile). */
+async function ecrAuthorization(client, registryIds) {
+    const { GetAuthorizationTokenCommand } = await __webpack_require__.e(/* import() */ 249).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
+    const response = await client.send(new GetAuthorizationTokenCommand(registryIds.length > 0 ? { registryIds } : {}));
+    const data = response.authorizationData ?? [];
+    if (data.length === 0)
+        throw new Error('GetAuthorizationToken returned no authorization data');
+    return data.map(decodeAuthorization);
+}
+/** `docker login` per registry, password on stdin. */
+function planLogin(authorizations) {
+    return authorizations.map((authorization) => ({
+        tool: 'docker',
+        args: ['login', '--username', authorization.username, '--password-stdin', authorization.registry],
+        stdin: { text: authorization.password, secret: true }
+    }));
+}
+function planLogout(registries) {
+    return registries.map((registry) => ({ tool: 'docker', args: ['logout', registry] }));
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   post: () => (/* binding */ post)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3360);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7594);
+/* harmony import */ var _phases_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3990);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2462);
+
+
+
+
+
+/** Cleans up after main, also after a failed main: logout, builder removal, temp files. Warns, never fails. */
+async function post(runner) {
+    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readSavedState */ .r)();
+    const commands = [...(0,_phases_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__/* .planLogout */ .w1)(state.registries), ...(state.builder ? [(0,_phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .planBuilderRemoval */ .FT)(state.builder)] : [])];
+    for (const command of commands) {
+        try {
+            await runner.run(command);
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup step failed: ${error.message}`);
+        }
+    }
+    if (state.tempDir) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(state.tempDir, { recursive: true, force: true }).catch((error) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not delete ${state.tempDir}: ${error.message}`));
+    }
+}
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ StateStore),
+/* harmony export */   r: () => (/* binding */ readSavedState)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3360);
+
+const key = 'cleanup';
+class StateStore {
+    state = { registries: [] };
+    update(change) {
+        this.state = { ...this.state, ...change };
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(this.state));
+    }
+    get current() {
+        return this.state;
+    }
+}
+function readSavedState() {
+    const text = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key);
+    if (!text)
+        return { registries: [] };
+    return { registries: [], ...JSON.parse(text) };
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=661.index.js.map

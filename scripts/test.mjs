@@ -1,0 +1,41 @@
+// README's test command: prepares what the tests need on a fresh machine (dependencies, Docker engine,
+// buildx, registry binary, base image), typechecks, then runs every test on Node 20 and on Node 24.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const step = (title) => console.log(`\n== ${title}`)
+const run = (tool, args, env = {}) => {
+  const result = spawnSync(tool, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+if (!existsSync(path.join(root, 'node_modules/.bin/jest'))) {
+  step('npm ci')
+  run('npm', ['ci', '--no-audit', '--no-fund'])
+}
+if (process.getuid?.() === 0) {
+  step('system packages (Docker engine, buildx, registry)')
+  run('bash', ['scripts/install-system.sh'])
+}
+const { ensureDocker, ensureBaseImage } = await import('./local-stack.mjs')
+step('Docker engine and base image')
+await ensureDocker()
+ensureBaseImage()
+console.log(execFileSync('docker', ['buildx', 'version'], { encoding: 'utf8' }).trim())
+
+step('typecheck')
+run('npx', ['tsc', '--noEmit'])
+
+const jest = path.join(root, 'node_modules/jest/bin/jest.js')
+const node24 = path.join(root, 'node_modules/.bin/node')
+const extra = process.argv.slice(2)
+for (const [name, node] of [
+  ['Node 20 (this machine)', process.execPath],
+  ['Node 24 (node24 runtime)', node24]
+]) {
+  step(`tests on ${name}: ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`)
+  run(node, ['--experimental-vm-modules', '--no-warnings', jest, '--ci', ...extra])
+}

@@ -1,0 +1,45 @@
+/** A mistake the user can fix in their workflow: printed as one `::error::`, never with a stack trace. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigurationError'
+  }
+}
+
+/** A command (docker, trivy) that exited non-zero; carries the useful tail of its stderr. */
+export class CommandError extends Error {
+  constructor(
+    readonly display: string,
+    readonly exitCode: number,
+    readonly stderrTail: string
+  ) {
+    super(`${display} failed with exit code ${exitCode}${stderrTail ? `:\n${stderrTail}` : ''}`)
+    this.name = 'CommandError'
+  }
+}
+
+/** A policy gate (scan severity, size budget) that refused the image: the step fails, nothing is tagged. */
+export class GateError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'GateError'
+  }
+}
+
+/** An AWS or GitHub API call that failed: the operation and the service's own words, no stack trace. */
+export class ServiceError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ServiceError'
+  }
+}
+
+/** Errors the user should see as a message alone, without a stack trace. */
+export function isExpected(error: unknown): error is Error {
+  return (
+    error instanceof ConfigurationError ||
+    error instanceof CommandError ||
+    error instanceof GateError ||
+    error instanceof ServiceError
+  )
+}

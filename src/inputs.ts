@@ -1,0 +1,188 @@
+import { existsSync, statSync } from 'node:fs'
+import * as path from 'node:path'
+import { ConfigurationError } from './errors.js'
+import { readDockerfile, stagesOf, type Stage } from './lib/dockerfile.js'
+import { parseList, splitKeyValue } from './lib/list.js'
+
+export type Driver = 'docker-container' | 'docker'
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE'
+
+/** Every input of action.yml, typed; keys are the action.yml names. */
+export interface Inputs {
+  repository: string
+  'aws-region': string
+  'registry-ids': string[]
+  'create-repository': boolean
+  'image-tag-mutability': TagMutability
+  context: string
+  file: string
+  target: string
+  'build-args': string[]
+  secrets: string[]
+  'secret-files': string[]
+  labels: string[]
+  platforms: string[]
+  push: boolean
+  load: boolean
+  'no-cache': boolean
+  pull: boolean
+  provenance: string
+  sbom: string
+  driver: Driver
+  builder: string
+  tags: string[]
+  flavor: string[]
+  'sha-source': 'merge' | 'head'
+  'dry-run': boolean
+  scan: boolean
+  'github-token': string
+}
+
+/** What the Dockerfile says, read once during validation and passed on as data. */
+export interface DockerfileFacts {
+  path: string
+  stages: Stage[]
+  /** The stage that gets built: `target`, or the last stage. */
+  stage: Stage
+}
+
+export type RawInputs = Record<string, string | undefined>
+
+const repositoryPattern = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/
+const regionPattern = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
+const accountIdPattern = /^\d{12}$/
+const labelKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/
+const buildArgNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/
+const secretIdPattern = /^[A-Za-z0-9_.-]+$/
+
+function text(raw: RawInputs, name: string): string {
+  return (raw[name] ?? '').trim()
+}
+
+function bool(raw: RawInputs, name: string, fallback: boolean): boolean {
+  const value = text(raw, name).toLowerCase()
+  if (value === '') return fallback
+  if (value === 'true') return true
+  if (value === 'false') return false
+  throw new ConfigurationError(`Input '${name}' is '${raw[name]}': expected 'true' or 'false'.`)
+}
+
+function oneOf<T extends string>(raw: RawInputs, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(raw, name)
+  if (value === '') return fallback
+  const found = allowed.find((option) => option.toLowerCase() === value.toLowerCase())
+  if (!found) {
+    throw new ConfigurationError(
+      `Input '${name}' is '${value}': expected one of ${allowed.map((a) => `'${a}'`).join(', ')}.`
+    )
+  }
+  return found
+}
+
+function keyValues(raw: RawInputs, name: string, keyPattern: RegExp, what: string): string[] {
+  const items = parseList(raw[name] ?? '', { perLine: true })
+  for (const item of items) {
+    const pair = splitKeyValue(item)
+    if (!pair || !keyPattern.test(pair[0])) {
+      throw new ConfigurationError(
+        `Input '${name}' has the line '${name === 'secrets' ? (pair?.[0] ?? '***') + '=***' : item}': expected ${what}, one per line.`
+      )
+    }
+  }
+  return items
+}
+
+function region(raw: RawInputs, env: NodeJS.ProcessEnv): string {
+  const value = text(raw, 'aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
+  if (value === '') {
+    throw new ConfigurationError(
+      `Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set: set 'aws-region' (e.g. us-east-1) or run aws-actions/configure-aws-credentials first.`
+    )
+  }
+  if (!regionPattern.test(value)) {
+    throw new ConfigurationError(
+      `Input 'aws-region' is '${value}': expected an AWS region such as 'us-east-1'.`
+    )
+  }
+  return value
+}
+
+/** Parses and validates every input; throws ConfigurationError on the first mistake, before any slow work. */
+export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Inputs {
+  const repository = text(raw, 'repository')
+  if (repository.length < 2 || repository.length > 256 || !repositoryPattern.test(repository)) {
+    throw new ConfigurationError(
+      `Input 'repository' is '${repository}': expected an ECR repository name of 2 to 256 characters, lowercase letters, digits and '._-/' separators (e.g. 'shop/web').`
+    )
+  }
+  const registryIds = parseList(raw['registry-ids'] ?? '')
+  const badId = registryIds.find((id) => !accountIdPattern.test(id))
+  if (badId !== undefined) {
+    throw new ConfigurationError(`Input 'registry-ids' has '${badId}': expected 12-digit AWS account ids.`)
+  }
+  const context = text(raw, 'context') || '.'
+  const platforms = parseList(raw.platforms ?? '')
+  const badPlatform = platforms.find((platform) => !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform))
+  if (badPlatform !== undefined) {
+    throw new ConfigurationError(
+      `Input 'platforms' has '${badPlatform}': expected platforms such as 'linux/amd64,linux/arm64'.`
+    )
+  }
+  return {
+    repository,
+    'aws-region': region(raw, env),
+    'registry-ids': registryIds,
+    'create-repository': bool(raw, 'create-repository', false),
+    'image-tag-mutability': oneOf(raw, 'image-tag-mutability', ['MUTABLE', 'IMMUTABLE'] as const, 'MUTABLE'),
+    context,
+    file: text(raw, 'file') || path.join(context, 'Dockerfile'),
+    target: text(raw, 'target'),
+    'build-args': keyValues(raw, 'build-args', buildArgNamePattern, 'NAME=value'),
+    secrets: keyValues(raw, 'secrets', secretIdPattern, 'id=value'),
+    'secret-files': keyValues(raw, 'secret-files', secretIdPattern, 'id=path'),
+    labels: keyValues(raw, 'labels', labelKeyPattern, 'key=value'),
+    platforms,
+    push: bool(raw, 'push', true),
+    load: bool(raw, 'load', false),
+    'no-cache': bool(raw, 'no-cache', false),
+    pull: bool(raw, 'pull', false),
+    provenance: text(raw, 'provenance'),
+    sbom: text(raw, 'sbom'),
+    driver: oneOf(raw, 'driver', ['docker-container', 'docker'] as const, 'docker-container'),
+    builder: text(raw, 'builder'),
+    tags: parseList(raw.tags ?? '', { perLine: true }),
+    flavor: parseList(raw.flavor ?? '', { perLine: true }),
+    'sha-source': oneOf(raw, 'sha-source', ['head', 'merge'] as const, 'head'),
+    'dry-run': bool(raw, 'dry-run', false),
+    scan: bool(raw, 'scan', true),
+    'github-token': text(raw, 'github-token')
+  }
+}
+
+/** Checks the Dockerfile and the target against it; the error lists the stages a user can pick. */
+export function inspectDockerfile(inputs: Inputs, workspace: string): DockerfileFacts {
+  const file = path.resolve(workspace, inputs.file)
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new ConfigurationError(
+      `Input 'file' is '${inputs.file}': no Dockerfile at ${file}. Set 'file' to the Dockerfile's path (default '<context>/Dockerfile').`
+    )
+  }
+  const context = path.resolve(workspace, inputs.context)
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new ConfigurationError(`Input 'context' is '${inputs.context}': no directory at ${context}.`)
+  }
+  const stages = stagesOf(readDockerfile(file))
+  if (stages.length === 0) {
+    throw new ConfigurationError(`Input 'file' is '${inputs.file}': the Dockerfile has no FROM instruction.`)
+  }
+  const stage = inputs.target
+    ? stages.find((candidate) => candidate.name === inputs.target)
+    : stages[stages.length - 1]
+  if (!stage) {
+    const named = stages.filter((candidate) => candidate.name !== String(candidate.index)).map((s) => s.name)
+    throw new ConfigurationError(
+      `Input 'target' is '${inputs.target}': ${inputs.file} has no stage of that name. Stages: ${named.join(', ') || '(none named; add AS <name> to a FROM)'}.`
+    )
+  }
+  return { path: file, stages, stage }
+}

@@ -1,0 +1,27 @@
+import { parse } from 'csv-parse/sync'
+
+/**
+ * A list input the way docker's actions read them: one item per line, and on each line
+ * comma-separated items unless `perLine`; quotes protect commas and `#` starts a comment line.
+ */
+export function parseList(text: string, { perLine = false }: { perLine?: boolean } = {}): string[] {
+  if (text.trim() === '') return []
+  const records: string[][] = parse(text, {
+    columns: false,
+    relaxQuotes: true,
+    relaxColumnCount: true,
+    comment: '#',
+    comment_no_infix: true,
+    skipEmptyLines: true,
+    trim: true
+  })
+  const items = records.flatMap((record) => (perLine ? [record.join(',')] : record))
+  return items.map((item) => item.trim()).filter((item) => item.length > 0)
+}
+
+/** Splits `key=value` at the first `=`; undefined when there is no key. */
+export function splitKeyValue(item: string): [string, string] | undefined {
+  const at = item.indexOf('=')
+  if (at <= 0) return undefined
+  return [item.slice(0, at).trim(), item.slice(at + 1)]
+}

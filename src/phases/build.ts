@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises'
+import type { Command, Runner } from '../lib/command.js'
+import { splitKeyValue } from '../lib/list.js'
+
+/**
+ * Where the built image goes: pushed with its tags (no scan), loaded into the daemon (scan on the
+ * docker driver), pushed by digest without a tag (scan on docker-container), or nowhere.
+ */
+export type BuildOutput = 'push' | 'load' | 'push-by-digest' | 'none'
+
+export interface BuildRequest {
+  builder: string
+  file: string
+  context: string
+  target: string
+  platforms: string[]
+  buildArgs: string[]
+  /** `id=value` lines; values travel in the command's env, never in argv. */
+  secrets: string[]
+  /** `id=path` lines. */
+  secretFiles: string[]
+  labels: Record<string, string>
+  annotations: string[]
+  /** Full references `registry/repository:tag`. */
+  tags: string[]
+  /** `registry/repository`, named by a push-by-digest output. */
+  image: string
+  cacheArgs: string[]
+  output: BuildOutput
+  noCache: boolean
+  pull: boolean
+  provenance: string
+  sbom: string
+  metadataFile: string
+  iidFile: string
+  progress: 'plain' | 'rawjson'
+}
+
+export interface BuildResult {
+  digest: string
+  imageId: string
+  metadata: Record<string, unknown>
+}
+
+const secretEnvPrefix = 'ECR_BUILD_PUSH_SECRET_'
+
+function outputArgs(request: BuildRequest): string[] {
+  switch (request.output) {
+    case 'push':
+      return ['--push']
+    case 'load':
+      return ['--load']
+    case 'push-by-digest':
+      return [
+        '--output',
+        `type=image,name=${request.image},push-by-digest=true,name-canonical=true,push=true`
+      ]
+    case 'none':
+      return []
+  }
+}
+
+/** The one `docker buildx build` that builds the target with every tag, label and cache flag. */
+export function planBuild(request: BuildRequest): Command {
+  const env: Record<string, string> = {}
+  const secretArgs = request.secrets.flatMap((line, index) => {
+    const [id, value] = splitKeyValue(line) ?? ['', '']
+    env[`${secretEnvPrefix}${index}`] = value
+    return ['--secret', `id=${id},env=${secretEnvPrefix}${index}`]
+  })
+  const secretFileArgs = request.secretFiles.flatMap((line) => {
+    const [id, file] = splitKeyValue(line) ?? ['', '']
+    return ['--secret', `id=${id},src=${file}`]
+  })
+  const taggable = request.output === 'push' || request.output === 'load'
+  const args = [
+    'buildx',
+    'build',
+    '--builder',
+    request.builder,
+    '--file',
+    request.file,
+    ...(request.target ? ['--target', request.target] : []),
+    ...(request.platforms.length > 0 ? ['--platform', request.platforms.join(',')] : []),
+    ...request.buildArgs.flatMap((arg) => ['--build-arg', arg]),
+    ...secretArgs,
+    ...secretFileArgs,
+    ...Object.entries(request.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    ...request.annotations.flatMap((annotation) => ['--annotation', annotation]),
+    ...(taggable ? request.tags.flatMap((tag) => ['--tag', tag]) : []),
+    ...request.cacheArgs,
+    ...(request.noCache ? ['--no-cache'] : []),
+    ...(request.pull ? ['--pull'] : []),
+    ...(request.provenance ? [`--provenance=${request.provenance}`] : []),
+    ...(request.sbom ? [`--sbom=${request.sbom}`] : []),
+    ...outputArgs(request),
+    '--metadata-file',
+    request.metadataFile,
+    '--iidfile',
+    request.iidFile,
+    '--progress',
+    request.progress,
+    request.context
+  ]
+  return Object.keys(env).length > 0 ? { tool: 'docker', args, env } : { tool: 'docker', args }
+}
+
+/** Reads what buildx wrote: the manifest digest from the metadata file and the image id. */
+export async function readBuildResult(
+  request: Pick<BuildRequest, 'metadataFile' | 'iidFile'>
+): Promise<BuildResult> {
+  const metadata = JSON.parse(await readFile(request.metadataFile, 'utf8')) as Record<string, unknown>
+  const imageId = (await readFile(request.iidFile, 'utf8')).trim()
+  const digest =
+    typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : ''
+  return { digest, imageId, metadata }
+}
+
+export async function runBuild(
+  runner: Runner,
+  request: BuildRequest,
+  onStderrLine?: (line: string) => void
+): Promise<BuildResult> {
+  await runner.run(planBuild(request), { stream: !onStderrLine, onStderrLine })
+  return readBuildResult(request)
+}

@@ -1,0 +1,54 @@
+import semver from 'semver'
+import type { Command, Runner } from '../lib/command.js'
+import type { Driver } from '../inputs.js'
+
+/** What docker and buildx can do here: probed once per run and passed to every phase as data. */
+export interface BuildxFacts {
+  buildxVersion: string
+}
+
+export async function probeBuildx(runner: Runner): Promise<BuildxFacts> {
+  const result = await runner.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true })
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `docker buildx is not available: ${result.stderr.trim() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`
+    )
+  }
+  return { buildxVersion: parseBuildxVersion(result.stdout) }
+}
+
+/** `github.com/docker/buildx v0.21.1 abc` or `... 0.13.1+ds1 ...` → `0.21.1`. */
+export function parseBuildxVersion(output: string): string {
+  const word = output.trim().split(/\s+/)[1] ?? ''
+  return semver.coerce(word)?.version ?? '0.0.0'
+}
+
+export interface BuilderPlan {
+  /** Name passed as `--builder` to every build. */
+  name: string
+  /** True when this run creates the builder and the post step must remove it. */
+  created: boolean
+  commands: Command[]
+}
+
+/**
+ * Uses the named builder, or the daemon's own (`docker` driver), or creates a docker-container
+ * builder the way docker/setup-buildx-action does, without `--use` so the user's default is untouched.
+ */
+export function planBuilder(request: { driver: Driver; builder: string; runId: string }): BuilderPlan {
+  if (request.builder) return { name: request.builder, created: false, commands: [] }
+  if (request.driver === 'docker') return { name: 'default', created: false, commands: [] }
+  const name = `ecr-build-push-${request.runId}`
+  return {
+    name,
+    created: true,
+    commands: [
+      { tool: 'docker', args: ['buildx', 'create', '--name', name, '--driver', 'docker-container'] },
+      { tool: 'docker', args: ['buildx', 'inspect', '--bootstrap', '--builder', name] }
+    ]
+  }
+}
+
+export function planBuilderRemoval(name: string): Command {
+  return { tool: 'docker', args: ['buildx', 'rm', '--force', name] }
+}
