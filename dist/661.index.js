@@ -8,9 +8,10 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   FT: () => (/* binding */ planBuilderRemoval),
 /* harmony export */   Zw: () => (/* binding */ planBuilder),
-/* harmony export */   he: () => (/* binding */ probeBuildx)
+/* harmony export */   he: () => (/* binding */ probeBuildx),
+/* harmony export */   zb: () => (/* binding */ runBuilder)
 /* harmony export */ });
-/* unused harmony export parseBuildxVersion */
+/* unused harmony exports parseBuildxVersion, parseBuildkitVersion */
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2088);
 /* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
 
@@ -47,6 +48,20 @@ function planBuilder(request) {
 }
 function planBuilderRemoval(name) {
     return { tool: 'docker', args: ['buildx', 'rm', '--force', name] };
+}
+/** `BuildKit version: v0.20.1` (buildx ≥ 0.11) or `Buildkit: v0.12.5` in `docker buildx inspect` output. */
+function parseBuildkitVersion(inspectOutput) {
+    const match = /^\s*Build[Kk]it(?: version)?:\s*v?(\S+)/m.exec(inspectOutput);
+    return match ? (semver__WEBPACK_IMPORTED_MODULE_0___default().coerce(match[1])?.version ?? undefined) : undefined;
+}
+/** Creates the builder when the plan says so; returns the BuildKit version it reports, if any. */
+async function runBuilder(runner, plan) {
+    let buildkitVersion;
+    for (const command of plan.commands) {
+        const result = await runner.run(command);
+        buildkitVersion = parseBuildkitVersion(result.stdout) ?? buildkitVersion;
+    }
+    return buildkitVersion;
 }
 
 
@@ -107,7 +122,7 @@ function planLogout(registries) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   post: () => (/* binding */ post)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3360);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7594);
@@ -121,7 +136,10 @@ function planLogout(registries) {
 /** Cleans up after main, also after a failed main: logout, builder removal, temp files. Warns, never fails. */
 async function post(runner) {
     const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readSavedState */ .r)();
-    const commands = [...(0,_phases_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__/* .planLogout */ .w1)(state.registries), ...(state.builder ? [(0,_phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .planBuilderRemoval */ .FT)(state.builder)] : [])];
+    const commands = [
+        ...(0,_phases_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__/* .planLogout */ .w1)(state.registries),
+        ...(state.builder ? [(0,_phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .planBuilderRemoval */ .FT)(state.builder)] : [])
+    ];
     for (const command of commands) {
         try {
             await runner.run(command);
@@ -145,7 +163,7 @@ async function post(runner) {
 /* harmony export */   f: () => (/* binding */ StateStore),
 /* harmony export */   r: () => (/* binding */ readSavedState)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3360);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
 
 const key = 'cleanup';
 class StateStore {

@@ -44,3 +44,10 @@ export function repositoryUrl(context: RunContext): string {
 export function defaultBranch(context: RunContext): string | undefined {
   return context.payload.repository?.default_branch
 }
+
+/** The branch being built: the pushed branch, or a pull request's head branch; undefined for tags. */
+export function currentBranch(context: RunContext): string | undefined {
+  const head = context.payload.pull_request?.head?.ref
+  if (typeof head === 'string' && head) return head
+  return context.ref.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined
+}

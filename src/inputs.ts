@@ -55,6 +55,10 @@ const labelKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/
 const buildArgNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/
 const secretIdPattern = /^[A-Za-z0-9_.-]+$/
 
+function lines(value: string | undefined): string[] {
+  return (value ?? '').split(/\r?\n/).filter((line) => line.trim() !== '')
+}
+
 function text(raw: RawInputs, name: string): string {
   return (raw[name] ?? '').trim()
 }
@@ -150,8 +154,9 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     sbom: text(raw, 'sbom'),
     driver: oneOf(raw, 'driver', ['docker-container', 'docker'] as const, 'docker-container'),
     builder: text(raw, 'builder'),
-    tags: parseList(raw.tags ?? '', { perLine: true }),
-    flavor: parseList(raw.flavor ?? '', { perLine: true }),
+    // Rule lines keep their quotes: parseTagRules reads quoted fields (e.g. a `match=` regex with commas).
+    tags: lines(raw.tags),
+    flavor: lines(raw.flavor),
     'sha-source': oneOf(raw, 'sha-source', ['head', 'merge'] as const, 'head'),
     'dry-run': bool(raw, 'dry-run', false),
     scan: bool(raw, 'scan', true),

@@ -21,8 +21,7 @@ const request: BuildRequest = {
   provenance: '',
   sbom: '',
   metadataFile: '/t/metadata.json',
-  iidFile: '/t/iid.txt',
-  progress: 'plain'
+  iidFile: '/t/iid.txt'
 }
 
 describe('planBuild', () => {
@@ -52,7 +51,7 @@ describe('planBuild', () => {
         '--iidfile',
         '/t/iid.txt',
         '--progress',
-        'plain',
+        'rawjson',
         '/w'
       ]
     })

@@ -357,7 +357,9 @@ describe('sanitizing', () => {
   const events = fc.constantFrom<RunName>(...(Object.keys(runs) as RunName[]))
   const blocks = fc.constantFrom([], teamBlock, [
     'type=ref,event=tag,prefix={{branch}}',
-    'type=raw,value={{base_ref}}-{{tag}}'
+    'type=raw,value={{base_ref}}-{{tag}}',
+    'type=semver,pattern={{raw}},match=v(.*)',
+    'type=semver,pattern={{major}},value={{branch}}'
   ])
 
   it('every tag is a valid Docker tag and no ref makes the rules throw', () => {

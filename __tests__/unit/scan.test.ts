@@ -88,15 +88,39 @@ describe('parseScanInputs', () => {
   })
 
   it.each([
-    [{ severity: 'HIGH,SEVERE' }, "Input 'severity' has 'SEVERE': expected a comma-separated list of 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'."],
-    [{ 'fail-on': 'HIGH,CRITICAL' }, "Input 'fail-on' is 'HIGH,CRITICAL': expected one severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, none); findings at or above it block the image."],
-    [{ 'fail-on': 'never' }, "Input 'fail-on' is 'never': expected one severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, none); findings at or above it block the image."],
-    [{ scanners: 'vuln,license' }, "Input 'scanners' has 'license': expected a comma-separated list of 'vuln', 'secret', 'misconfig'."],
-    [{ 'pkg-types': 'os,app' }, "Input 'pkg-types' has 'app': expected a comma-separated list of 'os', 'library'."],
-    [{ 'trivy-version': 'latest' }, "Input 'trivy-version' is 'latest': expected a Trivy release version such as '0.74.0' (0.51.0 or later)."],
-    [{ 'trivy-version': '0.50.1' }, "Input 'trivy-version' is '0.50.1': expected a Trivy release version such as '0.74.0' (0.51.0 or later)."],
+    [
+      { severity: 'HIGH,SEVERE' },
+      "Input 'severity' has 'SEVERE': expected a comma-separated list of 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'."
+    ],
+    [
+      { 'fail-on': 'HIGH,CRITICAL' },
+      "Input 'fail-on' is 'HIGH,CRITICAL': expected one severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, none); findings at or above it block the image."
+    ],
+    [
+      { 'fail-on': 'never' },
+      "Input 'fail-on' is 'never': expected one severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN, none); findings at or above it block the image."
+    ],
+    [
+      { scanners: 'vuln,license' },
+      "Input 'scanners' has 'license': expected a comma-separated list of 'vuln', 'secret', 'misconfig'."
+    ],
+    [
+      { 'pkg-types': 'os,app' },
+      "Input 'pkg-types' has 'app': expected a comma-separated list of 'os', 'library'."
+    ],
+    [
+      { 'trivy-version': 'latest' },
+      "Input 'trivy-version' is 'latest': expected a Trivy release version such as '0.74.0' (0.51.0 or later)."
+    ],
+    [
+      { 'trivy-version': '0.50.1' },
+      "Input 'trivy-version' is '0.50.1': expected a Trivy release version such as '0.74.0' (0.51.0 or later)."
+    ],
     [{ 'ignore-unfixed': 'yes' }, "Input 'ignore-unfixed' is 'yes': expected 'true' or 'false'."],
-    [{ 'trivy-db-repository': 'https://ghcr.io/aquasecurity/trivy-db' }, "Input 'trivy-db-repository' has 'https://ghcr.io/aquasecurity/trivy-db': expected OCI repositories without a scheme, e.g. 'public.ecr.aws/aquasecurity/trivy-db:2'."]
+    [
+      { 'trivy-db-repository': 'https://ghcr.io/aquasecurity/trivy-db' },
+      "Input 'trivy-db-repository' has 'https://ghcr.io/aquasecurity/trivy-db': expected OCI repositories without a scheme, e.g. 'public.ecr.aws/aquasecurity/trivy-db:2'."
+    ]
   ])('%j', (raw, message) => {
     expect(() => parseScanInputs(raw)).toThrow(ConfigurationError)
     expect(() => parseScanInputs(raw)).toThrow(message)
@@ -118,7 +142,11 @@ describe('parseScanInputs', () => {
 
 describe('scanSeverities', () => {
   it.each([
-    [['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'], 'CRITICAL', ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']],
+    [
+      ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
+      'CRITICAL',
+      ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']
+    ],
     [['CRITICAL'], 'HIGH', ['CRITICAL', 'HIGH']],
     [['LOW'], 'MEDIUM', ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']],
     [['HIGH'], 'none', ['HIGH']]
@@ -176,7 +204,14 @@ describe('planScan', () => {
       reportPath: 'r.json',
       sarifPath: 'r.sarif',
       ignoreFile: '/w/.trivyignore',
-      inputs: { ...defaults, severity: ['CRITICAL'], 'fail-on': 'HIGH', 'ignore-unfixed': true, scanners: ['vuln', 'secret'], 'pkg-types': ['os'] }
+      inputs: {
+        ...defaults,
+        severity: ['CRITICAL'],
+        'fail-on': 'HIGH',
+        'ignore-unfixed': true,
+        scanners: ['vuln', 'secret'],
+        'pkg-types': ['os']
+      }
     })
     expect(scan.args).toEqual([
       'image',
@@ -214,7 +249,13 @@ describe('planScan', () => {
     })
     expect(scan.args).not.toContain('--skip-db-update')
     expect(scan.args).not.toContain('--pkg-types')
-    expect(planDbDownload({ trivy: 'trivy', dockerConfigDir: '/tmp/c', inputs: { ...defaults, scanners: ['secret'] } })).toBeUndefined()
+    expect(
+      planDbDownload({
+        trivy: 'trivy',
+        dockerConfigDir: '/tmp/c',
+        inputs: { ...defaults, scanners: ['secret'] }
+      })
+    ).toBeUndefined()
   })
 })
 
@@ -223,11 +264,18 @@ describe('planDbDownload', () => {
     [[], { DOCKER_CONFIG: '/tmp/run/db-config' }],
     [
       ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
-      { DOCKER_CONFIG: '/tmp/run/db-config', TRIVY_DB_REPOSITORY: 'public.ecr.aws/aquasecurity/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2' }
+      {
+        DOCKER_CONFIG: '/tmp/run/db-config',
+        TRIVY_DB_REPOSITORY: 'public.ecr.aws/aquasecurity/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2'
+      }
     ]
   ])('repositories %j', (repositories, env) => {
     expect(
-      planDbDownload({ trivy: 'trivy', dockerConfigDir: '/tmp/run/db-config', inputs: { scanners: ['vuln'], 'trivy-db-repository': repositories } })
+      planDbDownload({
+        trivy: 'trivy',
+        dockerConfigDir: '/tmp/run/db-config',
+        inputs: { scanners: ['vuln'], 'trivy-db-repository': repositories }
+      })
     ).toEqual({ tool: 'trivy', args: ['image', '--download-db-only', '--no-progress'], env })
   })
 })
@@ -236,7 +284,11 @@ describe('withoutEcrPublic', () => {
   it('drops ECR-Public logins and helpers, keeps the rest', () => {
     expect(
       withoutEcrPublic({
-        auths: { 'public.ecr.aws': { auth: 'expired' }, 'https://public.ecr.aws/v2/': { auth: 'x' }, '123456789012.dkr.ecr.us-east-1.amazonaws.com': { auth: 'ok' } },
+        auths: {
+          'public.ecr.aws': { auth: 'expired' },
+          'https://public.ecr.aws/v2/': { auth: 'x' },
+          '123456789012.dkr.ecr.us-east-1.amazonaws.com': { auth: 'ok' }
+        },
         credHelpers: { 'public.ecr.aws': 'ecr-login', 'mirror.example.com': 'pass' },
         credsStore: 'desktop'
       })
@@ -250,10 +302,17 @@ describe('withoutEcrPublic', () => {
   it('writes the cleaned config from DOCKER_CONFIG, or {} when there is none', async () => {
     const source = path.join(dir, 'docker')
     mkdirSync(source)
-    writeFileSync(path.join(source, 'config.json'), JSON.stringify({ auths: { 'public.ecr.aws': { auth: 'old' }, 'ghcr.io': { auth: 'a' } } }))
+    writeFileSync(
+      path.join(source, 'config.json'),
+      JSON.stringify({ auths: { 'public.ecr.aws': { auth: 'old' }, 'ghcr.io': { auth: 'a' } } })
+    )
     const target = await writeDbDockerConfig(path.join(dir, 'db-config'), { DOCKER_CONFIG: source })
-    expect(JSON.parse(readFileSync(path.join(target, 'config.json'), 'utf8'))).toEqual({ auths: { 'ghcr.io': { auth: 'a' } } })
-    const empty = await writeDbDockerConfig(path.join(dir, 'db-config-empty'), { DOCKER_CONFIG: path.join(dir, 'nowhere') })
+    expect(JSON.parse(readFileSync(path.join(target, 'config.json'), 'utf8'))).toEqual({
+      auths: { 'ghcr.io': { auth: 'a' } }
+    })
+    const empty = await writeDbDockerConfig(path.join(dir, 'db-config-empty'), {
+      DOCKER_CONFIG: path.join(dir, 'nowhere')
+    })
     expect(readFileSync(path.join(empty, 'config.json'), 'utf8')).toBe('{}')
   })
 })
@@ -312,7 +371,14 @@ describe('evaluateGate', () => {
   })
 
   it('names secrets by file and line', () => {
-    const secret: Finding = { id: 'aws-access-key-id', pkgName: '/app/.env', installedVersion: 'line 3', severity: 'CRITICAL', target: '/app/.env', class: 'secret' }
+    const secret: Finding = {
+      id: 'aws-access-key-id',
+      pkgName: '/app/.env',
+      installedVersion: 'line 3',
+      severity: 'CRITICAL',
+      target: '/app/.env',
+      class: 'secret'
+    }
     expect(evaluateGate([secret], 'UNKNOWN').message?.split('\n').slice(0, 2)).toEqual([
       'The image was not tagged: 1 finding blocks it (fail-on: UNKNOWN blocks every finding):',
       '  aws-access-key-id in /app/.env line 3 (CRITICAL)'
@@ -321,10 +387,16 @@ describe('evaluateGate', () => {
 })
 
 function standInRun(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(standIn, args, { encoding: 'utf8', env: { ...process.env, TRIVY_STANDIN_FIXTURES: fixtures, ...env } })
+  return spawnSync(standIn, args, {
+    encoding: 'utf8',
+    env: { ...process.env, TRIVY_STANDIN_FIXTURES: fixtures, ...env }
+  })
 }
 
-function standInReport(args: string[], env: Record<string, string> = {}): ReturnType<typeof parseTrivyReport> {
+function standInReport(
+  args: string[],
+  env: Record<string, string> = {}
+): ReturnType<typeof parseTrivyReport> {
   const output = path.join(dir, `out-${Math.random().toString(36).slice(2)}.json`)
   const result = standInRun(['image', '--format', 'json', '--output', output, ...args], env)
   expect(result.stderr).toBe('')
@@ -334,7 +406,9 @@ function standInReport(args: string[], env: Record<string, string> = {}): Return
 
 describe('the trivy stand-in', () => {
   it('says it is not Trivy', () => {
-    expect(standInRun(['--version']).stdout).toBe('Version: 0.0.0-standin (ecr-build-push test stand-in, not Trivy)\n')
+    expect(standInRun(['--version']).stdout).toBe(
+      'Version: 0.0.0-standin (ecr-build-push test stand-in, not Trivy)\n'
+    )
   })
 
   it.each([
@@ -349,30 +423,48 @@ describe('the trivy stand-in', () => {
 
   it('filters debian-buster with --ignore-unfixed exactly into the debian-buster-ignore-unfixed golden report', () => {
     const report = standInReport(['--ignore-unfixed', 'testdata/fixtures/images/debian-buster.tar.gz'])
-    expect(report).toEqual(parseTrivyReport(readFileSync(`${fixtures}/debian-buster-ignore-unfixed.json.golden`, 'utf8')))
+    expect(report).toEqual(
+      parseTrivyReport(readFileSync(`${fixtures}/debian-buster-ignore-unfixed.json.golden`, 'utf8'))
+    )
   })
 
   it('reports the scanned reference as the artifact and target', () => {
-    const report = standInReport(['--image-src', 'remote', 'registry.local/shop/web@sha256:feed'], { TRIVY_STANDIN_REPORT: 'alpine-310' })
+    const report = standInReport(['--image-src', 'remote', 'registry.local/shop/web@sha256:feed'], {
+      TRIVY_STANDIN_REPORT: 'alpine-310'
+    })
     expect(report.ArtifactName).toBe('registry.local/shop/web@sha256:feed')
-    expect(report.Results.map((result) => result.Target)).toEqual(['registry.local/shop/web@sha256:feed (alpine 3.10.2)'])
+    expect(report.Results.map((result) => result.Target)).toEqual([
+      'registry.local/shop/web@sha256:feed (alpine 3.10.2)'
+    ])
   })
 
   it('picks a report per platform and honours --ignorefile', () => {
     const env = { TRIVY_STANDIN_REPORT: 'debian-buster,linux/arm64=centos-7' }
     writeFileSync(path.join(dir, 'ignore'), '# accepted risk\nCVE-2019-1559\n')
-    expect(findingsOf(standInReport(['--platform', 'linux/amd64', 'x'], env)).map((finding) => finding.id)).toEqual(['CVE-2019-18276', 'CVE-2019-18224'])
-    expect(findingsOf(standInReport(['--platform', 'linux/arm64', '--ignorefile', path.join(dir, 'ignore'), 'x'], env)).map((finding) => finding.id)).toEqual([
-      'CVE-2019-18276',
-      'CVE-2018-0734'
-    ])
+    expect(
+      findingsOf(standInReport(['--platform', 'linux/amd64', 'x'], env)).map((finding) => finding.id)
+    ).toEqual(['CVE-2019-18276', 'CVE-2019-18224'])
+    expect(
+      findingsOf(
+        standInReport(['--platform', 'linux/arm64', '--ignorefile', path.join(dir, 'ignore'), 'x'], env)
+      ).map((finding) => finding.id)
+    ).toEqual(['CVE-2019-18276', 'CVE-2018-0734'])
   })
 
   it('converts a JSON report into exactly the SARIF Trivy wrote for it', () => {
     const output = path.join(dir, 'alpine.sarif')
-    const result = standInRun(['convert', '--format', 'sarif', '--output', output, `${fixtures}/alpine-310.json.golden`])
+    const result = standInRun([
+      'convert',
+      '--format',
+      'sarif',
+      '--output',
+      output,
+      `${fixtures}/alpine-310.json.golden`
+    ])
     expect(result.status).toBe(0)
-    expect(JSON.parse(readFileSync(output, 'utf8'))).toEqual(JSON.parse(readFileSync(`${fixtures}/alpine-310.sarif.golden`, 'utf8')))
+    expect(JSON.parse(readFileSync(output, 'utf8'))).toEqual(
+      JSON.parse(readFileSync(`${fixtures}/alpine-310.sarif.golden`, 'utf8'))
+    )
   })
 
   it.each([
@@ -406,7 +498,10 @@ describe('runScan and runDbDownload through the stand-in', () => {
       process.env[key] = value
     }
     mkdirSync(path.join(dir, 'job-docker'), { recursive: true })
-    writeFileSync(path.join(dir, 'job-docker', 'config.json'), JSON.stringify({ auths: { 'public.ecr.aws': { auth: 'expired' } } }))
+    writeFileSync(
+      path.join(dir, 'job-docker', 'config.json'),
+      JSON.stringify({ auths: { 'public.ecr.aws': { auth: 'expired' } } })
+    )
   })
 
   afterAll(() => {
@@ -419,7 +514,9 @@ describe('runScan and runDbDownload through the stand-in', () => {
   it('downloads the DB without ECR-Public credentials, scans with the job docker config, and reads the findings', async () => {
     // Jest's process.env is a sandbox copy: only an explicit env reaches the child process.
     const exec = new ExecRunner()
-    const runner: Runner = { run: (command, options) => exec.run({ ...command, env: command.env ?? {} }, options) }
+    const runner: Runner = {
+      run: (command, options) => exec.run({ ...command, env: command.env ?? {} }, options)
+    }
     const inputs = { ...defaults, 'trivy-db-repository': ['public.ecr.aws/aquasecurity/trivy-db:2'] }
     await runDbDownload(runner, { trivy: standIn, inputs, tempDir: dir })
     const request = {
@@ -439,10 +536,9 @@ describe('runScan and runDbDownload through the stand-in', () => {
     ])
     expect(result.reportPath).toBe(request.reportPath)
     const sarif = JSON.parse(readFileSync(result.sarifPath, 'utf8'))
-    expect(sarif.runs[0].results.map((item: { ruleId: string; level: string }) => `${item.ruleId} ${item.level}`)).toEqual([
-      'CVE-2019-18276 note',
-      'CVE-2019-18224 error'
-    ])
+    expect(
+      sarif.runs[0].results.map((item: { ruleId: string; level: string }) => `${item.ruleId} ${item.level}`)
+    ).toEqual(['CVE-2019-18276 note', 'CVE-2019-18224 error'])
 
     const log = readFileSync(path.join(dir, 'trivy.log'), 'utf8')
       .trim()

@@ -109,8 +109,13 @@ describe('parseTagRules', () => {
     expect(parseTagRules([line])).toEqual([rule])
   })
 
-  it('skips blank lines', () => {
-    expect(parseTagRules(['', '  ', 'type=sha'])).toHaveLength(1)
+  it('skips blank and comment lines', () => {
+    expect(parseTagRules(['', '  ', '# environment tags', 'type=sha'])).toHaveLength(1)
+  })
+
+  it('keeps commas inside a double-quoted field', () => {
+    const [rule] = parseTagRules(['type=semver,pattern={{version}},"match=^v(\\d{1,3}\\..*)$"'])
+    expect(rule).toMatchObject({ type: 'semver', match: '^v(\\d{1,3}\\..*)$' })
   })
 
   it.each([

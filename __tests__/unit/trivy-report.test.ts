@@ -55,8 +55,24 @@ describe('findingsOf', () => {
 
   it('keeps the class and target of language packages and tags findings with the platform', () => {
     const findings = findingsOf(parseTrivyReport(fixture('busybox-with-lockfile')), 'linux/arm64')
-    expect(findings.map(({ id, pkgName, fixedVersion, target, class: kind, platform }) => ({ id, pkgName, fixedVersion, target, kind, platform }))).toEqual([
-      { id: 'CVE-2019-15542', pkgName: 'ammonia', fixedVersion: '>= 2.1.0', target: 'Cargo.lock', kind: 'lang-pkgs', platform: 'linux/arm64' },
+    expect(
+      findings.map(({ id, pkgName, fixedVersion, target, class: kind, platform }) => ({
+        id,
+        pkgName,
+        fixedVersion,
+        target,
+        kind,
+        platform
+      }))
+    ).toEqual([
+      {
+        id: 'CVE-2019-15542',
+        pkgName: 'ammonia',
+        fixedVersion: '>= 2.1.0',
+        target: 'Cargo.lock',
+        kind: 'lang-pkgs',
+        platform: 'linux/arm64'
+      },
       {
         id: 'CVE-2021-38193',
         pkgName: 'ammonia',
@@ -75,22 +91,56 @@ describe('findingsOf', () => {
         ArtifactName: 'shop/web:1',
         Metadata: {},
         Results: [
-          { Target: '/app/.env', Class: 'secret', Secrets: [{ RuleID: 'aws-access-key-id', Severity: 'CRITICAL', Title: 'AWS Access Key ID', StartLine: 3 }] },
+          {
+            Target: '/app/.env',
+            Class: 'secret',
+            Secrets: [
+              { RuleID: 'aws-access-key-id', Severity: 'CRITICAL', Title: 'AWS Access Key ID', StartLine: 3 }
+            ]
+          },
           {
             Target: 'Dockerfile',
             Class: 'config',
             Misconfigurations: [
-              { ID: 'DS002', AVDID: 'AVD-DS-0002', Severity: 'HIGH', Title: 'Image user should not be root', Status: 'FAIL' },
+              {
+                ID: 'DS002',
+                AVDID: 'AVD-DS-0002',
+                Severity: 'HIGH',
+                Title: 'Image user should not be root',
+                Status: 'FAIL'
+              },
               { ID: 'DS005', AVDID: 'AVD-DS-0005', Severity: 'LOW', Status: 'PASS' }
             ]
           },
-          { Target: 'x', Class: 'os-pkgs', Vulnerabilities: [{ VulnerabilityID: 'CVE-1', PkgName: 'p', InstalledVersion: '1', Severity: 'NEGLIGIBLE' }] }
+          {
+            Target: 'x',
+            Class: 'os-pkgs',
+            Vulnerabilities: [
+              { VulnerabilityID: 'CVE-1', PkgName: 'p', InstalledVersion: '1', Severity: 'NEGLIGIBLE' }
+            ]
+          }
         ]
       })
     )
     expect(findingsOf(report)).toEqual([
-      { id: 'aws-access-key-id', pkgName: '/app/.env', installedVersion: 'line 3', severity: 'CRITICAL', title: 'AWS Access Key ID', target: '/app/.env', class: 'secret' },
-      { id: 'AVD-DS-0002', pkgName: 'Dockerfile', installedVersion: '', severity: 'HIGH', title: 'Image user should not be root', target: 'Dockerfile', class: 'config' },
+      {
+        id: 'aws-access-key-id',
+        pkgName: '/app/.env',
+        installedVersion: 'line 3',
+        severity: 'CRITICAL',
+        title: 'AWS Access Key ID',
+        target: '/app/.env',
+        class: 'secret'
+      },
+      {
+        id: 'AVD-DS-0002',
+        pkgName: 'Dockerfile',
+        installedVersion: '',
+        severity: 'HIGH',
+        title: 'Image user should not be root',
+        target: 'Dockerfile',
+        class: 'config'
+      },
       { id: 'CVE-1', pkgName: 'p', installedVersion: '1', severity: 'UNKNOWN', target: 'x', class: 'os-pkgs' }
     ])
   })
@@ -102,7 +152,10 @@ describe('parseTrivyReport', () => {
     expect(report.Metadata.ImageConfig?.rootfs?.diff_ids).toEqual([
       'sha256:78c1b9419976227e05be9d243b7fa583bea44a5258e52018b2af4cdfe23d148d'
     ])
-    expect(report.Metadata.ImageConfig?.history?.map((entry) => entry.empty_layer ?? false)).toEqual([false, true])
+    expect(report.Metadata.ImageConfig?.history?.map((entry) => entry.empty_layer ?? false)).toEqual([
+      false,
+      true
+    ])
     expect(report.Metadata.Layers).toEqual([
       {
         Size: 119199744,
@@ -119,7 +172,11 @@ describe('parseTrivyReport', () => {
   })
 
   it.each([
-    ['{"SchemaVersion":1}', ConfigurationError, "report.json has SchemaVersion 1: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release."],
+    [
+      '{"SchemaVersion":1}',
+      ConfigurationError,
+      "report.json has SchemaVersion 1: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release."
+    ],
     ['{not json', Error, /^report\.json is not JSON: /]
   ])('refuses %s', (text, type, message) => {
     expect(() => parseTrivyReport(text, 'report.json')).toThrow(type)

@@ -8,7 +8,8 @@ import * as path from 'node:path'
 
 const cacheService = {
   available: true,
-  restoreCache: jest.fn<(paths: string[], key: string, restoreKeys?: string[]) => Promise<string | undefined>>(),
+  restoreCache:
+    jest.fn<(paths: string[], key: string, restoreKeys?: string[]) => Promise<string | undefined>>(),
   saveCache: jest.fn<(paths: string[], key: string) => Promise<number>>()
 }
 jest.unstable_mockModule('@actions/cache', () => ({
@@ -18,9 +19,15 @@ jest.unstable_mockModule('@actions/cache', () => ({
 }))
 
 const { ConfigurationError, ServiceError } = await import('../../src/errors.js')
-const { checksumFor, installTrivy, restoreTrivyDb, saveTrivyDb, trivyAssets, trivyCacheDir, trivyDbCacheKeys } = await import(
-  '../../src/phases/trivy-setup.js'
-)
+const {
+  checksumFor,
+  installTrivy,
+  restoreTrivyDb,
+  saveTrivyDb,
+  trivyAssets,
+  trivyCacheDir,
+  trivyDbCacheKeys
+} = await import('../../src/phases/trivy-setup.js')
 
 let dir: string
 let server: Server
@@ -46,7 +53,10 @@ function release(version: string, checksums: (archiveSha: string, archive: strin
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'trivy-setup-test-'))
-  for (const [key, value] of Object.entries({ RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'), RUNNER_TEMP: path.join(dir, 'temp') })) {
+  for (const [key, value] of Object.entries({
+    RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
+    RUNNER_TEMP: path.join(dir, 'temp')
+  })) {
     savedEnv[key] = process.env[key]
     process.env[key] = value
     mkdirSync(value, { recursive: true })
@@ -82,7 +92,10 @@ describe('trivyAssets', () => {
     ['darwin', 'x64', 'trivy_0.74.0_macOS-64bit.tar.gz'],
     ['darwin', 'arm64', 'trivy_0.74.0_macOS-ARM64.tar.gz']
   ] as const)('%s/%s', (platform, arch, archive) => {
-    expect(trivyAssets('0.74.0', platform, arch)).toEqual({ archive, checksums: 'trivy_0.74.0_checksums.txt' })
+    expect(trivyAssets('0.74.0', platform, arch)).toEqual({
+      archive,
+      checksums: 'trivy_0.74.0_checksums.txt'
+    })
   })
 
   it('refuses a runner Trivy has no release for', () => {
@@ -117,7 +130,9 @@ describe('installTrivy over HTTP', () => {
   })
 
   it('refuses an archive whose sha256 does not match the checksums file, and caches nothing', async () => {
-    const archive = served.get('/aquasecurity/trivy/releases/download/v9.9.2/trivy_9.9.2_Linux-64bit.tar.gz') as Buffer
+    const archive = served.get(
+      '/aquasecurity/trivy/releases/download/v9.9.2/trivy_9.9.2_Linux-64bit.tar.gz'
+    ) as Buffer
     const actual = createHash('sha256').update(archive).digest('hex')
     const install = installTrivy({ version: '9.9.2', baseUrl, platform: 'linux', arch: 'x64' })
     await expect(install).rejects.toThrow(ServiceError)
@@ -178,12 +193,23 @@ describe('the Trivy DB cache', () => {
     cacheService.restoreCache.mockResolvedValue('trivy-db-linux-2026-08-19')
     const env = { TRIVY_CACHE_DIR: path.join(dir, 'trivy-cache') }
     const entry = await restoreTrivyDb({ date: new Date('2026-08-20T08:00:00Z'), env, platform: 'linux' })
-    expect(entry).toEqual({ paths: [path.join(dir, 'trivy-cache', 'db')], key: 'trivy-db-linux-2026-08-20', restoredKey: 'trivy-db-linux-2026-08-19' })
-    expect(cacheService.restoreCache).toHaveBeenCalledWith([path.join(dir, 'trivy-cache', 'db')], 'trivy-db-linux-2026-08-20', ['trivy-db-linux-'])
+    expect(entry).toEqual({
+      paths: [path.join(dir, 'trivy-cache', 'db')],
+      key: 'trivy-db-linux-2026-08-20',
+      restoredKey: 'trivy-db-linux-2026-08-19'
+    })
+    expect(cacheService.restoreCache).toHaveBeenCalledWith(
+      [path.join(dir, 'trivy-cache', 'db')],
+      'trivy-db-linux-2026-08-20',
+      ['trivy-db-linux-']
+    )
 
     mkdirSync(path.join(dir, 'trivy-cache', 'db'), { recursive: true })
     await saveTrivyDb(entry)
-    expect(cacheService.saveCache).toHaveBeenCalledWith([path.join(dir, 'trivy-cache', 'db')], 'trivy-db-linux-2026-08-20')
+    expect(cacheService.saveCache).toHaveBeenCalledWith(
+      [path.join(dir, 'trivy-cache', 'db')],
+      'trivy-db-linux-2026-08-20'
+    )
 
     cacheService.saveCache.mockClear()
     await saveTrivyDb({ ...entry!, restoredKey: 'trivy-db-linux-2026-08-20' })

@@ -46,7 +46,10 @@ export async function startGitHubApi(options = {}) {
   }
   for (const [key, bodies] of Object.entries(options.comments ?? {})) {
     const [, owner, repo, number] = /^([^/]+)\/([^#]+)#(\d+)$/.exec(key) ?? []
-    comments.set(key, bodies.map((body) => comment(owner, repo, number, body)))
+    comments.set(
+      key,
+      bodies.map((body) => comment(owner, repo, number, body))
+    )
   }
 
   /** @type {Array<[string, RegExp, (match: RegExpExecArray, body: any) => Reply]>} */
@@ -92,7 +95,8 @@ export async function startGitHubApi(options = {}) {
             full_name: `${owner}/${repository.name ?? repo}`,
             owner: { login: owner },
             private: repository.private ?? false,
-            description: repository.description === undefined ? `The ${repo} repository` : repository.description,
+            description:
+              repository.description === undefined ? `The ${repo} repository` : repository.description,
             html_url: `https://github.com/${owner}/${repository.name ?? repo}`,
             default_branch: repository.default_branch ?? 'main',
             topics: repository.topics ?? [],
@@ -133,7 +137,11 @@ export async function startGitHubApi(options = {}) {
       ([, owner, repo, id]) => {
         const found = findComment(owner, repo, Number(id))
         if (!found) return { status: 404, body: { message: 'Not Found' } }
-        for (const [key, list] of comments) comments.set(key, list.filter((item) => item !== found))
+        for (const [key, list] of comments)
+          comments.set(
+            key,
+            list.filter((item) => item !== found)
+          )
         return { status: 204 }
       }
     ],
@@ -198,7 +206,10 @@ export async function startGitHubApi(options = {}) {
         body
       })
       const reply = handle(method, parsed.pathname, body)
-      response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers })
+      response.writeHead(reply.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...reply.headers
+      })
       response.end(reply.body === undefined ? '' : JSON.stringify(reply.body))
     })
   })

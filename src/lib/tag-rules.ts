@@ -249,12 +249,16 @@ function parseRule(text: string): TagRule {
   }
 }
 
-/** Parses the `tags` input, one rule per line; throws ConfigurationError naming the rule and what is accepted. */
+function meaningfulLines(lines: string[]): string[] {
+  return lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+}
+
+/**
+ * Parses the `tags` input, one rule per line (blank and `#` lines skipped; a field in double quotes may hold
+ * commas); throws ConfigurationError naming the rule and what is accepted.
+ */
 export function parseTagRules(lines: string[]): TagRule[] {
-  return lines
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map(parseRule)
+  return meaningfulLines(lines).map(parseRule)
 }
 
 /** Parses the `flavor` input (`latest=`, `prefix=`, `suffix=`, each with `,onlatest=`). */
@@ -268,7 +272,7 @@ export function parseFlavor(lines: string[]): Flavor {
   }
   const accepted =
     'latest=auto|true|false, prefix=<text>[,onlatest=true|false], suffix=<text>[,onlatest=true|false]'
-  for (const text of lines.map((line) => line.trim()).filter((line) => line !== '')) {
+  for (const text of meaningfulLines(lines)) {
     let onLatestFor: 'prefix' | 'suffix' | undefined
     for (const field of fieldsOf(text)) {
       const [key, value] = splitField(field)

@@ -130,50 +130,44 @@ function severityOf(value: string): Severity {
 export function findingsOf(report: TrivyReport, platform?: string): Finding[] {
   const withPlatform = platform ? { platform } : {}
   return report.Results.flatMap((result) => [
-    ...(result.Vulnerabilities ?? []).map(
-      (vulnerability): Finding => ({
-        id: vulnerability.VulnerabilityID,
-        pkgName: vulnerability.PkgName,
-        installedVersion: vulnerability.InstalledVersion,
-        ...(vulnerability.FixedVersion ? { fixedVersion: vulnerability.FixedVersion } : {}),
-        severity: severityOf(vulnerability.Severity),
-        ...(vulnerability.Title ? { title: vulnerability.Title } : {}),
-        ...(vulnerability.PrimaryURL ? { primaryUrl: vulnerability.PrimaryURL } : {}),
-        target: result.Target,
-        class: result.Class,
-        ...(vulnerability.Layer?.DiffID ? { layerDiffId: vulnerability.Layer.DiffID } : {}),
-        ...withPlatform
-      })
-    ),
-    ...(result.Secrets ?? []).map(
-      (secret): Finding => ({
-        id: secret.RuleID,
-        pkgName: result.Target,
-        installedVersion: secret.StartLine ? `line ${secret.StartLine}` : '',
-        severity: severityOf(secret.Severity),
-        ...(secret.Title ? { title: secret.Title } : {}),
-        target: result.Target,
-        class: result.Class,
-        ...(secret.Layer?.DiffID ? { layerDiffId: secret.Layer.DiffID } : {}),
-        ...withPlatform
-      })
-    ),
+    ...(result.Vulnerabilities ?? []).map((vulnerability): Finding => ({
+      id: vulnerability.VulnerabilityID,
+      pkgName: vulnerability.PkgName,
+      installedVersion: vulnerability.InstalledVersion,
+      ...(vulnerability.FixedVersion ? { fixedVersion: vulnerability.FixedVersion } : {}),
+      severity: severityOf(vulnerability.Severity),
+      ...(vulnerability.Title ? { title: vulnerability.Title } : {}),
+      ...(vulnerability.PrimaryURL ? { primaryUrl: vulnerability.PrimaryURL } : {}),
+      target: result.Target,
+      class: result.Class,
+      ...(vulnerability.Layer?.DiffID ? { layerDiffId: vulnerability.Layer.DiffID } : {}),
+      ...withPlatform
+    })),
+    ...(result.Secrets ?? []).map((secret): Finding => ({
+      id: secret.RuleID,
+      pkgName: result.Target,
+      installedVersion: secret.StartLine ? `line ${secret.StartLine}` : '',
+      severity: severityOf(secret.Severity),
+      ...(secret.Title ? { title: secret.Title } : {}),
+      target: result.Target,
+      class: result.Class,
+      ...(secret.Layer?.DiffID ? { layerDiffId: secret.Layer.DiffID } : {}),
+      ...withPlatform
+    })),
     ...(result.Misconfigurations ?? [])
       .filter((misconfiguration) => misconfiguration.Status !== 'PASS')
-      .map(
-        (misconfiguration): Finding => ({
-          id: misconfiguration.AVDID || misconfiguration.ID,
-          pkgName: result.Target,
-          installedVersion: '',
-          severity: severityOf(misconfiguration.Severity),
-          ...(misconfiguration.Title ? { title: misconfiguration.Title } : {}),
-          ...(misconfiguration.PrimaryURL ? { primaryUrl: misconfiguration.PrimaryURL } : {}),
-          target: result.Target,
-          class: result.Class,
-          ...(misconfiguration.Layer?.DiffID ? { layerDiffId: misconfiguration.Layer.DiffID } : {}),
-          ...withPlatform
-        })
-      )
+      .map((misconfiguration): Finding => ({
+        id: misconfiguration.AVDID || misconfiguration.ID,
+        pkgName: result.Target,
+        installedVersion: '',
+        severity: severityOf(misconfiguration.Severity),
+        ...(misconfiguration.Title ? { title: misconfiguration.Title } : {}),
+        ...(misconfiguration.PrimaryURL ? { primaryUrl: misconfiguration.PrimaryURL } : {}),
+        target: result.Target,
+        class: result.Class,
+        ...(misconfiguration.Layer?.DiffID ? { layerDiffId: misconfiguration.Layer.DiffID } : {}),
+        ...withPlatform
+      }))
   ])
 }
 

@@ -1,6 +1,9 @@
+import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
+import { CommandError } from '../errors.js'
 import type { Command, Runner } from '../lib/command.js'
 import { splitKeyValue } from '../lib/list.js'
+import { BuildProgress, type BuildStats } from '../lib/progress.js'
 
 /**
  * Where the built image goes: pushed with its tags (no scan), loaded into the daemon (scan on the
@@ -33,13 +36,14 @@ export interface BuildRequest {
   sbom: string
   metadataFile: string
   iidFile: string
-  progress: 'plain' | 'rawjson'
 }
 
 export interface BuildResult {
   digest: string
   imageId: string
   metadata: Record<string, unknown>
+  /** Build steps and how many came from cache, read from buildx's rawjson progress. */
+  stats: BuildStats
 }
 
 const secretEnvPrefix = 'ECR_BUILD_PUSH_SECRET_'
@@ -99,7 +103,7 @@ export function planBuild(request: BuildRequest): Command {
     '--iidfile',
     request.iidFile,
     '--progress',
-    request.progress,
+    'rawjson',
     request.context
   ]
   return Object.keys(env).length > 0 ? { tool: 'docker', args, env } : { tool: 'docker', args }
@@ -108,19 +112,32 @@ export function planBuild(request: BuildRequest): Command {
 /** Reads what buildx wrote: the manifest digest from the metadata file and the image id. */
 export async function readBuildResult(
   request: Pick<BuildRequest, 'metadataFile' | 'iidFile'>
-): Promise<BuildResult> {
+): Promise<Omit<BuildResult, 'stats'>> {
   const metadata = JSON.parse(await readFile(request.metadataFile, 'utf8')) as Record<string, unknown>
   const imageId = (await readFile(request.iidFile, 'utf8')).trim()
-  const digest =
-    typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : ''
+  const digest = typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : ''
   return { digest, imageId, metadata }
 }
 
-export async function runBuild(
-  runner: Runner,
-  request: BuildRequest,
-  onStderrLine?: (line: string) => void
-): Promise<BuildResult> {
-  await runner.run(planBuild(request), { stream: !onStderrLine, onStderrLine })
-  return readBuildResult(request)
+const errorTailLines = 25
+
+/** Runs the build, turning buildx's rawjson progress into plain log lines and cache statistics. */
+export async function runBuild(runner: Runner, request: BuildRequest): Promise<BuildResult> {
+  const progress = new BuildProgress()
+  const recent: string[] = []
+  const show = (lines: string[]) => {
+    for (const line of lines) core.info(line)
+    recent.push(...lines)
+    recent.splice(0, Math.max(0, recent.length - errorTailLines))
+  }
+  try {
+    await runner.run(planBuild(request), { onStderrLine: (line) => show(progress.line(line)) })
+  } catch (error) {
+    show(progress.end())
+    // The raw stderr is JSON; the readable lines say what failed.
+    if (error instanceof CommandError) throw new CommandError(error.display, error.exitCode, recent.join('\n'))
+    throw error
+  }
+  show(progress.end())
+  return { ...(await readBuildResult(request)), stats: progress.stats() }
 }

@@ -52,3 +52,19 @@ export function planBuilder(request: { driver: Driver; builder: string; runId: s
 export function planBuilderRemoval(name: string): Command {
   return { tool: 'docker', args: ['buildx', 'rm', '--force', name] }
 }
+
+/** `BuildKit version: v0.20.1` (buildx ≥ 0.11) or `Buildkit: v0.12.5` in `docker buildx inspect` output. */
+export function parseBuildkitVersion(inspectOutput: string): string | undefined {
+  const match = /^\s*Build[Kk]it(?: version)?:\s*v?(\S+)/m.exec(inspectOutput)
+  return match ? (semver.coerce(match[1])?.version ?? undefined) : undefined
+}
+
+/** Creates the builder when the plan says so; returns the BuildKit version it reports, if any. */
+export async function runBuilder(runner: Runner, plan: BuilderPlan): Promise<string | undefined> {
+  let buildkitVersion: string | undefined
+  for (const command of plan.commands) {
+    const result = await runner.run(command)
+    buildkitVersion = parseBuildkitVersion(result.stdout) ?? buildkitVersion
+  }
+  return buildkitVersion
+}

@@ -1,0 +1,363 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import type { Log, Result } from 'sarif'
+import { startGitHubApi, type GitHubApi } from '../../scripts/stand-ins/github-api.mjs'
+import type { Severity } from '../../src/lib/findings.js'
+import {
+  defaultCategory,
+  describeOmitted,
+  encodeSarif,
+  githubSarifLimits,
+  platformCategory,
+  prepareSarif,
+  uploadSarif,
+  type SarifUploadRequest
+} from '../../src/phases/sarif.js'
+
+const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('../shared/fixtures/trivy')
+const golden = JSON.parse(readFileSync(`${fixtures}/alpine-310.sarif.golden`, 'utf8')) as Log
+const noLimits = { maxRuns: 20, maxResultsPerRun: 25_000, maxGzippedBytes: 10 * 1024 * 1024 }
+
+/** A Trivy-shaped log: one rule per item (severity tag + security-severity), one result per item. */
+function trivyLog(
+  items: Array<[id: string, severity: Severity, score: string]>,
+  message = () => 'finding'
+): Log {
+  const level = (severity: Severity) =>
+    severity === 'CRITICAL' || severity === 'HIGH' ? 'error' : severity === 'MEDIUM' ? 'warning' : 'note'
+  return {
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Trivy',
+            rules: items.map(([id, severity, score]) => ({
+              id,
+              properties: { 'security-severity': score, tags: ['vulnerability', 'security', severity] }
+            }))
+          }
+        },
+        results: items.map(([id, severity], index): Result => ({
+          ruleId: id,
+          ruleIndex: index,
+          level: level(severity),
+          message: { text: message() }
+        }))
+      }
+    ]
+  }
+}
+
+describe('defaultCategory / platformCategory', () => {
+  it.each([
+    [['shop-web', 'production'], 'trivy/shop-web/production/'],
+    [['shop/web', 'production'], 'trivy/shop-web/production/'],
+    [['shop/web', 'production', 'linux/arm64'], 'trivy/shop-web/production/linux-arm64/'],
+    [['shop/web', '', 'linux/arm/v7'], 'trivy/shop-web/default/linux-arm-v7/']
+  ] as const)('%j → %s', ([repository, target, platform], expected) => {
+    expect(defaultCategory(repository, target, platform)).toBe(expected)
+  })
+
+  it.each([
+    ['trivy/custom', undefined, 'trivy/custom/'],
+    ['trivy/custom/', 'linux/amd64', 'trivy/custom/linux-amd64/']
+  ])('%s + %s → %s', (category, platform, expected) => {
+    expect(platformCategory(category, platform)).toBe(expected)
+  })
+})
+
+describe('prepareSarif', () => {
+  it("sets the category on Trivy's own SARIF and keeps everything within the limits, leaving the input alone", () => {
+    const before = JSON.stringify(golden)
+    const { log, omitted } = prepareSarif(golden, { category: 'trivy/shop-web/production' })
+    expect(log.runs[0].automationDetails).toEqual({ id: 'trivy/shop-web/production/' })
+    expect(log.runs[0].results).toEqual(golden.runs[0].results)
+    expect(log.runs[0].tool).toEqual(golden.runs[0].tool)
+    expect(omitted).toEqual({ runs: 0, results: 0, bySeverity: {} })
+    expect(JSON.stringify(golden)).toBe(before)
+  })
+
+  it('keeps the most severe results per run, in their order, and drops the rules nothing uses', () => {
+    const input = trivyLog([
+      ['CVE-LOW', 'LOW', '3.1'],
+      ['CVE-CRIT-A', 'CRITICAL', '9.1'],
+      ['CVE-MED', 'MEDIUM', '5.3'],
+      ['CVE-HIGH', 'HIGH', '7.5'],
+      ['CVE-CRIT-B', 'CRITICAL', '9.8'],
+      ['CVE-UNKNOWN', 'UNKNOWN', '0.0']
+    ])
+    const { log, omitted } = prepareSarif(input, {
+      category: 'c/',
+      limits: { ...noLimits, maxResultsPerRun: 3 }
+    })
+    expect(log.runs[0].results?.map((result) => [result.ruleId, result.ruleIndex])).toEqual([
+      ['CVE-CRIT-A', 0],
+      ['CVE-HIGH', 1],
+      ['CVE-CRIT-B', 2]
+    ])
+    expect(log.runs[0].tool.driver.rules?.map((rule) => rule.id)).toEqual([
+      'CVE-CRIT-A',
+      'CVE-HIGH',
+      'CVE-CRIT-B'
+    ])
+    expect(omitted).toEqual({ runs: 0, results: 3, bySeverity: { MEDIUM: 1, LOW: 1, UNKNOWN: 1 } })
+    expect(describeOmitted(omitted)).toBe(
+      "The SARIF upload leaves out 3 result(s) (1 MEDIUM, 1 LOW, 1 UNKNOWN), the least severe, to stay within GitHub's limits (25000 results per run, 20 runs, 10 MB gzipped); the JSON scan report has every finding."
+    )
+  })
+
+  it('breaks ties within a severity by security-severity', () => {
+    const input = trivyLog([
+      ['A', 'HIGH', '7.0'],
+      ['B', 'HIGH', '8.8'],
+      ['C', 'HIGH', '7.5']
+    ])
+    const { log } = prepareSarif(input, { category: 'c', limits: { ...noLimits, maxResultsPerRun: 2 } })
+    expect(log.runs[0].results?.map((result) => result.ruleId)).toEqual(['B', 'C'])
+  })
+
+  it('falls back to the result level for SARIF without severity tags', () => {
+    const input: Log = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'other' } },
+          results: [
+            { ruleId: 'n', level: 'note', message: { text: '' } },
+            { ruleId: 'e', level: 'error', message: { text: '' } },
+            { ruleId: 'w', level: 'warning', message: { text: '' } }
+          ]
+        }
+      ]
+    }
+    const { log, omitted } = prepareSarif(input, {
+      category: 'c',
+      limits: { ...noLimits, maxResultsPerRun: 1 }
+    })
+    expect(log.runs[0].results?.map((result) => result.ruleId)).toEqual(['e'])
+    expect(omitted).toEqual({ runs: 0, results: 2, bySeverity: { MEDIUM: 1, LOW: 1 } })
+  })
+
+  it('leaves out runs beyond the limit and counts their results', () => {
+    const run = trivyLog([['A', 'HIGH', '7.0']]).runs[0]
+    const input: Log = { version: '2.1.0', runs: [run, run, run] }
+    const { log, omitted } = prepareSarif(input, { category: 'c', limits: { ...noLimits, maxRuns: 2 } })
+    expect(log.runs).toHaveLength(2)
+    expect(log.runs.map((item) => item.automationDetails?.id)).toEqual(['c/', 'c/'])
+    expect(omitted).toEqual({ runs: 1, results: 1, bySeverity: { HIGH: 1 } })
+    expect(describeOmitted(omitted, { ...noLimits, maxRuns: 2 })).toBe(
+      "The SARIF upload leaves out 1 result(s) and 1 run(s) (1 HIGH), the least severe, to stay within GitHub's limits (25000 results per run, 2 runs, 10 MB gzipped); the JSON scan report has every finding."
+    )
+  })
+
+  it('shrinks to the gzipped size limit by leaving out the least severe results', () => {
+    // Random messages don't compress, so every result kept costs bytes.
+    const input = trivyLog(
+      [
+        ['LOW-1', 'LOW', '2.0'],
+        ['CRIT-1', 'CRITICAL', '9.8'],
+        ['MED-1', 'MEDIUM', '5.0'],
+        ['HIGH-1', 'HIGH', '8.0'],
+        ['LOW-2', 'LOW', '1.0']
+      ],
+      () => randomBytes(3000).toString('hex')
+    )
+    const twoMostSevere = prepareSarif(input, {
+      category: 'c',
+      limits: { ...noLimits, maxResultsPerRun: 2 }
+    }).log
+    const limit = gzipSync(JSON.stringify(twoMostSevere)).length
+    const { log, omitted } = prepareSarif(input, {
+      category: 'c',
+      limits: { ...noLimits, maxGzippedBytes: limit }
+    })
+    expect(log).toEqual(twoMostSevere)
+    expect(log.runs[0].results?.map((result) => result.ruleId)).toEqual(['CRIT-1', 'HIGH-1'])
+    expect(omitted).toEqual({ runs: 0, results: 3, bySeverity: { MEDIUM: 1, LOW: 2 } })
+    expect(gzipSync(JSON.stringify(log)).length).toBeLessThanOrEqual(limit)
+  })
+
+  it('says nothing when nothing was left out', () => {
+    expect(describeOmitted({ runs: 0, results: 0, bySeverity: {} })).toBeUndefined()
+    expect(githubSarifLimits).toEqual({ maxRuns: 20, maxResultsPerRun: 25000, maxGzippedBytes: 10485760 })
+  })
+})
+
+describe('encodeSarif', () => {
+  it('is gzip then base64, and decodes back to the same log', () => {
+    const encoded = encodeSarif(golden)
+    expect(encoded).toMatch(/^H4sI[A-Za-z0-9+/]+=*$/)
+    expect(JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8'))).toEqual(golden)
+  })
+})
+
+describe('uploadSarif to the GitHub API stand-in', () => {
+  let api: GitHubApi
+  let output: string[]
+
+  beforeEach(() => {
+    output = []
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk))
+      return true
+    })
+  })
+
+  afterEach(async () => {
+    jest.restoreAllMocks()
+    await api.close()
+  })
+
+  afterAll(() => {
+    jest.restoreAllMocks()
+  })
+
+  function request(overrides: Partial<SarifUploadRequest> = {}): SarifUploadRequest {
+    const { log } = prepareSarif(golden, { category: 'trivy/shop-web/production/' })
+    return {
+      token: 'ghs_test',
+      context: { repository: 'acme/shop', apiUrl: api.url },
+      sarif: log,
+      category: 'trivy/shop-web/production/',
+      checkoutUri: 'file:///home/runner/work/shop/shop',
+      commitSha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+      ref: 'refs/pull/7/merge',
+      pollAttempts: 3,
+      pollIntervalMs: 1,
+      ...overrides
+    }
+  }
+
+  const warnings = () => output.filter((line) => line.startsWith('::warning::'))
+
+  it('posts the gzipped SARIF with commit, ref, checkout and tool, then polls until processing is complete', async () => {
+    api = await startGitHubApi()
+    const result = await uploadSarif(request())
+    expect(result).toEqual({
+      status: 'complete',
+      id: 'sarif-1000',
+      url: `${api.url}/repos/acme/shop/code-scanning/sarifs/sarif-1000`
+    })
+    expect(api.requests.map((item) => `${item.method} ${item.path}`)).toEqual([
+      'POST /repos/acme/shop/code-scanning/sarifs',
+      'GET /repos/acme/shop/code-scanning/sarifs/sarif-1000'
+    ])
+    const [post] = api.requests
+    expect(post.headers.authorization).toBe('token ghs_test')
+    expect({ ...post.body, sarif: undefined }).toEqual({
+      commit_sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+      ref: 'refs/pull/7/merge',
+      checkout_uri: 'file:///home/runner/work/shop/shop',
+      tool_name: 'Trivy'
+    })
+    const uploaded = JSON.parse(gunzipSync(Buffer.from(post.body.sarif, 'base64')).toString('utf8')) as Log
+    expect(uploaded.runs[0].automationDetails).toEqual({ id: 'trivy/shop-web/production/' })
+    expect(uploaded.runs[0].results).toHaveLength(4)
+    expect(warnings()).toEqual([])
+  })
+
+  it.each([
+    [403, 'Resource not accessible by integration', 'forbidden', "The token needs 'security-events: write'"],
+    [
+      403,
+      'Advanced Security must be enabled for this repository to use code scanning.',
+      'forbidden',
+      'pull requests from forks'
+    ],
+    [
+      404,
+      'Not Found',
+      'not-found',
+      'Code scanning is not enabled for this repository (or the token cannot see it)'
+    ],
+    [422, 'Invalid SARIF', 'error', 'Could not upload SARIF to code scanning: Invalid SARIF']
+  ])('%i %s → a %s warning, never a failure', async (status, message, expected, warning) => {
+    api = await startGitHubApi()
+    api.respond('POST', /\/code-scanning\/sarifs$/, status, { message })
+    const result = await uploadSarif(request())
+    expect(result.status).toBe(expected)
+    expect(result.message).toContain(warning)
+    expect(result.message).toContain(message)
+    expect(warnings()).toHaveLength(1)
+    expect(warnings()[0]).toContain(warning)
+  })
+
+  it('stops polling after the bound and reports the upload as still pending', async () => {
+    api = await startGitHubApi({ sarifStatus: 'pending' })
+    const result = await uploadSarif(request({ pollAttempts: 2 }))
+    expect(result).toEqual({
+      status: 'pending',
+      id: 'sarif-1000',
+      url: `${api.url}/repos/acme/shop/code-scanning/sarifs/sarif-1000`,
+      message:
+        'Code scanning is still processing SARIF upload sarif-1000; the results will appear when it finishes.'
+    })
+    expect(api.requests.filter((item) => item.method === 'GET')).toHaveLength(2)
+  })
+
+  it('warns with the reasons when code scanning fails to process the upload', async () => {
+    api = await startGitHubApi({
+      sarifStatus: 'failed',
+      sarifErrors: ['locationFromSarifResult: expected artifact location']
+    })
+    const result = await uploadSarif(request())
+    expect(result.status).toBe('failed')
+    expect(warnings()).toEqual([
+      `::warning::Code scanning could not process the SARIF upload sarif-1000: locationFromSarifResult: expected artifact location\n`
+    ])
+  })
+})
+
+describe('the GitHub API stand-in', () => {
+  it('serves repository metadata, keeps PR comments, creates check runs and records requests', async () => {
+    const api = await startGitHubApi({
+      repository: { description: 'Shop', license: { spdx_id: 'Apache-2.0' } }
+    })
+    try {
+      type Comment = { id: number; body: string; user: { login: string } }
+      const call = async (method: string, route: string, body?: unknown) => {
+        const response = await fetch(`${api.url}${route}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body)
+        })
+        return { status: response.status, body: (await response.json()) as Comment & Comment[] }
+      }
+      expect(await call('GET', '/repos/acme/shop')).toEqual({
+        status: 200,
+        body: expect.objectContaining({
+          name: 'shop',
+          description: 'Shop',
+          html_url: 'https://github.com/acme/shop',
+          default_branch: 'main',
+          license: { spdx_id: 'Apache-2.0' }
+        })
+      })
+      const created = await call('POST', '/repos/acme/shop/issues/7/comments', { body: 'first' })
+      expect(created.status).toBe(201)
+      await call('PATCH', `/repos/acme/shop/issues/comments/${created.body.id}`, { body: 'edited' })
+      const listed = await call('GET', '/repos/acme/shop/issues/7/comments')
+      expect(listed.body.map((comment) => [comment.body, comment.user.login])).toEqual([
+        ['edited', 'github-actions[bot]']
+      ])
+      expect(
+        (await call('POST', '/repos/acme/shop/check-runs', { name: 'scan', head_sha: 'abc' })).body
+      ).toEqual(expect.objectContaining({ name: 'scan', head_sha: 'abc', id: expect.any(Number) }))
+      expect((await call('GET', '/nowhere')).status).toBe(404)
+      expect(api.requests.map((item) => `${item.method} ${item.path}`)).toEqual([
+        'GET /repos/acme/shop',
+        'POST /repos/acme/shop/issues/7/comments',
+        `PATCH /repos/acme/shop/issues/comments/${created.body.id}`,
+        'GET /repos/acme/shop/issues/7/comments',
+        'POST /repos/acme/shop/check-runs',
+        'GET /nowhere'
+      ])
+    } finally {
+      await api.close()
+    }
+  })
+})
