@@ -145,11 +145,11 @@ async function post(runner) {
             await runner.run(command);
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup step failed: ${error.message}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup step failed: ${error.message}`);
         }
     }
     if (state.tempDir) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(state.tempDir, { recursive: true, force: true }).catch((error) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not delete ${state.tempDir}: ${error.message}`));
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(state.tempDir, { recursive: true, force: true }).catch((error) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not delete ${state.tempDir}: ${error.message}`));
     }
 }
 
@@ -170,14 +170,14 @@ class StateStore {
     state = { registries: [] };
     update(change) {
         this.state = { ...this.state, ...change };
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(this.state));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(key, JSON.stringify(this.state));
     }
     get current() {
         return this.state;
     }
 }
 function readSavedState() {
-    const text = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key);
+    const text = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(key);
     if (!text)
         return { registries: [] };
     return { registries: [], ...JSON.parse(text) };

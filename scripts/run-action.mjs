@@ -62,7 +62,7 @@ function runNode(node, script, env, cwd) {
 /**
  * @param {{ inputs: Record<string,string>, env?: Record<string,string|undefined>, workspace: string,
  *   eventName?: string, payload?: object, github?: Record<string,string>, node?: string, post?: boolean,
- *   echo?: boolean }} options
+ *   echo?: boolean, beforePost?: (outputs: Record<string, string>) => void }} options
  */
 export async function runAction(options) {
   const dir = mkdtempSync(path.join(tmpdir(), 'runner-'))
@@ -103,6 +103,9 @@ export async function runAction(options) {
   const main = await runNode(node, script, base, options.workspace)
   if (options.echo) process.stdout.write(main.stdout + main.stderr)
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'))
+  const outputs = parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
+  // Later steps of the job run between main and post: they can still read what main left in RUNNER_TEMP.
+  options.beforePost?.(outputs)
   let post
   if (options.post !== false) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value]))
@@ -113,7 +116,7 @@ export async function runAction(options) {
     main,
     post,
     state,
-    outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    outputs,
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     envFile: readFileSync(files.GITHUB_ENV, 'utf8'),
     runnerDir: dir

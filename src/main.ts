@@ -4,7 +4,14 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ECRClient } from '@aws-sdk/client-ecr'
 import { currentBranch, defaultBranch, readRunContext, type RunContext } from './context.js'
-import { inspectDockerfile, parseInputs, type DockerfileFacts, type Inputs, type RawInputs } from './inputs.js'
+import { ConfigurationError, GateError } from './errors.js'
+import {
+  inspectDockerfile,
+  parseInputs,
+  type DockerfileFacts,
+  type Inputs,
+  type RawInputs
+} from './inputs.js'
 import { awsCall } from './lib/aws.js'
 import type { Runner } from './lib/command.js'
 import { DryRunner } from './lib/exec.js'
@@ -22,6 +29,14 @@ import {
 } from './phases/cache.js'
 import { ecrAuthorization, planLogin } from './phases/ecr-login.js'
 import {
+  parseReportInputs,
+  printGate,
+  runGate,
+  type GateOutcome,
+  type ReportInputs,
+  type ScanTarget
+} from './phases/gate.js'
+import {
   computeMeta,
   fetchRepositoryMetadata,
   fullReferences,
@@ -31,7 +46,11 @@ import {
   type Meta,
   type TagRule
 } from './phases/meta.js'
+import { commentBody, commentMarker, pullRequestOf, upsertStickyComment } from './phases/pr-comment.js'
+import { ecrAccountOf, planTagDigest, pushLoaded, tagOnEcr } from './phases/push.js'
+import { relativeToWorkspace, summaryMarkdown, type TargetReport } from './phases/report.js'
 import { ensureRepository, type RepositoryFacts } from './phases/repository.js'
+import { parseScanInputs, type ScanInputs } from './phases/scan.js'
 import { StateStore } from './state.js'
 
 /** Inputs as the runner passes them: `INPUT_<NAME>` with the name upper-cased, hyphens kept. */
@@ -47,6 +66,8 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
 interface Validated {
   inputs: Inputs
   cacheInputs: CacheInputs
+  scanInputs: ScanInputs
+  reportInputs: ReportInputs
   dockerfile: DockerfileFacts
   tagRules: TagRule[]
   flavor: Flavor
@@ -55,19 +76,45 @@ interface Validated {
 function validate(context: RunContext): Validated {
   const raw = readRawInputs()
   const inputs = parseInputs(raw)
+  const reportInputs = parseReportInputs(raw)
+  if (reportInputs['max-image-size'] !== undefined && !inputs.scan) {
+    throw new ConfigurationError(
+      `Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`
+    )
+  }
   return {
     inputs,
     cacheInputs: parseCacheInputs(raw),
+    scanInputs: parseScanInputs(raw, context.workspace),
+    reportInputs,
     dockerfile: inspectDockerfile(inputs, context.workspace),
     tagRules: parseTagRules(inputs.tags),
     flavor: parseFlavor(inputs.flavor)
   }
 }
 
-/** Where the image goes: straight to the registry, or first somewhere the scan gate can read it. */
-function buildOutput(inputs: Inputs): BuildOutput {
-  if (inputs.push) return 'push'
-  return inputs.load ? 'load' : 'none'
+/**
+ * Where the build puts the image. Without a scan it goes straight to its tags. With one, it goes where the
+ * gate can read it and nobody can pull it by a tag: the daemon (docker driver, or no push), or the
+ * registry by digest alone (docker-container).
+ */
+export function buildOutput(inputs: Pick<Inputs, 'scan' | 'push' | 'load' | 'driver'>): BuildOutput {
+  if (!inputs.scan) return inputs.push ? 'push' : inputs.load ? 'load' : 'none'
+  return inputs.driver === 'docker' || !inputs.push ? 'load' : 'push-by-digest'
+}
+
+/** What the gate scans: the loaded image by its first tag, or the pushed digest once per platform. */
+export function scanTargets(
+  output: BuildOutput,
+  tags: string[],
+  image: string,
+  digest: string,
+  platforms: string[]
+): ScanTarget[] {
+  if (output !== 'push-by-digest') return [{ imageRef: tags[0], source: 'docker' }]
+  const imageRef = `${image}@${digest}`
+  if (platforms.length <= 1) return [{ imageRef, source: 'remote' }]
+  return platforms.map((platform) => ({ imageRef, source: 'remote', platform }))
 }
 
 async function ecrClient(region: string): Promise<ECRClient> {
@@ -94,40 +141,69 @@ async function connectEcr(inputs: Inputs, dryRun: boolean) {
   return { client, authorizations, registry, image: `${registry}/${inputs.repository}`, repository }
 }
 
+type Ecr = Awaited<ReturnType<typeof connectEcr>>
+
 async function tagsAndLabels(validated: Validated, context: RunContext): Promise<Meta> {
   const { inputs, tagRules, flavor } = validated
-  const repositoryMetadata = inputs['github-token']
-    ? await fetchRepositoryMetadata(inputs['github-token'], context)
-    : undefined
+  const repositoryMetadata = await fetchRepositoryMetadata(inputs['github-token'], context)
   const meta = computeMeta(
-    { rules: tagRules, flavor, userLabels: inputs.labels, shaSource: inputs['sha-source'], repositoryMetadata },
+    {
+      rules: tagRules,
+      flavor,
+      userLabels: inputs.labels,
+      shaSource: inputs['sha-source'],
+      repositoryMetadata
+    },
     context,
     new Date()
   )
   meta.warnings.forEach((warning) => core.warning(warning))
+  if (meta.tags.length === 0 && (inputs.push || inputs.scan)) {
+    throw new ConfigurationError(
+      `Input 'tags' produced no tag for this ${context.eventName || 'run'} event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults.`
+    )
+  }
   return meta
+}
+
+/** Without a push there is no registry to read or write cache: gha and local stay, the rest is dropped. */
+function withoutRegistry(cache: CacheInputs): CacheInputs {
+  if (cache.cache === 'none') return cache
+  const needsRegistry = (backend: string) => backend === 'registry' || backend === 'inline'
+  const kept = cache.cache.filter((backend) => !needsRegistry(backend))
+  const dropped = cache.cache.filter(needsRegistry)
+  if (dropped.length > 0) {
+    core.warning(
+      `Cache: ${dropped.map((backend) => `'${backend}'`).join(', ')} cache needs the registry, which 'push: false' does not use; it is left out of this build.`
+    )
+  }
+  return { ...cache, cache: kept.length > 0 ? kept : 'none' }
 }
 
 async function cachePlan(
   validated: Validated,
-  facts: { context: RunContext; buildx: BuildxFacts; buildkitVersion?: string; registry: string; image: string },
-  repository: RepositoryFacts
+  facts: { context: RunContext; buildx: BuildxFacts; buildkitVersion?: string; ecr?: Ecr; image: string }
 ): Promise<CachePlan> {
   const { inputs, dockerfile } = validated
-  const plan = planCache(validated.cacheInputs, {
+  const cacheInputs = facts.ecr ? validated.cacheInputs : withoutRegistry(validated.cacheInputs)
+  const plan = planCache(cacheInputs, {
     driver: inputs.driver,
     buildxVersion: facts.buildx.buildxVersion,
     buildkitVersion: facts.buildkitVersion,
     env: process.env,
-    registry: facts.registry,
+    registry: facts.ecr?.registry ?? '',
     repository: inputs.repository,
-    tagImmutable: repository.tagMutability === 'IMMUTABLE',
+    tagImmutable: facts.ecr?.repository.tagMutability === 'IMMUTABLE',
     target: dockerfile.stage.name,
     platforms: inputs.platforms,
     branch: currentBranch(facts.context),
     defaultBranch: defaultBranch(facts.context),
     image: facts.image,
-    localCacheDir: path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-build-push-cache', dockerfile.stage.name),
+    localCacheDir: path.join(
+      process.env.RUNNER_TEMP || os.tmpdir(),
+      'ecr-build-push-cache',
+      dockerfile.stage.name
+    ),
     dependencyHash: await hashCacheDependencies(
       dockerfile.path,
       path.resolve(facts.context.workspace, inputs.context)
@@ -150,14 +226,56 @@ function setMetaOutputs(meta: Meta, tags: string[]): void {
   core.setOutput('json', JSON.stringify(meta.json))
 }
 
-function setBuildOutputs(built: BuildResult): void {
-  core.setOutput('digest', built.digest)
-  core.setOutput('imageid', built.imageId)
-  core.setOutput('metadata', JSON.stringify(built.metadata))
+function setGateOutputs(gate: GateOutcome): void {
+  core.setOutput('vulnerabilities', JSON.stringify(gate.counts))
+  core.setOutput('scan-report', gate.reportPaths.join('\n'))
+  core.setOutput('sarif-file', gate.sarifPaths.join('\n'))
 }
 
 function uniqueRunId(context: RunContext): string {
   return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+/** Gives the scanned image its final tags; returns the digest every tag points at. */
+async function publish(
+  runner: Runner,
+  output: BuildOutput,
+  built: BuildResult,
+  tags: string[],
+  ecr: Ecr | undefined,
+  inputs: Inputs
+) {
+  if (output === 'push' || !ecr) return built.digest
+  if (output === 'load') return pushLoaded(runner, tags)
+  if (ecrAccountOf(ecr.registry)) {
+    await awsCall('PutImage', () =>
+      tagOnEcr(ecr.client, {
+        repository: inputs.repository,
+        registryId: ecr.repository.registryId,
+        digest: built.digest,
+        tags
+      })
+    )
+  } else {
+    await runner.run(planTagDigest(ecr.image, built.digest, tags), { stream: true })
+  }
+  return built.digest
+}
+
+/** Job summary and, on pull requests, the sticky comment: written whether the gate passed or not. */
+async function report(context: RunContext, validated: Validated, targetReport: TargetReport): Promise<void> {
+  await core.summary.addRaw(summaryMarkdown(targetReport), true).write()
+  const pullRequest = pullRequestOf(context)
+  const token = validated.inputs['github-token']
+  if (!pullRequest || !validated.reportInputs['pr-comment'] || !token) return
+  const result = await upsertStickyComment({
+    token,
+    context,
+    issueNumber: pullRequest.number,
+    marker: commentMarker(validated.inputs.repository, targetReport.target),
+    body: commentBody(targetReport)
+  })
+  core.info(`Pull request comment: ${result.action}${result.url ? ` ${result.url}` : ''}`)
 }
 
 /** The sequence: inputs → facts → plan each phase → run it → outputs and summary. */
@@ -172,27 +290,29 @@ export async function main(runner: Runner): Promise<void> {
   const state = new StateStore()
 
   const buildx = await probeBuildx(runner)
-  const ecr = await connectEcr(inputs, dryRun)
-  core.setOutput('registry', ecr.registry)
-  core.setOutput('image', ecr.image)
+  // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
+  const ecr = inputs.push ? await connectEcr(inputs, dryRun) : undefined
+  const image = ecr?.image ?? inputs.repository
+  core.setOutput('registry', ecr?.registry ?? '')
+  core.setOutput('image', image)
   const meta = await tagsAndLabels(validated, context)
-  const tags = fullReferences(ecr.image, meta.tags)
+  const tags = fullReferences(image, meta.tags)
   setMetaOutputs(meta, tags)
 
-  for (const command of planLogin(ecr.authorizations)) await executor.run(command)
-  if (!dryRun) state.update({ registries: ecr.authorizations.map((authorization) => authorization.registry) })
+  if (ecr) {
+    for (const command of planLogin(ecr.authorizations)) await executor.run(command)
+    if (!dryRun)
+      state.update({ registries: ecr.authorizations.map((authorization) => authorization.registry) })
+  }
 
   const builder = planBuilder({ driver: inputs.driver, builder: inputs.builder, runId: uniqueRunId(context) })
   if (builder.created && !dryRun) state.update({ builder: builder.name })
   const buildkitVersion = await runBuilder(executor, builder)
 
-  const cache = await cachePlan(
-    validated,
-    { context, buildx, buildkitVersion, registry: ecr.registry, image: ecr.image },
-    ecr.repository
-  )
+  const cache = await cachePlan(validated, { context, buildx, buildkitVersion, ecr, image })
   const temp = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-build-push-'))
   state.update({ tempDir: temp })
+  const output = buildOutput(inputs)
   const request: BuildRequest = {
     builder: builder.name,
     file: dockerfile.path,
@@ -205,9 +325,9 @@ export async function main(runner: Runner): Promise<void> {
     labels: meta.labels,
     annotations: meta.annotations,
     tags,
-    image: ecr.image,
+    image,
     cacheArgs: cache.args,
-    output: buildOutput(inputs),
+    output,
     noCache: inputs['no-cache'],
     pull: inputs.pull,
     provenance: inputs.provenance,
@@ -217,41 +337,64 @@ export async function main(runner: Runner): Promise<void> {
   }
   if (dryRun) {
     await executor.run(planBuild(request))
-    core.info(`Dry run: nothing was built or pushed (buildx ${buildx.buildxVersion}).`)
+    if (inputs.scan) {
+      const targets = scanTargets(output, tags, image, '<digest>', inputs.platforms)
+      await printGate(executor, { scan: validated.scanInputs, targets, tempDir: temp })
+    }
+    core.info(`Dry run: nothing was built, scanned or pushed (buildx ${buildx.buildxVersion}).`)
     return
   }
+
   const restoredCacheKey = await restoreLocalCache(cache)
   const built = await runBuild(runner, request)
   await saveLocalCache(cache, restoredCacheKey)
   core.info(cacheReportLine(built.stats))
-  setBuildOutputs(built)
-  await writeSummary({
-    image: ecr.image,
-    tags,
-    target: dockerfile.stage.name,
-    built,
-    seconds: (Date.now() - started) / 1000
-  })
-}
+  core.setOutput('imageid', built.imageId)
+  core.setOutput('metadata', JSON.stringify(built.metadata))
 
-async function writeSummary(report: {
-  image: string
-  tags: string[]
-  target: string
-  built: BuildResult
-  seconds: number
-}): Promise<void> {
-  await core.summary
-    .addHeading(`ecr-build-push: ${report.target}`, 3)
-    .addTable([
-      [
-        { data: 'Image', header: true },
-        { data: 'Digest', header: true },
-        { data: 'Build time', header: true }
-      ],
-      [report.image, report.built.digest, `${report.seconds.toFixed(1)}s`]
-    ])
-    .addList(report.tags)
-    .addRaw(cacheReportLine(report.built.stats), true)
-    .write()
+  const gate = inputs.scan
+    ? await runGate({
+        runner,
+        scan: validated.scanInputs,
+        report: validated.reportInputs,
+        context,
+        token: inputs['github-token'],
+        repository: inputs.repository,
+        stage: dockerfile.stage.name,
+        target: inputs.target,
+        dockerfilePath: dockerfile.path,
+        buildArgs: inputs['build-args'],
+        targets: scanTargets(output, tags, image, built.digest, inputs.platforms),
+        tempDir: temp
+      })
+    : undefined
+  if (gate) setGateOutputs(gate)
+  const targetReport: TargetReport = {
+    target: dockerfile.stage.name,
+    repository: inputs.repository,
+    image,
+    tags: gate?.blocked || !ecr ? [] : tags,
+    buildSeconds: (Date.now() - started) / 1000,
+    cachedSteps: cacheReportLine(built.stats),
+    pushed: false,
+    dockerfile: relativeToWorkspace(dockerfile.path, context.workspace),
+    blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`,
+    ...(gate
+      ? {
+          findings: gate.findings,
+          layers: gate.layers,
+          ...(gate.sizeCheck ? { sizeCheck: gate.sizeCheck } : {}),
+          ...(validated.scanInputs['fail-on'] !== 'none'
+            ? { failSeverity: validated.scanInputs['fail-on'] }
+            : {})
+        }
+      : {})
+  }
+  if (gate?.blocked) {
+    await report(context, validated, targetReport)
+    throw new GateError(`No tag was pushed: ${gate.blocked}`)
+  }
+  const digest = await publish(runner, output, built, tags, ecr, inputs)
+  core.setOutput('digest', digest)
+  await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) })
 }

@@ -22,7 +22,7 @@ import {
   type ScanInputs
 } from '../../src/phases/scan.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('../shared/fixtures/trivy')
+const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const standIn = path.resolve('scripts/stand-ins/trivy')
 let dir: string
 

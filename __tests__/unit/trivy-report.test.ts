@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { ConfigurationError } from '../../src/errors.js'
 import { countBySeverity, findingsOf, parseTrivyReport, readTrivyReport } from '../../src/lib/trivy-report.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('../shared/fixtures/trivy')
+const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 
 function fixture(name: string): string {
   return readFileSync(`${fixtures}/${name}.json.golden`, 'utf8')

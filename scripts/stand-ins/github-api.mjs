@@ -10,7 +10,7 @@ import { createServer } from 'node:http'
  * @typedef {{ name?: string, description?: string | null, default_branch?: string, license?: { spdx_id: string } | null, topics?: string[], private?: boolean }} RepositoryOptions
  * @typedef {{ repository?: RepositoryOptions, comments?: Record<string, string[]>, sarifStatus?: 'pending' | 'complete' | 'failed', sarifErrors?: string[], botLogin?: string }} GitHubApiOptions
  * @typedef {{ url: string, requests: RecordedRequest[], comments: Map<string, IssueComment[]>,
- *   respond: (method: string, path: RegExp, status: number, body?: any) => void, close: () => Promise<void> }} GitHubApi
+ *   respond: (method: string, path: RegExp, status: number, body?: any) => void, reset: () => void, close: () => Promise<void> }} GitHubApi
  */
 
 /**
@@ -221,6 +221,10 @@ export async function startGitHubApi(options = {}) {
     url,
     requests,
     comments,
+    /** Drops every `respond` override: the stand-in answers as it does by default again. */
+    reset() {
+      overrides.length = 0
+    },
     respond(method, path, status, body) {
       overrides.push({ method: method.toUpperCase(), path, reply: { status, body } })
     },

@@ -20,21 +20,26 @@ export class ExecRunner implements Runner {
   async run(command: Command, options: RunOptions = {}): Promise<CommandResult> {
     core.info(formatCommand(command))
     let pending = ''
+    const onStderr = (data: Buffer) => {
+      if (options.stream && !options.onStderrLine) process.stdout.write(data)
+      if (!options.onStderrLine) return
+      pending += data.toString()
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      lines.forEach((line) => options.onStderrLine?.(line))
+    }
+    // Always silent: @actions/exec would echo its own `[command]` line next to ours.
     const result = await getExecOutput(command.tool, command.args, {
-      silent: !options.stream,
+      silent: true,
       ignoreReturnCode: true,
       input: command.stdin ? Buffer.from(command.stdin.text) : undefined,
       env: command.env ? { ...(process.env as Record<string, string>), ...command.env } : undefined,
-      listeners: options.onStderrLine
-        ? {
-            stderr: (data: Buffer) => {
-              pending += data.toString()
-              const lines = pending.split('\n')
-              pending = lines.pop() ?? ''
-              lines.forEach((line) => options.onStderrLine?.(line))
-            }
-          }
-        : undefined
+      listeners: {
+        stdout: (data: Buffer) => {
+          if (options.stream) process.stdout.write(data)
+        },
+        stderr: onStderr
+      }
     })
     if (pending) options.onStderrLine?.(pending)
     if (result.exitCode !== 0 && !options.allowFailure) {

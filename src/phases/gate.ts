@@ -1,0 +1,231 @@
+import * as core from '@actions/core'
+import { readFile, writeFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import type { Log } from 'sarif'
+import type { RunContext } from '../context.js'
+import { ConfigurationError } from '../errors.js'
+import type { Runner } from '../lib/command.js'
+import { severities, type Severity, type SeverityCounts } from '../lib/findings.js'
+import {
+  mapFindings,
+  mapLayers,
+  rewriteSarifLocations,
+  type LayerMap,
+  type MappedFinding
+} from '../lib/layer-map.js'
+import { checkSizeBudget, parseSizeBudget, type SizeCheck, type SizedLayer } from '../lib/size.js'
+import type { TrivyReport } from '../lib/trivy-report.js'
+import { emitAnnotations, planAnnotations, relativeToWorkspace } from './report.js'
+import { describeOmitted, defaultCategory, platformCategory, prepareSarif, uploadSarif } from './sarif.js'
+import {
+  evaluateGate,
+  mergeIgnoreFiles,
+  planScan,
+  runDbDownload,
+  runScan,
+  type ScanInputs,
+  type ScanRequest
+} from './scan.js'
+import { installTrivy, restoreTrivyDb, saveTrivyDb } from './trivy-setup.js'
+
+/** The report inputs of action.yml; keys are the action.yml names. */
+export interface ReportInputs {
+  'annotate-severity': Severity
+  'pr-comment': boolean
+  /** Bytes; undefined when there is no budget. */
+  'max-image-size'?: number
+}
+
+export function parseReportInputs(raw: Record<string, string | undefined>): ReportInputs {
+  const severity = (raw['annotate-severity'] ?? '').trim().toUpperCase() || 'HIGH'
+  if (!(severities as readonly string[]).includes(severity)) {
+    throw new ConfigurationError(
+      `Input 'annotate-severity' is '${raw['annotate-severity']}': expected one of ${severities.join(', ')}.`
+    )
+  }
+  const comment = (raw['pr-comment'] ?? '').trim().toLowerCase() || 'true'
+  if (comment !== 'true' && comment !== 'false') {
+    throw new ConfigurationError(`Input 'pr-comment' is '${raw['pr-comment']}': expected 'true' or 'false'.`)
+  }
+  return {
+    'annotate-severity': severity as Severity,
+    'pr-comment': comment === 'true',
+    'max-image-size': parseSizeBudget(raw['max-image-size'] ?? '')
+  }
+}
+
+/** One image the gate scans: the loaded image in the daemon, or a digest (one platform of it) in the registry. */
+export interface ScanTarget {
+  imageRef: string
+  source: 'docker' | 'remote'
+  platform?: string
+}
+
+export interface GateRequest {
+  runner: Runner
+  scan: ScanInputs
+  report: ReportInputs
+  context: RunContext
+  token: string
+  repository: string
+  /** The built stage's name. */
+  stage: string
+  /** The `target` input ('' means the last stage). */
+  target: string
+  dockerfilePath: string
+  buildArgs: string[]
+  targets: ScanTarget[]
+  tempDir: string
+}
+
+export interface GateOutcome {
+  findings: MappedFinding[]
+  counts: SeverityCounts
+  reportPaths: string[]
+  sarifPaths: string[]
+  layers: SizedLayer[]
+  sizeCheck?: SizeCheck
+  /** Why the image must not be tagged (blocking findings, size budget); undefined when it passed. */
+  blocked?: string
+}
+
+function sumCounts(all: SeverityCounts[]): SeverityCounts {
+  const total: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }
+  for (const counts of all) {
+    for (const key of Object.keys(total) as Array<keyof SeverityCounts>) total[key] += counts[key]
+  }
+  return total
+}
+
+function scanFiles(tempDir: string, target: ScanTarget): { reportPath: string; sarifPath: string } {
+  const suffix = target.platform ? `-${target.platform.replace(/\//g, '-')}` : ''
+  return {
+    reportPath: path.join(tempDir, `trivy${suffix}.json`),
+    sarifPath: path.join(tempDir, `trivy${suffix}.sarif`)
+  }
+}
+
+async function trivyBinary(inputs: ScanInputs): Promise<string> {
+  return inputs['skip-setup-trivy'] ? 'trivy' : installTrivy({ version: inputs['trivy-version'] })
+}
+
+/** The layers as the scan saw them, with the instruction that made each. */
+function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
+  return (report.Metadata?.Layers ?? []).map((layer) => {
+    const mapped = map.layers.find((candidate) => candidate.diffId === layer.DiffID)
+    const origin = mapped?.origin
+    return {
+      digest: layer.Digest ?? layer.DiffID ?? '',
+      size: layer.Size ?? 0,
+      ...(origin?.mapped
+        ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase }
+        : {})
+    }
+  })
+}
+
+/** The trivy commands a dry run prints. */
+export function planGate(request: Pick<GateRequest, 'scan' | 'targets' | 'tempDir'>): ScanRequest[] {
+  return request.targets.map((target) => ({
+    trivy: 'trivy',
+    ...target,
+    ...scanFiles(request.tempDir, target),
+    inputs: request.scan
+  }))
+}
+
+export async function printGate(runner: Runner, request: Pick<GateRequest, 'scan' | 'targets' | 'tempDir'>) {
+  for (const scan of planGate(request)) for (const command of planScan(scan)) await runner.run(command)
+}
+
+async function uploadFindings(
+  request: GateRequest,
+  sarifPath: string,
+  mapped: MappedFinding[],
+  map: LayerMap,
+  platform?: string
+): Promise<void> {
+  const file = relativeToWorkspace(request.dockerfilePath, request.context.workspace)
+  const category = request.scan['sarif-category']
+    ? platformCategory(request.scan['sarif-category'], platform)
+    : defaultCategory(request.repository, request.stage, platform)
+  const sarif = JSON.parse(await readFile(sarifPath, 'utf8')) as Log
+  const prepared = prepareSarif(rewriteSarifLocations(sarif, mapped, file, map.fallback), { category })
+  await writeFile(sarifPath, JSON.stringify(prepared.log))
+  const omitted = describeOmitted(prepared.omitted)
+  if (omitted) core.warning(omitted)
+  if (!request.scan['sarif-upload']) return
+  if (!request.token) {
+    core.warning("SARIF upload skipped: 'github-token' is empty.")
+    return
+  }
+  const result = await uploadSarif({
+    token: request.token,
+    context: request.context,
+    sarif: prepared.log,
+    category,
+    checkoutUri: `file://${request.context.workspace}`,
+    commitSha: request.context.sha,
+    ref: request.context.ref
+  })
+  core.info(`SARIF upload (${category}): ${result.status}${result.url ? ` ${result.url}` : ''}`)
+}
+
+/**
+ * Scans what was built before any final tag exists, uploads the findings (also when they block), and says
+ * whether the image may be tagged: nothing failing the policy or the size budget ever carries a final tag.
+ */
+export async function runGate(request: GateRequest): Promise<GateOutcome> {
+  const trivy = await trivyBinary(request.scan)
+  const db = await restoreTrivyDb()
+  await runDbDownload(request.runner, { trivy, inputs: request.scan, tempDir: request.tempDir })
+  await saveTrivyDb(db)
+  const ignoreFile = await mergeIgnoreFiles(
+    request.scan.trivyignores,
+    path.join(request.tempDir, 'trivyignore')
+  )
+  const dockerfile = await readFile(request.dockerfilePath, 'utf8')
+  const findings: MappedFinding[] = []
+  const counts: SeverityCounts[] = []
+  const outcome: Omit<GateOutcome, 'findings' | 'counts'> = { reportPaths: [], sarifPaths: [], layers: [] }
+  for (const target of request.targets) {
+    const scanned = await runScan(request.runner, {
+      trivy,
+      ...target,
+      ...scanFiles(request.tempDir, target),
+      inputs: request.scan,
+      ...(ignoreFile ? { ignoreFile } : {})
+    })
+    const map = mapLayers({
+      config: scanned.report.Metadata?.ImageConfig ?? {},
+      dockerfile,
+      target: request.target,
+      buildArgs: request.buildArgs
+    })
+    if (map.problem) core.info(`Layer mapping: ${map.problem}`)
+    const mapped = mapFindings(scanned.findings, map)
+    findings.push(...mapped)
+    counts.push(scanned.counts)
+    outcome.reportPaths.push(scanned.reportPath)
+    outcome.sarifPaths.push(scanned.sarifPath)
+    if (outcome.layers.length === 0) outcome.layers = sizedLayers(scanned.report, map)
+    await uploadFindings(request, scanned.sarifPath, mapped, map, target.platform)
+  }
+  emitAnnotations(
+    planAnnotations(findings, {
+      file: relativeToWorkspace(request.dockerfilePath, request.context.workspace),
+      annotateSeverity: request.report['annotate-severity']
+    })
+  )
+  const gate = evaluateGate(findings, request.scan['fail-on'])
+  const budget = request.report['max-image-size']
+  const sizeCheck = budget !== undefined ? checkSizeBudget(outcome.layers, budget) : undefined
+  const reasons = [gate.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean)
+  return {
+    ...outcome,
+    findings,
+    counts: sumCounts(counts),
+    ...(sizeCheck ? { sizeCheck } : {}),
+    ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
+  }
+}
