@@ -466,16 +466,21 @@ function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
 }
 const summaryNameLength = 100;
-/** The job summary's cache part: the report line and a table of the slowest uncached steps. */
-function cacheSummaryMarkdown(stats) {
-    const report = `**${cacheReportLine(stats)}**`;
+/** The slowest uncached steps as a markdown table; '' when every step came from cache. */
+function slowestStepsMarkdown(stats) {
     if (stats.slowest.length === 0)
-        return `${report}\n`;
+        return '';
     const rows = stats.slowest.map((step) => {
         const name = step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name;
         return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`;
     });
-    return [report, '', 'Slowest uncached steps:', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n');
+    return ['Slowest uncached steps:', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n');
+}
+/** The job summary's cache part: the report line and a table of the slowest uncached steps. */
+function cacheSummaryMarkdown(stats) {
+    const report = `**${cacheReportLine(stats)}**`;
+    const slowest = slowestStepsMarkdown(stats);
+    return slowest ? `${report}\n\n${slowest}` : `${report}\n`;
 }
 
 // EXTERNAL MODULE: ./src/phases/buildx.ts
@@ -3235,8 +3240,8 @@ async function publish(runner, output, built, tags, ecr, inputs) {
     return built.digest;
 }
 /** Job summary and, on pull requests, the sticky comment: written whether the gate passed or not. */
-async function report(context, validated, targetReport) {
-    await core.summary.addRaw(summaryMarkdown(targetReport), true).write();
+async function report(context, validated, targetReport, stats) {
+    await core.summary.addRaw(summaryMarkdown(targetReport), true).addRaw(slowestStepsMarkdown(stats), true).write();
     const pullRequest = pullRequestOf(context);
     const token = validated.inputs['github-token'];
     if (!pullRequest || !validated.reportInputs['pr-comment'] || !token)
@@ -3360,12 +3365,12 @@ async function main_main(runner) {
             : {})
     };
     if (gate?.blocked) {
-        await report(context, validated, targetReport);
+        await report(context, validated, targetReport, built.stats);
         throw new errors/* GateError */.ue(`No tag was pushed: ${gate.blocked}`);
     }
     const digest = await publish(runner, output, built, tags, ecr, inputs);
     core.setOutput('digest', digest);
-    await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) });
+    await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) }, built.stats);
 }
 
 

@@ -30,12 +30,25 @@ step('typecheck')
 run('npx', ['tsc', '--noEmit'])
 
 const jest = path.join(root, 'node_modules/jest/bin/jest.js')
-const node24 = path.join(root, 'node_modules/.bin/node')
-const extra = process.argv.slice(2)
+// npm puts node_modules/.bin (and so the `node` package's Node 24) first on PATH; npm itself runs on the machine's.
+const machineNode = process.env.npm_node_execpath || process.execPath
+const node24 = path.join(root, 'node_modules/node/bin/node')
 for (const [name, node] of [
-  ['Node 20 (this machine)', process.execPath],
-  ['Node 24 (node24 runtime)', node24]
+  ['the machine', machineNode],
+  ['Node 24, the node24 runtime', node24]
 ]) {
-  step(`tests on ${name}: ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`)
-  run(node, ['--experimental-vm-modules', '--no-warnings', jest, '--ci', ...extra])
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
+  step(`unit tests on ${name} (${version})`)
+  run(node, ['--experimental-vm-modules', '--no-warnings', jest, '--ci', '--selectProjects', 'unit'])
+  // End-to-end tests share one Docker engine and empty its build cache: one at a time.
+  step(`end-to-end tests on ${name} (${version}), running dist/ as the runner does`)
+  run(node, [
+    '--experimental-vm-modules',
+    '--no-warnings',
+    jest,
+    '--ci',
+    '--selectProjects',
+    'e2e',
+    '--runInBand'
+  ])
 }

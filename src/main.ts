@@ -15,7 +15,7 @@ import {
 import { awsCall } from './lib/aws.js'
 import type { Runner } from './lib/command.js'
 import { DryRunner } from './lib/exec.js'
-import { cacheReportLine } from './lib/progress.js'
+import { cacheReportLine, slowestStepsMarkdown, type BuildStats } from './lib/progress.js'
 import { planBuilder, probeBuildx, runBuilder, type BuildxFacts } from './phases/buildx.js'
 import { planBuild, runBuild, type BuildOutput, type BuildRequest, type BuildResult } from './phases/build.js'
 import {
@@ -263,8 +263,13 @@ async function publish(
 }
 
 /** Job summary and, on pull requests, the sticky comment: written whether the gate passed or not. */
-async function report(context: RunContext, validated: Validated, targetReport: TargetReport): Promise<void> {
-  await core.summary.addRaw(summaryMarkdown(targetReport), true).write()
+async function report(
+  context: RunContext,
+  validated: Validated,
+  targetReport: TargetReport,
+  stats: BuildStats
+): Promise<void> {
+  await core.summary.addRaw(summaryMarkdown(targetReport), true).addRaw(slowestStepsMarkdown(stats), true).write()
   const pullRequest = pullRequestOf(context)
   const token = validated.inputs['github-token']
   if (!pullRequest || !validated.reportInputs['pr-comment'] || !token) return
@@ -391,10 +396,10 @@ export async function main(runner: Runner): Promise<void> {
       : {})
   }
   if (gate?.blocked) {
-    await report(context, validated, targetReport)
+    await report(context, validated, targetReport, built.stats)
     throw new GateError(`No tag was pushed: ${gate.blocked}`)
   }
   const digest = await publish(runner, output, built, tags, ecr, inputs)
   core.setOutput('digest', digest)
-  await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) })
+  await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) }, built.stats)
 }

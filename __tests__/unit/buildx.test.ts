@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseBuildkitVersion, parseBuildxVersion, planBuilder, planBuilderRemoval } from '../../src/phases/buildx.js'
+import {
+  parseBuildkitVersion,
+  parseBuildxVersion,
+  planBuilder,
+  planBuilderRemoval
+} from '../../src/phases/buildx.js'
 
 describe('parseBuildxVersion', () => {
   it.each([
@@ -47,7 +52,10 @@ describe('planBuilder', () => {
 
 describe('parseBuildkitVersion', () => {
   it.each([
-    ['Name:          b\nDriver:        docker-container\nNodes:\nName:      b0\nStatus:    running\nBuildKit version: v0.20.2\n', '0.20.2'],
+    [
+      'Name:          b\nDriver:        docker-container\nNodes:\nName:      b0\nStatus:    running\nBuildKit version: v0.20.2\n',
+      '0.20.2'
+    ],
     ['Nodes:\nName: b0\nBuildkit: v0.12.5\n', '0.12.5'],
     ['Name: default\nDriver: docker\n', undefined]
   ])('%#', (output, version) => {

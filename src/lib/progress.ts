@@ -264,16 +264,20 @@ function escapeHtml(text: string): string {
 
 const summaryNameLength = 100
 
-/** The job summary's cache part: the report line and a table of the slowest uncached steps. */
-export function cacheSummaryMarkdown(stats: BuildStats): string {
-  const report = `**${cacheReportLine(stats)}**`
-  if (stats.slowest.length === 0) return `${report}\n`
+/** The slowest uncached steps as a markdown table; '' when every step came from cache. */
+export function slowestStepsMarkdown(stats: BuildStats): string {
+  if (stats.slowest.length === 0) return ''
   const rows = stats.slowest.map((step) => {
     const name =
       step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name
     return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`
   })
-  return [report, '', 'Slowest uncached steps:', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join(
-    '\n'
-  )
+  return ['Slowest uncached steps:', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n')
+}
+
+/** The job summary's cache part: the report line and a table of the slowest uncached steps. */
+export function cacheSummaryMarkdown(stats: BuildStats): string {
+  const report = `**${cacheReportLine(stats)}**`
+  const slowest = slowestStepsMarkdown(stats)
+  return slowest ? `${report}\n\n${slowest}` : `${report}\n`
 }

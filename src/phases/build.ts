@@ -115,7 +115,8 @@ export async function readBuildResult(
 ): Promise<Omit<BuildResult, 'stats'>> {
   const metadata = JSON.parse(await readFile(request.metadataFile, 'utf8')) as Record<string, unknown>
   const imageId = (await readFile(request.iidFile, 'utf8')).trim()
-  const digest = typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : ''
+  const digest =
+    typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : ''
   return { digest, imageId, metadata }
 }
 
@@ -135,7 +136,8 @@ export async function runBuild(runner: Runner, request: BuildRequest): Promise<B
   } catch (error) {
     show(progress.end())
     // The raw stderr is JSON; the readable lines say what failed.
-    if (error instanceof CommandError) throw new CommandError(error.display, error.exitCode, recent.join('\n'))
+    if (error instanceof CommandError)
+      throw new CommandError(error.display, error.exitCode, recent.join('\n'))
     throw error
   }
   show(progress.end())
