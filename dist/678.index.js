@@ -158,8 +158,11 @@ function keyValues(raw, name, keyPattern, what) {
     }
     return items;
 }
-function region(raw, env) {
+/** Only a push talks to ECR, so only a push needs a region. */
+function region(raw, env, push) {
     const value = inputs_text(raw, 'aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    if (value === '' && !push)
+        return '';
     if (value === '') {
         throw new errors/* ConfigurationError */.j1(`Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set: set 'aws-region' (e.g. us-east-1) or run aws-actions/configure-aws-credentials first.`);
     }
@@ -185,9 +188,10 @@ function parseInputs(raw, env = process.env) {
     if (badPlatform !== undefined) {
         throw new errors/* ConfigurationError */.j1(`Input 'platforms' has '${badPlatform}': expected platforms such as 'linux/amd64,linux/arm64'.`);
     }
+    const push = bool(raw, 'push', true);
     return {
         repository,
-        'aws-region': region(raw, env),
+        'aws-region': region(raw, env, push),
         'registry-ids': registryIds,
         'create-repository': bool(raw, 'create-repository', false),
         'image-tag-mutability': oneOf(raw, 'image-tag-mutability', ['MUTABLE', 'IMMUTABLE'], 'MUTABLE'),
@@ -199,7 +203,7 @@ function parseInputs(raw, env = process.env) {
         'secret-files': keyValues(raw, 'secret-files', secretIdPattern, 'id=path'),
         labels: keyValues(raw, 'labels', labelKeyPattern, 'key=value'),
         platforms,
-        push: bool(raw, 'push', true),
+        push,
         load: bool(raw, 'load', false),
         'no-cache': bool(raw, 'no-cache', false),
         pull: bool(raw, 'pull', false),
@@ -2205,7 +2209,11 @@ async function runGate(request) {
     const dockerfile = await (0,promises_.readFile)(request.dockerfilePath, 'utf8');
     const findings = [];
     const counts = [];
-    const outcome = { reportPaths: [], sarifPaths: [], layers: [] };
+    const outcome = {
+        reportPaths: [],
+        sarifPaths: [],
+        layers: []
+    };
     for (const target of request.targets) {
         const scanned = await runScan(request.runner, {
             trivy,
@@ -2241,10 +2249,33 @@ async function runGate(request) {
     const reasons = [gate.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean);
     return {
         ...outcome,
+        trivy,
         findings,
         counts: sumCounts(counts),
         ...(sizeCheck ? { sizeCheck } : {}),
         ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
+    };
+}
+/**
+ * The pull request's base image: the base branch's tag in the registry, scanned the same way, so the
+ * comment can say which findings this pull request brings in and which it fixes.
+ */
+async function scanBase(request) {
+    if (!request.layers)
+        return { ref: request.baseRef };
+    const scanned = await runScan(request.runner, {
+        trivy: request.trivy,
+        imageRef: request.reference,
+        source: 'remote',
+        reportPath: external_node_path_.join(request.tempDir, 'trivy-base.json'),
+        sarifPath: external_node_path_.join(request.tempDir, 'trivy-base.sarif'),
+        inputs: request.scan
+    });
+    return {
+        ref: request.baseRef,
+        image: request.reference,
+        findings: scanned.findings,
+        size: request.layers.reduce((sum, layer) => sum + layer.size, 0)
     };
 }
 
@@ -2771,6 +2802,10 @@ function computeMeta(input, context, now) {
     return { version, tags, labels, annotations, warnings, json: { tags, labels, annotations, version } };
 }
 /** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
+/** The tag the default rules give a push to `branch`: what a pull request's base image is found by. */
+function branchTag(branch) {
+    return sanitizeTag(branch).toLowerCase();
+}
 function fullReferences(image, tags) {
     return tags.map((tag) => `${image}:${tag}`);
 }
@@ -3030,6 +3065,14 @@ async function tagOnEcr(client, request) {
         }
     }
 }
+/** A manifest's layers as the registry stores them (compressed); undefined for an index or a missing image. */
+async function registryLayers(runner, reference) {
+    const result = await runner.run({ tool: 'docker', args: ['buildx', 'imagetools', 'inspect', '--raw', reference] }, { allowFailure: true });
+    if (result.exitCode !== 0)
+        return undefined;
+    const manifest = JSON.parse(result.stdout);
+    return manifest.layers?.map((layer) => ({ digest: layer.digest, size: layer.size }));
+}
 
 ;// CONCATENATED MODULE: ./src/phases/repository.ts
 
@@ -3239,21 +3282,54 @@ async function publish(runner, output, built, tags, ecr, inputs) {
     }
     return built.digest;
 }
+/** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
+async function baseComparison(runner, validated, facts) {
+    const pullRequest = pullRequestOf(facts.context);
+    if (!pullRequest?.baseRef || !facts.gate || !validated.inputs.push)
+        return undefined;
+    const reference = `${facts.image}:${branchTag(pullRequest.baseRef)}`;
+    try {
+        return await scanBase({
+            runner,
+            scan: validated.scanInputs,
+            tempDir: facts.tempDir,
+            trivy: facts.gate.trivy,
+            baseRef: pullRequest.baseRef,
+            reference,
+            layers: await registryLayers(runner, reference)
+        });
+    }
+    catch (error) {
+        core.warning(`Could not compare with ${reference}: ${error.message}`);
+        return { ref: pullRequest.baseRef };
+    }
+}
 /** Job summary and, on pull requests, the sticky comment: written whether the gate passed or not. */
-async function report(context, validated, targetReport, stats) {
-    await core.summary.addRaw(summaryMarkdown(targetReport), true).addRaw(slowestStepsMarkdown(stats), true).write();
-    const pullRequest = pullRequestOf(context);
+async function report(runner, validated, facts, targetReport) {
+    await core.summary
+        .addRaw(summaryMarkdown(targetReport), true)
+        .addRaw(slowestStepsMarkdown(facts.stats), true)
+        .write();
+    const pullRequest = pullRequestOf(facts.context);
     const token = validated.inputs['github-token'];
     if (!pullRequest || !validated.reportInputs['pr-comment'] || !token)
         return;
+    const base = await baseComparison(runner, validated, facts);
     const result = await upsertStickyComment({
         token,
-        context,
+        context: facts.context,
         issueNumber: pullRequest.number,
         marker: commentMarker(validated.inputs.repository, targetReport.target),
-        body: commentBody(targetReport)
+        body: commentBody(targetReport, base)
     });
     core.info(`Pull request comment: ${result.action}${result.url ? ` ${result.url}` : ''}`);
+}
+/** Compressed sizes from the pushed manifest, in place of the sizes the scan saw in the daemon. */
+async function compressedLayers(runner, reference, layers) {
+    const pushed = await registryLayers(runner, reference);
+    if (!layers || !pushed || pushed.length !== layers.length)
+        return layers;
+    return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }));
 }
 /** The sequence: inputs → facts → plan each phase → run it → outputs and summary. */
 async function main_main(runner) {
@@ -3364,13 +3440,22 @@ async function main_main(runner) {
             }
             : {})
     };
+    const facts = { context, gate, image, tempDir: temp, stats: built.stats };
     if (gate?.blocked) {
-        await report(context, validated, targetReport, built.stats);
+        await report(runner, validated, facts, targetReport);
         throw new errors/* GateError */.ue(`No tag was pushed: ${gate.blocked}`);
     }
     const digest = await publish(runner, output, built, tags, ecr, inputs);
     core.setOutput('digest', digest);
-    await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) }, built.stats);
+    const layers = ecr
+        ? await compressedLayers(runner, `${image}@${digest}`, targetReport.layers)
+        : targetReport.layers;
+    await report(runner, validated, facts, {
+        ...targetReport,
+        digest,
+        pushed: Boolean(ecr),
+        ...(layers ? { layers } : {})
+    });
 }
 
 

@@ -96,8 +96,10 @@ function keyValues(raw: RawInputs, name: string, keyPattern: RegExp, what: strin
   return items
 }
 
-function region(raw: RawInputs, env: NodeJS.ProcessEnv): string {
+/** Only a push talks to ECR, so only a push needs a region. */
+function region(raw: RawInputs, env: NodeJS.ProcessEnv, push: boolean): string {
   const value = text(raw, 'aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
+  if (value === '' && !push) return ''
   if (value === '') {
     throw new ConfigurationError(
       `Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set: set 'aws-region' (e.g. us-east-1) or run aws-actions/configure-aws-credentials first.`
@@ -132,9 +134,10 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
       `Input 'platforms' has '${badPlatform}': expected platforms such as 'linux/amd64,linux/arm64'.`
     )
   }
+  const push = bool(raw, 'push', true)
   return {
     repository,
-    'aws-region': region(raw, env),
+    'aws-region': region(raw, env, push),
     'registry-ids': registryIds,
     'create-repository': bool(raw, 'create-repository', false),
     'image-tag-mutability': oneOf(raw, 'image-tag-mutability', ['MUTABLE', 'IMMUTABLE'] as const, 'MUTABLE'),
@@ -146,7 +149,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     'secret-files': keyValues(raw, 'secret-files', secretIdPattern, 'id=path'),
     labels: keyValues(raw, 'labels', labelKeyPattern, 'key=value'),
     platforms,
-    push: bool(raw, 'push', true),
+    push,
     load: bool(raw, 'load', false),
     'no-cache': bool(raw, 'no-cache', false),
     pull: bool(raw, 'pull', false),

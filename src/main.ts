@@ -32,11 +32,13 @@ import {
   parseReportInputs,
   printGate,
   runGate,
+  scanBase,
   type GateOutcome,
   type ReportInputs,
   type ScanTarget
 } from './phases/gate.js'
 import {
+  branchTag,
   computeMeta,
   fetchRepositoryMetadata,
   fullReferences,
@@ -46,9 +48,16 @@ import {
   type Meta,
   type TagRule
 } from './phases/meta.js'
-import { commentBody, commentMarker, pullRequestOf, upsertStickyComment } from './phases/pr-comment.js'
-import { ecrAccountOf, planTagDigest, pushLoaded, tagOnEcr } from './phases/push.js'
+import {
+  commentBody,
+  commentMarker,
+  pullRequestOf,
+  upsertStickyComment,
+  type BaseComparison
+} from './phases/pr-comment.js'
+import { ecrAccountOf, planTagDigest, pushLoaded, registryLayers, tagOnEcr } from './phases/push.js'
 import { relativeToWorkspace, summaryMarkdown, type TargetReport } from './phases/report.js'
+import type { SizedLayer } from './lib/size.js'
 import { ensureRepository, type RepositoryFacts } from './phases/repository.js'
 import { parseScanInputs, type ScanInputs } from './phases/scan.js'
 import { StateStore } from './state.js'
@@ -262,25 +271,61 @@ async function publish(
   return built.digest
 }
 
+/** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
+async function baseComparison(
+  runner: Runner,
+  validated: Validated,
+  facts: { context: RunContext; gate?: GateOutcome; image: string; tempDir: string }
+): Promise<BaseComparison | undefined> {
+  const pullRequest = pullRequestOf(facts.context)
+  if (!pullRequest?.baseRef || !facts.gate || !validated.inputs.push) return undefined
+  const reference = `${facts.image}:${branchTag(pullRequest.baseRef)}`
+  try {
+    return await scanBase({
+      runner,
+      scan: validated.scanInputs,
+      tempDir: facts.tempDir,
+      trivy: facts.gate.trivy,
+      baseRef: pullRequest.baseRef,
+      reference,
+      layers: await registryLayers(runner, reference)
+    })
+  } catch (error) {
+    core.warning(`Could not compare with ${reference}: ${(error as Error).message}`)
+    return { ref: pullRequest.baseRef }
+  }
+}
+
 /** Job summary and, on pull requests, the sticky comment: written whether the gate passed or not. */
 async function report(
-  context: RunContext,
+  runner: Runner,
   validated: Validated,
-  targetReport: TargetReport,
-  stats: BuildStats
+  facts: { context: RunContext; gate?: GateOutcome; image: string; tempDir: string; stats: BuildStats },
+  targetReport: TargetReport
 ): Promise<void> {
-  await core.summary.addRaw(summaryMarkdown(targetReport), true).addRaw(slowestStepsMarkdown(stats), true).write()
-  const pullRequest = pullRequestOf(context)
+  await core.summary
+    .addRaw(summaryMarkdown(targetReport), true)
+    .addRaw(slowestStepsMarkdown(facts.stats), true)
+    .write()
+  const pullRequest = pullRequestOf(facts.context)
   const token = validated.inputs['github-token']
   if (!pullRequest || !validated.reportInputs['pr-comment'] || !token) return
+  const base = await baseComparison(runner, validated, facts)
   const result = await upsertStickyComment({
     token,
-    context,
+    context: facts.context,
     issueNumber: pullRequest.number,
     marker: commentMarker(validated.inputs.repository, targetReport.target),
-    body: commentBody(targetReport)
+    body: commentBody(targetReport, base)
   })
   core.info(`Pull request comment: ${result.action}${result.url ? ` ${result.url}` : ''}`)
+}
+
+/** Compressed sizes from the pushed manifest, in place of the sizes the scan saw in the daemon. */
+async function compressedLayers(runner: Runner, reference: string, layers: SizedLayer[] | undefined) {
+  const pushed = await registryLayers(runner, reference)
+  if (!layers || !pushed || pushed.length !== layers.length) return layers
+  return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }
 
 /** The sequence: inputs → facts → plan each phase → run it → outputs and summary. */
@@ -395,11 +440,20 @@ export async function main(runner: Runner): Promise<void> {
         }
       : {})
   }
+  const facts = { context, gate, image, tempDir: temp, stats: built.stats }
   if (gate?.blocked) {
-    await report(context, validated, targetReport, built.stats)
+    await report(runner, validated, facts, targetReport)
     throw new GateError(`No tag was pushed: ${gate.blocked}`)
   }
   const digest = await publish(runner, output, built, tags, ecr, inputs)
   core.setOutput('digest', digest)
-  await report(context, validated, { ...targetReport, digest, pushed: Boolean(ecr) }, built.stats)
+  const layers = ecr
+    ? await compressedLayers(runner, `${image}@${digest}`, targetReport.layers)
+    : targetReport.layers
+  await report(runner, validated, facts, {
+    ...targetReport,
+    digest,
+    pushed: Boolean(ecr),
+    ...(layers ? { layers } : {})
+  })
 }

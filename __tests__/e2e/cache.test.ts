@@ -56,7 +56,9 @@ describe('inline cache on the docker driver', () => {
     const first = await run({ repository: 'shop/cache' })
     expect(first.main.code).toBe(0)
     expect(cacheLine(first.summary)).toBe('0 of 7 build steps from cache')
-    expect(first.summary).toMatch(/Slowest uncached steps:[\s\S]*\| <code>\[builder 1\/3\] RUN mkdir -p \/build/)
+    expect(first.summary).toMatch(
+      /Slowest uncached steps:[\s\S]*\| <code>\[builder 1\/3\] RUN mkdir -p \/build/
+    )
     const build = stack
       .argvLog()
       .find((args) => args[1] === 'build' && args.includes(`${stack.registry.host}/shop/cache:main`))

@@ -20,7 +20,8 @@ beforeAll(async () => {
     { name: 'shop/report-only' },
     { name: 'shop/forbidden' },
     { name: 'shop/pr' },
-    { name: 'shop/too-big' }
+    { name: 'shop/too-big' },
+    { name: 'shop/compare' }
   ])
   github = await startGitHubApi({ repository: { name: 'shop', default_branch: 'main' } })
 }, 120_000)
@@ -282,5 +283,66 @@ describe('max-image-size', () => {
     expect(error).toMatch(/100 kB/)
     expect(error).toMatch(/FROM \$\{BASE_IMAGE\} AS base/)
     expect(await stack.client.tags('shop/too-big')).toEqual([])
+  }, 180_000)
+})
+
+describe('the pull request comment compared with the base branch', () => {
+  it('says which findings the pull request brings in, which it fixes, and the size change', async () => {
+    github.reset()
+    const base = await scanRun(pushToMain(), 'shop/compare', 'debian-buster', { 'fail-on': 'none' })
+    expect(base.main.code).toBe(0)
+    const result = await scanRun(pullRequest(21), 'shop/compare', 'alpine-310,@main=debian-buster', {
+      'fail-on': 'none'
+    })
+    expect(result.main.code).toBe(0)
+    const [comment] = github.comments.get('octo-org/shop#21') ?? []
+    expect(comment.body).toContain('### Compared with `main`')
+    expect(comment.body).toContain(`| Base image | \`${stack.registry.host}/shop/compare:main\` |`)
+    expect(comment.body).toContain('| Findings | 4 new, 2 fixed, 0 already on `main` |')
+    expect(comment.body).toContain(
+      '**Fixed by this pull request**: CVE-2019-18276 (bash), CVE-2019-18224 (libidn2-0)'
+    )
+    expect(comment.body).toMatch(/\| Size \| [\d.]+ [kMG]?B, no change against [\d.]+ [kMG]?B \|/)
+  }, 240_000)
+})
+
+describe('scan-only without a push (pull requests from forks)', () => {
+  it('needs no AWS credentials, scans the local image and pushes nothing', async () => {
+    github.reset()
+    const withoutAws = Object.fromEntries(
+      Object.entries(stack.env).filter(([key]) => !key.startsWith('AWS_'))
+    )
+    const before = stack.argvLog().length
+    const result = await runAction({
+      ...pullRequest(31),
+      workspace: exampleWorkspace(),
+      inputs: {
+        repository: 'shop/fork',
+        target: 'production',
+        driver: 'docker',
+        push: 'false',
+        'skip-setup-trivy': 'true',
+        'fail-on': 'none',
+        'github-token': 'ghs_standintoken'
+      },
+      env: {
+        ...withoutAws,
+        PATH: `${standIns}:${stack.env.PATH}`,
+        TRIVY_STANDIN_REPORT: 'alpine-310',
+        TRIVY_STANDIN_VERIFY: '1'
+      }
+    })
+    expect(result.main.stdout).not.toContain('::error')
+    expect(result.main.code).toBe(0)
+    expect(result.outputs.registry).toBe('')
+    expect(result.outputs.image).toBe('shop/fork')
+    expect(JSON.parse(result.outputs.vulnerabilities).medium).toBe(4)
+    const commands = stack
+      .argvLog()
+      .slice(before)
+      .map((args) => args.slice(0, 2).join(' '))
+    expect(commands).not.toContain('login --username')
+    expect(commands.filter((command) => command.startsWith('push'))).toEqual([])
+    expect(result.summary).toContain('not pushed')
   }, 180_000)
 })

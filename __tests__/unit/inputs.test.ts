@@ -43,6 +43,7 @@ describe('parseInputs', () => {
   it.each<[string, RawInputs, Partial<ReturnType<typeof parseInputs>>]>([
     ['file defaults under context', { context: 'services/api' }, { file: 'services/api/Dockerfile' }],
     ['region input wins over env', { 'aws-region': 'us-east-1' }, { 'aws-region': 'us-east-1' }],
+    ['no region needed without a push', { push: 'false' }, { 'aws-region': '', push: false }],
     [
       'registry ids as a list',
       { 'registry-ids': '123456789012,210987654321' },
@@ -66,7 +67,8 @@ describe('parseInputs', () => {
       { tags: ['type=sha,prefix=staging-', 'type=ref,event=branch'] }
     ]
   ])('%s', (_name, raw, expected) => {
-    expect(parseInputs({ repository: 'shop/web', ...raw }, env)).toMatchObject(expected)
+    const environment = raw.push === 'false' ? {} : env
+    expect(parseInputs({ repository: 'shop/web', ...raw }, environment)).toMatchObject(expected)
   })
 
   it.each<[string, RawInputs, NodeJS.ProcessEnv, string]>([

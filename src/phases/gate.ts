@@ -16,6 +16,7 @@ import {
 import { checkSizeBudget, parseSizeBudget, type SizeCheck, type SizedLayer } from '../lib/size.js'
 import type { TrivyReport } from '../lib/trivy-report.js'
 import { emitAnnotations, planAnnotations, relativeToWorkspace } from './report.js'
+import type { BaseComparison } from './pr-comment.js'
 import { describeOmitted, defaultCategory, platformCategory, prepareSarif, uploadSarif } from './sarif.js'
 import {
   evaluateGate,
@@ -79,6 +80,8 @@ export interface GateRequest {
 }
 
 export interface GateOutcome {
+  /** The trivy binary the gate used, for later scans in the same run. */
+  trivy: string
   findings: MappedFinding[]
   counts: SeverityCounts
   reportPaths: string[]
@@ -187,7 +190,11 @@ export async function runGate(request: GateRequest): Promise<GateOutcome> {
   const dockerfile = await readFile(request.dockerfilePath, 'utf8')
   const findings: MappedFinding[] = []
   const counts: SeverityCounts[] = []
-  const outcome: Omit<GateOutcome, 'findings' | 'counts'> = { reportPaths: [], sarifPaths: [], layers: [] }
+  const outcome: Omit<GateOutcome, 'findings' | 'counts' | 'trivy'> = {
+    reportPaths: [],
+    sarifPaths: [],
+    layers: []
+  }
   for (const target of request.targets) {
     const scanned = await runScan(request.runner, {
       trivy,
@@ -223,9 +230,39 @@ export async function runGate(request: GateRequest): Promise<GateOutcome> {
   const reasons = [gate.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean)
   return {
     ...outcome,
+    trivy,
     findings,
     counts: sumCounts(counts),
     ...(sizeCheck ? { sizeCheck } : {}),
     ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
+  }
+}
+
+/**
+ * The pull request's base image: the base branch's tag in the registry, scanned the same way, so the
+ * comment can say which findings this pull request brings in and which it fixes.
+ */
+export async function scanBase(
+  request: Pick<GateRequest, 'runner' | 'scan' | 'tempDir'> & {
+    trivy: string
+    baseRef: string
+    reference: string
+    layers: Array<{ size: number }> | undefined
+  }
+): Promise<BaseComparison> {
+  if (!request.layers) return { ref: request.baseRef }
+  const scanned = await runScan(request.runner, {
+    trivy: request.trivy,
+    imageRef: request.reference,
+    source: 'remote',
+    reportPath: path.join(request.tempDir, 'trivy-base.json'),
+    sarifPath: path.join(request.tempDir, 'trivy-base.sarif'),
+    inputs: request.scan
+  })
+  return {
+    ref: request.baseRef,
+    image: request.reference,
+    findings: scanned.findings,
+    size: request.layers.reduce((sum, layer) => sum + layer.size, 0)
   }
 }

@@ -289,6 +289,11 @@ export function computeMeta(input: MetaInput, context: RunContext, now: Date): M
 }
 
 /** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
+/** The tag the default rules give a push to `branch`: what a pull request's base image is found by. */
+export function branchTag(branch: string): string {
+  return sanitizeTag(branch).toLowerCase()
+}
+
 export function fullReferences(image: string, tags: string[]): string[] {
   return tags.map((tag) => `${image}:${tag}`)
 }

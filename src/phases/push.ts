@@ -89,3 +89,17 @@ export async function tagOnEcr(
     }
   }
 }
+
+/** A manifest's layers as the registry stores them (compressed); undefined for an index or a missing image. */
+export async function registryLayers(
+  runner: Runner,
+  reference: string
+): Promise<Array<{ digest: string; size: number }> | undefined> {
+  const result = await runner.run(
+    { tool: 'docker', args: ['buildx', 'imagetools', 'inspect', '--raw', reference] },
+    { allowFailure: true }
+  )
+  if (result.exitCode !== 0) return undefined
+  const manifest = JSON.parse(result.stdout) as { layers?: Array<{ digest: string; size: number }> }
+  return manifest.layers?.map((layer) => ({ digest: layer.digest, size: layer.size }))
+}
