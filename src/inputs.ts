@@ -5,11 +5,22 @@ import { readDockerfile, stagesOf, type Stage } from './lib/dockerfile.js'
 import { parseList, splitKeyValue } from './lib/list.js'
 
 export type Driver = 'docker-container' | 'docker'
+export type GateScope = 'atomic' | 'per-target'
+
+/** One image of the step: a Dockerfile stage and the ECR repository it goes to. */
+export interface TargetSpec {
+  /** '' means the Dockerfile's last stage. */
+  stage: string
+  repository: string
+}
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE'
 
 /** Every input of action.yml, typed; keys are the action.yml names. */
 export interface Inputs {
   repository: string
+  /** `stage=repository` lines; with one image, the `target` and `repository` inputs. */
+  targets: TargetSpec[]
+  gate: GateScope
   'aws-region': string
   'registry-ids': string[]
   'create-repository': boolean
@@ -42,8 +53,8 @@ export interface Inputs {
 export interface DockerfileFacts {
   path: string
   stages: Stage[]
-  /** The stage that gets built: `target`, or the last stage. */
-  stage: Stage
+  /** The stage each target builds, in `targets` order (`target`, or the last stage, for one image). */
+  built: Stage[]
 }
 
 export type RawInputs = Record<string, string | undefined>
@@ -113,14 +124,53 @@ function region(raw: RawInputs, env: NodeJS.ProcessEnv, push: boolean): string {
   return value
 }
 
-/** Parses and validates every input; throws ConfigurationError on the first mistake, before any slow work. */
-export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Inputs {
-  const repository = text(raw, 'repository')
+function checkRepository(name: string, repository: string): void {
   if (repository.length < 2 || repository.length > 256 || !repositoryPattern.test(repository)) {
     throw new ConfigurationError(
-      `Input 'repository' is '${repository}': expected an ECR repository name of 2 to 256 characters, lowercase letters, digits and '._-/' separators (e.g. 'shop/web').`
+      `Input '${name}' ${name === 'repository' ? 'is' : 'has the repository'} '${repository}': expected an ECR repository name of 2 to 256 characters, lowercase letters, digits and '._-/' separators (e.g. 'shop/web').`
     )
   }
+}
+
+/** `targets` lines (`stage=repository`), or the one-image form from `target` and `repository`. */
+function targetSpecs(raw: RawInputs): TargetSpec[] {
+  const lines = parseList(raw.targets ?? '', { perLine: true })
+  if (lines.length === 0) {
+    const repository = text(raw, 'repository')
+    checkRepository('repository', repository)
+    return [{ stage: text(raw, 'target'), repository }]
+  }
+  if (text(raw, 'repository') || text(raw, 'target')) {
+    throw new ConfigurationError(
+      `Input 'targets' is set together with 'repository' or 'target': use 'targets' (one 'stage=repository' line per image) or 'target' and 'repository' (one image), not both.`
+    )
+  }
+  const specs = lines.map((line) => {
+    const pair = splitKeyValue(line)
+    if (!pair || pair[1].trim() === '') {
+      throw new ConfigurationError(
+        `Input 'targets' has the line '${line}': expected 'stage=repository', e.g. 'production=shop/web'.`
+      )
+    }
+    const spec = { stage: pair[0], repository: pair[1].trim() }
+    checkRepository('targets', spec.repository)
+    return spec
+  })
+  const repeated = specs.find((spec, index) =>
+    specs.some((other, otherIndex) => otherIndex < index && other.repository === spec.repository)
+  )
+  if (repeated) {
+    throw new ConfigurationError(
+      `Input 'targets' sends two stages to '${repeated.repository}': each target needs its own repository, or their tags would overwrite each other.`
+    )
+  }
+  return specs
+}
+
+/** Parses and validates every input; throws ConfigurationError on the first mistake, before any slow work. */
+export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env): Inputs {
+  const targets = targetSpecs(raw)
+  const repository = targets[0].repository
   const registryIds = parseList(raw['registry-ids'] ?? '')
   const badId = registryIds.find((id) => !accountIdPattern.test(id))
   if (badId !== undefined) {
@@ -137,13 +187,15 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
   const push = bool(raw, 'push', true)
   return {
     repository,
+    targets,
+    gate: oneOf(raw, 'gate', ['atomic', 'per-target'] as const, 'atomic'),
     'aws-region': region(raw, env, push),
     'registry-ids': registryIds,
     'create-repository': bool(raw, 'create-repository', false),
     'image-tag-mutability': oneOf(raw, 'image-tag-mutability', ['MUTABLE', 'IMMUTABLE'] as const, 'MUTABLE'),
     context,
     file: text(raw, 'file') || path.join(context, 'Dockerfile'),
-    target: text(raw, 'target'),
+    target: targets[0].stage,
     'build-args': keyValues(raw, 'build-args', buildArgNamePattern, 'NAME=value'),
     secrets: keyValues(raw, 'secrets', secretIdPattern, 'id=value'),
     'secret-files': keyValues(raw, 'secret-files', secretIdPattern, 'id=path'),
@@ -183,14 +235,20 @@ export function inspectDockerfile(inputs: Inputs, workspace: string): Dockerfile
   if (stages.length === 0) {
     throw new ConfigurationError(`Input 'file' is '${inputs.file}': the Dockerfile has no FROM instruction.`)
   }
-  const stage = inputs.target
-    ? stages.find((candidate) => candidate.name === inputs.target)
-    : stages[stages.length - 1]
-  if (!stage) {
-    const named = stages.filter((candidate) => candidate.name !== String(candidate.index)).map((s) => s.name)
-    throw new ConfigurationError(
-      `Input 'target' is '${inputs.target}': ${inputs.file} has no stage of that name. Stages: ${named.join(', ') || '(none named; add AS <name> to a FROM)'}.`
-    )
-  }
-  return { path: file, stages, stage }
+  const input = inputs.targets.length > 1 ? 'targets' : 'target'
+  const built = inputs.targets.map((spec) => {
+    const stage = spec.stage
+      ? stages.find((candidate) => candidate.name === spec.stage)
+      : stages[stages.length - 1]
+    if (!stage) {
+      const named = stages
+        .filter((candidate) => candidate.name !== String(candidate.index))
+        .map((s) => s.name)
+      throw new ConfigurationError(
+        `Input '${input}' ${input === 'target' ? 'is' : 'has the stage'} '${spec.stage}': ${inputs.file} has no stage of that name. Stages: ${named.join(', ') || '(none named; add AS <name> to a FROM)'}.`
+      )
+    }
+    return stage
+  })
+  return { path: file, stages, built }
 }

@@ -1,8 +1,7 @@
 import * as core from '@actions/core'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdir, mkdtemp } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { ECRClient } from '@aws-sdk/client-ecr'
 import { currentBranch, defaultBranch, readRunContext, type RunContext } from './context.js'
 import { ConfigurationError, GateError } from './errors.js'
 import {
@@ -12,10 +11,11 @@ import {
   type Inputs,
   type RawInputs
 } from './inputs.js'
-import { awsCall } from './lib/aws.js'
 import type { Runner } from './lib/command.js'
+import type { Stage } from './lib/dockerfile.js'
 import { DryRunner } from './lib/exec.js'
-import { cacheReportLine, slowestStepsMarkdown, type BuildStats } from './lib/progress.js'
+import { cacheReportLine } from './lib/progress.js'
+import { planBake, runBake } from './phases/bake.js'
 import { planBuilder, probeBuildx, runBuilder, type BuildxFacts } from './phases/buildx.js'
 import { planBuild, runBuild, type BuildOutput, type BuildRequest, type BuildResult } from './phases/build.js'
 import {
@@ -27,18 +27,18 @@ import {
   type CacheInputs,
   type CachePlan
 } from './phases/cache.js'
-import { ecrAuthorization, planLogin } from './phases/ecr-login.js'
+import { connectEcr, type EcrConnection } from './phases/ecr.js'
+import { planLogin } from './phases/ecr-login.js'
 import {
   parseReportInputs,
   printGate,
   runGate,
-  scanBase,
   type GateOutcome,
   type ReportInputs,
   type ScanTarget
 } from './phases/gate.js'
+import { writeJobReport } from './phases/job-report.js'
 import {
-  branchTag,
   computeMeta,
   fetchRepositoryMetadata,
   fullReferences,
@@ -48,17 +48,8 @@ import {
   type Meta,
   type TagRule
 } from './phases/meta.js'
-import {
-  commentBody,
-  commentMarker,
-  pullRequestOf,
-  upsertStickyComment,
-  type BaseComparison
-} from './phases/pr-comment.js'
-import { ecrAccountOf, planTagDigest, pushLoaded, registryLayers, tagOnEcr } from './phases/push.js'
-import { relativeToWorkspace, summaryMarkdown, type TargetReport } from './phases/report.js'
-import type { SizedLayer } from './lib/size.js'
-import { ensureRepository, type RepositoryFacts } from './phases/repository.js'
+import { compressedLayers, publish } from './phases/publish.js'
+import { relativeToWorkspace, type TargetReport } from './phases/report.js'
 import { parseScanInputs, type ScanInputs } from './phases/scan.js'
 import { StateStore } from './state.js'
 
@@ -126,32 +117,6 @@ export function scanTargets(
   return platforms.map((platform) => ({ imageRef, source: 'remote', platform }))
 }
 
-async function ecrClient(region: string): Promise<ECRClient> {
-  const { ECRClient } = await import('@aws-sdk/client-ecr')
-  return new ECRClient({ region, customUserAgent: 'ecr-build-push' })
-}
-
-/** The registry, repository and credentials this run pushes to. */
-async function connectEcr(inputs: Inputs, dryRun: boolean) {
-  const client = await ecrClient(inputs['aws-region'])
-  const authorizations = await awsCall('GetAuthorizationToken', () =>
-    ecrAuthorization(client, inputs['registry-ids'])
-  )
-  authorizations.forEach((authorization) => core.setSecret(authorization.password))
-  const repository: RepositoryFacts = await awsCall('DescribeRepositories', () =>
-    ensureRepository(client, {
-      name: inputs.repository,
-      registryId: inputs['registry-ids'][0],
-      create: inputs['create-repository'] && !dryRun,
-      tagMutability: inputs['image-tag-mutability']
-    })
-  )
-  const registry = authorizations[0].registry
-  return { client, authorizations, registry, image: `${registry}/${inputs.repository}`, repository }
-}
-
-type Ecr = Awaited<ReturnType<typeof connectEcr>>
-
 async function tagsAndLabels(validated: Validated, context: RunContext): Promise<Meta> {
   const { inputs, tagRules, flavor } = validated
   const repositoryMetadata = await fetchRepositoryMetadata(inputs['github-token'], context)
@@ -189,42 +154,169 @@ function withoutRegistry(cache: CacheInputs): CacheInputs {
   return { ...cache, cache: kept.length > 0 ? kept : 'none' }
 }
 
-async function cachePlan(
+/** One image of the step and everything learnt about it on the way. */
+interface ImageJob {
+  stage: Stage
+  repository: string
+  /** `registry/repository`, or the repository alone when nothing is pushed. */
+  image: string
+  tags: string[]
+  tempDir: string
+  request: BuildRequest
+  cache: CachePlan
+  built?: BuildResult
+  gate?: GateOutcome
+  digest?: string
+  error?: string
+}
+
+interface JobFacts {
+  context: RunContext
+  buildx: BuildxFacts
+  buildkitVersion?: string
+  ecr?: EcrConnection
+  builder: string
+  meta: Meta
+  temp: string
+}
+
+async function planJob(
   validated: Validated,
-  facts: { context: RunContext; buildx: BuildxFacts; buildkitVersion?: string; ecr?: Ecr; image: string }
-): Promise<CachePlan> {
+  facts: JobFacts,
+  stage: Stage,
+  index: number
+): Promise<ImageJob> {
   const { inputs, dockerfile } = validated
-  const cacheInputs = facts.ecr ? validated.cacheInputs : withoutRegistry(validated.cacheInputs)
-  const plan = planCache(cacheInputs, {
+  const repository = inputs.targets[index].repository
+  const image = facts.ecr ? `${facts.ecr.registry}/${repository}` : repository
+  const tags = fullReferences(image, facts.meta.tags)
+  const tempDir = path.join(facts.temp, `${index}-${stage.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`)
+  await mkdir(tempDir, { recursive: true })
+  const buildContext = path.resolve(facts.context.workspace, inputs.context)
+  const cache = planCache(facts.ecr ? validated.cacheInputs : withoutRegistry(validated.cacheInputs), {
     driver: inputs.driver,
     buildxVersion: facts.buildx.buildxVersion,
     buildkitVersion: facts.buildkitVersion,
     env: process.env,
     registry: facts.ecr?.registry ?? '',
-    repository: inputs.repository,
-    tagImmutable: facts.ecr?.repository.tagMutability === 'IMMUTABLE',
-    target: dockerfile.stage.name,
+    repository,
+    tagImmutable: facts.ecr?.repositories.get(repository)?.tagMutability === 'IMMUTABLE',
+    target: stage.name,
     platforms: inputs.platforms,
     branch: currentBranch(facts.context),
     defaultBranch: defaultBranch(facts.context),
-    image: facts.image,
+    image,
     localCacheDir: path.join(
       process.env.RUNNER_TEMP || os.tmpdir(),
       'ecr-build-push-cache',
-      dockerfile.stage.name
+      repository,
+      stage.name
     ),
-    dependencyHash: await hashCacheDependencies(
-      dockerfile.path,
-      path.resolve(facts.context.workspace, inputs.context)
-    ),
+    dependencyHash: await hashCacheDependencies(dockerfile.path, buildContext),
     hostedRunner: process.env.RUNNER_ENVIRONMENT === 'github-hosted'
   })
-  plan.warnings.forEach((warning) => core.warning(warning))
-  return plan
+  cache.warnings.forEach((warning) => core.warning(warning))
+  const request: BuildRequest = {
+    builder: facts.builder,
+    file: dockerfile.path,
+    context: buildContext,
+    target: stage.name === String(stage.index) ? '' : stage.name,
+    platforms: inputs.platforms,
+    buildArgs: inputs['build-args'],
+    secrets: inputs.secrets,
+    secretFiles: inputs['secret-files'],
+    labels: facts.meta.labels,
+    annotations: facts.meta.annotations,
+    tags,
+    image,
+    cacheArgs: cache.args,
+    output: buildOutput(inputs),
+    noCache: inputs['no-cache'],
+    pull: inputs.pull,
+    provenance: inputs.provenance,
+    sbom: inputs.sbom,
+    metadataFile: path.join(tempDir, 'metadata.json'),
+    iidFile: path.join(tempDir, 'iid.txt')
+  }
+  return { stage, repository, image, tags, tempDir, request, cache }
 }
 
-function setMetaOutputs(meta: Meta, tags: string[]): void {
-  core.setOutput('tags', tags.join('\n'))
+/** One target: `docker buildx build`. Several: one `docker buildx bake`, so shared stages build once. */
+async function buildAll(
+  runner: Runner,
+  jobs: ImageJob[],
+  facts: JobFacts,
+  inputs: Inputs
+): Promise<BuildResult[]> {
+  if (jobs.length === 1) return [await runBuild(runner, jobs[0].request)]
+  const files = {
+    definitionFile: path.join(facts.temp, 'bake.json'),
+    metadataFile: path.join(facts.temp, 'bake-metadata.json')
+  }
+  const plan = planBake(
+    jobs.map((job) => job.request),
+    { ...files, builder: facts.builder, provenance: inputs.provenance, sbom: inputs.sbom }
+  )
+  return runBake(runner, plan, files)
+}
+
+async function printPlan(executor: Runner, jobs: ImageJob[], facts: JobFacts, validated: Validated) {
+  const { inputs } = validated
+  if (jobs.length === 1) await executor.run(planBuild(jobs[0].request))
+  else {
+    const files = {
+      definitionFile: path.join(facts.temp, 'bake.json'),
+      metadataFile: path.join(facts.temp, 'bake-metadata.json')
+    }
+    const plan = planBake(
+      jobs.map((job) => job.request),
+      { ...files, builder: facts.builder, provenance: inputs.provenance, sbom: inputs.sbom }
+    )
+    core.info(`bake definition (${files.definitionFile}):\n${JSON.stringify(plan.definition, null, 2)}`)
+    await executor.run(plan.command)
+  }
+  if (!inputs.scan) return
+  for (const job of jobs) {
+    const targets = scanTargets(job.request.output, job.tags, job.image, '<digest>', inputs.platforms)
+    await printGate(executor, { scan: validated.scanInputs, targets, tempDir: job.tempDir })
+  }
+}
+
+function targetReport(
+  job: ImageJob,
+  validated: Validated,
+  context: RunContext,
+  seconds: number
+): TargetReport {
+  const failOn = validated.scanInputs['fail-on']
+  return {
+    target: job.stage.name,
+    repository: job.repository,
+    image: job.image,
+    tags: job.digest && validated.inputs.push ? job.tags : [],
+    ...(job.digest ? { digest: job.digest } : {}),
+    buildSeconds: seconds,
+    ...(job.built ? { cachedSteps: cacheReportLine(job.built.stats) } : {}),
+    pushed: Boolean(job.digest) && validated.inputs.push,
+    dockerfile: relativeToWorkspace(validated.dockerfile.path, context.workspace),
+    blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`,
+    ...(job.gate
+      ? {
+          findings: job.gate.findings,
+          layers: job.gate.layers,
+          ...(job.gate.sizeCheck ? { sizeCheck: job.gate.sizeCheck } : {}),
+          ...(failOn !== 'none' ? { failSeverity: failOn } : {})
+        }
+      : {})
+  }
+}
+
+/** Outputs: `images` for every target; the single-image outputs describe the first target. */
+function setOutputs(jobs: ImageJob[], meta: Meta, registry: string): void {
+  const [first] = jobs
+  core.setOutput('registry', registry)
+  core.setOutput('image', first.image)
+  core.setOutput('tags', first.tags.join('\n'))
   core.setOutput('version', meta.version)
   core.setOutput(
     'labels',
@@ -233,99 +325,35 @@ function setMetaOutputs(meta: Meta, tags: string[]): void {
       .join('\n')
   )
   core.setOutput('json', JSON.stringify(meta.json))
-}
-
-function setGateOutputs(gate: GateOutcome): void {
-  core.setOutput('vulnerabilities', JSON.stringify(gate.counts))
-  core.setOutput('scan-report', gate.reportPaths.join('\n'))
-  core.setOutput('sarif-file', gate.sarifPaths.join('\n'))
+  if (first.digest !== undefined) core.setOutput('digest', first.digest)
+  if (first.built) {
+    core.setOutput('imageid', first.built.imageId)
+    core.setOutput('metadata', JSON.stringify(first.built.metadata))
+  }
+  if (first.gate) {
+    core.setOutput('vulnerabilities', JSON.stringify(first.gate.counts))
+    core.setOutput('scan-report', first.gate.reportPaths.join('\n'))
+    core.setOutput('sarif-file', first.gate.sarifPaths.join('\n'))
+  }
+  core.setOutput(
+    'images',
+    JSON.stringify(
+      jobs.map((job) => ({
+        stage: job.stage.name,
+        repository: job.repository,
+        image: job.image,
+        digest: job.digest ?? null,
+        tags: job.digest ? job.tags : [],
+        vulnerabilities: job.gate?.counts ?? null,
+        ...(job.gate?.blocked ? { blocked: job.gate.blocked } : {}),
+        ...(job.error ? { error: job.error } : {})
+      }))
+    )
+  )
 }
 
 function uniqueRunId(context: RunContext): string {
   return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`
-}
-
-/** Gives the scanned image its final tags; returns the digest every tag points at. */
-async function publish(
-  runner: Runner,
-  output: BuildOutput,
-  built: BuildResult,
-  tags: string[],
-  ecr: Ecr | undefined,
-  inputs: Inputs
-) {
-  if (output === 'push' || !ecr) return built.digest
-  if (output === 'load') return pushLoaded(runner, tags)
-  if (ecrAccountOf(ecr.registry)) {
-    await awsCall('PutImage', () =>
-      tagOnEcr(ecr.client, {
-        repository: inputs.repository,
-        registryId: ecr.repository.registryId,
-        digest: built.digest,
-        tags
-      })
-    )
-  } else {
-    await runner.run(planTagDigest(ecr.image, built.digest, tags), { stream: true })
-  }
-  return built.digest
-}
-
-/** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
-async function baseComparison(
-  runner: Runner,
-  validated: Validated,
-  facts: { context: RunContext; gate?: GateOutcome; image: string; tempDir: string }
-): Promise<BaseComparison | undefined> {
-  const pullRequest = pullRequestOf(facts.context)
-  if (!pullRequest?.baseRef || !facts.gate || !validated.inputs.push) return undefined
-  const reference = `${facts.image}:${branchTag(pullRequest.baseRef)}`
-  try {
-    return await scanBase({
-      runner,
-      scan: validated.scanInputs,
-      tempDir: facts.tempDir,
-      trivy: facts.gate.trivy,
-      baseRef: pullRequest.baseRef,
-      reference,
-      layers: await registryLayers(runner, reference)
-    })
-  } catch (error) {
-    core.warning(`Could not compare with ${reference}: ${(error as Error).message}`)
-    return { ref: pullRequest.baseRef }
-  }
-}
-
-/** Job summary and, on pull requests, the sticky comment: written whether the gate passed or not. */
-async function report(
-  runner: Runner,
-  validated: Validated,
-  facts: { context: RunContext; gate?: GateOutcome; image: string; tempDir: string; stats: BuildStats },
-  targetReport: TargetReport
-): Promise<void> {
-  await core.summary
-    .addRaw(summaryMarkdown(targetReport), true)
-    .addRaw(slowestStepsMarkdown(facts.stats), true)
-    .write()
-  const pullRequest = pullRequestOf(facts.context)
-  const token = validated.inputs['github-token']
-  if (!pullRequest || !validated.reportInputs['pr-comment'] || !token) return
-  const base = await baseComparison(runner, validated, facts)
-  const result = await upsertStickyComment({
-    token,
-    context: facts.context,
-    issueNumber: pullRequest.number,
-    marker: commentMarker(validated.inputs.repository, targetReport.target),
-    body: commentBody(targetReport, base)
-  })
-  core.info(`Pull request comment: ${result.action}${result.url ? ` ${result.url}` : ''}`)
-}
-
-/** Compressed sizes from the pushed manifest, in place of the sizes the scan saw in the daemon. */
-async function compressedLayers(runner: Runner, reference: string, layers: SizedLayer[] | undefined) {
-  const pushed = await registryLayers(runner, reference)
-  if (!layers || !pushed || pushed.length !== layers.length) return layers
-  return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }
 
 /** The sequence: inputs → facts → plan each phase → run it → outputs and summary. */
@@ -342,13 +370,7 @@ export async function main(runner: Runner): Promise<void> {
   const buildx = await probeBuildx(runner)
   // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
   const ecr = inputs.push ? await connectEcr(inputs, dryRun) : undefined
-  const image = ecr?.image ?? inputs.repository
-  core.setOutput('registry', ecr?.registry ?? '')
-  core.setOutput('image', image)
   const meta = await tagsAndLabels(validated, context)
-  const tags = fullReferences(image, meta.tags)
-  setMetaOutputs(meta, tags)
-
   if (ecr) {
     for (const command of planLogin(ecr.authorizations)) await executor.run(command)
     if (!dryRun)
@@ -358,102 +380,114 @@ export async function main(runner: Runner): Promise<void> {
   const builder = planBuilder({ driver: inputs.driver, builder: inputs.builder, runId: uniqueRunId(context) })
   if (builder.created && !dryRun) state.update({ builder: builder.name })
   const buildkitVersion = await runBuilder(executor, builder)
-
-  const cache = await cachePlan(validated, { context, buildx, buildkitVersion, ecr, image })
   const temp = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-build-push-'))
   state.update({ tempDir: temp })
-  const output = buildOutput(inputs)
-  const request: BuildRequest = {
-    builder: builder.name,
-    file: dockerfile.path,
-    context: path.resolve(context.workspace, inputs.context),
-    target: inputs.target,
-    platforms: inputs.platforms,
-    buildArgs: inputs['build-args'],
-    secrets: inputs.secrets,
-    secretFiles: inputs['secret-files'],
-    labels: meta.labels,
-    annotations: meta.annotations,
-    tags,
-    image,
-    cacheArgs: cache.args,
-    output,
-    noCache: inputs['no-cache'],
-    pull: inputs.pull,
-    provenance: inputs.provenance,
-    sbom: inputs.sbom,
-    metadataFile: path.join(temp, 'metadata.json'),
-    iidFile: path.join(temp, 'iid.txt')
-  }
+  const facts: JobFacts = { context, buildx, buildkitVersion, ecr, builder: builder.name, meta, temp }
+  const jobs: ImageJob[] = []
+  for (const [index, stage] of dockerfile.built.entries())
+    jobs.push(await planJob(validated, facts, stage, index))
+
   if (dryRun) {
-    await executor.run(planBuild(request))
-    if (inputs.scan) {
-      const targets = scanTargets(output, tags, image, '<digest>', inputs.platforms)
-      await printGate(executor, { scan: validated.scanInputs, targets, tempDir: temp })
-    }
+    setOutputs(jobs, meta, ecr?.registry ?? '')
+    await printPlan(executor, jobs, facts, validated)
     core.info(`Dry run: nothing was built, scanned or pushed (buildx ${buildx.buildxVersion}).`)
     return
   }
 
-  const restoredCacheKey = await restoreLocalCache(cache)
-  const built = await runBuild(runner, request)
-  await saveLocalCache(cache, restoredCacheKey)
-  core.info(cacheReportLine(built.stats))
-  core.setOutput('imageid', built.imageId)
-  core.setOutput('metadata', JSON.stringify(built.metadata))
+  const restored = await Promise.all(jobs.map((job) => restoreLocalCache(job.cache)))
+  const built = await buildAll(runner, jobs, facts, inputs)
+  jobs.forEach((job, index) => (job.built = built[index]))
+  await Promise.all(jobs.map((job, index) => saveLocalCache(job.cache, restored[index])))
+  core.info(cacheReportLine(built[0].stats))
 
-  const gate = inputs.scan
-    ? await runGate({
+  if (inputs.scan) {
+    for (const job of jobs) {
+      job.gate = await runGate({
         runner,
         scan: validated.scanInputs,
         report: validated.reportInputs,
         context,
         token: inputs['github-token'],
-        repository: inputs.repository,
-        stage: dockerfile.stage.name,
-        target: inputs.target,
+        repository: job.repository,
+        stage: job.stage.name,
+        target: job.request.target,
         dockerfilePath: dockerfile.path,
         buildArgs: inputs['build-args'],
-        targets: scanTargets(output, tags, image, built.digest, inputs.platforms),
-        tempDir: temp
+        targets: scanTargets(
+          job.request.output,
+          job.tags,
+          job.image,
+          job.built?.digest ?? '',
+          inputs.platforms
+        ),
+        tempDir: job.tempDir
       })
-    : undefined
-  if (gate) setGateOutputs(gate)
-  const targetReport: TargetReport = {
-    target: dockerfile.stage.name,
-    repository: inputs.repository,
-    image,
-    tags: gate?.blocked || !ecr ? [] : tags,
-    buildSeconds: (Date.now() - started) / 1000,
-    cachedSteps: cacheReportLine(built.stats),
-    pushed: false,
-    dockerfile: relativeToWorkspace(dockerfile.path, context.workspace),
-    blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`,
-    ...(gate
-      ? {
-          findings: gate.findings,
-          layers: gate.layers,
-          ...(gate.sizeCheck ? { sizeCheck: gate.sizeCheck } : {}),
-          ...(validated.scanInputs['fail-on'] !== 'none'
-            ? { failSeverity: validated.scanInputs['fail-on'] }
-            : {})
-        }
-      : {})
+    }
   }
-  const facts = { context, gate, image, tempDir: temp, stats: built.stats }
-  if (gate?.blocked) {
-    await report(runner, validated, facts, targetReport)
-    throw new GateError(`No tag was pushed: ${gate.blocked}`)
+  const blocked = jobs.filter((job) => job.gate?.blocked)
+  // Atomic by default: one target failing its gate keeps every target's final tags back.
+  const releasable =
+    inputs.gate === 'atomic' && blocked.length > 0 ? [] : jobs.filter((job) => !job.gate?.blocked)
+  if (ecr) {
+    const published = await Promise.allSettled(
+      releasable.map((job) =>
+        publish(runner, {
+          output: job.request.output,
+          built: job.built!,
+          image: job.image,
+          repository: job.repository,
+          tags: job.tags,
+          ecr
+        })
+      )
+    )
+    published.forEach((result, index) => {
+      if (result.status === 'fulfilled') releasable[index].digest = result.value
+      else releasable[index].error = (result.reason as Error).message
+    })
+  } else {
+    for (const job of releasable) job.digest = job.built?.digest
   }
-  const digest = await publish(runner, output, built, tags, ecr, inputs)
-  core.setOutput('digest', digest)
-  const layers = ecr
-    ? await compressedLayers(runner, `${image}@${digest}`, targetReport.layers)
-    : targetReport.layers
-  await report(runner, validated, facts, {
-    ...targetReport,
-    digest,
-    pushed: Boolean(ecr),
-    ...(layers ? { layers } : {})
-  })
+
+  setOutputs(jobs, meta, ecr?.registry ?? '')
+  const seconds = (Date.now() - started) / 1000
+  for (const job of jobs) {
+    const report = targetReport(job, validated, context, seconds)
+    const layers =
+      job.digest && ecr
+        ? await compressedLayers(runner, `${job.image}@${job.digest}`, report.layers)
+        : report.layers
+    await writeJobReport(
+      {
+        runner,
+        context,
+        token: inputs['github-token'],
+        prComment: validated.reportInputs['pr-comment'],
+        push: inputs.push,
+        scan: validated.scanInputs,
+        gate: job.gate,
+        image: job.image,
+        tempDir: job.tempDir,
+        stats: built[0].stats
+      },
+      { ...report, ...(layers ? { layers } : {}) }
+    )
+  }
+  failIfAnyHeldBack(jobs, blocked)
+}
+
+/** One error for the step: what the gate blocked, what it held back with them, and what failed to push. */
+function failIfAnyHeldBack(jobs: ImageJob[], blocked: ImageJob[]): void {
+  const several = jobs.length > 1
+  const named = (job: ImageJob) => (several ? `${job.stage.name} (${job.repository}): ` : '')
+  if (blocked.length > 0) {
+    const subject = several ? ` for ${blocked.map((job) => job.stage.name).join(', ')}` : ''
+    const heldBack = jobs.filter((job) => !job.gate?.blocked && !job.digest).map((job) => job.stage.name)
+    const held = heldBack.length > 0 ? `\nHeld back with them (gate: atomic): ${heldBack.join(', ')}.` : ''
+    const reasons = blocked.map((job) => `${named(job)}${job.gate?.blocked}`).join('\n')
+    throw new GateError(`No tag was pushed${subject}: ${reasons}${held}`)
+  }
+  const failed = jobs.filter((job) => job.error)
+  if (failed.length > 0)
+    throw new Error(failed.map((job) => `${named(job)}push failed: ${job.error}`).join('\n'))
 }

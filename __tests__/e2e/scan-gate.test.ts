@@ -261,7 +261,7 @@ describe('the sticky pull request comment', () => {
     expect(afterSecond[0].id).toBe(afterFirst[0].id)
     expect(afterSecond[0].body).not.toContain('CVE-2019-15542')
     expect(afterSecond[0].body).toContain('CVE-2019-1549')
-    expect(second.main.stdout).toMatch(/Pull request comment: updated/)
+    expect(second.main.stdout).toMatch(/Pull request comment for production: updated/)
   }, 300_000)
 
   it('warns and goes on when the token cannot comment (fork pull requests)', async () => {

@@ -11,6 +11,8 @@ describe('parseInputs', () => {
   it('applies defaults for a minimal step', () => {
     expect(parseInputs({ repository: 'shop/web' }, env)).toEqual({
       repository: 'shop/web',
+      targets: [{ stage: '', repository: 'shop/web' }],
+      gate: 'atomic',
       'aws-region': 'eu-west-1',
       'registry-ids': [],
       'create-repository': false,
@@ -146,6 +148,56 @@ describe('parseInputs', () => {
   })
 })
 
+describe('targets', () => {
+  it('reads one stage=repository line per image', () => {
+    expect(
+      parseInputs(
+        { targets: 'production=shop/web\nworker = shop/worker\n# later\n', gate: 'per-target' },
+        env
+      )
+    ).toMatchObject({
+      repository: 'shop/web',
+      target: 'production',
+      targets: [
+        { stage: 'production', repository: 'shop/web' },
+        { stage: 'worker', repository: 'shop/worker' }
+      ],
+      gate: 'per-target'
+    })
+  })
+
+  it.each<[string, RawInputs, string]>([
+    [
+      'with repository too',
+      { targets: 'a=shop/a', repository: 'shop/web' },
+      `Input 'targets' is set together with 'repository' or 'target'`
+    ],
+    [
+      'without a repository',
+      { targets: 'production' },
+      `Input 'targets' has the line 'production': expected 'stage=repository', e.g. 'production=shop/web'.`
+    ],
+    [
+      'with a bad repository',
+      { targets: 'a=Shop/A' },
+      `Input 'targets' has the repository 'Shop/A': expected an ECR repository name`
+    ],
+    [
+      'sending two stages to one repository',
+      { targets: 'a=shop/x\nb=shop/x' },
+      `Input 'targets' sends two stages to 'shop/x'`
+    ],
+    [
+      'with an unknown gate',
+      { targets: 'a=shop/a', gate: 'strict' },
+      `Input 'gate' is 'strict': expected one of 'atomic', 'per-target'.`
+    ],
+    ['with neither form', {}, `Input 'repository' is '': expected an ECR repository name`]
+  ])('rejects targets %s', (_name, raw, message) => {
+    expect(() => parseInputs(raw, env)).toThrow(message)
+  })
+})
+
 describe('inspectDockerfile', () => {
   const workspace = mkdtempSync(path.join(tmpdir(), 'inputs-'))
   writeFileSync(
@@ -156,17 +208,33 @@ describe('inspectDockerfile', () => {
 
   it('finds the target stage and its FROM line', () => {
     const facts = inspectDockerfile(inputs({ target: 'production' }), workspace)
-    expect(facts.stage).toEqual({ name: 'production', index: 2, line: 5, from: 'base' })
+    expect(facts.built).toEqual([{ name: 'production', index: 2, line: 5, from: 'base' }])
     expect(facts.stages.map((stage) => stage.name)).toEqual(['base', 'builder', 'production', '3'])
   })
 
   it('builds the last stage when no target is given', () => {
-    expect(inspectDockerfile(inputs({}), workspace).stage.name).toBe('3')
+    expect(inspectDockerfile(inputs({}), workspace).built.map((stage) => stage.name)).toEqual(['3'])
   })
 
   it('lists the named stages when the target is unknown', () => {
     expect(() => inspectDockerfile(inputs({ target: 'prod' }), workspace)).toThrow(
       `Input 'target' is 'prod': Dockerfile has no stage of that name. Stages: base, builder, production.`
+    )
+  })
+
+  it('finds every target stage, and names the input when one is unknown', () => {
+    const facts = inspectDockerfile(
+      inputs({ repository: '', targets: 'production=shop/web\nbuilder=shop/builder' }),
+      workspace
+    )
+    expect(facts.built.map((stage) => stage.name)).toEqual(['production', 'builder'])
+    expect(() =>
+      inspectDockerfile(
+        inputs({ repository: '', targets: 'production=shop/web\nworker=shop/worker' }),
+        workspace
+      )
+    ).toThrow(
+      `Input 'targets' has the stage 'worker': Dockerfile has no stage of that name. Stages: base, builder, production.`
     )
   })
 

@@ -46,7 +46,7 @@ export interface BuildResult {
   stats: BuildStats
 }
 
-const secretEnvPrefix = 'ECR_BUILD_PUSH_SECRET_'
+export const secretEnvPrefix = 'ECR_BUILD_PUSH_SECRET_'
 
 function outputArgs(request: BuildRequest): string[] {
   switch (request.output) {
@@ -64,18 +64,27 @@ function outputArgs(request: BuildRequest): string[] {
   }
 }
 
-/** The one `docker buildx build` that builds the target with every tag, label and cache flag. */
-export function planBuild(request: BuildRequest): Command {
+/** `--secret` specs for buildx: values by env var name (set on the command), files by path. */
+export function secretSpecs(request: Pick<BuildRequest, 'secrets' | 'secretFiles'>): {
+  specs: string[]
+  env: Record<string, string>
+} {
   const env: Record<string, string> = {}
-  const secretArgs = request.secrets.flatMap((line, index) => {
+  const fromValues = request.secrets.map((line, index) => {
     const [id, value] = splitKeyValue(line) ?? ['', '']
     env[`${secretEnvPrefix}${index}`] = value
-    return ['--secret', `id=${id},env=${secretEnvPrefix}${index}`]
+    return `id=${id},env=${secretEnvPrefix}${index}`
   })
-  const secretFileArgs = request.secretFiles.flatMap((line) => {
+  const fromFiles = request.secretFiles.map((line) => {
     const [id, file] = splitKeyValue(line) ?? ['', '']
-    return ['--secret', `id=${id},src=${file}`]
+    return `id=${id},src=${file}`
   })
+  return { specs: [...fromValues, ...fromFiles], env }
+}
+
+/** The one `docker buildx build` that builds the target with every tag, label and cache flag. */
+export function planBuild(request: BuildRequest): Command {
+  const { specs, env } = secretSpecs(request)
   const taggable = request.output === 'push' || request.output === 'load'
   const args = [
     'buildx',
@@ -87,8 +96,7 @@ export function planBuild(request: BuildRequest): Command {
     ...(request.target ? ['--target', request.target] : []),
     ...(request.platforms.length > 0 ? ['--platform', request.platforms.join(',')] : []),
     ...request.buildArgs.flatMap((arg) => ['--build-arg', arg]),
-    ...secretArgs,
-    ...secretFileArgs,
+    ...specs.flatMap((spec) => ['--secret', spec]),
     ...Object.entries(request.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
     ...request.annotations.flatMap((annotation) => ['--annotation', annotation]),
     ...(taggable ? request.tags.flatMap((tag) => ['--tag', tag]) : []),
@@ -122,8 +130,8 @@ export async function readBuildResult(
 
 const errorTailLines = 25
 
-/** Runs the build, turning buildx's rawjson progress into plain log lines and cache statistics. */
-export async function runBuild(runner: Runner, request: BuildRequest): Promise<BuildResult> {
+/** Runs a build or bake, turning buildx's rawjson progress into plain log lines and cache statistics. */
+export async function runWithProgress(runner: Runner, command: Command): Promise<BuildStats> {
   const progress = new BuildProgress()
   const recent: string[] = []
   const show = (lines: string[]) => {
@@ -132,7 +140,7 @@ export async function runBuild(runner: Runner, request: BuildRequest): Promise<B
     recent.splice(0, Math.max(0, recent.length - errorTailLines))
   }
   try {
-    await runner.run(planBuild(request), { onStderrLine: (line) => show(progress.line(line)) })
+    await runner.run(command, { onStderrLine: (line) => show(progress.line(line)) })
   } catch (error) {
     show(progress.end())
     // The raw stderr is JSON; the readable lines say what failed.
@@ -141,5 +149,10 @@ export async function runBuild(runner: Runner, request: BuildRequest): Promise<B
     throw error
   }
   show(progress.end())
-  return { ...(await readBuildResult(request)), stats: progress.stats() }
+  return progress.stats()
+}
+
+export async function runBuild(runner: Runner, request: BuildRequest): Promise<BuildResult> {
+  const stats = await runWithProgress(runner, planBuild(request))
+  return { ...(await readBuildResult(request)), stats }
 }
