@@ -291,7 +291,7 @@ describe('the pull request comment compared with the base branch', () => {
     github.reset()
     const base = await scanRun(pushToMain(), 'shop/compare', 'debian-buster', { 'fail-on': 'none' })
     expect(base.main.code).toBe(0)
-    const result = await scanRun(pullRequest(21), 'shop/compare', 'alpine-310,@main=debian-buster', {
+    const result = await scanRun(pullRequest(21), 'shop/compare', 'alpine-310,@:main=debian-buster', {
       'fail-on': 'none'
     })
     expect(result.main.code).toBe(0)

@@ -234,3 +234,16 @@ describe('cache report', () => {
     expect(markdown).toContain(`| <code>[2/2] RUN a &#124; b ${'x'.repeat(83)}…</code> | 12.3s |`)
   })
 })
+
+describe('a bake of targets that share a stage', () => {
+  it('shows and counts the shared step once', () => {
+    const { lines, stats } = parseBuildProgress(fixture('bake-shared-stage'))
+    const runHeaders = lines.filter((line) => / builder 1\/1\] RUN echo/.test(line))
+    const vertex = runHeaders[0].split(' ')[0]
+    expect(runHeaders.every((line) => line.startsWith(`${vertex} `))).toBe(true)
+    expect(lines.filter((line) => line.startsWith(`${vertex} DONE`))).toHaveLength(1)
+    expect(stats.steps).toBe(3)
+    expect(stats.cached).toBe(0)
+    expect(stats.slowest.map((step) => step.name)).toContain(runHeaders[0].slice(vertex.length + 1))
+  })
+})

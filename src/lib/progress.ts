@@ -71,6 +71,25 @@ function seconds(from: string, to: string): number {
   return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000)
 }
 
+/** Time covered by a vertex's runs: a restart adds up, while overlapping reports of one run count once. */
+function coveredSeconds(runs: Map<string, string>): number {
+  const spans = [...runs].map(([from, to]) => [Date.parse(from), Date.parse(to)]).sort((a, b) => a[0] - b[0])
+  let total = 0
+  let end = -Infinity
+  for (const [from, to] of spans) {
+    if (to <= end) continue
+    total += to - Math.max(from, end)
+    end = to
+  }
+  return total / 1000
+}
+
+function overlapsRun(runs: Map<string, string>, started: string, completed: string): boolean {
+  return [...runs].some(
+    ([from, to]) => Date.parse(started) < Date.parse(to) && Date.parse(from) < Date.parse(completed)
+  )
+}
+
 /** Sizes the way docker prints them (decimal units, four significant digits). */
 function humanSize(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB']
@@ -146,8 +165,7 @@ export class BuildProgress {
       .filter((step) => !step.cached)
       .map((step) => ({
         name: step.name,
-        seconds:
-          Math.round([...step.runs].reduce((sum, [from, to]) => sum + seconds(from, to), 0) * 1000) / 1000
+        seconds: Math.round(coveredSeconds(step.runs) * 1000) / 1000
       }))
       .sort((a, b) => b.seconds - a.seconds)
       .slice(0, slowestCount)
@@ -222,7 +240,10 @@ export class BuildProgress {
     vertex.reported.add(`completed ${update.completed}`)
     vertex.cached = Boolean(update.cached)
     vertex.error = update.error
+    // In a bake, every build that shares a stage reports the one run of its steps: say it once.
+    const alreadyShown = Boolean(update.started) && overlapsRun(vertex.runs, update.started!, update.completed)
     if (update.started) vertex.runs.set(update.started, update.completed)
+    if (alreadyShown && !update.error) return lines
     const outcome = update.error
       ? `ERROR: ${update.error}`
       : update.cached

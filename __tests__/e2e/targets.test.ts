@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import * as path from 'node:path'
+import { root } from '../../scripts/run-action.mjs'
+import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from './stack.js'
+
+const standIns = path.join(root, 'scripts/stand-ins')
+let stack: Stack
+
+beforeAll(async () => {
+  stack = await startStack(
+    ['web', 'dev', 'atomic-web', 'atomic-dev', 'own-web', 'own-dev'].map((name) => ({ name: `shop/${name}` }))
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await stack?.stop()
+})
+
+function runTargets(targets: string, inputs: Record<string, string>, report: string) {
+  return runAction({
+    ...pushToMain,
+    workspace: exampleWorkspace(),
+    inputs: {
+      targets,
+      driver: 'docker',
+      'skip-setup-trivy': 'true',
+      'github-token': '',
+      'build-args': `APP_VERSION=${randomBytes(4).toString('hex')}`,
+      ...inputs
+    },
+    env: { ...stack.env, PATH: `${standIns}:${stack.env.PATH}`, TRIVY_STANDIN_REPORT: report }
+  })
+}
+
+interface ImageOutput {
+  stage: string
+  repository: string
+  digest: string | null
+  tags: string[]
+  vulnerabilities: Record<string, number> | null
+  blocked?: string
+}
+
+describe('two targets from one Dockerfile', () => {
+  let result: Awaited<ReturnType<typeof runAction>>
+
+  beforeAll(async () => {
+    result = await runTargets('production=shop/web\ndevelopment=shop/dev', {}, 'alpine-310')
+  }, 240_000)
+
+  it('pushes both, each with its own digest and every tag on it', async () => {
+    expect(result.main.stdout).not.toContain('::error')
+    expect(result.main.code).toBe(0)
+    const images = JSON.parse(result.outputs.images) as ImageOutput[]
+    expect(images.map((image) => [image.stage, image.repository])).toEqual([
+      ['production', 'shop/web'],
+      ['development', 'shop/dev']
+    ])
+    expect(images[0].digest).not.toBe(images[1].digest)
+    for (const image of images) {
+      expect(await stack.client.tags(image.repository)).toEqual(['4f2c9ab', 'latest', 'main'])
+      for (const tag of ['4f2c9ab', 'latest', 'main']) {
+        expect((await stack.client.manifest(image.repository, tag))?.digest).toBe(image.digest)
+      }
+      expect(image.vulnerabilities).toEqual({ critical: 0, high: 0, medium: 4, low: 0, unknown: 0 })
+    }
+    expect((await stack.client.config('shop/web', 'main')).config.User).toBe('nobody')
+    expect((await stack.client.config('shop/dev', 'main')).config.User).toBe('root')
+    expect(result.outputs.digest).toBe(images[0].digest)
+  })
+
+  it('builds in one bake, and the stages they share only once', () => {
+    const builds = stack
+      .argvLog()
+      .filter((args) => args[0] === 'buildx' && (args[1] === 'build' || args[1] === 'bake'))
+    expect(builds.map((args) => args[1]).slice(-1)).toEqual(['bake'])
+    // BuildKit may show the shared step once per target, but runs it once: every other showing is CACHED.
+    const lines = result.main.stdout.split('\n')
+    const vertices = new Set(
+      lines
+        .filter((line) => /^#\d+ \[\w+ builder 1\/3\] RUN mkdir -p \/build/.test(line))
+        .map((line) => line.split(' ')[0])
+    )
+    const outcomes = lines
+      .filter((line) => vertices.has(line.split(' ')[0]) && / (DONE [\d.]+s|CACHED)$/.test(line))
+      .map((line) => line.split(' ')[1])
+    expect(outcomes.filter((outcome) => outcome === 'DONE')).toHaveLength(1)
+    expect(outcomes.filter((outcome) => outcome !== 'DONE').every((outcome) => outcome === 'CACHED')).toBe(
+      true
+    )
+  })
+
+  it('writes a summary section per target', () => {
+    expect(result.summary).toContain('`production` → ')
+    expect(result.summary).toContain('`development` → ')
+  })
+})
+
+describe('a failing scan on one target', () => {
+  it('blocks both by default (gate: atomic)', async () => {
+    const result = await runTargets(
+      'production=shop/atomic-web\ndevelopment=shop/atomic-dev',
+      {},
+      'alpine-310,@shop/atomic-dev=debian-buster'
+    )
+    expect(result.main.code).toBe(1)
+    const error = result.main.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    expect(error).toContain('No tag was pushed for development: development (shop/atomic-dev): ')
+    expect(error).toContain('Held back with them (gate: atomic): production.')
+    expect(await stack.client.tags('shop/atomic-web')).toEqual([])
+    expect(await stack.client.tags('shop/atomic-dev')).toEqual([])
+    const images = JSON.parse(result.outputs.images) as ImageOutput[]
+    expect(images.map((image) => [image.stage, image.digest, Boolean(image.blocked)])).toEqual([
+      ['production', null, false],
+      ['development', null, true]
+    ])
+  }, 240_000)
+
+  it('blocks only itself with gate: per-target', async () => {
+    const result = await runTargets(
+      'production=shop/own-web\ndevelopment=shop/own-dev',
+      { gate: 'per-target' },
+      'alpine-310,@shop/own-dev=debian-buster'
+    )
+    expect(result.main.code).toBe(1)
+    expect(await stack.client.tags('shop/own-web')).toEqual(['4f2c9ab', 'latest', 'main'])
+    expect(await stack.client.tags('shop/own-dev')).toEqual([])
+    const images = JSON.parse(result.outputs.images) as ImageOutput[]
+    expect(images[0].digest).toMatch(/^sha256:/)
+    expect(images[1].digest).toBeNull()
+  }, 240_000)
+})
