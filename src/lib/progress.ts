@@ -241,7 +241,8 @@ export class BuildProgress {
     vertex.cached = Boolean(update.cached)
     vertex.error = update.error
     // In a bake, every build that shares a stage reports the one run of its steps: say it once.
-    const alreadyShown = Boolean(update.started) && overlapsRun(vertex.runs, update.started!, update.completed)
+    const alreadyShown =
+      Boolean(update.started) && overlapsRun(vertex.runs, update.started!, update.completed)
     if (update.started) vertex.runs.set(update.started, update.completed)
     if (alreadyShown && !update.error) return lines
     const outcome = update.error
