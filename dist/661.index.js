@@ -6,14 +6,20 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AU: () => (/* binding */ planQemu),
 /* harmony export */   FT: () => (/* binding */ planBuilderRemoval),
 /* harmony export */   Zw: () => (/* binding */ planBuilder),
+/* harmony export */   _4: () => (/* binding */ registeredHandlers),
+/* harmony export */   dn: () => (/* binding */ architecturesNeedingEmulation),
 /* harmony export */   he: () => (/* binding */ probeBuildx),
 /* harmony export */   zb: () => (/* binding */ runBuilder)
 /* harmony export */ });
 /* unused harmony exports parseBuildxVersion, parseBuildkitVersion */
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2088);
+/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(semver__WEBPACK_IMPORTED_MODULE_1__);
+
 
 async function probeBuildx(runner) {
     const result = await runner.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true });
@@ -25,7 +31,7 @@ async function probeBuildx(runner) {
 /** `github.com/docker/buildx v0.21.1 abc` or `... 0.13.1+ds1 ...` → `0.21.1`. */
 function parseBuildxVersion(output) {
     const word = output.trim().split(/\s+/)[1] ?? '';
-    return semver__WEBPACK_IMPORTED_MODULE_0___default().coerce(word)?.version ?? '0.0.0';
+    return semver__WEBPACK_IMPORTED_MODULE_1___default().coerce(word)?.version ?? '0.0.0';
 }
 /**
  * Uses the named builder, or the daemon's own (`docker` driver), or creates a docker-container
@@ -52,7 +58,7 @@ function planBuilderRemoval(name) {
 /** `BuildKit version: v0.20.1` (buildx ≥ 0.11) or `Buildkit: v0.12.5` in `docker buildx inspect` output. */
 function parseBuildkitVersion(inspectOutput) {
     const match = /^\s*Build[Kk]it(?: version)?:\s*v?(\S+)/m.exec(inspectOutput);
-    return match ? (semver__WEBPACK_IMPORTED_MODULE_0___default().coerce(match[1])?.version ?? undefined) : undefined;
+    return match ? (semver__WEBPACK_IMPORTED_MODULE_1___default().coerce(match[1])?.version ?? undefined) : undefined;
 }
 /** Creates the builder when the plan says so; returns the BuildKit version it reports, if any. */
 async function runBuilder(runner, plan) {
@@ -62,6 +68,53 @@ async function runBuilder(runner, plan) {
         buildkitVersion = parseBuildkitVersion(result.stdout) ?? buildkitVersion;
     }
     return buildkitVersion;
+}
+/** binfmt_misc handler names, by the architecture part of a platform. */
+const qemuNames = {
+    amd64: 'x86_64',
+    '386': 'i386',
+    arm64: 'aarch64',
+    arm: 'arm',
+    ppc64le: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    mips64le: 'mips64el',
+    mips64: 'mips64',
+    loong64: 'loongarch64'
+};
+/** Architectures the host runs without emulation, by Node's `process.arch`. */
+const nativeArchitectures = {
+    x64: ['amd64', '386'],
+    arm64: ['arm64', 'arm'],
+    arm: ['arm'],
+    ppc64: ['ppc64le'],
+    s390x: ['s390x'],
+    riscv64: ['riscv64']
+};
+/**
+ * The platforms' architectures this host can neither run natively nor through an installed binfmt
+ * handler: only these need QEMU (as docker/setup-qemu-action installs it).
+ */
+function architecturesNeedingEmulation(platforms, hostArch, registeredHandlers) {
+    const native = nativeArchitectures[hostArch] ?? [];
+    const needed = platforms
+        .map((platform) => platform.split('/')[1])
+        .filter((arch) => !native.includes(arch) && !registeredHandlers.includes(`qemu-${qemuNames[arch] ?? arch}`));
+    return [...new Set(needed)];
+}
+function planQemu(architectures) {
+    if (architectures.length === 0)
+        return [];
+    return [
+        {
+            tool: 'docker',
+            args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', architectures.join(',')]
+        }
+    ];
+}
+/** binfmt handlers the kernel has now (`qemu-aarch64`, ...); none where binfmt_misc is not mounted. */
+async function registeredHandlers() {
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)('/proc/sys/fs/binfmt_misc').catch(() => []);
 }
 
 

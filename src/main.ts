@@ -16,8 +16,16 @@ import type { Stage } from './lib/dockerfile.js'
 import { DryRunner } from './lib/exec.js'
 import { cacheReportLine } from './lib/progress.js'
 import { planBake, runBake } from './phases/bake.js'
-import { planBuilder, probeBuildx, runBuilder, type BuildxFacts } from './phases/buildx.js'
-import { planBuild, runBuild, type BuildOutput, type BuildRequest, type BuildResult } from './phases/build.js'
+import {
+  architecturesNeedingEmulation,
+  planBuilder,
+  planQemu,
+  probeBuildx,
+  registeredHandlers,
+  runBuilder,
+  type BuildxFacts
+} from './phases/buildx.js'
+import { buildOutput, planBuild, runBuild, type BuildRequest, type BuildResult } from './phases/build.js'
 import {
   hashCacheDependencies,
   parseCacheInputs,
@@ -33,9 +41,9 @@ import {
   parseReportInputs,
   printGate,
   runGate,
+  scanTargets,
   type GateOutcome,
-  type ReportInputs,
-  type ScanTarget
+  type ReportInputs
 } from './phases/gate.js'
 import { writeJobReport } from './phases/job-report.js'
 import {
@@ -91,30 +99,6 @@ function validate(context: RunContext): Validated {
     tagRules: parseTagRules(inputs.tags),
     flavor: parseFlavor(inputs.flavor)
   }
-}
-
-/**
- * Where the build puts the image. Without a scan it goes straight to its tags. With one, it goes where the
- * gate can read it and nobody can pull it by a tag: the daemon (docker driver, or no push), or the
- * registry by digest alone (docker-container).
- */
-export function buildOutput(inputs: Pick<Inputs, 'scan' | 'push' | 'load' | 'driver'>): BuildOutput {
-  if (!inputs.scan) return inputs.push ? 'push' : inputs.load ? 'load' : 'none'
-  return inputs.driver === 'docker' || !inputs.push ? 'load' : 'push-by-digest'
-}
-
-/** What the gate scans: the loaded image by its first tag, or the pushed digest once per platform. */
-export function scanTargets(
-  output: BuildOutput,
-  tags: string[],
-  image: string,
-  digest: string,
-  platforms: string[]
-): ScanTarget[] {
-  if (output !== 'push-by-digest') return [{ imageRef: tags[0], source: 'docker' }]
-  const imageRef = `${image}@${digest}`
-  if (platforms.length <= 1) return [{ imageRef, source: 'remote' }]
-  return platforms.map((platform) => ({ imageRef, source: 'remote', platform }))
 }
 
 async function tagsAndLabels(validated: Validated, context: RunContext): Promise<Meta> {
@@ -379,6 +363,9 @@ export async function main(runner: Runner): Promise<void> {
 
   const builder = planBuilder({ driver: inputs.driver, builder: inputs.builder, runId: uniqueRunId(context) })
   if (builder.created && !dryRun) state.update({ builder: builder.name })
+  // Emulators first: a builder sees the platforms it can run when it starts.
+  const emulated = architecturesNeedingEmulation(inputs.platforms, process.arch, await registeredHandlers())
+  for (const command of planQemu(emulated)) await executor.run(command, { stream: true })
   const buildkitVersion = await runBuilder(executor, builder)
   const temp = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-build-push-'))
   state.update({ tempDir: temp })

@@ -9,7 +9,9 @@ let stack: Stack
 
 beforeAll(async () => {
   stack = await startStack(
-    ['web', 'dev', 'atomic-web', 'atomic-dev', 'own-web', 'own-dev'].map((name) => ({ name: `shop/${name}` }))
+    ['web', 'dev', 'atomic-web', 'atomic-dev', 'own-web', 'own-dev', 'dry-web', 'dry-dev'].map((name) => ({
+      name: `shop/${name}`
+    }))
   )
 }, 120_000)
 
@@ -130,4 +132,38 @@ describe('a failing scan on one target', () => {
     expect(images[0].digest).toMatch(/^sha256:/)
     expect(images[1].digest).toBeNull()
   }, 240_000)
+})
+
+describe('dry-run of two multi-platform targets on docker-container', () => {
+  it('prints QEMU for the emulated platform, one bake pushing by digest, and a scan per platform', async () => {
+    const result = await runAction({
+      ...pushToMain,
+      workspace: exampleWorkspace(),
+      inputs: {
+        targets: 'production=shop/dry-web\ndevelopment=shop/dry-dev',
+        platforms: 'linux/amd64,linux/arm64',
+        cache: 'registry',
+        'skip-setup-trivy': 'true',
+        'dry-run': 'true',
+        'github-token': ''
+      },
+      env: stack.env
+    })
+    expect(result.main.code).toBe(0)
+    const commands = result.main.stdout.split('\n').filter((line) => line.startsWith('$ '))
+    const host = stack.registry.host
+    expect(commands).toContain('$ docker run --privileged --rm tonistiigi/binfmt:latest --install arm64')
+    expect(commands.filter((line) => line.startsWith('$ docker buildx bake '))).toHaveLength(1)
+    expect(result.main.stdout).toContain(
+      `"type=image,name=${host}/shop/dry-dev,push-by-digest=true,name-canonical=true,push=true"`
+    )
+    expect(result.main.stdout).toContain(
+      `"type=registry,ref=${host}/shop/dry-web:buildcache-production-linux-amd64_linux-arm64,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true"`
+    )
+    const scans = commands.filter((line) => line.startsWith('$ trivy image --format json'))
+    expect(scans).toHaveLength(4)
+    expect(scans.filter((line) => line.includes('--platform linux/arm64 --image-src remote'))).toHaveLength(2)
+    expect(scans.every((line) => line.endsWith("@<digest>'"))).toBe(true)
+    expect(await stack.client.tags('shop/dry-web')).toEqual([])
+  }, 60_000)
 })

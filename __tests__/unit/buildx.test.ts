@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  architecturesNeedingEmulation,
   parseBuildkitVersion,
   parseBuildxVersion,
   planBuilder,
-  planBuilderRemoval
+  planBuilderRemoval,
+  planQemu
 } from '../../src/phases/buildx.js'
 
 describe('parseBuildxVersion', () => {
@@ -60,5 +62,25 @@ describe('parseBuildkitVersion', () => {
     ['Name: default\nDriver: docker\n', undefined]
   ])('%#', (output, version) => {
     expect(parseBuildkitVersion(output)).toBe(version)
+  })
+})
+
+describe('QEMU only where a platform needs emulation', () => {
+  it.each<[string[], string, string[], string[]]>([
+    [['linux/amd64'], 'x64', [], []],
+    [['linux/amd64', 'linux/386'], 'x64', [], []],
+    [['linux/amd64', 'linux/arm64'], 'x64', [], ['arm64']],
+    [['linux/amd64', 'linux/arm64', 'linux/arm/v7'], 'x64', ['qemu-aarch64'], ['arm']],
+    [['linux/arm64', 'linux/arm/v7'], 'arm64', [], []],
+    [['linux/amd64', 'linux/riscv64'], 'arm64', ['qemu-x86_64'], ['riscv64']]
+  ])('%j on %s with %j', (platforms, host, registered, needed) => {
+    expect(architecturesNeedingEmulation(platforms, host, registered)).toEqual(needed)
+  })
+
+  it('installs the handlers the way docker/setup-qemu-action does', () => {
+    expect(planQemu(['arm64', 'arm'])).toEqual([
+      { tool: 'docker', args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', 'arm64,arm'] }
+    ])
+    expect(planQemu([])).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { CommandError } from '../errors.js'
 import type { Command, Runner } from '../lib/command.js'
+import type { Inputs } from '../inputs.js'
 import { splitKeyValue } from '../lib/list.js'
 import { BuildProgress, type BuildStats } from '../lib/progress.js'
 
@@ -62,6 +63,16 @@ function outputArgs(request: BuildRequest): string[] {
     case 'none':
       return []
   }
+}
+
+/**
+ * Where the build puts the image. Without a scan it goes straight to its tags. With one, it goes where the
+ * gate can read it and nobody can pull it by a tag: the daemon (docker driver, or no push), or the
+ * registry by digest alone (docker-container).
+ */
+export function buildOutput(inputs: Pick<Inputs, 'scan' | 'push' | 'load' | 'driver'>): BuildOutput {
+  if (!inputs.scan) return inputs.push ? 'push' : inputs.load ? 'load' : 'none'
+  return inputs.driver === 'docker' || !inputs.push ? 'load' : 'push-by-digest'
 }
 
 /** `--secret` specs for buildx: values by env var name (set on the command), files by path. */

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises'
 import semver from 'semver'
 import type { Command, Runner } from '../lib/command.js'
 import type { Driver } from '../inputs.js'
@@ -67,4 +68,59 @@ export async function runBuilder(runner: Runner, plan: BuilderPlan): Promise<str
     buildkitVersion = parseBuildkitVersion(result.stdout) ?? buildkitVersion
   }
   return buildkitVersion
+}
+
+/** binfmt_misc handler names, by the architecture part of a platform. */
+const qemuNames: Record<string, string> = {
+  amd64: 'x86_64',
+  '386': 'i386',
+  arm64: 'aarch64',
+  arm: 'arm',
+  ppc64le: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  mips64le: 'mips64el',
+  mips64: 'mips64',
+  loong64: 'loongarch64'
+}
+
+/** Architectures the host runs without emulation, by Node's `process.arch`. */
+const nativeArchitectures: Record<string, string[]> = {
+  x64: ['amd64', '386'],
+  arm64: ['arm64', 'arm'],
+  arm: ['arm'],
+  ppc64: ['ppc64le'],
+  s390x: ['s390x'],
+  riscv64: ['riscv64']
+}
+
+/**
+ * The platforms' architectures this host can neither run natively nor through an installed binfmt
+ * handler: only these need QEMU (as docker/setup-qemu-action installs it).
+ */
+export function architecturesNeedingEmulation(
+  platforms: string[],
+  hostArch: string,
+  registeredHandlers: string[]
+): string[] {
+  const native = nativeArchitectures[hostArch] ?? []
+  const needed = platforms
+    .map((platform) => platform.split('/')[1])
+    .filter((arch) => !native.includes(arch) && !registeredHandlers.includes(`qemu-${qemuNames[arch] ?? arch}`))
+  return [...new Set(needed)]
+}
+
+export function planQemu(architectures: string[]): Command[] {
+  if (architectures.length === 0) return []
+  return [
+    {
+      tool: 'docker',
+      args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', architectures.join(',')]
+    }
+  ]
+}
+
+/** binfmt handlers the kernel has now (`qemu-aarch64`, ...); none where binfmt_misc is not mounted. */
+export async function registeredHandlers(): Promise<string[]> {
+  return readdir('/proc/sys/fs/binfmt_misc').catch(() => [])
 }

@@ -5,6 +5,7 @@ import type { Log } from 'sarif'
 import type { RunContext } from '../context.js'
 import { ConfigurationError } from '../errors.js'
 import type { Runner } from '../lib/command.js'
+import type { BuildOutput } from './build.js'
 import { severities, type Severity, type SeverityCounts } from '../lib/findings.js'
 import {
   mapFindings,
@@ -60,6 +61,20 @@ export interface ScanTarget {
   imageRef: string
   source: 'docker' | 'remote'
   platform?: string
+}
+
+/** What the gate scans: the loaded image by its first tag, or the pushed digest once per platform. */
+export function scanTargets(
+  output: BuildOutput,
+  tags: string[],
+  image: string,
+  digest: string,
+  platforms: string[]
+): ScanTarget[] {
+  if (output !== 'push-by-digest') return [{ imageRef: tags[0], source: 'docker' }]
+  const imageRef = `${image}@${digest}`
+  if (platforms.length <= 1) return [{ imageRef, source: 'remote' }]
+  return platforms.map((platform) => ({ imageRef, source: 'remote', platform }))
 }
 
 export interface GateRequest {
