@@ -79,7 +79,10 @@ describe('QEMU only where a platform needs emulation', () => {
 
   it('installs the handlers the way docker/setup-qemu-action does', () => {
     expect(planQemu(['arm64', 'arm'])).toEqual([
-      { tool: 'docker', args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', 'arm64,arm'] }
+      {
+        tool: 'docker',
+        args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', 'arm64,arm']
+      }
     ])
     expect(planQemu([])).toEqual([])
   })

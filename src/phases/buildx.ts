@@ -106,7 +106,9 @@ export function architecturesNeedingEmulation(
   const native = nativeArchitectures[hostArch] ?? []
   const needed = platforms
     .map((platform) => platform.split('/')[1])
-    .filter((arch) => !native.includes(arch) && !registeredHandlers.includes(`qemu-${qemuNames[arch] ?? arch}`))
+    .filter(
+      (arch) => !native.includes(arch) && !registeredHandlers.includes(`qemu-${qemuNames[arch] ?? arch}`)
+    )
   return [...new Set(needed)]
 }
 
