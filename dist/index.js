@@ -28448,7 +28448,7 @@ async function run() {
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState('isPost', 'true');
     try {
-        const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(864), __nccwpck_require__.e(719)]).then(__nccwpck_require__.bind(__nccwpck_require__, 719));
+        const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(864), __nccwpck_require__.e(984)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2984));
         await main(runner);
     }
     catch (error) {

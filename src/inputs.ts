@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { ConfigurationError } from './errors.js'
 import { readDockerfile, stagesOf, type Stage } from './lib/dockerfile.js'
+import { bool, oneOf, text, type RawInputs } from './lib/input-values.js'
 import { parseList, splitKeyValue } from './lib/list.js'
 
 export type Driver = 'docker-container' | 'docker'
@@ -57,7 +58,7 @@ export interface DockerfileFacts {
   built: Stage[]
 }
 
-export type RawInputs = Record<string, string | undefined>
+export type { RawInputs }
 
 const repositoryPattern = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/
 const regionPattern = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
@@ -68,30 +69,6 @@ const secretIdPattern = /^[A-Za-z0-9_.-]+$/
 
 function lines(value: string | undefined): string[] {
   return (value ?? '').split(/\r?\n/).filter((line) => line.trim() !== '')
-}
-
-function text(raw: RawInputs, name: string): string {
-  return (raw[name] ?? '').trim()
-}
-
-function bool(raw: RawInputs, name: string, fallback: boolean): boolean {
-  const value = text(raw, name).toLowerCase()
-  if (value === '') return fallback
-  if (value === 'true') return true
-  if (value === 'false') return false
-  throw new ConfigurationError(`Input '${name}' is '${raw[name]}': expected 'true' or 'false'.`)
-}
-
-function oneOf<T extends string>(raw: RawInputs, name: string, allowed: readonly T[], fallback: T): T {
-  const value = text(raw, name)
-  if (value === '') return fallback
-  const found = allowed.find((option) => option.toLowerCase() === value.toLowerCase())
-  if (!found) {
-    throw new ConfigurationError(
-      `Input '${name}' is '${value}': expected one of ${allowed.map((a) => `'${a}'`).join(', ')}.`
-    )
-  }
-  return found
 }
 
 function keyValues(raw: RawInputs, name: string, keyPattern: RegExp, what: string): string[] {

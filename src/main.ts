@@ -225,14 +225,8 @@ async function planJob(
   return { stage, repository, image, tags, tempDir, request, cache }
 }
 
-/** One target: `docker buildx build`. Several: one `docker buildx bake`, so shared stages build once. */
-async function buildAll(
-  runner: Runner,
-  jobs: ImageJob[],
-  facts: JobFacts,
-  inputs: Inputs
-): Promise<BuildResult[]> {
-  if (jobs.length === 1) return [await runBuild(runner, jobs[0].request)]
+/** Several targets as one bake, so the stages they share build once. */
+function bakeFor(jobs: ImageJob[], facts: JobFacts, inputs: Inputs) {
   const files = {
     definitionFile: path.join(facts.temp, 'bake.json'),
     metadataFile: path.join(facts.temp, 'bake-metadata.json')
@@ -241,21 +235,26 @@ async function buildAll(
     jobs.map((job) => job.request),
     { ...files, builder: facts.builder, provenance: inputs.provenance, sbom: inputs.sbom }
   )
+  return { plan, files }
+}
+
+async function buildAll(
+  runner: Runner,
+  jobs: ImageJob[],
+  facts: JobFacts,
+  inputs: Inputs
+): Promise<BuildResult[]> {
+  if (jobs.length === 1) return [await runBuild(runner, jobs[0].request)]
+  const { plan, files } = bakeFor(jobs, facts, inputs)
   return runBake(runner, plan, files)
 }
 
 async function printPlan(executor: Runner, jobs: ImageJob[], facts: JobFacts, validated: Validated) {
   const { inputs } = validated
-  if (jobs.length === 1) await executor.run(planBuild(jobs[0].request))
-  else {
-    const files = {
-      definitionFile: path.join(facts.temp, 'bake.json'),
-      metadataFile: path.join(facts.temp, 'bake-metadata.json')
-    }
-    const plan = planBake(
-      jobs.map((job) => job.request),
-      { ...files, builder: facts.builder, provenance: inputs.provenance, sbom: inputs.sbom }
-    )
+  if (jobs.length === 1) {
+    await executor.run(planBuild(jobs[0].request))
+  } else {
+    const { plan, files } = bakeFor(jobs, facts, inputs)
     core.info(`bake definition (${files.definitionFile}):\n${JSON.stringify(plan.definition, null, 2)}`)
     await executor.run(plan.command)
   }

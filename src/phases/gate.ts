@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Log } from 'sarif'
 import type { RunContext } from '../context.js'
-import { ConfigurationError } from '../errors.js'
+import { bool, oneOf, type RawInputs } from '../lib/input-values.js'
 import type { Runner } from '../lib/command.js'
 import type { BuildOutput } from './build.js'
 import { severities, type Severity, type SeverityCounts } from '../lib/findings.js'
@@ -38,20 +38,10 @@ export interface ReportInputs {
   'max-image-size'?: number
 }
 
-export function parseReportInputs(raw: Record<string, string | undefined>): ReportInputs {
-  const severity = (raw['annotate-severity'] ?? '').trim().toUpperCase() || 'HIGH'
-  if (!(severities as readonly string[]).includes(severity)) {
-    throw new ConfigurationError(
-      `Input 'annotate-severity' is '${raw['annotate-severity']}': expected one of ${severities.join(', ')}.`
-    )
-  }
-  const comment = (raw['pr-comment'] ?? '').trim().toLowerCase() || 'true'
-  if (comment !== 'true' && comment !== 'false') {
-    throw new ConfigurationError(`Input 'pr-comment' is '${raw['pr-comment']}': expected 'true' or 'false'.`)
-  }
+export function parseReportInputs(raw: RawInputs): ReportInputs {
   return {
-    'annotate-severity': severity as Severity,
-    'pr-comment': comment === 'true',
+    'annotate-severity': oneOf(raw, 'annotate-severity', severities, 'HIGH'),
+    'pr-comment': bool(raw, 'pr-comment', true),
     'max-image-size': parseSizeBudget(raw['max-image-size'] ?? '')
   }
 }

@@ -103,23 +103,19 @@ function comparisonSection(report: TargetReport, base: BaseComparison): string[]
     return ['', heading, '', `No image for ${code(base.ref)} in the registry yet: nothing to compare with.`]
   const current = uniqueFindings(report.findings ?? [])
   const total = report.layers?.reduce((sum, layer) => sum + layer.size, 0)
-  const rows = [
+  const table = [
+    '',
+    heading,
+    '',
+    '| | |',
+    '| --- | --- |',
     `| Base image | ${code(base.image)} |`,
     ...(total !== undefined && base.size !== undefined
       ? [`| Size | ${formatSize(total)}, ${sizeChange(total, base.size)} against ${formatSize(base.size)} |`]
       : [])
   ]
-  if (!report.findings || !base.findings) {
-    return [
-      '',
-      heading,
-      '',
-      '| | |',
-      '| --- | --- |',
-      ...rows,
-      '| Findings | not compared: one side was not scanned |'
-    ]
-  }
+  if (!report.findings || !base.findings)
+    return [...table, '| Findings | not compared: one side was not scanned |']
   const diff = diffFindings(current, base.findings)
   const newRows = bySeverity(diff.new)
     .slice(0, 20)
@@ -129,12 +125,7 @@ function comparisonSection(report: TargetReport, base: BaseComparison): string[]
     })
   const fixed = diff.fixed.slice(0, 30).map((finding) => `${cell(finding.id)} (${cell(finding.pkgName)})`)
   return [
-    '',
-    heading,
-    '',
-    '| | |',
-    '| --- | --- |',
-    ...rows,
+    ...table,
     `| Findings | ${diff.new.length} new, ${diff.fixed.length} fixed, ${diff.unchanged.length} already on ${code(base.ref)} |`,
     ...(newRows.length > 0
       ? [

@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import semver from 'semver'
 import { ConfigurationError } from '../errors.js'
-import type { RawInputs } from '../inputs.js'
+import { bool, text, type RawInputs } from '../lib/input-values.js'
 import type { Command, Runner } from '../lib/command.js'
 import {
   severities,
@@ -43,18 +43,6 @@ export interface ScanInputs {
   'sarif-upload': boolean
   /** Empty: `defaultCategory(...)`. */
   'sarif-category': string
-}
-
-function text(raw: RawInputs, name: string): string {
-  return (raw[name] ?? '').trim()
-}
-
-function bool(raw: RawInputs, name: string, fallback: boolean): boolean {
-  const value = text(raw, name).toLowerCase()
-  if (value === '') return fallback
-  if (value === 'true') return true
-  if (value === 'false') return false
-  throw new ConfigurationError(`Input '${name}' is '${raw[name]}': expected 'true' or 'false'.`)
 }
 
 /** A list input of known values, returned in the order of `allowed` without repeats. */
