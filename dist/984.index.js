@@ -1980,7 +1980,7 @@ function countBySeverity(findings) {
 
 
 
-const defaultTrivyVersion = '0.74.0';
+const defaultTrivyVersion = '0.75.0';
 /** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
 const minimumTrivyVersion = '0.51.0';
 const scannerNames = ['vuln', 'secret', 'misconfig'];
@@ -2209,7 +2209,7 @@ async function runScan(runner, request) {
 
 const releaseOs = { linux: 'Linux', darwin: 'macOS' };
 const releaseArch = { x64: '64bit', arm64: 'ARM64' };
-/** The release file names for this runner, e.g. `trivy_0.74.0_Linux-64bit.tar.gz` and `trivy_0.74.0_checksums.txt`. */
+/** The release file names for this runner, e.g. `trivy_0.75.0_Linux-64bit.tar.gz` and `trivy_0.75.0_checksums.txt`. */
 function trivyAssets(version, platform, arch) {
     const osName = releaseOs[platform];
     const archName = releaseArch[arch];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from './stack.js'
 
@@ -246,4 +246,63 @@ describe('dry-run', () => {
     expect(await stack.client.tags('shop/other')).toEqual([])
     expect(stack.argvLog().some((args) => args[1] === 'create')).toBe(false)
   }, 60_000)
+})
+
+describe('failures from AWS and docker', () => {
+  it('a repository ECR does not have is one error naming the input, before any build', async () => {
+    const before = stack.argvLog().length
+    const result = await runAction({
+      ...pushToMain,
+      workspace: exampleWorkspace(),
+      inputs: {
+        repository: 'shop/missing',
+        target: 'production',
+        driver: 'docker',
+        scan: 'false',
+        'github-token': ''
+      },
+      env: stack.env
+    })
+    expect(result.main.code).toBe(1)
+    const errors = result.main.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    expect(errors).toEqual([
+      "::error::Input 'repository' is 'shop/missing': no such ECR repository. Create it, or set 'create-repository: true'."
+    ])
+    expect(
+      stack
+        .argvLog()
+        .slice(before)
+        .filter((args) => args[1] === 'build')
+    ).toEqual([])
+  }, 60_000)
+
+  it('a failing build step is one error with the readable tail of the build, no stack trace, and a clean post', async () => {
+    const workspace = exampleWorkspace()
+    appendFileSync(
+      path.join(workspace, 'Dockerfile'),
+      '\nFROM base AS broken\nRUN echo "compiling assets" && echo "assets: out of memory" >&2 && exit 3\n'
+    )
+    const result = await runAction({
+      ...pushToMain,
+      workspace,
+      inputs: {
+        repository: 'shop/other',
+        target: 'broken',
+        driver: 'docker',
+        scan: 'false',
+        'github-token': ''
+      },
+      env: stack.env
+    })
+    expect(result.main.code).toBe(1)
+    const errors = result.main.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^::error::\$ docker buildx build .* failed with exit code 1:%0A/)
+    expect(errors[0]).toContain('assets: out of memory')
+    expect(errors[0]).toContain('exit code: 3')
+    expect(result.main.stdout + result.main.stderr).not.toMatch(/^\s+at /m)
+    expect(result.post?.code).toBe(0)
+    expect(result.post?.stdout).toContain(`$ docker logout ${stack.registry.host}`)
+    expect(await stack.client.tags('shop/other')).toEqual([])
+  }, 120_000)
 })

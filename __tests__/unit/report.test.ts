@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import type { Finding } from '../../src/lib/findings.js'
+import type { Finding, Severity } from '../../src/lib/findings.js'
 import { describeLayers, mapFindings, mapLayers, type ImageConfig } from '../../src/lib/layer-map.js'
 import { checkSizeBudget } from '../../src/lib/size.js'
 import {
@@ -153,7 +153,7 @@ const libidn: AnnotationPlan = {
 }
 
 describe('planAnnotations', () => {
-  it.each([
+  it.each<[string, Severity, number, number, AnnotationPlan[]]>([
     ['HIGH (the default) annotates CRITICAL and HIGH as errors', 'HIGH', 10, 10, [musl, muslUtils, bash]],
     ['CRITICAL only', 'CRITICAL', 10, 10, [musl, muslUtils]],
     [
@@ -200,7 +200,7 @@ describe('planAnnotations', () => {
         }
       ]
     ]
-  ] as const)('%s', (_title, annotateSeverity, maxErrors, maxWarnings, expected) => {
+  ])('%s', (_title, annotateSeverity, maxErrors, maxWarnings, expected) => {
     expect(planAnnotations(mapped, { file, annotateSeverity, maxErrors, maxWarnings })).toEqual(expected)
   })
 

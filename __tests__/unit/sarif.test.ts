@@ -53,12 +53,12 @@ function trivyLog(
 }
 
 describe('defaultCategory / platformCategory', () => {
-  it.each([
+  it.each<[[string, string, string?], string]>([
     [['shop-web', 'production'], 'trivy/shop-web/production/'],
     [['shop/web', 'production'], 'trivy/shop-web/production/'],
     [['shop/web', 'production', 'linux/arm64'], 'trivy/shop-web/production/linux-arm64/'],
     [['shop/web', '', 'linux/arm/v7'], 'trivy/shop-web/default/linux-arm-v7/']
-  ] as const)('%j → %s', ([repository, target, platform], expected) => {
+  ])('%j → %s', ([repository, target, platform], expected) => {
     expect(defaultCategory(repository, target, platform)).toBe(expected)
   })
 

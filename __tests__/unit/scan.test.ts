@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import { ConfigurationError } from '../../src/errors.js'
 import type { Runner } from '../../src/lib/command.js'
 import { ExecRunner } from '../../src/lib/exec.js'
-import type { Finding } from '../../src/lib/findings.js'
+import type { Finding, Severity } from '../../src/lib/findings.js'
 import { findingsOf, parseTrivyReport } from '../../src/lib/trivy-report.js'
 import {
   evaluateGate,
@@ -19,6 +19,7 @@ import {
   scanSeverities,
   withoutEcrPublic,
   writeDbDockerConfig,
+  type FailOn,
   type ScanInputs
 } from '../../src/phases/scan.js'
 
@@ -35,7 +36,7 @@ afterAll(() => {
 })
 
 const defaults: ScanInputs = {
-  'trivy-version': '0.74.0',
+  'trivy-version': '0.75.0',
   'skip-setup-trivy': false,
   'trivy-db-repository': [],
   severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
@@ -110,11 +111,11 @@ describe('parseScanInputs', () => {
     ],
     [
       { 'trivy-version': 'latest' },
-      "Input 'trivy-version' is 'latest': expected a Trivy release version such as '0.74.0' (0.51.0 or later)."
+      "Input 'trivy-version' is 'latest': expected a Trivy release version such as '0.75.0' (0.51.0 or later)."
     ],
     [
       { 'trivy-version': '0.50.1' },
-      "Input 'trivy-version' is '0.50.1': expected a Trivy release version such as '0.74.0' (0.51.0 or later)."
+      "Input 'trivy-version' is '0.50.1': expected a Trivy release version such as '0.75.0' (0.51.0 or later)."
     ],
     [{ 'ignore-unfixed': 'yes' }, "Input 'ignore-unfixed' is 'yes': expected 'true' or 'false'."],
     [
@@ -141,7 +142,7 @@ describe('parseScanInputs', () => {
 })
 
 describe('scanSeverities', () => {
-  it.each([
+  it.each<[Severity[], FailOn, Severity[]]>([
     [
       ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
       'CRITICAL',
@@ -150,7 +151,7 @@ describe('scanSeverities', () => {
     [['CRITICAL'], 'HIGH', ['CRITICAL', 'HIGH']],
     [['LOW'], 'MEDIUM', ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']],
     [['HIGH'], 'none', ['HIGH']]
-  ] as const)('severity %j + fail-on %s records %j', (severity, failOn, expected) => {
+  ])('severity %j + fail-on %s records %j', (severity, failOn, expected) => {
     expect(scanSeverities({ severity: [...severity], 'fail-on': failOn })).toEqual(expected)
   })
 })
@@ -159,7 +160,7 @@ describe('planScan', () => {
   it('scans a local image from the daemon to JSON, then converts the JSON to SARIF', () => {
     expect(
       planScan({
-        trivy: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
+        trivy: '/opt/hostedtoolcache/trivy/0.75.0/x64/trivy',
         imageRef: 'sha256:0123abcd',
         source: 'docker',
         reportPath: '/tmp/run/trivy.json',
@@ -168,7 +169,7 @@ describe('planScan', () => {
       })
     ).toEqual([
       {
-        tool: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
+        tool: '/opt/hostedtoolcache/trivy/0.75.0/x64/trivy',
         args: [
           'image',
           '--format',
@@ -189,7 +190,7 @@ describe('planScan', () => {
         ]
       },
       {
-        tool: '/opt/hostedtoolcache/trivy/0.74.0/x64/trivy',
+        tool: '/opt/hostedtoolcache/trivy/0.75.0/x64/trivy',
         args: ['convert', '--format', 'sarif', '--output', '/tmp/run/trivy.sarif', '/tmp/run/trivy.json']
       }
     ])
@@ -358,13 +359,13 @@ describe('evaluateGate', () => {
     )
   })
 
-  it.each([
+  it.each<[string, FailOn, number]>([
     ['alpine-310', 'HIGH', 0],
     ['alpine-310', 'MEDIUM', 4],
     ['busybox-with-lockfile', 'HIGH', 1],
     ['distroless-python27', 'UNKNOWN', 4],
     ['debian-buster', 'none', 0]
-  ] as const)('%s with fail-on %s blocks %i', (name, failOn, count) => {
+  ])('%s with fail-on %s blocks %i', (name, failOn, count) => {
     const result = evaluateGate(findings(name), failOn)
     expect(result.blocked).toHaveLength(count)
     expect(result.message === undefined).toBe(count === 0)

@@ -86,20 +86,20 @@ afterAll(async () => {
 })
 
 describe('trivyAssets', () => {
-  it.each([
-    ['linux', 'x64', 'trivy_0.74.0_Linux-64bit.tar.gz'],
-    ['linux', 'arm64', 'trivy_0.74.0_Linux-ARM64.tar.gz'],
-    ['darwin', 'x64', 'trivy_0.74.0_macOS-64bit.tar.gz'],
-    ['darwin', 'arm64', 'trivy_0.74.0_macOS-ARM64.tar.gz']
-  ] as const)('%s/%s', (platform, arch, archive) => {
-    expect(trivyAssets('0.74.0', platform, arch)).toEqual({
+  it.each<[NodeJS.Platform, string, string]>([
+    ['linux', 'x64', 'trivy_0.75.0_Linux-64bit.tar.gz'],
+    ['linux', 'arm64', 'trivy_0.75.0_Linux-ARM64.tar.gz'],
+    ['darwin', 'x64', 'trivy_0.75.0_macOS-64bit.tar.gz'],
+    ['darwin', 'arm64', 'trivy_0.75.0_macOS-ARM64.tar.gz']
+  ])('%s/%s', (platform, arch, archive) => {
+    expect(trivyAssets('0.75.0', platform, arch)).toEqual({
       archive,
-      checksums: 'trivy_0.74.0_checksums.txt'
+      checksums: 'trivy_0.75.0_checksums.txt'
     })
   })
 
   it('refuses a runner Trivy has no release for', () => {
-    expect(() => trivyAssets('0.74.0', 'win32', 'x64')).toThrow(
+    expect(() => trivyAssets('0.75.0', 'win32', 'x64')).toThrow(
       new ConfigurationError(
         "Trivy has no release for win32/x64: run on a Linux or macOS runner (x64 or arm64), or install Trivy yourself and set 'skip-setup-trivy: true'."
       )

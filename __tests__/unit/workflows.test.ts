@@ -210,7 +210,9 @@ describe('YAML in the documentation', () => {
     'docs/recipes.md',
     'docs/migration.md',
     'docs/troubleshooting.md',
-    'docs/permissions.md'
+    'docs/permissions.md',
+    'docs/scanning.md',
+    'docs/pull-request-report.md'
   ]
 
   it.each(docs)('%s: every block parses and passes only real inputs to this action', (file) => {

@@ -20,7 +20,7 @@ export type FailOn = Severity | 'none'
 export type Scanner = 'vuln' | 'secret' | 'misconfig'
 export type PkgType = 'os' | 'library'
 
-export const defaultTrivyVersion = '0.74.0'
+export const defaultTrivyVersion = '0.75.0'
 /** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
 const minimumTrivyVersion = '0.51.0'
 const scannerNames: readonly Scanner[] = ['vuln', 'secret', 'misconfig']

@@ -14,7 +14,7 @@ export interface TrivyAssets {
   checksums: string
 }
 
-/** The release file names for this runner, e.g. `trivy_0.74.0_Linux-64bit.tar.gz` and `trivy_0.74.0_checksums.txt`. */
+/** The release file names for this runner, e.g. `trivy_0.75.0_Linux-64bit.tar.gz` and `trivy_0.75.0_checksums.txt`. */
 export function trivyAssets(version: string, platform: NodeJS.Platform, arch: string): TrivyAssets {
   const osName = releaseOs[platform]
   const archName = releaseArch[arch]
