@@ -39,7 +39,9 @@ import { connectEcr, type EcrConnection } from './phases/ecr.js'
 import { planLogin } from './phases/ecr-login.js'
 import {
   parseReportInputs,
+  prepareTrivy,
   printGate,
+  printTrivySetup,
   runGate,
   scanTargets,
   type GateOutcome,
@@ -57,6 +59,7 @@ import {
   type TagRule
 } from './phases/meta.js'
 import { compressedLayers, publish } from './phases/publish.js'
+import { ecrAccountOf, planPushLoaded, planTagDigest, tagOf } from './phases/push.js'
 import { relativeToWorkspace, type TargetReport } from './phases/report.js'
 import { parseScanInputs, type ScanInputs } from './phases/scan.js'
 import { StateStore } from './state.js'
@@ -90,9 +93,24 @@ function validate(context: RunContext): Validated {
       `Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`
     )
   }
+  // The docker driver can hold several platforms with the containerd image store; a builder container can't load them.
+  if (inputs.platforms.length > 1 && inputs.driver === 'docker-container' && buildOutput(inputs) === 'load') {
+    throw new ConfigurationError(
+      `Input 'platforms' has ${inputs.platforms.length} platforms, but without a push this image would be loaded into the Docker daemon, which takes one platform from a docker-container builder. Set 'push: true' (the scan then reads each platform from the registry), or build one platform.`
+    )
+  }
+  const cacheInputs = parseCacheInputs(raw)
+  const shared = (['cache-ref', 'cache-from', 'cache-to'] as const).find(
+    (name) => cacheInputs[name].length > 0
+  )
+  if (inputs.targets.length > 1 && shared) {
+    throw new ConfigurationError(
+      `Input '${shared}' is set with ${inputs.targets.length} targets: they would share one cache and overwrite each other's. Leave it empty (each target gets its own cache), or build the targets in separate steps.`
+    )
+  }
   return {
     inputs,
-    cacheInputs: parseCacheInputs(raw),
+    cacheInputs,
     scanInputs: parseScanInputs(raw, context.workspace),
     reportInputs,
     dockerfile: inspectDockerfile(inputs, context.workspace),
@@ -122,20 +140,6 @@ async function tagsAndLabels(validated: Validated, context: RunContext): Promise
     )
   }
   return meta
-}
-
-/** Without a push there is no registry to read or write cache: gha and local stay, the rest is dropped. */
-function withoutRegistry(cache: CacheInputs): CacheInputs {
-  if (cache.cache === 'none') return cache
-  const needsRegistry = (backend: string) => backend === 'registry' || backend === 'inline'
-  const kept = cache.cache.filter((backend) => !needsRegistry(backend))
-  const dropped = cache.cache.filter(needsRegistry)
-  if (dropped.length > 0) {
-    core.warning(
-      `Cache: ${dropped.map((backend) => `'${backend}'`).join(', ')} cache needs the registry, which 'push: false' does not use; it is left out of this build.`
-    )
-  }
-  return { ...cache, cache: kept.length > 0 ? kept : 'none' }
 }
 
 /** One image of the step and everything learnt about it on the way. */
@@ -177,7 +181,7 @@ async function planJob(
   const tempDir = path.join(facts.temp, `${index}-${stage.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`)
   await mkdir(tempDir, { recursive: true })
   const buildContext = path.resolve(facts.context.workspace, inputs.context)
-  const cache = planCache(facts.ecr ? validated.cacheInputs : withoutRegistry(validated.cacheInputs), {
+  const cache = planCache(validated.cacheInputs, {
     driver: inputs.driver,
     buildxVersion: facts.buildx.buildxVersion,
     buildkitVersion: facts.buildkitVersion,
@@ -258,10 +262,28 @@ async function printPlan(executor: Runner, jobs: ImageJob[], facts: JobFacts, va
     core.info(`bake definition (${files.definitionFile}):\n${JSON.stringify(plan.definition, null, 2)}`)
     await executor.run(plan.command)
   }
-  if (!inputs.scan) return
-  for (const job of jobs) {
-    const targets = scanTargets(job.request.output, job.tags, job.image, '<digest>', inputs.platforms)
-    await printGate(executor, { scan: validated.scanInputs, targets, tempDir: job.tempDir })
+  if (inputs.scan) {
+    await printTrivySetup(executor, { scan: validated.scanInputs, tempDir: facts.temp })
+    for (const job of jobs) {
+      const targets = scanTargets(job.request.output, job.tags, job.image, '<digest>', inputs.platforms)
+      await printGate(executor, { scan: validated.scanInputs, targets, tempDir: job.tempDir })
+    }
+  }
+  if (facts.ecr) for (const job of jobs) await printPublish(executor, job, facts.ecr)
+}
+
+/** How each image would get its final tags after the gate. */
+async function printPublish(executor: Runner, job: ImageJob, ecr: EcrConnection) {
+  if (job.request.output === 'load') {
+    for (const command of planPushLoaded(job.tags)) await executor.run(command)
+  } else if (job.request.output === 'push-by-digest') {
+    if (ecrAccountOf(ecr.registry)) {
+      core.info(
+        `ECR BatchGetImage ${job.repository}@<digest>, then PutImage as ${job.tags.map(tagOf).join(', ')}`
+      )
+    } else {
+      await executor.run(planTagDigest(job.image, '<digest>', job.tags))
+    }
   }
 }
 
@@ -287,6 +309,7 @@ function targetReport(
       ? {
           findings: job.gate.findings,
           layers: job.gate.layers,
+          sizesCompressed: job.gate.layersCompressed,
           ...(job.gate.sizeCheck ? { sizeCheck: job.gate.sizeCheck } : {}),
           ...(failOn !== 'none' ? { failSeverity: failOn } : {})
         }
@@ -295,11 +318,12 @@ function targetReport(
 }
 
 /** Outputs: `images` for every target; the single-image outputs describe the first target. */
-function setOutputs(jobs: ImageJob[], meta: Meta, registry: string): void {
+function setOutputs(jobs: ImageJob[], meta: Meta, registry: string, dryRun: boolean): void {
   const [first] = jobs
   core.setOutput('registry', registry)
   core.setOutput('image', first.image)
-  core.setOutput('tags', first.tags.join('\n'))
+  const published = Boolean(first.digest) && registry !== ''
+  core.setOutput('tags', published || dryRun ? first.tags.join('\n') : '')
   core.setOutput('version', meta.version)
   core.setOutput(
     'labels',
@@ -374,7 +398,7 @@ export async function main(runner: Runner): Promise<void> {
     jobs.push(await planJob(validated, facts, stage, index))
 
   if (dryRun) {
-    setOutputs(jobs, meta, ecr?.registry ?? '')
+    setOutputs(jobs, meta, ecr?.registry ?? '', true)
     await printPlan(executor, jobs, facts, validated)
     core.info(`Dry run: nothing was built, scanned or pushed (buildx ${buildx.buildxVersion}).`)
     return
@@ -387,9 +411,11 @@ export async function main(runner: Runner): Promise<void> {
   core.info(cacheReportLine(built[0].stats))
 
   if (inputs.scan) {
+    const prepared = await prepareTrivy({ runner, scan: validated.scanInputs, tempDir: temp })
     for (const job of jobs) {
       job.gate = await runGate({
         runner,
+        prepared,
         scan: validated.scanInputs,
         report: validated.reportInputs,
         context,
@@ -435,14 +461,14 @@ export async function main(runner: Runner): Promise<void> {
     for (const job of releasable) job.digest = job.built?.digest
   }
 
-  setOutputs(jobs, meta, ecr?.registry ?? '')
+  setOutputs(jobs, meta, ecr?.registry ?? '', false)
   const seconds = (Date.now() - started) / 1000
   for (const job of jobs) {
     const report = targetReport(job, validated, context, seconds)
     const layers =
       job.digest && ecr
         ? await compressedLayers(runner, `${job.image}@${job.digest}`, report.layers)
-        : report.layers
+        : undefined
     await writeJobReport(
       {
         runner,
@@ -456,7 +482,7 @@ export async function main(runner: Runner): Promise<void> {
         tempDir: job.tempDir,
         stats: built[0].stats
       },
-      { ...report, ...(layers ? { layers } : {}) }
+      { ...report, ...(layers ? { layers, sizesCompressed: true } : {}) }
     )
   }
   failIfAnyHeldBack(jobs, blocked)

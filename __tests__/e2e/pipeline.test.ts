@@ -172,6 +172,21 @@ describe('bad inputs fail before any slow work, with one clear error', () => {
       /^::error::Input 'repository' is 'Shop\/Web!': expected an ECR repository name/m
     ],
     [
+      'several platforms loaded into the daemon',
+      { platforms: 'linux/amd64,linux/arm64', driver: 'docker-container', push: 'false', scan: 'true' },
+      /^::error::Input 'platforms' has 2 platforms, but without a push this image would be loaded into the Docker daemon/m
+    ],
+    [
+      'one cache ref for several targets',
+      {
+        repository: '',
+        target: '',
+        targets: 'production=shop/other\ndevelopment=shop/web',
+        'cache-ref': 'buildcache'
+      },
+      /^::error::Input 'cache-ref' is set with 2 targets: they would share one cache/m
+    ],
+    [
       'shell metacharacters in a tag',
       { tags: 'type=raw,value=$(touch pwned)' },
       /^::error::Input 'tags' .*\$\(touch pwned\)/m

@@ -635,3 +635,28 @@ describe('local cache files', () => {
     expect(calls).toEqual([])
   })
 })
+
+describe('planCache without a push (no registry)', () => {
+  const noRegistry = (facts: CacheFacts): CacheFacts => ({ ...facts, registry: '', image: 'shop/web' })
+
+  it('defaults to gha where the cache service is, and to nothing on the docker driver', () => {
+    expect(planCache(inputs({}), noRegistry(hosted))).toMatchObject({ backends: ['gha'], warnings: [] })
+    expect(planCache(inputs({}), noRegistry(dockerDriver))).toEqual({ args: [], warnings: [], backends: [] })
+    expect(planCache(inputs({}), noRegistry(selfHosted))).toEqual({ args: [], warnings: [], backends: [] })
+  })
+
+  it('leaves registry and inline cache out with a warning, and never names a registry image', () => {
+    const plan = planCache(inputs({ cache: 'registry,inline,local' }), noRegistry(selfHosted))
+    expect(plan.backends).toEqual(['local'])
+    expect(plan.warnings).toEqual([
+      "Cache: 'registry', 'inline' cache lives in the registry, which 'push: false' does not use; it is left out of this build. 'gha' and 'local' cache work without a push."
+    ])
+    expect(plan.args.join(' ')).not.toContain('type=registry')
+  })
+
+  it('the docker driver without a push builds without cache', () => {
+    const plan = planCache(inputs({ cache: 'gha' }), noRegistry(dockerDriver))
+    expect(plan).toMatchObject({ args: [], backends: [] })
+    expect(plan.warnings[0]).toContain('without a push there is no inline cache either')
+  })
+})

@@ -11,6 +11,7 @@ import {
   planPushLoaded,
   planTagDigest,
   pushedDigest,
+  repositoryOf,
   tagOf,
   tagOnEcr
 } from '../../src/phases/push.js'
@@ -49,6 +50,14 @@ describe('push plans', () => {
     ['ghcr.io', undefined]
   ])('ecrAccountOf(%s)', (host, account) => {
     expect(ecrAccountOf(host)).toBe(account)
+  })
+
+  it.each([
+    ['127.0.0.1:5000/shop/web:v1.2', '127.0.0.1:5000/shop/web'],
+    [`127.0.0.1:5000/shop/web@${digest}`, '127.0.0.1:5000/shop/web'],
+    ['shop/web', 'shop/web']
+  ])('repositoryOf(%s)', (reference, repository) => {
+    expect(repositoryOf(reference)).toBe(repository)
   })
 
   it.each([

@@ -78,14 +78,18 @@ export function biggestLayers(layers: SizedLayer[], count = 3): SizedLayer[] {
   return [...layers].sort((a, b) => b.size - a.size).slice(0, count)
 }
 
-/** Compares the compressed image size with `max-image-size`; the caller fails the step before tagging when over. */
-export function checkSizeBudget(layers: SizedLayer[], budgetBytes: number): SizeCheck {
+/**
+ * Compares the image size with `max-image-size`; the caller fails the step before tagging when over. Sizes
+ * are compressed when read from a registry, uncompressed (and so stricter) when read from the daemon.
+ */
+export function checkSizeBudget(layers: SizedLayer[], budgetBytes: number, compressed = true): SizeCheck {
   const total = layers.reduce((sum, layer) => sum + layer.size, 0)
   const biggest = biggestLayers(layers)
   const over = total > budgetBytes
+  const kind = compressed ? 'compressed' : 'uncompressed'
   const verdict = over
-    ? `The image is ${formatSize(total)} compressed, over the max-image-size budget of ${formatSize(budgetBytes)} by ${formatSize(total - budgetBytes)}.`
-    : `The image is ${formatSize(total)} compressed, within the max-image-size budget of ${formatSize(budgetBytes)}.`
+    ? `The image is ${formatSize(total)} ${kind}, over the max-image-size budget of ${formatSize(budgetBytes)} by ${formatSize(total - budgetBytes)}.`
+    : `The image is ${formatSize(total)} ${kind}, within the max-image-size budget of ${formatSize(budgetBytes)}.`
   const message = over
     ? `${verdict} Biggest layers:\n${biggest.map((layer) => `- ${describeLayer(layer)}`).join('\n')}`
     : verdict

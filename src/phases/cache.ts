@@ -28,7 +28,7 @@ export interface CacheFacts {
   buildkitVersion?: string
   /** Only read for the presence of ACTIONS_* variables: no value ever reaches an argument. */
   env: Record<string, string | undefined>
-  /** `<account>.dkr.ecr.<region>.amazonaws.com` */
+  /** `<account>.dkr.ecr.<region>.amazonaws.com`; '' when the step pushes nowhere (`push: false`). */
   registry: string
   repository: string
   /** The image repository's tags are immutable (DescribeRepositories). */
@@ -176,9 +176,13 @@ function hasCacheService(env: CacheFacts['env']): boolean {
 }
 
 function defaultBackends(facts: CacheFacts): CacheBackend[] {
+  const gha = facts.driver !== 'docker' && facts.hostedRunner && hasCacheService(facts.env)
+  if (!facts.registry) return gha ? ['gha'] : []
   if (facts.driver === 'docker') return ['inline']
-  return facts.hostedRunner && hasCacheService(facts.env) ? ['gha'] : ['registry']
+  return gha ? ['gha'] : ['registry']
 }
+
+const needsRegistry = (backend: CacheBackend) => backend === 'registry' || backend === 'inline'
 
 /** Why gha can't be used here, with what to do about it; undefined when it can. */
 function ghaProblem(facts: CacheFacts): string | undefined {
@@ -217,12 +221,31 @@ function resolveBackends(
   facts: CacheFacts,
   warnings: string[]
 ): CacheBackend[] {
+  if (!facts.registry && requested.some(needsRegistry)) {
+    warnings.push(
+      `Cache: ${requested
+        .filter(needsRegistry)
+        .map((b) => `'${b}'`)
+        .join(
+          ', '
+        )} cache lives in the registry, which 'push: false' does not use; it is left out of this build. 'gha' and 'local' cache work without a push.`
+    )
+    return resolveBackends(
+      requested.filter((backend) => !needsRegistry(backend)),
+      inputs,
+      facts,
+      warnings
+    )
+  }
   const exporting = requested.filter((backend) => backend !== 'inline')
   if (facts.driver === 'docker' && exporting.length > 0) {
+    const fallback = facts.registry
+      ? 'so this build uses inline cache'
+      : 'and without a push there is no inline cache either, so this build uses none'
     warnings.push(
-      `Cache: the docker driver can't export ${exporting.map((b) => `'${b}'`).join(', ')} cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default).`
+      `Cache: the docker driver can't export ${exporting.map((b) => `'${b}'`).join(', ')} cache (it only embeds 'inline' cache in the image), ${fallback}. For gha, registry or local cache, use 'driver: docker-container' (the default).`
     )
-    return ['inline']
+    return facts.registry ? ['inline'] : []
   }
   const resolved = requested.map((backend): CacheBackend => {
     if (backend !== 'gha') return backend

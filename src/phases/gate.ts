@@ -22,6 +22,7 @@ import { describeOmitted, defaultCategory, platformCategory, prepareSarif, uploa
 import {
   evaluateGate,
   mergeIgnoreFiles,
+  planDbDownload,
   planScan,
   runDbDownload,
   runScan,
@@ -69,6 +70,7 @@ export function scanTargets(
 
 export interface GateRequest {
   runner: Runner
+  prepared: PreparedTrivy
   scan: ScanInputs
   report: ReportInputs
   context: RunContext
@@ -92,6 +94,8 @@ export interface GateOutcome {
   reportPaths: string[]
   sarifPaths: string[]
   layers: SizedLayer[]
+  /** Layer sizes come from the registry (compressed), not the daemon. */
+  layersCompressed: boolean
   sizeCheck?: SizeCheck
   /** Why the image must not be tagged (blocking findings, size budget); undefined when it passed. */
   blocked?: string
@@ -146,6 +150,16 @@ export async function printGate(runner: Runner, request: Pick<GateRequest, 'scan
   for (const scan of planGate(request)) for (const command of planScan(scan)) await runner.run(command)
 }
 
+/** The one DB download a dry run would make before its scans. */
+export async function printTrivySetup(runner: Runner, request: Pick<GateRequest, 'scan' | 'tempDir'>) {
+  const command = planDbDownload({
+    trivy: 'trivy',
+    inputs: request.scan,
+    dockerConfigDir: path.join(request.tempDir, 'trivy-db-docker-config')
+  })
+  if (command) await runner.run(command)
+}
+
 async function uploadFindings(
   request: GateRequest,
   sarifPath: string,
@@ -183,7 +197,15 @@ async function uploadFindings(
  * Scans what was built before any final tag exists, uploads the findings (also when they block), and says
  * whether the image may be tagged: nothing failing the policy or the size budget ever carries a final tag.
  */
-export async function runGate(request: GateRequest): Promise<GateOutcome> {
+/** Trivy ready to scan, once per job: the binary, a fresh vulnerability DB and one merged ignore file. */
+export interface PreparedTrivy {
+  trivy: string
+  ignoreFile?: string
+}
+
+export async function prepareTrivy(
+  request: Pick<GateRequest, 'runner' | 'scan' | 'tempDir'>
+): Promise<PreparedTrivy> {
   const trivy = await trivyBinary(request.scan)
   const db = await restoreTrivyDb()
   await runDbDownload(request.runner, { trivy, inputs: request.scan, tempDir: request.tempDir })
@@ -192,10 +214,15 @@ export async function runGate(request: GateRequest): Promise<GateOutcome> {
     request.scan.trivyignores,
     path.join(request.tempDir, 'trivyignore')
   )
+  return { trivy, ...(ignoreFile ? { ignoreFile } : {}) }
+}
+
+export async function runGate(request: GateRequest): Promise<GateOutcome> {
+  const { trivy, ignoreFile } = request.prepared
   const dockerfile = await readFile(request.dockerfilePath, 'utf8')
   const findings: MappedFinding[] = []
   const counts: SeverityCounts[] = []
-  const outcome: Omit<GateOutcome, 'findings' | 'counts' | 'trivy'> = {
+  const outcome: Omit<GateOutcome, 'findings' | 'counts' | 'trivy' | 'layersCompressed'> = {
     reportPaths: [],
     sarifPaths: [],
     layers: []
@@ -231,10 +258,13 @@ export async function runGate(request: GateRequest): Promise<GateOutcome> {
   )
   const gate = evaluateGate(findings, request.scan['fail-on'])
   const budget = request.report['max-image-size']
-  const sizeCheck = budget !== undefined ? checkSizeBudget(outcome.layers, budget) : undefined
+  const layersCompressed = request.targets.every((target) => target.source === 'remote')
+  const sizeCheck =
+    budget !== undefined ? checkSizeBudget(outcome.layers, budget, layersCompressed) : undefined
   const reasons = [gate.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean)
   return {
     ...outcome,
+    layersCompressed,
     trivy,
     findings,
     counts: sumCounts(counts),

@@ -37,13 +37,13 @@ export async function publish(runner: Runner, request: PublishRequest): Promise<
   return built.digest
 }
 
-/** Compressed sizes from the pushed manifest, in place of the sizes the scan saw in the daemon. */
+/** Compressed sizes from the pushed manifest, in place of the sizes the scan saw; undefined when they don't line up. */
 export async function compressedLayers(
   runner: Runner,
   reference: string,
   layers: SizedLayer[] | undefined
 ): Promise<SizedLayer[] | undefined> {
   const pushed = await registryLayers(runner, reference)
-  if (!layers || !pushed || pushed.length !== layers.length) return layers
+  if (!layers || !pushed || pushed.length !== layers.length) return undefined
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }

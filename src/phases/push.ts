@@ -14,6 +14,14 @@ export function tagOf(reference: string): string {
   return at > reference.lastIndexOf('/') ? reference.slice(at + 1) : 'latest'
 }
 
+/** A reference without its tag or digest: `host:5000/shop/web:v1` → `host:5000/shop/web`. */
+export function repositoryOf(reference: string): string {
+  const at = reference.indexOf('@')
+  if (at >= 0) return reference.slice(0, at)
+  const colon = reference.lastIndexOf(':')
+  return colon > reference.lastIndexOf('/') ? reference.slice(0, colon) : reference
+}
+
 /**
  * How the scanned image gets its final tags, so the tagged digest is exactly the scanned one:
  * a daemon image (docker driver) is pushed tag by tag; a digest already in a plain registry is
@@ -90,7 +98,15 @@ export async function tagOnEcr(
   }
 }
 
-/** A manifest's layers as the registry stores them (compressed); undefined for an index or a missing image. */
+interface RegistryManifest {
+  layers?: Array<{ digest: string; size: number }>
+  manifests?: Array<{ digest: string; platform?: { os?: string } }>
+}
+
+/**
+ * A manifest's layers as the registry stores them (compressed); for an index, those of its first platform
+ * image (attestations, `unknown/unknown`, are skipped). Undefined when the image is not there.
+ */
 export async function registryLayers(
   runner: Runner,
   reference: string
@@ -100,6 +116,10 @@ export async function registryLayers(
     { allowFailure: true }
   )
   if (result.exitCode !== 0) return undefined
-  const manifest = JSON.parse(result.stdout) as { layers?: Array<{ digest: string; size: number }> }
+  const manifest = JSON.parse(result.stdout) as RegistryManifest
+  const platformImage = manifest.manifests?.find((entry) => entry.platform?.os !== 'unknown')
+  if (platformImage) {
+    return registryLayers(runner, `${repositoryOf(reference)}@${platformImage.digest}`)
+  }
   return manifest.layers?.map((layer) => ({ digest: layer.digest, size: layer.size }))
 }

@@ -32,8 +32,10 @@ export interface TargetReport {
   image: string
   digest?: string
   tags: string[]
-  /** Compressed layers from the manifest with their instructions (see `describeLayers`). */
+  /** Layers with their instructions: compressed from a registry manifest, or as the daemon holds them. */
   layers?: SizedLayer[]
+  /** False when `layers` are the daemon's uncompressed sizes (nothing pushed yet). */
+  sizesCompressed?: boolean
   sizeCheck?: SizeCheck
   buildSeconds?: number
   /** A line from the build phase, e.g. `7 of 9 steps cached`. */
@@ -222,7 +224,8 @@ function sizeRow(report: TargetReport): string[] {
       ? ` — ⛔ over the ${formatSize(report.sizeCheck.budget)} budget`
       : ` (budget ${formatSize(report.sizeCheck.budget)})`
     : ''
-  return [`| Size | ${formatSize(total)} compressed, ${report.layers.length} layers${budget} |`]
+  const kind = report.sizesCompressed === false ? 'uncompressed' : 'compressed'
+  return [`| Size | ${formatSize(total)} ${kind}, ${report.layers.length} layers${budget} |`]
 }
 
 function pushRow(report: TargetReport, findings: MappedFinding[]): string {
