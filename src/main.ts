@@ -48,7 +48,9 @@ import {
   type ReportInputs
 } from './phases/gate.js'
 import { writeJobReport } from './phases/job-report.js'
+import { pullRequestOf } from './phases/pr-comment.js'
 import {
+  baseBranchTag,
   computeMeta,
   fetchRepositoryMetadata,
   fullReferences,
@@ -119,27 +121,29 @@ function validate(context: RunContext): Validated {
   }
 }
 
-async function tagsAndLabels(validated: Validated, context: RunContext): Promise<Meta> {
+async function tagsAndLabels(
+  validated: Validated,
+  context: RunContext
+): Promise<Meta & { baseTag?: string }> {
   const { inputs, tagRules, flavor } = validated
   const repositoryMetadata = await fetchRepositoryMetadata(inputs['github-token'], context)
-  const meta = computeMeta(
-    {
-      rules: tagRules,
-      flavor,
-      userLabels: inputs.labels,
-      shaSource: inputs['sha-source'],
-      repositoryMetadata
-    },
-    context,
-    new Date()
-  )
+  const input = {
+    rules: tagRules,
+    flavor,
+    userLabels: inputs.labels,
+    shaSource: inputs['sha-source'],
+    repositoryMetadata
+  }
+  const now = new Date()
+  const meta = computeMeta(input, context, now)
+  const baseRef = pullRequestOf(context)?.baseRef
   meta.warnings.forEach((warning) => core.warning(warning))
   if (meta.tags.length === 0 && (inputs.push || inputs.scan)) {
     throw new ConfigurationError(
       `Input 'tags' produced no tag for this ${context.eventName || 'run'} event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults.`
     )
   }
-  return meta
+  return { ...meta, ...(baseRef ? { baseTag: baseBranchTag(input, context, baseRef, now) } : {}) }
 }
 
 /** One image of the step and everything learnt about it on the way. */
@@ -164,7 +168,7 @@ interface JobFacts {
   buildkitVersion?: string
   ecr?: EcrConnection
   builder: string
-  meta: Meta
+  meta: Meta & { baseTag?: string }
   temp: string
 }
 
@@ -478,6 +482,7 @@ export async function main(runner: Runner): Promise<void> {
         push: inputs.push,
         scan: validated.scanInputs,
         gate: job.gate,
+        ...(meta.baseTag ? { baseTag: meta.baseTag } : {}),
         image: job.image,
         tempDir: job.tempDir,
         stats: built[0].stats

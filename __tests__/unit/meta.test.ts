@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RunContext } from '../../src/context.js'
 import {
+  baseBranchTag,
   computeMeta,
   fetchRepositoryMetadata,
   fullReferences,
@@ -525,5 +526,22 @@ describe('fetchRepositoryMetadata', () => {
     const before = requests.length
     expect(await fetchRepositoryMetadata('', contextFor('push_tag', { apiUrl }))).toBeUndefined()
     expect(requests.length).toEqual(before)
+  })
+})
+
+describe('baseBranchTag: where a pull request finds its base image', () => {
+  it.each<[string, string[], string[], string | undefined]>([
+    ['the default rules', [], [], 'main'],
+    ['a flavor prefix', [], ['prefix=dev-'], 'dev-main'],
+    ['a branch rule with a suffix', ['type=ref,event=branch,suffix=-web', 'type=sha'], [], 'main-web'],
+    ['only commit tags', ['type=sha', 'type=sha,prefix=staging-'], [], undefined],
+    [
+      'latest alone names the default branch',
+      ['type=sha', 'type=raw,value=latest,enable={{is_default_branch}}'],
+      [],
+      'latest'
+    ]
+  ])('%s', (_name, tags, flavor, expected) => {
+    expect(baseBranchTag(inputOf(tags, flavor), contextFor('pull_request'), 'main', now)).toBe(expected)
   })
 })

@@ -3,7 +3,6 @@ import type { RunContext } from '../context.js'
 import type { Runner } from '../lib/command.js'
 import { slowestStepsMarkdown, type BuildStats } from '../lib/progress.js'
 import { scanBase, type GateOutcome } from './gate.js'
-import { branchTag } from './meta.js'
 import {
   commentBody,
   commentMarker,
@@ -24,6 +23,8 @@ export interface JobReportRequest {
   push: boolean
   scan: ScanInputs
   gate?: GateOutcome
+  /** The base branch's tag under the step's own rules; undefined when they give the branch none. */
+  baseTag?: string
   image: string
   tempDir: string
   stats: BuildStats
@@ -33,7 +34,8 @@ export interface JobReportRequest {
 async function baseComparison(request: JobReportRequest): Promise<BaseComparison | undefined> {
   const pullRequest = pullRequestOf(request.context)
   if (!pullRequest?.baseRef || !request.gate || !request.push) return undefined
-  const reference = `${request.image}:${branchTag(pullRequest.baseRef)}`
+  if (!request.baseTag) return { ref: pullRequest.baseRef }
+  const reference = `${request.image}:${request.baseTag}`
   try {
     return await scanBase({
       runner: request.runner,

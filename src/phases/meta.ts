@@ -289,9 +289,24 @@ export function computeMeta(input: MetaInput, context: RunContext, now: Date): M
 }
 
 /** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
-/** The tag the default rules give a push to `branch`: what a pull request's base image is found by. */
-export function branchTag(branch: string): string {
-  return sanitizeTag(branch).toLowerCase()
+/**
+ * The tag the step's own rules give a push to the pull request's base branch: where the base image is
+ * found. The tag that names the branch (not the commit, which differs); undefined when no rule names it.
+ */
+export function baseBranchTag(
+  input: MetaInput,
+  context: RunContext,
+  baseRef: string,
+  now: Date
+): string | undefined {
+  const { pull_request: _pullRequest, ...payload } = context.payload
+  const tagsAt = (sha: string) =>
+    computeMeta(input, { ...context, eventName: 'push', ref: `refs/heads/${baseRef}`, sha, payload }, now)
+      .tags
+  const other = tagsAt('f'.repeat(40))
+  const stable = tagsAt('0'.repeat(40)).filter((tag) => other.includes(tag))
+  const branch = sanitizeTag(baseRef).toLowerCase()
+  return stable.find((tag) => tag.toLowerCase().includes(branch)) ?? stable[0]
 }
 
 export function fullReferences(image: string, tags: string[]): string[] {
