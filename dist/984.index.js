@@ -3366,7 +3366,7 @@ function computeMeta(input, context, now) {
  * found. The tag that names the branch (not the commit, which differs); undefined when no rule names it.
  */
 function baseBranchTag(input, context, baseRef, now) {
-    const { pull_request: _pullRequest, ...payload } = context.payload;
+    const payload = { ...context.payload, pull_request: undefined };
     const tagsAt = (sha) => computeMeta(input, { ...context, eventName: 'push', ref: `refs/heads/${baseRef}`, sha, payload }, now)
         .tags;
     const other = tagsAt('f'.repeat(40));

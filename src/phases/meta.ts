@@ -299,7 +299,7 @@ export function baseBranchTag(
   baseRef: string,
   now: Date
 ): string | undefined {
-  const { pull_request: _pullRequest, ...payload } = context.payload
+  const payload = { ...context.payload, pull_request: undefined }
   const tagsAt = (sha: string) =>
     computeMeta(input, { ...context, eventName: 'push', ref: `refs/heads/${baseRef}`, sha, payload }, now)
       .tags
