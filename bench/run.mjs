@@ -8,12 +8,15 @@ import { root } from '../scripts/run-action.mjs'
 import { benchBuild, exampleWorkspace } from './build.mjs'
 import { bundleFiles, chunksLoaded } from './bundle.mjs'
 import { benchStartup, startupCases, startupProfile } from './startup.mjs'
-import { formatBytes, formatMs, formatRatio, formatSpread } from './stats.mjs'
+import { benchTargets, sharedStep, sides, targetRepositories } from './targets.mjs'
+import { formatBytes, formatMs, formatRatio, formatSpread, signTest, summarize } from './stats.mjs'
 
 const settings = {
   buildPairs: Number(process.env.BENCH_BUILD_PAIRS ?? 9),
   buildWarmups: Number(process.env.BENCH_BUILD_WARMUPS ?? 2),
   startupRuns: Number(process.env.BENCH_STARTUP_RUNS ?? 30),
+  targetsRounds: Number(process.env.BENCH_TARGETS_ROUNDS ?? 12),
+  targetsWarmups: Number(process.env.BENCH_TARGETS_WARMUPS ?? 1),
   startupWarmups: 3
 }
 const targets = { buildRatio: 1.25, startupOverheadMs: 150 }
@@ -126,6 +129,13 @@ const build = await benchBuild({
   log
 })
 
+const multi = await benchTargets({
+  node: actionNode.path,
+  rounds: settings.targetsRounds,
+  warmups: settings.targetsWarmups,
+  log
+})
+
 const buildRatio = build.action.median / build.bare.median
 const actionStartup = startup.find((result) => result.node === actionNode)
 const startupOverhead = actionStartup.firstPhase.median - actionStartup.bare.median
@@ -144,6 +154,39 @@ const heavyAtStart = startFiles.flatMap((file) =>
 const extraFlags = extraBuildFlags(build.actionCommands, build.bareCommands)
 const buildRemainder = build.differences.median - actionStartup.firstPhase.median - actionStartup.post.median
 const mark = (met) => (met ? 'met' : '**missed**')
+
+/** How a per-run count came out over the measured runs: `1 in 5 of 5 runs`, or `1 in 4 runs, 2 in 1 run`. */
+function tally(counts) {
+  const runs = new Map()
+  for (const value of counts) runs.set(value, (runs.get(value) ?? 0) + 1)
+  if (runs.size === 1) return `${counts[0]} in ${counts.length} of ${counts.length} runs`
+  return [...runs]
+    .sort((a, b) => a[0] - b[0])
+    .map(([value, times]) => `${value} in ${times} run${times === 1 ? '' : 's'}`)
+    .join(', ')
+}
+const stepCounts = (side, key) => multi.steps[side].map((step) => step[key])
+const bakeRanOnce = ['action', 'bake'].every((side) => stepCounts(side, 'ran').every((ran) => ran === 1))
+const concurrentRatio = multi.concurrent.median / multi.bake.median
+const sequentialRatio = multi.sequential.median / multi.bake.median
+const rounds = multi.samples.bake.length
+const bakeWins = multi.samples.bake.filter((ms, round) => ms < multi.samples.concurrent[round]).length
+const bakeWinsOverSequential = multi.samples.bake.filter(
+  (ms, round) => ms < multi.samples.sequential[round]
+).length
+const pairedDifference = summarize(
+  multi.samples.concurrent.map((ms, round) => ms - multi.samples.bake[round])
+)
+const bakeVsConcurrentP = signTest(bakeWins, rounds)
+const buildxVersion = /\d+\.\d+\.\d+/.exec(facts.buildx)?.[0] ?? facts.buildx
+const medianGap = `${formatMs(Math.abs(multi.concurrent.median - multi.bake.median))} (concurrent / bake ${formatRatio(concurrentRatio)})`
+const roundsWon = `the bake was faster in ${bakeWins} of ${rounds} rounds, sign test p = ${bakeVsConcurrentP.toFixed(3)}`
+const faster =
+  bakeVsConcurrentP >= 0.05
+    ? `no clear winner between one bake and three concurrent builds on the same builder: the bake's median is ${concurrentRatio >= 1 ? 'lower' : 'higher'} by ${medianGap}; ${roundsWon}`
+    : concurrentRatio >= 1
+      ? `one bake is faster than three concurrent builds on the same builder, by ${medianGap} at the median; ${roundsWon}`
+      : `three concurrent builds on the same builder are faster than one bake, by ${medianGap} at the median; ${roundsWon}`
 
 const verdicts = [
   {
@@ -166,6 +209,13 @@ const verdicts = [
       : 'none loaded before the first phase',
     met: heavyAtStart.length === 0,
     why: `these packages are in chunks loaded at start-up: ${heavyAtStart.join(', ')}.`
+  },
+  {
+    target:
+      'Several targets in one buildx invocation so shared stages build once (bake vs concurrent builds: which is faster)',
+    measured: `one \`docker buildx bake\`; the shared \`${sharedStep}\` ran ${tally([...stepCounts('action', 'ran'), ...stepCounts('bake', 'ran')])} (action and bare bake); ${faster}`,
+    met: bakeRanOnce,
+    why: `the bake ran the shared step more than once: action ${tally(stepCounts('action', 'ran'))}, bare bake ${tally(stepCounts('bake', 'ran'))}.`
   },
   {
     target: 'docker/buildx probed once per run',
@@ -246,6 +296,57 @@ ${build.bareCommands.join('\n')}
 Differences that remain: A also calls the ECR API (GetAuthorizationToken, DescribeRepositories) and passes
 ${extraFlags.map((flag) => `\`${flag}\``).join(', ') || 'nothing else'}; its \`org.opencontainers.image.created\` label is fresh per run.
 
+## Several targets: one bake, concurrent builds or sequential builds
+
+Issue 7: examples/django with \`targets\` ${targetRepositories.map(([stage, repository]) => `\`${stage}=${repository}\``).join(', ')}
+(three images sharing the \`base\`, \`builder\` and \`production\` stages), the docker driver, the local registry and
+the ECR API stand-in. Every run of every side (warm-ups included) passes a fresh \`APP_VERSION\` build arg, so the
+builder stage's \`${sharedStep} …\` and every step after it run again while \`base\` comes from cache. All sides push
+the three images with the same tags, labels, annotations, registry cache imports and inline cache export: B and
+C take each target's flags from the bake definition the action generated. ${settings.targetsWarmups} warm-up round${settings.targetsWarmups === 1 ? '' : 's'}, then
+${settings.targetsRounds} rounds; each round starts with the next side in turn (A, A′, B, C; then A′, B, C, A; …).
+Times are wall clock per side.
+
+| | Median (min – max) | / A′ (medians) | Shared step ran | Shown as CACHED | Vertex digests of the shared step |
+| --- | --- | --- | --- | --- | --- |
+${[
+  ['action', 'A: the bundled action, main + post (`targets:` three lines, `scan: false`): one bake'],
+  ['bake', 'A′: the same `docker buildx bake`, bare, with the definition the action generated'],
+  ['concurrent', 'B: three `docker buildx build` started at once on the same builder'],
+  ['sequential', 'C: the same three builds one after another']
+]
+  .map(
+    ([side, label]) =>
+      `| ${label} | ${formatSpread(multi[side])} | ${formatRatio(multi[side].median / multi.bake.median)} | ${tally(stepCounts(side, 'ran'))} | ${tally(stepCounts(side, 'cached'))} | ${tally(stepCounts(side, 'declared'))} |`
+  )
+  .join('\n')}
+
+**Faster: ${faster}.** Concurrent − bake, paired by round: ${formatSpread(pairedDifference)}.
+Three sequential builds take ${formatRatio(sequentialRatio)} the bake's time (${formatMs(multi.sequential.median)}; the bake was faster in
+${bakeWinsOverSequential} of ${rounds} rounds, sign test p = ${signTest(bakeWinsOverSequential, rounds).toFixed(3)}). The action
+around the bake adds ${formatMs(multi.action.median - multi.bake.median)} (start-up, ECR API, probe, login, a manifest read per
+image, post step).
+
+"Shared step ran" counts the distinct vertex digests of \`${sharedStep} …\` that finished uncached (\`DONE\`) in the
+run's \`--progress rawjson\` output (for A: \`#N DONE\` in the action's log); one execution that several builds share
+is reported to each of them under one digest and counts once. "Vertex digests" counts the digests the run declared
+for that step (for A: those its log shows). On buildx ${buildxVersion} the bake's targets declare the shared step under
+distinct vertex digests (each target loads the build context as its own source and its stages COPY from it), yet
+BuildKit's cache key for the step is content-based, so it ran under one digest and the other targets' showings
+were \`CACHED\` or merged into the running one. ${sides.every((side) => stepCounts(side, 'ran').every((ran) => ran === 1)) ? 'Concurrent builds on one builder share the step the same way (BuildKit merges steps with equal cache keys across in-flight builds) and sequential builds take it from the cache, so on this builder (the docker driver: BuildKit inside dockerd) every approach ran the shared step once; they differ only in time.' : `Concurrent builds ran it ${tally(stepCounts('concurrent', 'ran'))}, sequential builds ${tally(stepCounts('sequential', 'ran'))}.`}
+
+What A ran (A′ is the same command with its own definition and metadata file):
+
+\`\`\`
+${multi.bakeCommand}
+\`\`\`
+
+What B and C ran per target (here \`production\`; the other two differ in \`--target\` and tags):
+
+\`\`\`
+${multi.buildCommand}
+\`\`\`
+
 ## Start-up
 
 Spawn to the first phase's first command (a stand-in \`docker\` first on PATH stamps the time of
@@ -299,6 +400,9 @@ for (const result of startup) {
     `start-up ${result.node.label}: node -e 0 ${formatSpread(result.bare)}, first phase ${formatSpread(result.firstPhase)}, validation failure ${formatSpread(result.invalid)}, empty post step ${formatSpread(result.post)}`
   )
 }
+log(
+  `targets: ${sides.map((side) => `${side} ${formatSpread(multi[side])} (shared step ran ${tally(stepCounts(side, 'ran'))})`).join(', ')}`
+)
 log(
   `bundle: ${formatBytes(totalBytes)} in dist/; at start-up ${startFiles.map((file) => `${file.file} ${formatBytes(file.bytes)}`).join(', ')}`
 )

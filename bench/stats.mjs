@@ -30,3 +30,19 @@ export function formatBytes(bytes) {
 
 /** @param {number} ratio */
 export const formatRatio = (ratio) => `${ratio.toFixed(2)}×`
+
+/**
+ * Two-sided sign test: how likely one side wins `wins` of `rounds` paired rounds (or as lopsided a split)
+ * if neither side is really faster. @param {number} wins @param {number} rounds
+ */
+export function signTest(wins, rounds) {
+  const choose = (n, k) => {
+    let result = 1
+    for (let index = 1; index <= k; index++) result = (result * (n - k + index)) / index
+    return result
+  }
+  const extreme = Math.max(wins, rounds - wins)
+  let tail = 0
+  for (let k = extreme; k <= rounds; k++) tail += choose(rounds, k) / 2 ** rounds
+  return Math.min(1, 2 * tail)
+}
