@@ -3669,7 +3669,7 @@ function setOutputs(jobs, meta, registry, dryRun) {
         repository: job.repository,
         image: job.image,
         digest: job.digest ?? null,
-        tags: job.digest ? job.tags : [],
+        tags: job.digest && registry ? job.tags : [],
         vulnerabilities: job.gate?.counts ?? null,
         ...(job.gate?.blocked ? { blocked: job.gate.blocked } : {}),
         ...(job.error ? { error: job.error } : {})
@@ -3685,6 +3685,8 @@ async function main_main(runner) {
     const validated = validate(context);
     const { inputs, dockerfile } = validated;
     inputs.secrets.forEach((line) => core.setSecret(line.slice(line.indexOf('=') + 1)));
+    if (inputs['github-token'])
+        core.setSecret(inputs['github-token']);
     const dryRun = inputs['dry-run'];
     const executor = dryRun ? new exec/* DryRunner */.ms() : runner;
     const state = new src_state/* StateStore */.f();

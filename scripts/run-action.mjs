@@ -60,6 +60,26 @@ function runNode(node, script, env, cwd) {
 }
 
 /**
+ * Runs only the post entry, as the runner does at the end of a job, with the given saved state.
+ * @param {{ state: Record<string, string>, env?: Record<string, string | undefined>, workspace: string, node?: string }} options
+ */
+export async function runPost(options) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'runner-'))
+  const env = {
+    ...process.env,
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_STATE: path.join(dir, 'state'),
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    ...Object.fromEntries(Object.entries(options.state).map(([key, value]) => [`STATE_${key}`, value])),
+    ...(options.env ?? {})
+  }
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key]
+  return runNode(options.node ?? process.execPath, path.join(root, 'dist/index.js'), env, options.workspace)
+}
+
+/**
  * @param {{ inputs: Record<string,string>, env?: Record<string,string|undefined>, workspace: string,
  *   eventName?: string, payload?: object, github?: Record<string,string>, node?: string, post?: boolean,
  *   echo?: boolean, beforePost?: (outputs: Record<string, string>) => void }} options

@@ -1,7 +1,8 @@
 // README's test command: prepares what the tests need on a fresh machine (dependencies, Docker engine,
 // buildx, registry binary, base image), typechecks, then runs every test on Node 20 and on Node 24.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -30,6 +31,35 @@ step('typecheck')
 run('npx', ['tsc', '--noEmit'])
 
 const jest = path.join(root, 'node_modules/jest/bin/jest.js')
+const results = mkdtempSync(path.join(tmpdir(), 'jest-results-'))
+const totals = { passed: 0, failed: 0 }
+/** Runs one jest invocation and adds its counts to the closing line. */
+function runJest(node, name, args) {
+  const outputFile = path.join(results, `${name}.json`)
+  const result = spawnSync(
+    node,
+    [
+      '--experimental-vm-modules',
+      '--no-warnings',
+      jest,
+      '--ci',
+      '--json',
+      '--outputFile',
+      outputFile,
+      ...args
+    ],
+    { cwd: root, stdio: 'inherit' }
+  )
+  if (existsSync(outputFile)) {
+    const report = JSON.parse(readFileSync(outputFile, 'utf8'))
+    totals.passed += report.numPassedTests
+    totals.failed += report.numFailedTests + report.numRuntimeErrorTestSuites
+  }
+  if (result.status !== 0) {
+    console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`)
+    process.exit(result.status ?? 1)
+  }
+}
 // npm puts node_modules/.bin (and so the `node` package's Node 24) first on PATH; npm itself runs on the machine's.
 const machineNode = process.env.npm_node_execpath || process.execPath
 const node24 = path.join(root, 'node_modules/node/bin/node')

@@ -354,7 +354,7 @@ function setOutputs(jobs: ImageJob[], meta: Meta, registry: string, dryRun: bool
         repository: job.repository,
         image: job.image,
         digest: job.digest ?? null,
-        tags: job.digest ? job.tags : [],
+        tags: job.digest && registry ? job.tags : [],
         vulnerabilities: job.gate?.counts ?? null,
         ...(job.gate?.blocked ? { blocked: job.gate.blocked } : {}),
         ...(job.error ? { error: job.error } : {})
@@ -374,6 +374,7 @@ export async function main(runner: Runner): Promise<void> {
   const validated = validate(context)
   const { inputs, dockerfile } = validated
   inputs.secrets.forEach((line) => core.setSecret(line.slice(line.indexOf('=') + 1)))
+  if (inputs['github-token']) core.setSecret(inputs['github-token'])
   const dryRun = inputs['dry-run']
   const executor: Runner = dryRun ? new DryRunner() : runner
   const state = new StateStore()

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import * as path from 'node:path'
+import { runPost } from '../../scripts/run-action.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from './stack.js'
 
 const repository = 'shop/web'
@@ -322,4 +324,38 @@ describe('failures from AWS and docker', () => {
     expect(result.post?.stdout).toContain(`$ docker logout ${stack.registry.host}`)
     expect(await stack.client.tags('shop/other')).toEqual([])
   }, 120_000)
+})
+
+describe('the post step', () => {
+  it('removes a builder the main step created, logs out, deletes temp files, and only warns on failures', async () => {
+    const name = `ecr-build-push-test-${Date.now()}`
+    // Creating a docker-container builder needs no image until it is bootstrapped, so this works offline.
+    stack.docker(['buildx', 'create', '--name', name, '--driver', 'docker-container'])
+    const tempDir = mkdtempSync(path.join(tmpdir(), 'ecr-build-push-'))
+    const result = await runPost({
+      workspace: exampleWorkspace(),
+      state: {
+        isPost: 'true',
+        cleanup: JSON.stringify({ registries: ['127.0.0.1:9', stack.registry.host], builder: name, tempDir })
+      },
+      env: stack.env
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`$ docker buildx rm --force ${name}`)
+    expect(stack.docker(['buildx', 'ls'])).not.toContain(name)
+    expect(existsSync(tempDir)).toBe(false)
+    expect(result.stdout).toContain('$ docker logout 127.0.0.1:9')
+    expect(result.stdout).not.toContain('::error')
+
+    const again = await runPost({
+      workspace: exampleWorkspace(),
+      state: { isPost: 'true', cleanup: JSON.stringify({ registries: [], builder: name }) },
+      env: stack.env
+    })
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(
+      /^::warning::Cleanup step failed: \$ docker buildx rm --force \S+ failed with exit code 1/m
+    )
+    expect(again.stdout).not.toContain('::error')
+  }, 60_000)
 })
