@@ -69,16 +69,9 @@ for (const [name, node] of [
 ]) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   step(`unit tests on ${name} (${version})`)
-  run(node, ['--experimental-vm-modules', '--no-warnings', jest, '--ci', '--selectProjects', 'unit'])
+  runJest(node, `unit-${version}`, ['--selectProjects', 'unit'])
   // End-to-end tests share one Docker engine and empty its build cache: one at a time.
   step(`end-to-end tests on ${name} (${version}), running dist/ as the runner does`)
-  run(node, [
-    '--experimental-vm-modules',
-    '--no-warnings',
-    jest,
-    '--ci',
-    '--selectProjects',
-    'e2e',
-    '--runInBand'
-  ])
+  runJest(node, `e2e-${version}`, ['--selectProjects', 'e2e', '--runInBand'])
 }
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`)
