@@ -926,10 +926,6 @@ function withIgnoreError(spec) {
     const explicit = attributesOf(spec).some(([key]) => key === 'ignore-error');
     return ignorable && !explicit ? `${spec},ignore-error=true` : spec;
 }
-function previousImageTags(facts) {
-    const branchTag = facts.branch ? sanitize(facts.branch).slice(0, 128) : '';
-    return [...new Set([branchTag, 'latest'].filter((tag) => tag !== ''))];
-}
 function ghaScopes(facts) {
     const scope = cacheScope(facts);
     const branchScope = (branch) => `${scope}-${sanitize(branch)}`;
@@ -964,7 +960,7 @@ function planCache(inputs, facts) {
                 break;
             }
             case 'inline':
-                from.push(...previousImageTags(facts).map((tag) => `type=registry,ref=${facts.image}:${tag}`));
+                from.push(...facts.previousTags.map((tag) => `type=registry,ref=${facts.image}:${tag}`));
                 to.push('type=inline');
                 break;
             case 'local': {
@@ -1133,14 +1129,17 @@ async function ensureRepository(client, request) {
 async function connectEcr(inputs, dryRun) {
     const { ECRClient } = await __webpack_require__.e(/* import() */ 249).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
     const client = new ECRClient({ region: inputs['aws-region'], customUserAgent: 'ecr-build-push' });
-    const authorizations = await awsCall('GetAuthorizationToken', () => (0,ecr_login/* ecrAuthorization */.Yg)(client, inputs['registry-ids']));
+    // Credentials and repositories are independent requests: one round trip instead of two.
+    const [authorizations, ...found] = await Promise.all([
+        awsCall('GetAuthorizationToken', () => (0,ecr_login/* ecrAuthorization */.Yg)(client, inputs['registry-ids'])),
+        ...inputs.targets.map((target) => awsCall('DescribeRepositories', () => ensureRepository(client, {
+            name: target.repository,
+            registryId: inputs['registry-ids'][0],
+            create: inputs['create-repository'] && !dryRun,
+            tagMutability: inputs['image-tag-mutability']
+        })))
+    ]);
     authorizations.forEach((authorization) => core.setSecret(authorization.password));
-    const found = await Promise.all(inputs.targets.map((target) => awsCall('DescribeRepositories', () => ensureRepository(client, {
-        name: target.repository,
-        registryId: inputs['registry-ids'][0],
-        create: inputs['create-repository'] && !dryRun,
-        tagMutability: inputs['image-tag-mutability']
-    }))));
     return {
         client,
         authorizations,
@@ -3361,18 +3360,21 @@ function computeMeta(input, context, now) {
     return { version, tags, labels, annotations, warnings, json: { tags, labels, annotations, version } };
 }
 /** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
-/**
- * The tag the step's own rules give a push to the pull request's base branch: where the base image is
- * found. The tag that names the branch (not the commit, which differs); undefined when no rule names it.
- */
-function baseBranchTag(input, context, baseRef, now) {
-    const payload = { ...context.payload, pull_request: undefined };
-    const tagsAt = (sha) => computeMeta(input, { ...context, eventName: 'push', ref: `refs/heads/${baseRef}`, sha, payload }, now)
-        .tags;
+/** The tags a run gets whatever its commit: the ones an earlier run of the same ref left in the registry. */
+function stableTags(input, context, now) {
+    const tagsAt = (sha) => computeMeta(input, { ...context, sha }, now).tags;
     const other = tagsAt('f'.repeat(40));
-    const stable = tagsAt('0'.repeat(40)).filter((tag) => other.includes(tag));
-    const branch = sanitizeTag(baseRef).toLowerCase();
-    return stable.find((tag) => tag.toLowerCase().includes(branch)) ?? stable[0];
+    return tagsAt('0'.repeat(40)).filter((tag) => other.includes(tag));
+}
+/**
+ * The tag the step's own rules give a push to `branch` (e.g. a pull request's base): of the tags that don't
+ * depend on the commit, the one naming the branch, else the first; undefined when the rules give none.
+ */
+function baseBranchTag(input, context, branch, now) {
+    const payload = { ...context.payload, pull_request: undefined };
+    const stable = stableTags(input, { ...context, eventName: 'push', ref: `refs/heads/${branch}`, payload }, now);
+    const name = sanitizeTag(branch).toLowerCase();
+    return stable.find((tag) => tag.toLowerCase().includes(name)) ?? stable[0];
 }
 function fullReferences(image, tags) {
     return tags.map((tag) => `${image}:${tag}`);
@@ -3514,7 +3516,16 @@ async function tagsAndLabels(validated, context) {
     if (meta.tags.length === 0 && (inputs.push || inputs.scan)) {
         throw new errors/* ConfigurationError */.j1(`Input 'tags' produced no tag for this ${context.eventName || 'run'} event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults.`);
     }
-    return { ...meta, ...(baseRef ? { baseTag: baseBranchTag(input, context, baseRef, now) } : {}) };
+    const defaultName = defaultBranch(context) ?? repositoryMetadata?.defaultBranch;
+    const previousTags = [
+        stableTags(input, context, now)[0],
+        defaultName ? baseBranchTag(input, context, defaultName, now) : undefined
+    ].filter((tag) => Boolean(tag));
+    return {
+        ...meta,
+        previousTags: [...new Set(previousTags)],
+        ...(baseRef ? { baseTag: baseBranchTag(input, context, baseRef, now) } : {})
+    };
 }
 async function planJob(validated, facts, stage, index) {
     const { inputs, dockerfile } = validated;
@@ -3537,6 +3548,7 @@ async function planJob(validated, facts, stage, index) {
         branch: currentBranch(facts.context),
         defaultBranch: defaultBranch(facts.context),
         image,
+        previousTags: facts.meta.previousTags,
         localCacheDir: external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'ecr-build-push-cache', repository, stage.name),
         dependencyHash: await hashCacheDependencies(dockerfile.path, buildContext),
         hostedRunner: process.env.RUNNER_ENVIRONMENT === 'github-hosted'

@@ -52,6 +52,7 @@ import { pullRequestOf } from './phases/pr-comment.js'
 import {
   baseBranchTag,
   computeMeta,
+  stableTags,
   fetchRepositoryMetadata,
   fullReferences,
   parseFlavor,
@@ -121,10 +122,10 @@ function validate(context: RunContext): Validated {
   }
 }
 
-async function tagsAndLabels(
-  validated: Validated,
-  context: RunContext
-): Promise<Meta & { baseTag?: string }> {
+/** Tags and labels, plus the tags earlier runs left: the pull request's base image and the inline cache sources. */
+type RunMeta = Meta & { baseTag?: string; previousTags: string[] }
+
+async function tagsAndLabels(validated: Validated, context: RunContext): Promise<RunMeta> {
   const { inputs, tagRules, flavor } = validated
   const repositoryMetadata = await fetchRepositoryMetadata(inputs['github-token'], context)
   const input = {
@@ -143,7 +144,16 @@ async function tagsAndLabels(
       `Input 'tags' produced no tag for this ${context.eventName || 'run'} event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults.`
     )
   }
-  return { ...meta, ...(baseRef ? { baseTag: baseBranchTag(input, context, baseRef, now) } : {}) }
+  const defaultName = defaultBranch(context) ?? repositoryMetadata?.defaultBranch
+  const previousTags = [
+    stableTags(input, context, now)[0],
+    defaultName ? baseBranchTag(input, context, defaultName, now) : undefined
+  ].filter((tag): tag is string => Boolean(tag))
+  return {
+    ...meta,
+    previousTags: [...new Set(previousTags)],
+    ...(baseRef ? { baseTag: baseBranchTag(input, context, baseRef, now) } : {})
+  }
 }
 
 /** One image of the step and everything learnt about it on the way. */
@@ -168,7 +178,7 @@ interface JobFacts {
   buildkitVersion?: string
   ecr?: EcrConnection
   builder: string
-  meta: Meta & { baseTag?: string }
+  meta: RunMeta
   temp: string
 }
 
@@ -198,6 +208,7 @@ async function planJob(
     branch: currentBranch(facts.context),
     defaultBranch: defaultBranch(facts.context),
     image,
+    previousTags: facts.meta.previousTags,
     localCacheDir: path.join(
       process.env.RUNNER_TEMP || os.tmpdir(),
       'ecr-build-push-cache',

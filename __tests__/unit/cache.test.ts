@@ -38,6 +38,7 @@ const hosted: CacheFacts = {
   branch: 'feature/login',
   defaultBranch: 'main',
   image,
+  previousTags: ['feature-login', 'main'],
   localCacheDir: '/runner/temp/buildx-cache',
   dependencyHash: 'd1e2f3',
   hostedRunner: true
@@ -65,7 +66,7 @@ const inlineFrom = [
   '--cache-from',
   `type=registry,ref=${image}:feature-login`,
   '--cache-from',
-  `type=registry,ref=${image}:latest`
+  `type=registry,ref=${image}:main`
 ]
 const inlineTo = ['--cache-to', 'type=inline']
 const localFrom = ['--cache-from', 'type=local,src=/runner/temp/buildx-cache']
@@ -307,10 +308,10 @@ describe('planCache', () => {
       }
     ],
     [
-      'inline without a branch reads latest only',
+      'inline with no earlier tag to read only writes',
       { cache: 'inline' },
-      { ...hosted, branch: undefined },
-      { backends: ['inline'], args: ['--cache-from', `type=registry,ref=${image}:latest`, ...inlineTo] }
+      { ...hosted, previousTags: [] },
+      { backends: ['inline'], args: [...inlineTo] }
     ],
     [
       'unnamed target and odd branch characters are sanitized',

@@ -41,6 +41,8 @@ export interface CacheFacts {
   defaultBranch?: string
   /** `<registry>/<repository>`, whose earlier pushes are the inline cache. */
   image: string
+  /** Tags of earlier pushes to read inline cache from: this ref's own tag, then the default branch's. */
+  previousTags: string[]
   localCacheDir: string
   /** sha256 of the Dockerfile and lockfiles (`hashCacheDependencies`); only the local backend uses it. */
   dependencyHash: string
@@ -271,11 +273,6 @@ function withIgnoreError(spec: string): string {
   return ignorable && !explicit ? `${spec},ignore-error=true` : spec
 }
 
-function previousImageTags(facts: CacheFacts): string[] {
-  const branchTag = facts.branch ? sanitize(facts.branch).slice(0, 128) : ''
-  return [...new Set([branchTag, 'latest'].filter((tag) => tag !== ''))]
-}
-
 function ghaScopes(facts: CacheFacts): { write: string; read: string[] } {
   const scope = cacheScope(facts)
   const branchScope = (branch: string) => `${scope}-${sanitize(branch)}`
@@ -312,7 +309,7 @@ export function planCache(inputs: CacheInputs, facts: CacheFacts): CachePlan {
         break
       }
       case 'inline':
-        from.push(...previousImageTags(facts).map((tag) => `type=registry,ref=${facts.image}:${tag}`))
+        from.push(...facts.previousTags.map((tag) => `type=registry,ref=${facts.image}:${tag}`))
         to.push('type=inline')
         break
       case 'local': {

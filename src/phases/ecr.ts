@@ -18,12 +18,10 @@ export interface EcrConnection {
 export async function connectEcr(inputs: Inputs, dryRun: boolean): Promise<EcrConnection> {
   const { ECRClient } = await import('@aws-sdk/client-ecr')
   const client = new ECRClient({ region: inputs['aws-region'], customUserAgent: 'ecr-build-push' })
-  const authorizations = await awsCall('GetAuthorizationToken', () =>
-    ecrAuthorization(client, inputs['registry-ids'])
-  )
-  authorizations.forEach((authorization) => core.setSecret(authorization.password))
-  const found = await Promise.all(
-    inputs.targets.map((target) =>
+  // Credentials and repositories are independent requests: one round trip instead of two.
+  const [authorizations, ...found] = await Promise.all([
+    awsCall('GetAuthorizationToken', () => ecrAuthorization(client, inputs['registry-ids'])),
+    ...inputs.targets.map((target) =>
       awsCall('DescribeRepositories', () =>
         ensureRepository(client, {
           name: target.repository,
@@ -33,7 +31,8 @@ export async function connectEcr(inputs: Inputs, dryRun: boolean): Promise<EcrCo
         })
       )
     )
-  )
+  ])
+  authorizations.forEach((authorization) => core.setSecret(authorization.password))
   return {
     client,
     authorizations,

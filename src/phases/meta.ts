@@ -289,24 +289,31 @@ export function computeMeta(input: MetaInput, context: RunContext, now: Date): M
 }
 
 /** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
+/** The tags a run gets whatever its commit: the ones an earlier run of the same ref left in the registry. */
+export function stableTags(input: MetaInput, context: RunContext, now: Date): string[] {
+  const tagsAt = (sha: string) => computeMeta(input, { ...context, sha }, now).tags
+  const other = tagsAt('f'.repeat(40))
+  return tagsAt('0'.repeat(40)).filter((tag) => other.includes(tag))
+}
+
 /**
- * The tag the step's own rules give a push to the pull request's base branch: where the base image is
- * found. The tag that names the branch (not the commit, which differs); undefined when no rule names it.
+ * The tag the step's own rules give a push to `branch` (e.g. a pull request's base): of the tags that don't
+ * depend on the commit, the one naming the branch, else the first; undefined when the rules give none.
  */
 export function baseBranchTag(
   input: MetaInput,
   context: RunContext,
-  baseRef: string,
+  branch: string,
   now: Date
 ): string | undefined {
   const payload = { ...context.payload, pull_request: undefined }
-  const tagsAt = (sha: string) =>
-    computeMeta(input, { ...context, eventName: 'push', ref: `refs/heads/${baseRef}`, sha, payload }, now)
-      .tags
-  const other = tagsAt('f'.repeat(40))
-  const stable = tagsAt('0'.repeat(40)).filter((tag) => other.includes(tag))
-  const branch = sanitizeTag(baseRef).toLowerCase()
-  return stable.find((tag) => tag.toLowerCase().includes(branch)) ?? stable[0]
+  const stable = stableTags(
+    input,
+    { ...context, eventName: 'push', ref: `refs/heads/${branch}`, payload },
+    now
+  )
+  const name = sanitizeTag(branch).toLowerCase()
+  return stable.find((tag) => tag.toLowerCase().includes(name)) ?? stable[0]
 }
 
 export function fullReferences(image: string, tags: string[]): string[] {
