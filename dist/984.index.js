@@ -3434,8 +3434,10 @@ async function publish(runner, request) {
 }
 /** Compressed sizes from the pushed manifest, in place of the sizes the scan saw; undefined when they don't line up. */
 async function compressedLayers(runner, reference, layers) {
+    if (!layers)
+        return undefined;
     const pushed = await registryLayers(runner, reference);
-    if (!layers || !pushed || pushed.length !== layers.length)
+    if (!pushed || pushed.length !== layers.length)
         return undefined;
     return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }));
 }

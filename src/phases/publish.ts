@@ -43,7 +43,8 @@ export async function compressedLayers(
   reference: string,
   layers: SizedLayer[] | undefined
 ): Promise<SizedLayer[] | undefined> {
+  if (!layers) return undefined
   const pushed = await registryLayers(runner, reference)
-  if (!layers || !pushed || pushed.length !== layers.length) return undefined
+  if (!pushed || pushed.length !== layers.length) return undefined
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }
