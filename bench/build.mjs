@@ -7,20 +7,12 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ensureBaseImage, ensureDocker, startRegistry } from '../scripts/local-stack.mjs'
-import { startEcr } from '../scripts/stand-ins/ecr.mjs'
-import { root, runAction } from '../scripts/run-action.mjs'
+import { sdkEnv, startEcr } from '../scripts/stand-ins/ecr.mjs'
+import { pushToMain, root, runAction } from '../scripts/run-action.mjs'
 import { summarize } from './stats.mjs'
 
 const repository = 'shop/web'
 const buildArgs = ['APP_VERSION=1.4.0']
-const pushToMain = {
-  eventName: 'push',
-  github: { GITHUB_SHA: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6', GITHUB_REF: 'refs/heads/main' },
-  payload: {
-    ref: 'refs/heads/main',
-    repository: { name: 'shop', html_url: 'https://github.com/octo-org/shop', default_branch: 'main' }
-  }
-}
 
 /** A copy of examples/django that each measured run changes by one line. */
 export function exampleWorkspace() {
@@ -67,11 +59,7 @@ export async function benchBuild(options) {
         'build-args': buildArgs.join('\n')
       },
       env: {
-        AWS_ENDPOINT_URL_ECR: ecr.url,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
-        AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
-        AWS_EC2_METADATA_DISABLED: 'true',
+        ...sdkEnv(ecr.url),
         DOCKER_CONFIG: dockerConfig
       }
     })

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ensureBaseImage, ensureDocker, startRegistry } from '../scripts/local-stack.mjs'
-import { startEcr } from '../scripts/stand-ins/ecr.mjs'
-import { runAction } from '../scripts/run-action.mjs'
+import { sdkEnv, startEcr } from '../scripts/stand-ins/ecr.mjs'
+import { pushToMain, runAction } from '../scripts/run-action.mjs'
 import { exampleWorkspace } from './build.mjs'
 import { summarize } from './stats.mjs'
 
@@ -21,14 +21,6 @@ export const targetRepositories = [
 /** The builder stage's first step: every target needs it, and APP_VERSION invalidates it. */
 export const sharedStep = 'RUN mkdir -p /build'
 export const sides = ['action', 'bake', 'concurrent', 'sequential']
-const pushToMain = {
-  eventName: 'push',
-  github: { GITHUB_SHA: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6', GITHUB_REF: 'refs/heads/main' },
-  payload: {
-    ref: 'refs/heads/main',
-    repository: { name: 'shop', html_url: 'https://github.com/octo-org/shop', default_branch: 'main' }
-  }
-}
 
 const freshVersion = () => randomBytes(6).toString('hex')
 
@@ -204,11 +196,7 @@ export async function benchTargets(options) {
           'build-args': `APP_VERSION=${version}`
         },
         env: {
-          AWS_ENDPOINT_URL_ECR: ecr.url,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
-          AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
-          AWS_EC2_METADATA_DISABLED: 'true',
+          ...sdkEnv(ecr.url),
           DOCKER_CONFIG: actionConfig,
           RUNNER_TEMP: runnerTemp
         },

@@ -20,8 +20,8 @@ if (process.getuid?.() === 0) {
   if (installed.status !== 0) process.exit(1)
 }
 const { ensureDocker, ensureBaseImage, startRegistry } = await import('./local-stack.mjs')
-const { startEcr } = await import('./stand-ins/ecr.mjs')
-const { runAction } = await import('./run-action.mjs')
+const { sdkEnv, startEcr } = await import('./stand-ins/ecr.mjs')
+const { pushToMain, runAction } = await import('./run-action.mjs')
 
 say('Docker engine, base image, registry on loopback, ECR stand-in')
 await ensureDocker()
@@ -54,12 +54,7 @@ try {
   const result = await runAction({
     workspace,
     echo: true,
-    eventName: 'push',
-    github: { GITHUB_SHA: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6', GITHUB_REF: 'refs/heads/main' },
-    payload: {
-      ref: 'refs/heads/main',
-      repository: { name: 'shop', html_url: 'https://github.com/octo-org/shop', default_branch: 'main' }
-    },
+    ...pushToMain,
     inputs: {
       repository: 'shop/web',
       'create-repository': 'true',
@@ -70,11 +65,7 @@ try {
       'github-token': ''
     },
     env: {
-      AWS_ENDPOINT_URL_ECR: ecr.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
-      AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...sdkEnv(ecr.url),
       DOCKER_CONFIG: dockerConfig,
       ...scanner.env
     }

@@ -8,6 +8,24 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
+/** A push of commit 4f2c9ab… to the default branch `main` of octo-org/shop: the example event. */
+export const pushToMain = {
+  eventName: 'push',
+  github: { GITHUB_SHA: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6', GITHUB_REF: 'refs/heads/main' },
+  payload: {
+    ref: 'refs/heads/main',
+    after: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6',
+    repository: {
+      name: 'shop',
+      full_name: 'octo-org/shop',
+      html_url: 'https://github.com/octo-org/shop',
+      default_branch: 'main',
+      description: 'The shop',
+      license: { spdx_id: 'MIT' }
+    }
+  }
+}
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /**

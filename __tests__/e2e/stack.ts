@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { ensureBaseImage, ensureDocker, registryClient, startRegistry } from '../../scripts/local-stack.mjs'
-import { startEcr } from '../../scripts/stand-ins/ecr.mjs'
-import { root, runAction } from '../../scripts/run-action.mjs'
+import { sdkEnv, startEcr } from '../../scripts/stand-ins/ecr.mjs'
+import { pushToMain, root, runAction } from '../../scripts/run-action.mjs'
 
 const spyDir = path.join(root, '__tests__/e2e/bin')
 
@@ -31,11 +31,7 @@ export async function startStack(repositories: Array<{ name: string; tagMutabili
     spyLog,
     /** Environment every action run gets: AWS SDK → stand-in, docker → spy + private config. */
     env: {
-      AWS_ENDPOINT_URL_ECR: ecr.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
-      AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...sdkEnv(ecr.url),
       DOCKER_CONFIG: dockerConfig,
       DOCKER_SPY_LOG: spyLog,
       REAL_DOCKER: realDocker,
@@ -75,21 +71,4 @@ export function exampleWorkspace(): string {
   return workspace
 }
 
-export const pushToMain = {
-  eventName: 'push',
-  github: { GITHUB_SHA: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6', GITHUB_REF: 'refs/heads/main' },
-  payload: {
-    ref: 'refs/heads/main',
-    after: '4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6',
-    repository: {
-      name: 'shop',
-      full_name: 'octo-org/shop',
-      html_url: 'https://github.com/octo-org/shop',
-      default_branch: 'main',
-      description: 'The shop',
-      license: { spdx_id: 'MIT' }
-    }
-  }
-}
-
-export { runAction }
+export { pushToMain, runAction }

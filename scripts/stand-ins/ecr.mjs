@@ -5,6 +5,21 @@ import { createServer } from 'node:http'
 const targetPrefix = 'AmazonEC2ContainerRegistry_V20150921.'
 
 /**
+ * What the real AWS SDK needs to reach this stand-in: its endpoint, a region and dummy static credentials
+ * (the default chain reads them from the environment), and no instance-metadata lookups.
+ * @param {string} url
+ */
+export function sdkEnv(url) {
+  return {
+    AWS_ENDPOINT_URL_ECR: url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
+    AWS_SECRET_ACCESS_KEY: 'local-stand-in-secret',
+    AWS_EC2_METADATA_DISABLED: 'true'
+  }
+}
+
+/**
  * @typedef {{ repositoryName: string, registryId: string, imageTagMutability: string, imageScanningConfiguration?: object }} Repository
  * @typedef {{ operation: string, body: any, authorization: string }} EcrRequest
  * @param {{ registryHost: string, username?: string, password: string, accountId?: string,
