@@ -1,13 +1,14 @@
 import * as core from '@actions/core'
 import { isExpected } from './errors.js'
 import { ExecRunner } from './lib/exec.js'
+// Static: post's few modules are main's too, so a lazy chunk would only bundle them a second time.
+import { post } from './post.js'
 
 /** The runner calls this file for both `main` and `post`; the saved `isPost` state tells them apart. */
 async function run(): Promise<void> {
   const runner = new ExecRunner()
   if (core.getState('isPost') === 'true') {
     try {
-      const { post } = await import('./post.js')
       await post(runner)
     } catch (error) {
       core.warning(`Cleanup failed: ${(error as Error).message}`)
