@@ -537,7 +537,7 @@ const secretEnvPrefix = 'ECR_BUILD_PUSH_SECRET_';
 function outputArgs(request) {
     switch (request.output) {
         case 'push':
-            return ['--push'];
+            return request.alsoLoad ? ['--push', '--load'] : ['--push'];
         case 'load':
             return ['--load'];
         case 'push-by-digest':
@@ -662,7 +662,7 @@ function cacheLists(args) {
 function output(request) {
     switch (request.output) {
         case 'push':
-            return ['type=image,push=true'];
+            return request.alsoLoad ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'];
         case 'load':
             return ['type=docker'];
         case 'push-by-digest':
@@ -2711,6 +2711,10 @@ function repositoryOf(reference) {
 function planPushLoaded(tags) {
     return tags.map((tag) => ({ tool: 'docker', args: ['push', tag] }));
 }
+/** Pulls what a push by digest tagged, so `load: true` leaves the same tags in the daemon. */
+function planPull(tags) {
+    return tags.map((tag) => ({ tool: 'docker', args: ['pull', '--quiet', tag] }));
+}
 function planTagDigest(image, digest, tags) {
     return {
         tool: 'docker',
@@ -3430,6 +3434,9 @@ async function publish(runner, request) {
     else {
         await runner.run(planTagDigest(request.image, built.digest, request.tags), { stream: true });
     }
+    if (request.load)
+        for (const command of planPull(request.tags))
+            await runner.run(command, { stream: true });
     return built.digest;
 }
 /** Compressed sizes from the pushed manifest, in place of the sizes the scan saw; undefined when they don't line up. */
@@ -3483,8 +3490,9 @@ function validate(context) {
         throw new errors/* ConfigurationError */.j1(`Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`);
     }
     // The docker driver can hold several platforms with the containerd image store; a builder container can't load them.
-    if (inputs.platforms.length > 1 && inputs.driver === 'docker-container' && buildOutput(inputs) === 'load') {
-        throw new errors/* ConfigurationError */.j1(`Input 'platforms' has ${inputs.platforms.length} platforms, but without a push this image would be loaded into the Docker daemon, which takes one platform from a docker-container builder. Set 'push: true' (the scan then reads each platform from the registry), or build one platform.`);
+    const loaded = buildOutput(inputs) === 'load' || inputs.load;
+    if (inputs.platforms.length > 1 && inputs.driver === 'docker-container' && loaded) {
+        throw new errors/* ConfigurationError */.j1(`Input 'platforms' has ${inputs.platforms.length} platforms, but this image would be loaded into the Docker daemon ('load: true', or 'push: false' with a scan), which takes one platform from a docker-container builder. Set 'push: true' and 'load: false' (the scan then reads each platform from the registry), or build one platform.`);
     }
     const cacheInputs = parseCacheInputs(raw);
     const shared = ['cache-ref', 'cache-from', 'cache-to'].find((name) => cacheInputs[name].length > 0);
@@ -3571,6 +3579,7 @@ async function planJob(validated, facts, stage, index) {
         image,
         cacheArgs: cache.args,
         output: buildOutput(inputs),
+        alsoLoad: inputs.load && inputs.push,
         noCache: inputs['no-cache'],
         pull: inputs.pull,
         provenance: inputs.provenance,
@@ -3614,10 +3623,10 @@ async function printPlan(executor, jobs, facts, validated) {
     }
     if (facts.ecr)
         for (const job of jobs)
-            await printPublish(executor, job, facts.ecr);
+            await printPublish(executor, job, facts.ecr, inputs.load);
 }
 /** How each image would get its final tags after the gate. */
-async function printPublish(executor, job, ecr) {
+async function printPublish(executor, job, ecr, load) {
     if (job.request.output === 'load') {
         for (const command of planPushLoaded(job.tags))
             await executor.run(command);
@@ -3629,6 +3638,9 @@ async function printPublish(executor, job, ecr) {
         else {
             await executor.run(planTagDigest(job.image, '<digest>', job.tags));
         }
+        if (load)
+            for (const command of planPull(job.tags))
+                await executor.run(command);
     }
 }
 function targetReport(job, validated, context, seconds) {
@@ -3769,7 +3781,8 @@ async function main_main(runner) {
             image: job.image,
             repository: job.repository,
             tags: job.tags,
-            ecr
+            ecr,
+            load: inputs.load
         })));
         published.forEach((result, index) => {
             if (result.status === 'fulfilled')

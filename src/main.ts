@@ -62,7 +62,7 @@ import {
   type TagRule
 } from './phases/meta.js'
 import { compressedLayers, publish } from './phases/publish.js'
-import { ecrAccountOf, planPushLoaded, planTagDigest, tagOf } from './phases/push.js'
+import { ecrAccountOf, planPull, planPushLoaded, planTagDigest, tagOf } from './phases/push.js'
 import { relativeToWorkspace, type TargetReport } from './phases/report.js'
 import { parseScanInputs, type ScanInputs } from './phases/scan.js'
 import { StateStore } from './state.js'
@@ -97,9 +97,10 @@ function validate(context: RunContext): Validated {
     )
   }
   // The docker driver can hold several platforms with the containerd image store; a builder container can't load them.
-  if (inputs.platforms.length > 1 && inputs.driver === 'docker-container' && buildOutput(inputs) === 'load') {
+  const loaded = buildOutput(inputs) === 'load' || inputs.load
+  if (inputs.platforms.length > 1 && inputs.driver === 'docker-container' && loaded) {
     throw new ConfigurationError(
-      `Input 'platforms' has ${inputs.platforms.length} platforms, but without a push this image would be loaded into the Docker daemon, which takes one platform from a docker-container builder. Set 'push: true' (the scan then reads each platform from the registry), or build one platform.`
+      `Input 'platforms' has ${inputs.platforms.length} platforms, but this image would be loaded into the Docker daemon ('load: true', or 'push: false' with a scan), which takes one platform from a docker-container builder. Set 'push: true' and 'load: false' (the scan then reads each platform from the registry), or build one platform.`
     )
   }
   const cacheInputs = parseCacheInputs(raw)
@@ -234,6 +235,7 @@ async function planJob(
     image,
     cacheArgs: cache.args,
     output: buildOutput(inputs),
+    alsoLoad: inputs.load && inputs.push,
     noCache: inputs['no-cache'],
     pull: inputs.pull,
     provenance: inputs.provenance,
@@ -284,11 +286,11 @@ async function printPlan(executor: Runner, jobs: ImageJob[], facts: JobFacts, va
       await printGate(executor, { scan: validated.scanInputs, targets, tempDir: job.tempDir })
     }
   }
-  if (facts.ecr) for (const job of jobs) await printPublish(executor, job, facts.ecr)
+  if (facts.ecr) for (const job of jobs) await printPublish(executor, job, facts.ecr, inputs.load)
 }
 
 /** How each image would get its final tags after the gate. */
-async function printPublish(executor: Runner, job: ImageJob, ecr: EcrConnection) {
+async function printPublish(executor: Runner, job: ImageJob, ecr: EcrConnection, load: boolean) {
   if (job.request.output === 'load') {
     for (const command of planPushLoaded(job.tags)) await executor.run(command)
   } else if (job.request.output === 'push-by-digest') {
@@ -299,6 +301,7 @@ async function printPublish(executor: Runner, job: ImageJob, ecr: EcrConnection)
     } else {
       await executor.run(planTagDigest(job.image, '<digest>', job.tags))
     }
+    if (load) for (const command of planPull(job.tags)) await executor.run(command)
   }
 }
 
@@ -465,7 +468,8 @@ export async function main(runner: Runner): Promise<void> {
           image: job.image,
           repository: job.repository,
           tags: job.tags,
-          ecr
+          ecr,
+          load: inputs.load
         })
       )
     )

@@ -178,7 +178,7 @@ describe('bad inputs fail before any slow work, with one clear error', () => {
     [
       'several platforms loaded into the daemon',
       { platforms: 'linux/amd64,linux/arm64', driver: 'docker-container', push: 'false', scan: 'true' },
-      /^::error::Input 'platforms' has 2 platforms, but without a push this image would be loaded into the Docker daemon/m
+      /^::error::Input 'platforms' has 2 platforms, but this image would be loaded into the Docker daemon/m
     ],
     [
       'one cache ref for several targets',
@@ -357,5 +357,60 @@ describe('the post step', () => {
       /^::warning::Cleanup step failed: \$ docker buildx rm --force \S+ failed with exit code 1/m
     )
     expect(again.stdout).not.toContain('::error')
+  }, 60_000)
+})
+
+describe('create-repository and load', () => {
+  it('creates a missing repository with scan-on-push and the chosen tag mutability, then pushes to it', async () => {
+    const result = await runAction({
+      ...pushToMain,
+      workspace: exampleWorkspace(),
+      inputs: {
+        repository: 'shop/brand-new',
+        'create-repository': 'true',
+        'image-tag-mutability': 'IMMUTABLE',
+        target: 'production',
+        driver: 'docker',
+        scan: 'false',
+        'github-token': ''
+      },
+      env: stack.env
+    })
+    expect(result.main.code).toBe(0)
+    expect(stack.ecr.requests.filter((request) => request.operation === 'CreateRepository')).toEqual([
+      expect.objectContaining({
+        body: {
+          repositoryName: 'shop/brand-new',
+          imageTagMutability: 'IMMUTABLE',
+          imageScanningConfiguration: { scanOnPush: true }
+        }
+      })
+    ])
+    expect(await stack.client.tags('shop/brand-new')).toEqual([sha7, 'latest', 'main'])
+  }, 120_000)
+
+  it('load: true with a push by digest pulls every tag into the daemon after tagging (dry-run plan)', async () => {
+    const result = await runAction({
+      ...pushToMain,
+      workspace: exampleWorkspace(),
+      inputs: {
+        repository: 'shop/other',
+        target: 'production',
+        load: 'true',
+        'skip-setup-trivy': 'true',
+        'dry-run': 'true',
+        'github-token': ''
+      },
+      env: stack.env
+    })
+    expect(result.main.code).toBe(0)
+    const host = stack.registry.host
+    const commands = result.main.stdout.split('\n').filter((line) => line.startsWith('$ docker'))
+    expect(commands.slice(-4)).toEqual([
+      `$ docker buildx imagetools create --tag ${host}/shop/other:main --tag ${host}/shop/other:${sha7} --tag ${host}/shop/other:latest '${host}/shop/other@<digest>'`,
+      `$ docker pull --quiet ${host}/shop/other:main`,
+      `$ docker pull --quiet ${host}/shop/other:${sha7}`,
+      `$ docker pull --quiet ${host}/shop/other:latest`
+    ])
   }, 60_000)
 })

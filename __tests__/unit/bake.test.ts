@@ -30,6 +30,7 @@ function request(target: string, image: string, change: Partial<BuildRequest> = 
     sbom: '',
     metadataFile: '/t/m.json',
     iidFile: '/t/iid',
+    alsoLoad: false,
     ...change
   }
 }
@@ -105,12 +106,13 @@ describe('planBake', () => {
     })
   })
 
-  it.each<[BuildRequest['output'], string[], string[]]>([
+  it.each<[BuildRequest['output'], string[], string[], boolean?]>([
     ['push', ['type=image,push=true'], ['r/shop/web:abc1234']],
+    ['push', ['type=image,push=true', 'type=docker'], ['r/shop/web:abc1234'], true],
     ['load', ['type=docker'], ['r/shop/web:abc1234']],
     ['none', ['type=cacheonly'], []]
-  ])('output %s', (output, expected, tags) => {
-    const plan = planBake([request('production', 'r/shop/web', { output })], {
+  ])('output %s (load: %s)', (output, expected, tags, alsoLoad = false) => {
+    const plan = planBake([request('production', 'r/shop/web', { output, alsoLoad })], {
       definitionFile: 'd',
       metadataFile: 'm',
       builder: 'b',

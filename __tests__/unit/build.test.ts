@@ -21,7 +21,8 @@ const request: BuildRequest = {
   provenance: '',
   sbom: '',
   metadataFile: '/t/metadata.json',
-  iidFile: '/t/iid.txt'
+  iidFile: '/t/iid.txt',
+  alsoLoad: false
 }
 
 describe('planBuild', () => {

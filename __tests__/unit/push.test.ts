@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecr'
 import {
   ecrAccountOf,
+  planPull,
   planPushLoaded,
   planTagDigest,
   pushedDigest,
@@ -23,6 +24,13 @@ describe('push plans', () => {
     expect(planPushLoaded(['r:5000/shop/web:abc', 'r:5000/shop/web:latest'])).toEqual([
       { tool: 'docker', args: ['push', 'r:5000/shop/web:abc'] },
       { tool: 'docker', args: ['push', 'r:5000/shop/web:latest'] }
+    ])
+  })
+
+  it('pulls what it tagged when the image should also be loaded', () => {
+    expect(planPull(['r/shop/web:abc', 'r/shop/web:latest'])).toEqual([
+      { tool: 'docker', args: ['pull', '--quiet', 'r/shop/web:abc'] },
+      { tool: 'docker', args: ['pull', '--quiet', 'r/shop/web:latest'] }
     ])
   })
 

@@ -42,7 +42,7 @@ function cacheLists(args: string[]): { from: string[]; to: string[] } {
 function output(request: BuildRequest): string[] {
   switch (request.output) {
     case 'push':
-      return ['type=image,push=true']
+      return request.alsoLoad ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true']
     case 'load':
       return ['type=docker']
     case 'push-by-digest':

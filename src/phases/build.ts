@@ -37,6 +37,8 @@ export interface BuildRequest {
   sbom: string
   metadataFile: string
   iidFile: string
+  /** The `load` input on a build that pushes its tags: the image also lands in the daemon, by those tags. */
+  alsoLoad: boolean
 }
 
 export interface BuildResult {
@@ -52,7 +54,7 @@ export const secretEnvPrefix = 'ECR_BUILD_PUSH_SECRET_'
 function outputArgs(request: BuildRequest): string[] {
   switch (request.output) {
     case 'push':
-      return ['--push']
+      return request.alsoLoad ? ['--push', '--load'] : ['--push']
     case 'load':
       return ['--load']
     case 'push-by-digest':

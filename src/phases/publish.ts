@@ -3,7 +3,7 @@ import { awsCall } from '../lib/aws.js'
 import type { SizedLayer } from '../lib/size.js'
 import type { BuildOutput, BuildResult } from './build.js'
 import type { EcrConnection } from './ecr.js'
-import { ecrAccountOf, planTagDigest, pushLoaded, registryLayers, tagOnEcr } from './push.js'
+import { ecrAccountOf, planPull, planTagDigest, pushLoaded, registryLayers, tagOnEcr } from './push.js'
 
 export interface PublishRequest {
   output: BuildOutput
@@ -12,6 +12,8 @@ export interface PublishRequest {
   repository: string
   tags: string[]
   ecr: EcrConnection
+  /** The `load` input: an image tagged in the registry is pulled into the daemon by its tags. */
+  load: boolean
 }
 
 /**
@@ -34,6 +36,7 @@ export async function publish(runner: Runner, request: PublishRequest): Promise<
   } else {
     await runner.run(planTagDigest(request.image, built.digest, request.tags), { stream: true })
   }
+  if (request.load) for (const command of planPull(request.tags)) await runner.run(command, { stream: true })
   return built.digest
 }
 

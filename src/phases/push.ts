@@ -31,6 +31,11 @@ export function planPushLoaded(tags: string[]): Command[] {
   return tags.map((tag) => ({ tool: 'docker', args: ['push', tag] }))
 }
 
+/** Pulls what a push by digest tagged, so `load: true` leaves the same tags in the daemon. */
+export function planPull(tags: string[]): Command[] {
+  return tags.map((tag) => ({ tool: 'docker', args: ['pull', '--quiet', tag] }))
+}
+
 export function planTagDigest(image: string, digest: string, tags: string[]): Command {
   return {
     tool: 'docker',
