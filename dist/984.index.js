@@ -3730,7 +3730,8 @@ async function main_main(runner) {
     if (builder.created && !dryRun)
         state.update({ builder: builder.name });
     // Emulators first: a builder sees the platforms it can run when it starts.
-    const emulated = (0,phases_buildx/* architecturesNeedingEmulation */.dn)(inputs.platforms, process.arch, await (0,phases_buildx/* registeredHandlers */._4)());
+    const handlers = inputs.platforms.length > 0 ? await (0,phases_buildx/* registeredHandlers */._4)() : [];
+    const emulated = (0,phases_buildx/* architecturesNeedingEmulation */.dn)(inputs.platforms, process.arch, handlers);
     for (const command of (0,phases_buildx/* planQemu */.AU)(emulated))
         await executor.run(command, { stream: true });
     const buildkitVersion = await (0,phases_buildx/* runBuilder */.zb)(executor, builder);

@@ -406,7 +406,8 @@ export async function main(runner: Runner): Promise<void> {
   const builder = planBuilder({ driver: inputs.driver, builder: inputs.builder, runId: uniqueRunId(context) })
   if (builder.created && !dryRun) state.update({ builder: builder.name })
   // Emulators first: a builder sees the platforms it can run when it starts.
-  const emulated = architecturesNeedingEmulation(inputs.platforms, process.arch, await registeredHandlers())
+  const handlers = inputs.platforms.length > 0 ? await registeredHandlers() : []
+  const emulated = architecturesNeedingEmulation(inputs.platforms, process.arch, handlers)
   for (const command of planQemu(emulated)) await executor.run(command, { stream: true })
   const buildkitVersion = await runBuilder(executor, builder)
   const temp = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-build-push-'))
