@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { root } from '../scripts/run-action.mjs'
+import { root } from '../__tests__/support/run-action.mjs'
 
 const dist = path.join(root, 'dist')
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
-import { inputDefaults, root } from '../scripts/run-action.mjs'
+import { inputDefaults, root } from '../__tests__/support/run-action.mjs'
 import { summarize } from './stats.mjs'
 
 // The first phase probes `docker buildx version`: this stand-in records when it was started and fails,

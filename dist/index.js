@@ -31607,206 +31607,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dn: () => (/* binding */ isExpected),
-/* harmony export */   Qd: () => (/* binding */ CommandError),
-/* harmony export */   _7: () => (/* binding */ ServiceError),
-/* harmony export */   j1: () => (/* binding */ ConfigurationError),
-/* harmony export */   ue: () => (/* binding */ GateError)
-/* harmony export */ });
-/** A mistake the user can fix in their workflow: printed as one `::error::`, never with a stack trace. */
-class ConfigurationError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ConfigurationError';
-    }
-}
-/** A command (docker, trivy) that exited non-zero; carries the useful tail of its stderr. */
-class CommandError extends Error {
-    display;
-    exitCode;
-    stderrTail;
-    constructor(display, exitCode, stderrTail) {
-        super(`${display} failed with exit code ${exitCode}${stderrTail ? `:\n${stderrTail}` : ''}`);
-        this.display = display;
-        this.exitCode = exitCode;
-        this.stderrTail = stderrTail;
-        this.name = 'CommandError';
-    }
-}
-/** A policy gate (scan severity, size budget) that refused the image: the step fails, nothing is tagged. */
-class GateError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GateError';
-    }
-}
-/** An AWS or GitHub API call that failed: the operation and the service's own words, no stack trace. */
-class ServiceError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ServiceError';
-    }
-}
-/** Errors the user should see as a message alone, without a stack trace. */
-function isExpected(error) {
-    return (error instanceof ConfigurationError ||
-        error instanceof CommandError ||
-        error instanceof GateError ||
-        error instanceof ServiceError);
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _lib_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5389);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
-
-
-
-// Static: post's few modules are main's too, so a lazy chunk would only bundle them a second time.
-
-/** The runner calls this file for both `main` and `post`; the saved `isPost` state tells them apart. */
-async function run() {
-    const runner = new _lib_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .ExecRunner */ .iN();
-    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__.getState('isPost') === 'true') {
-        try {
-            await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)(runner);
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${error.message}`);
-        }
-        return;
-    }
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState('isPost', 'true');
-    try {
-        const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(864), __nccwpck_require__.e(984)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2984));
-        await main(runner);
-    }
-    catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isExpected */ .Dn)(error)) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message);
-        }
-        else {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? String(error));
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message ?? String(error));
-        }
-    }
-}
-await run();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 5389:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ms: () => (/* binding */ DryRunner),
-  iN: () => (/* binding */ ExecRunner)
-});
-
-// UNUSED EXPORTS: stderrTail
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var exec = __nccwpck_require__(5260);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/lib/command.ts
-const plain = /^[A-Za-z0-9_./:=,@%+-]+$/;
-function quote(arg) {
-    return plain.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-/** How a command is shown in logs and dry-run: `$ tool args`, quoted for reading, secrets as `***`. */
-function formatCommand(command) {
-    const line = ['$', command.tool, ...command.args.map(quote)].join(' ');
-    if (!command.stdin)
-        return line;
-    return `${line} <<< ${command.stdin.secret ? '***' : quote(command.stdin.text)}`;
-}
-
-;// CONCATENATED MODULE: ./src/lib/exec.ts
-
-
-
-
-const stderrTailLines = 20;
-/** The last lines of stderr that say something: what a user needs to see when docker fails. */
-function stderrTail(stderr, lines = stderrTailLines) {
-    return stderr
-        .split('\n')
-        .map((line) => line.trimEnd())
-        .filter((line) => line.length > 0)
-        .slice(-lines)
-        .join('\n');
-}
-/** Runs commands for real through @actions/exec; never through a shell. */
-class ExecRunner {
-    async run(command, options = {}) {
-        core.info(formatCommand(command));
-        let pending = '';
-        const onStderr = (data) => {
-            if (options.stream && !options.onStderrLine)
-                process.stdout.write(data);
-            if (!options.onStderrLine)
-                return;
-            pending += data.toString();
-            const lines = pending.split('\n');
-            pending = lines.pop() ?? '';
-            lines.forEach((line) => options.onStderrLine?.(line));
-        };
-        // Always silent: @actions/exec would echo its own `[command]` line next to ours.
-        const result = await (0,exec/* getExecOutput */.H)(command.tool, command.args, {
-            silent: true,
-            ignoreReturnCode: true,
-            input: command.stdin ? Buffer.from(command.stdin.text) : undefined,
-            env: command.env ? { ...process.env, ...command.env } : undefined,
-            listeners: {
-                stdout: (data) => {
-                    if (options.stream)
-                        process.stdout.write(data);
-                },
-                stderr: onStderr
-            }
-        });
-        if (pending)
-            options.onStderrLine?.(pending);
-        if (result.exitCode !== 0 && !options.allowFailure) {
-            throw new errors/* CommandError */.Qd(formatCommand(command), result.exitCode, stderrTail(result.stderr));
-        }
-        return result;
-    }
-}
-/** Prints what would run and runs nothing: the `dry-run` input. */
-class DryRunner {
-    printed = [];
-    async run(command) {
-        const line = formatCommand(command);
-        this.printed.push(line);
-        core.info(line);
-        return { exitCode: 0, stdout: '', stderr: '' };
-    }
-}
-
-
-/***/ }),
-
-/***/ 7594:
+/***/ 2942:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31924,7 +31725,7 @@ async function registeredHandlers() {
 
 /***/ }),
 
-/***/ 3990:
+/***/ 339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31973,6 +31774,108 @@ function planLogout(registries) {
 
 /***/ }),
 
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dn: () => (/* binding */ isExpected),
+/* harmony export */   Qd: () => (/* binding */ CommandError),
+/* harmony export */   _7: () => (/* binding */ ServiceError),
+/* harmony export */   j1: () => (/* binding */ ConfigurationError),
+/* harmony export */   ue: () => (/* binding */ GateError)
+/* harmony export */ });
+/** A mistake the user can fix in their workflow: printed as one `::error::`, never with a stack trace. */
+class ConfigurationError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ConfigurationError';
+    }
+}
+/** A command (docker, trivy) that exited non-zero; carries the useful tail of its stderr. */
+class CommandError extends Error {
+    display;
+    exitCode;
+    stderrTail;
+    constructor(display, exitCode, stderrTail) {
+        super(`${display} failed with exit code ${exitCode}${stderrTail ? `:\n${stderrTail}` : ''}`);
+        this.display = display;
+        this.exitCode = exitCode;
+        this.stderrTail = stderrTail;
+        this.name = 'CommandError';
+    }
+}
+/** A policy gate (scan severity, size budget) that refused the image: the step fails, nothing is tagged. */
+class GateError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GateError';
+    }
+}
+/** An AWS or GitHub API call that failed: the operation and the service's own words, no stack trace. */
+class ServiceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ServiceError';
+    }
+}
+/** Errors the user should see as a message alone, without a stack trace. */
+function isExpected(error) {
+    return (error instanceof ConfigurationError ||
+        error instanceof CommandError ||
+        error instanceof GateError ||
+        error instanceof ServiceError);
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _run_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1595);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
+
+
+
+// Static: post's few modules are main's too, so a lazy chunk would only bundle them a second time.
+
+/** The runner calls this file for both `main` and `post`; the saved `isPost` state tells them apart. */
+async function run() {
+    const runner = new _run_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .ExecRunner */ .iN();
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__.getState('isPost') === 'true') {
+        try {
+            await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)(runner);
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${error.message}`);
+        }
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState('isPost', 'true');
+    try {
+        const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(864), __nccwpck_require__.e(990)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8990));
+        await main(runner);
+    }
+    catch (error) {
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isExpected */ .Dn)(error)) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message);
+        }
+        else {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? String(error));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message ?? String(error));
+        }
+    }
+}
+await run();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
 /***/ 6661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31982,9 +31885,9 @@ function planLogout(registries) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7594);
-/* harmony import */ var _phases_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3990);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
+/* harmony import */ var _build_buildx_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2942);
+/* harmony import */ var _ecr_login_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(339);
+/* harmony import */ var _run_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4352);
 
 
 
@@ -31992,10 +31895,10 @@ function planLogout(registries) {
 
 /** Cleans up after main, also after a failed main: logout, builder removal, temp files. Warns, never fails. */
 async function post(runner) {
-    const state = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readSavedState */ .r)();
+    const state = (0,_run_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readSavedState */ .r)();
     const commands = [
-        ...(0,_phases_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__/* .planLogout */ .w1)(state.registries),
-        ...(state.builder ? [(0,_phases_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .planBuilderRemoval */ .FT)(state.builder)] : [])
+        ...(0,_ecr_login_js__WEBPACK_IMPORTED_MODULE_4__/* .planLogout */ .w1)(state.registries),
+        ...(state.builder ? [(0,_build_buildx_js__WEBPACK_IMPORTED_MODULE_2__/* .planBuilderRemoval */ .FT)(state.builder)] : [])
     ];
     for (const command of commands) {
         try {
@@ -32013,7 +31916,104 @@ async function post(runner) {
 
 /***/ }),
 
-/***/ 2462:
+/***/ 1595:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ms: () => (/* binding */ DryRunner),
+  iN: () => (/* binding */ ExecRunner)
+});
+
+// UNUSED EXPORTS: stderrTail
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var exec = __nccwpck_require__(5260);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/run/command.ts
+const plain = /^[A-Za-z0-9_./:=,@%+-]+$/;
+function quote(arg) {
+    return plain.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+/** How a command is shown in logs and dry-run: `$ tool args`, quoted for reading, secrets as `***`. */
+function formatCommand(command) {
+    const line = ['$', command.tool, ...command.args.map(quote)].join(' ');
+    if (!command.stdin)
+        return line;
+    return `${line} <<< ${command.stdin.secret ? '***' : quote(command.stdin.text)}`;
+}
+
+;// CONCATENATED MODULE: ./src/run/exec.ts
+
+
+
+
+const stderrTailLines = 20;
+/** The last lines of stderr that say something: what a user needs to see when docker fails. */
+function stderrTail(stderr, lines = stderrTailLines) {
+    return stderr
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .filter((line) => line.length > 0)
+        .slice(-lines)
+        .join('\n');
+}
+/** Runs commands for real through @actions/exec; never through a shell. */
+class ExecRunner {
+    async run(command, options = {}) {
+        core.info(formatCommand(command));
+        let pending = '';
+        const onStderr = (data) => {
+            if (options.stream && !options.onStderrLine)
+                process.stdout.write(data);
+            if (!options.onStderrLine)
+                return;
+            pending += data.toString();
+            const lines = pending.split('\n');
+            pending = lines.pop() ?? '';
+            lines.forEach((line) => options.onStderrLine?.(line));
+        };
+        // Always silent: @actions/exec would echo its own `[command]` line next to ours.
+        const result = await (0,exec/* getExecOutput */.H)(command.tool, command.args, {
+            silent: true,
+            ignoreReturnCode: true,
+            input: command.stdin ? Buffer.from(command.stdin.text) : undefined,
+            env: command.env ? { ...process.env, ...command.env } : undefined,
+            listeners: {
+                stdout: (data) => {
+                    if (options.stream)
+                        process.stdout.write(data);
+                },
+                stderr: onStderr
+            }
+        });
+        if (pending)
+            options.onStderrLine?.(pending);
+        if (result.exitCode !== 0 && !options.allowFailure) {
+            throw new errors/* CommandError */.Qd(formatCommand(command), result.exitCode, stderrTail(result.stderr));
+        }
+        return result;
+    }
+}
+/** Prints what would run and runs nothing: the `dry-run` input. */
+class DryRunner {
+    printed = [];
+    async run(command) {
+        const line = formatCommand(command);
+        this.printed.push(line);
+        core.info(line);
+        return { exitCode: 0, stdout: '', stderr: '' };
+    }
+}
+
+
+/***/ }),
+
+/***/ 4352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

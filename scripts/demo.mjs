@@ -19,9 +19,9 @@ if (process.getuid?.() === 0) {
   const installed = spawnSync('bash', [path.join(root, 'scripts/install-system.sh')], { stdio: 'inherit' })
   if (installed.status !== 0) process.exit(1)
 }
-const { ensureDocker, ensureBaseImage, startRegistry } = await import('./local-stack.mjs')
-const { sdkEnv, startEcr } = await import('./stand-ins/ecr.mjs')
-const { pushToMain, runAction } = await import('./run-action.mjs')
+const { ensureDocker, ensureBaseImage, startRegistry } = await import('../__tests__/support/local-stack.mjs')
+const { sdkEnv, startEcr } = await import('../__tests__/support/stand-ins/ecr.mjs')
+const { pushToMain, runAction } = await import('../__tests__/support/run-action.mjs')
 
 say('Docker engine, base image, registry on loopback, ECR stand-in')
 await ensureDocker()
@@ -37,9 +37,9 @@ const scanner = realTrivy
   ? { label: `Trivy at ${realTrivy}`, env: {} }
   : {
       label:
-        'STAND-IN scanner (scripts/stand-ins/trivy replays a real Trivy report; this is not a real scan)',
+        'STAND-IN scanner (__tests__/support/stand-ins/trivy replays a real Trivy report; this is not a real scan)',
       env: {
-        PATH: `${path.join(root, 'scripts/stand-ins')}:${process.env.PATH}`,
+        PATH: `${path.join(root, '__tests__/support/stand-ins')}:${process.env.PATH}`,
         TRIVY_STANDIN_REPORT: 'alpine-310'
       }
     }

@@ -21,7 +21,7 @@ if (process.getuid?.() === 0) {
   step('system packages (Docker engine, buildx, registry)')
   run('bash', ['scripts/install-system.sh'])
 }
-const { ensureDocker, ensureBaseImage } = await import('./local-stack.mjs')
+const { ensureDocker, ensureBaseImage } = await import('../__tests__/support/local-stack.mjs')
 step('Docker engine and base image')
 await ensureDocker()
 ensureBaseImage()

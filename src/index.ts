@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { isExpected } from './errors.js'
-import { ExecRunner } from './lib/exec.js'
+import { ExecRunner } from './run/exec.js'
 // Static: post's few modules are main's too, so a lazy chunk would only bundle them a second time.
 import { post } from './post.js'
 

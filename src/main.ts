@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { currentBranch, defaultBranch, readRunContext, type RunContext } from './context.js'
+import { currentBranch, defaultBranch, readRunContext, type RunContext } from './github/context.js'
 import { ConfigurationError, GateError } from './errors.js'
 import {
   inspectDockerfile,
@@ -10,12 +10,12 @@ import {
   type DockerfileFacts,
   type Inputs,
   type RawInputs
-} from './inputs.js'
-import type { Runner } from './lib/command.js'
-import type { Stage } from './lib/dockerfile.js'
-import { DryRunner } from './lib/exec.js'
-import { cacheReportLine } from './lib/progress.js'
-import { planBake, runBake } from './phases/bake.js'
+} from './config/inputs.js'
+import type { Runner } from './run/command.js'
+import type { Stage } from './config/dockerfile.js'
+import { DryRunner } from './run/exec.js'
+import { cacheReportLine } from './build/progress.js'
+import { planBake, runBake } from './build/bake.js'
 import {
   architecturesNeedingEmulation,
   planBuilder,
@@ -24,8 +24,8 @@ import {
   registeredHandlers,
   runBuilder,
   type BuildxFacts
-} from './phases/buildx.js'
-import { buildOutput, planBuild, runBuild, type BuildRequest, type BuildResult } from './phases/build.js'
+} from './build/buildx.js'
+import { buildOutput, planBuild, runBuild, type BuildRequest, type BuildResult } from './build/build.js'
 import {
   hashCacheDependencies,
   parseCacheInputs,
@@ -34,9 +34,9 @@ import {
   saveLocalCache,
   type CacheInputs,
   type CachePlan
-} from './phases/cache.js'
-import { connectEcr, type EcrConnection } from './phases/ecr.js'
-import { planLogin } from './phases/ecr-login.js'
+} from './cache/cache.js'
+import { connectEcr, type EcrConnection } from './ecr/connect.js'
+import { planLogin } from './ecr/login.js'
 import {
   parseReportInputs,
   prepareTrivy,
@@ -46,9 +46,9 @@ import {
   scanTargets,
   type GateOutcome,
   type ReportInputs
-} from './phases/gate.js'
-import { writeJobReport } from './phases/job-report.js'
-import { pullRequestOf } from './phases/pr-comment.js'
+} from './scan/gate.js'
+import { writeJobReport } from './report/job-report.js'
+import { pullRequestOf } from './report/comment.js'
 import {
   baseBranchTag,
   computeMeta,
@@ -60,12 +60,12 @@ import {
   type Flavor,
   type Meta,
   type TagRule
-} from './phases/meta.js'
-import { compressedLayers, publish } from './phases/publish.js'
-import { ecrAccountOf, planPull, planPushLoaded, planTagDigest, tagOf } from './phases/push.js'
-import { relativeToWorkspace, type TargetReport } from './phases/report.js'
-import { parseScanInputs, type ScanInputs } from './phases/scan.js'
-import { StateStore } from './state.js'
+} from './meta/meta.js'
+import { compressedLayers, publish } from './release/publish.js'
+import { ecrAccountOf, planPull, planPushLoaded, planTagDigest, tagOf } from './release/push.js'
+import { relativeToWorkspace, type TargetReport } from './report/summary.js'
+import { parseScanInputs, type ScanInputs } from './scan/scan.js'
+import { StateStore } from './run/state.js'
 
 /** Inputs as the runner passes them: `INPUT_<NAME>` with the name upper-cased, hyphens kept. */
 export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {

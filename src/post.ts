@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
-import type { Runner } from './lib/command.js'
-import { planBuilderRemoval } from './phases/buildx.js'
-import { planLogout } from './phases/ecr-login.js'
-import { readSavedState } from './state.js'
+import type { Runner } from './run/command.js'
+import { planBuilderRemoval } from './build/buildx.js'
+import { planLogout } from './ecr/login.js'
+import { readSavedState } from './run/state.js'
 
 /** Cleans up after main, also after a failed main: logout, builder removal, temp files. Warns, never fails. */
 export async function post(runner: Runner): Promise<void> {

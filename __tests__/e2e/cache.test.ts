@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
-import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from './stack.js'
+import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
 
 // These tests empty the daemon's build cache, so the e2e project runs in band (scripts/test.mjs).
 let stack: Stack

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { startGitHubApi } from '../../scripts/stand-ins/github-api.mjs'
-import { root } from '../../scripts/run-action.mjs'
-import { exampleWorkspace, runAction, startStack, type Stack } from './stack.js'
+import { startGitHubApi } from '../support/stand-ins/github-api.mjs'
+import { root } from '../support/run-action.mjs'
+import { exampleWorkspace, runAction, startStack, type Stack } from '../support/stack.js'
 
 const sha = '9c1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d'
 const headSha = 'aa11bb22cc33dd44ee55ff66aa77bb88cc99dd00'
-const standIns = path.join(root, 'scripts/stand-ins')
+const standIns = path.join(root, '__tests__/support/stand-ins')
 
 let stack: Stack
 let github: Awaited<ReturnType<typeof startGitHubApi>>

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
-import { root } from '../../scripts/run-action.mjs'
-import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from './stack.js'
+import { root } from '../support/run-action.mjs'
+import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
 
-const standIns = path.join(root, 'scripts/stand-ins')
+const standIns = path.join(root, '__tests__/support/stand-ins')
 let stack: Stack
 
 beforeAll(async () => {

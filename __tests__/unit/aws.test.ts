@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError, ServiceError } from '../../src/errors.js'
-import { awsCall } from '../../src/lib/aws.js'
+import { awsCall } from '../../src/ecr/call.js'
 
 function failing(name: string, message: string) {
   return () => Promise.reject(Object.assign(new Error(message), { name }))

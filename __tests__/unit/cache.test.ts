@@ -14,7 +14,7 @@ import {
   type CacheFacts,
   type CacheInputs,
   type CachePlan
-} from '../../src/phases/cache.js'
+} from '../../src/cache/cache.js'
 
 const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const image = `${registry}/shop/web`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatCommand } from '../../src/lib/command.js'
-import { stderrTail } from '../../src/lib/exec.js'
+import { formatCommand } from '../../src/run/command.js'
+import { stderrTail } from '../../src/run/exec.js'
 
 describe('formatCommand', () => {
   it.each([

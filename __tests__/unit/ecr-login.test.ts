@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { mockClient } from 'aws-sdk-client-mock'
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
-import { decodeAuthorization, ecrAuthorization, planLogin, planLogout } from '../../src/phases/ecr-login.js'
+import { decodeAuthorization, ecrAuthorization, planLogin, planLogout } from '../../src/ecr/login.js'
 
 const token = Buffer.from('AWS:s3cr3t:with:colons').toString('base64')
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { ConfigurationError } from '../../src/errors.js'
-import { inspectDockerfile, parseInputs, type RawInputs } from '../../src/inputs.js'
+import { inspectDockerfile, parseInputs, type RawInputs } from '../../src/config/inputs.js'
 
 const env = { AWS_REGION: 'eu-west-1' }
 

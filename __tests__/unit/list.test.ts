@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseList, splitKeyValue } from '../../src/lib/list.js'
+import { parseList, splitKeyValue } from '../../src/config/list.js'
 
 describe('parseList', () => {
   it.each([

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { RunContext } from '../../src/context.js'
+import type { RunContext } from '../../src/github/context.js'
 import {
   baseBranchTag,
   computeMeta,
@@ -12,7 +12,7 @@ import {
   parseFlavor,
   parseTagRules,
   type MetaInput
-} from '../../src/phases/meta.js'
+} from '../../src/meta/meta.js'
 
 const sha = '4f2c9ab1e8d7c6b5a4938271605f4e3d2c1b0a99'
 const mergeSha = '1e9249f05bfc090e0688b8fb9c1b347586add504'

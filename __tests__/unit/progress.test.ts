@@ -6,7 +6,7 @@ import {
   cacheSummaryMarkdown,
   parseBuildProgress,
   type BuildStats
-} from '../../src/lib/progress.js'
+} from '../../src/build/progress.js'
 
 /** Real `docker buildx build --progress=rawjson` standard error (buildx 0.13.1, docker driver); see multi-stage.Dockerfile. */
 function fixture(name: string): string {

@@ -7,7 +7,7 @@ import {
   RepositoryNotFoundException
 } from '@aws-sdk/client-ecr'
 import { ConfigurationError } from '../../src/errors.js'
-import { ensureRepository } from '../../src/phases/repository.js'
+import { ensureRepository } from '../../src/ecr/repository.js'
 
 const ecr = mockClient(ECRClient)
 const client = new ECRClient({ region: 'us-east-1' })

@@ -4,10 +4,10 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { ConfigurationError } from '../../src/errors.js'
-import type { Runner } from '../../src/lib/command.js'
-import { ExecRunner } from '../../src/lib/exec.js'
-import type { Finding, Severity } from '../../src/lib/findings.js'
-import { findingsOf, parseTrivyReport } from '../../src/lib/trivy-report.js'
+import type { Runner } from '../../src/run/command.js'
+import { ExecRunner } from '../../src/run/exec.js'
+import type { Finding, Severity } from '../../src/scan/findings.js'
+import { findingsOf, parseTrivyReport } from '../../src/scan/trivy-report.js'
 import {
   evaluateGate,
   mergeIgnoreFiles,
@@ -21,10 +21,10 @@ import {
   writeDbDockerConfig,
   type FailOn,
   type ScanInputs
-} from '../../src/phases/scan.js'
+} from '../../src/scan/scan.js'
 
 const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
-const standIn = path.resolve('scripts/stand-ins/trivy')
+const standIn = path.resolve('__tests__/support/stand-ins/trivy')
 let dir: string
 
 beforeAll(() => {

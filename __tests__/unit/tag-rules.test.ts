@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../src/errors.js'
-import { parseFlavor, parseTagRules } from '../../src/lib/tag-rules.js'
+import { parseFlavor, parseTagRules } from '../../src/meta/tag-rules.js'
 
 const expressions = "{{branch}}, {{tag}}, {{sha}}, {{base_ref}}, {{is_default_branch}}, {{date 'YYYYMMDD'}}"
 const placeholders = '{{version}}, {{major}}, {{minor}}, {{patch}}, {{raw}}'

@@ -27,7 +27,7 @@ const {
   trivyAssets,
   trivyCacheDir,
   trivyDbCacheKeys
-} = await import('../../src/phases/trivy-setup.js')
+} = await import('../../src/scan/trivy-setup.js')
 
 let dir: string
 let server: Server

@@ -1,18 +1,18 @@
 import * as core from '@actions/core'
-import type { RunContext } from '../context.js'
-import type { Runner } from '../lib/command.js'
-import { slowestStepsMarkdown, type BuildStats } from '../lib/progress.js'
-import { scanBase, type GateOutcome } from './gate.js'
+import type { RunContext } from '../github/context.js'
+import type { Runner } from '../run/command.js'
+import { slowestStepsMarkdown, type BuildStats } from '../build/progress.js'
+import { scanBase, type GateOutcome } from '../scan/gate.js'
 import {
   commentBody,
   commentMarker,
   pullRequestOf,
   upsertStickyComment,
   type BaseComparison
-} from './pr-comment.js'
-import { registryLayers } from './push.js'
-import { summaryMarkdown, type TargetReport } from './report.js'
-import type { ScanInputs } from './scan.js'
+} from './comment.js'
+import { registryLayers } from '../release/push.js'
+import { summaryMarkdown, type TargetReport } from './summary.js'
+import type { ScanInputs } from '../scan/scan.js'
 
 export interface JobReportRequest {
   runner: Runner

@@ -26,7 +26,7 @@ export const pushToMain = {
   }
 }
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /**
  * The runner's file-command format: `name=value` or `name<<DELIM\nvalue\nDELIM`.

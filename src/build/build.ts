@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { CommandError } from '../errors.js'
-import type { Command, Runner } from '../lib/command.js'
-import type { Inputs } from '../inputs.js'
-import { splitKeyValue } from '../lib/list.js'
-import { BuildProgress, type BuildStats } from '../lib/progress.js'
+import type { Command, Runner } from '../run/command.js'
+import type { Inputs } from '../config/inputs.js'
+import { splitKeyValue } from '../config/list.js'
+import { BuildProgress, type BuildStats } from './progress.js'
 
 /**
  * Where the built image goes: pushed with its tags (no scan), loaded into the daemon (scan on the

@@ -1,8 +1,8 @@
-import type { Runner } from '../lib/command.js'
-import { awsCall } from '../lib/aws.js'
-import type { SizedLayer } from '../lib/size.js'
-import type { BuildOutput, BuildResult } from './build.js'
-import type { EcrConnection } from './ecr.js'
+import type { Runner } from '../run/command.js'
+import { awsCall } from '../ecr/call.js'
+import type { SizedLayer } from '../scan/size.js'
+import type { BuildOutput, BuildResult } from '../build/build.js'
+import type { EcrConnection } from '../ecr/connect.js'
 import { ecrAccountOf, planPull, planTagDigest, pushLoaded, registryLayers, tagOnEcr } from './push.js'
 
 export interface PublishRequest {

@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { severities, severityRank, type Severity } from '../lib/findings.js'
-import type { MappedFinding, Origin } from '../lib/layer-map.js'
-import { biggestLayers, formatSize, type SizeCheck, type SizedLayer } from '../lib/size.js'
+import { severities, severityRank, type Severity } from '../scan/findings.js'
+import type { MappedFinding, Origin } from '../scan/layer-map.js'
+import { biggestLayers, formatSize, type SizeCheck, type SizedLayer } from '../scan/size.js'
 
 export interface AnnotationPlan {
   level: 'error' | 'warning'

@@ -1,9 +1,9 @@
 import type { Dockerfile, Instruction } from 'dockerfile-ast'
 import type { Log, Result } from 'sarif'
 import { ConfigurationError } from '../errors.js'
-import { parseDockerfile, stagesOf, type Stage } from './dockerfile.js'
+import { parseDockerfile, stagesOf, type Stage } from '../config/dockerfile.js'
 import type { Finding } from './findings.js'
-import { splitKeyValue } from './list.js'
+import { splitKeyValue } from '../config/list.js'
 
 /** One `history[]` entry of an image config (Docker, OCI, or Trivy's `Metadata.ImageConfig`). */
 export interface HistoryEntry {

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import semver from 'semver'
-import type { Command, Runner } from '../lib/command.js'
-import type { Driver } from '../inputs.js'
+import type { Command, Runner } from '../run/command.js'
+import type { Driver } from '../config/inputs.js'
 
 /** What docker and buildx can do here: probed once per run and passed to every phase as data. */
 export interface BuildxFacts {

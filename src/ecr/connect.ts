@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import type { ECRClient } from '@aws-sdk/client-ecr'
-import type { Inputs } from '../inputs.js'
-import { awsCall } from '../lib/aws.js'
-import { ecrAuthorization, type EcrAuthorization } from './ecr-login.js'
+import type { Inputs } from '../config/inputs.js'
+import { awsCall } from './call.js'
+import { ecrAuthorization, type EcrAuthorization } from './login.js'
 import { ensureRepository, type RepositoryFacts } from './repository.js'
 
 /** The registry this step pushes to: its client, credentials and every target's repository. */

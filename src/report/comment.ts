@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
-import type { RunContext } from '../context.js'
-import type { Finding } from '../lib/findings.js'
-import type { MappedFinding } from '../lib/layer-map.js'
-import { formatSize } from '../lib/size.js'
+import type { RunContext } from '../github/context.js'
+import type { Finding } from '../scan/findings.js'
+import type { MappedFinding } from '../scan/layer-map.js'
+import { formatSize } from '../scan/size.js'
 import {
   blocksPush,
   bySeverity,
@@ -14,7 +14,7 @@ import {
   uniqueBy,
   uniqueFindings,
   type TargetReport
-} from './report.js'
+} from './summary.js'
 
 /** GitHub refuses comment bodies over 65,536 characters; bytes are never fewer than characters. */
 export const commentLimitBytes = 60_000

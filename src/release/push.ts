@@ -1,5 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr'
-import type { Command, Runner } from '../lib/command.js'
+import type { Command, Runner } from '../run/command.js'
 
 const ecrHost = /^(\d{12})\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/
 

@@ -2,23 +2,29 @@ import * as core from '@actions/core'
 import { readFile, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Log } from 'sarif'
-import type { RunContext } from '../context.js'
-import { bool, oneOf, type RawInputs } from '../lib/input-values.js'
-import type { Runner } from '../lib/command.js'
-import type { BuildOutput } from './build.js'
-import { severities, type Severity, type SeverityCounts } from '../lib/findings.js'
+import type { RunContext } from '../github/context.js'
+import { bool, oneOf, type RawInputs } from '../config/values.js'
+import type { Runner } from '../run/command.js'
+import type { BuildOutput } from '../build/build.js'
+import { severities, type Severity, type SeverityCounts } from './findings.js'
 import {
   mapFindings,
   mapLayers,
   rewriteSarifLocations,
   type LayerMap,
   type MappedFinding
-} from '../lib/layer-map.js'
-import { checkSizeBudget, parseSizeBudget, type SizeCheck, type SizedLayer } from '../lib/size.js'
-import type { TrivyReport } from '../lib/trivy-report.js'
-import { emitAnnotations, planAnnotations, relativeToWorkspace } from './report.js'
-import type { BaseComparison } from './pr-comment.js'
-import { describeOmitted, defaultCategory, platformCategory, prepareSarif, uploadSarif } from './sarif.js'
+} from './layer-map.js'
+import { checkSizeBudget, parseSizeBudget, type SizeCheck, type SizedLayer } from './size.js'
+import type { TrivyReport } from './trivy-report.js'
+import { emitAnnotations, planAnnotations, relativeToWorkspace } from '../report/summary.js'
+import type { BaseComparison } from '../report/comment.js'
+import {
+  describeOmitted,
+  defaultCategory,
+  platformCategory,
+  prepareSarif,
+  uploadSarif
+} from '../report/sarif.js'
 import {
   evaluateGate,
   mergeIgnoreFiles,

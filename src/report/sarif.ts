@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import { gzipSync } from 'node:zlib'
 import type { Log, ReportingDescriptor, Result, Run } from 'sarif'
-import type { RunContext } from '../context.js'
-import { severities, severityRank, type Severity } from '../lib/findings.js'
+import type { RunContext } from '../github/context.js'
+import { severities, severityRank, type Severity } from '../scan/findings.js'
 
 /** What GitHub code scanning accepts in one upload. */
 export interface SarifLimits {

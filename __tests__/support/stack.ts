@@ -3,11 +3,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { ensureBaseImage, ensureDocker, registryClient, startRegistry } from '../../scripts/local-stack.mjs'
-import { sdkEnv, startEcr } from '../../scripts/stand-ins/ecr.mjs'
-import { pushToMain, root, runAction } from '../../scripts/run-action.mjs'
+import { ensureBaseImage, ensureDocker, registryClient, startRegistry } from './local-stack.mjs'
+import { sdkEnv, startEcr } from './stand-ins/ecr.mjs'
+import { pushToMain, root, runAction } from './run-action.mjs'
 
-const spyDir = path.join(root, '__tests__/e2e/bin')
+const spyDir = path.join(root, '__tests__/support/bin')
 
 export type Stack = Awaited<ReturnType<typeof startStack>>
 

@@ -4,17 +4,11 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import semver from 'semver'
 import { ConfigurationError } from '../errors.js'
-import { bool, text, type RawInputs } from '../lib/input-values.js'
-import type { Command, Runner } from '../lib/command.js'
-import {
-  severities,
-  severityRank,
-  type Finding,
-  type Severity,
-  type SeverityCounts
-} from '../lib/findings.js'
-import { parseList } from '../lib/list.js'
-import { countBySeverity, findingsOf, readTrivyReport, type TrivyReport } from '../lib/trivy-report.js'
+import { bool, text, type RawInputs } from '../config/values.js'
+import type { Command, Runner } from '../run/command.js'
+import { severities, severityRank, type Finding, type Severity, type SeverityCounts } from './findings.js'
+import { parseList } from '../config/list.js'
+import { countBySeverity, findingsOf, readTrivyReport, type TrivyReport } from './trivy-report.js'
 
 export type FailOn = Severity | 'none'
 export type Scanner = 'vuln' | 'secret' | 'misconfig'

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import * as semver from 'semver'
-import { repositoryUrl, type RunContext } from '../context.js'
-import { sanitizeTag } from '../lib/docker-tag.js'
-import { splitKeyValue } from '../lib/list.js'
-import type { Flavor, TagRule } from '../lib/tag-rules.js'
+import { repositoryUrl, type RunContext } from '../github/context.js'
+import { sanitizeTag } from './docker-tag.js'
+import { splitKeyValue } from '../config/list.js'
+import type { Flavor, TagRule } from './tag-rules.js'
 import {
   formatDate,
   globalExpressions,
@@ -11,9 +11,9 @@ import {
   renderTemplate,
   semverPlaceholders,
   type TemplatePart
-} from '../lib/tag-template.js'
+} from './tag-template.js'
 
-export { parseFlavor, parseTagRules, type Flavor, type TagRule } from '../lib/tag-rules.js'
+export { parseFlavor, parseTagRules, type Flavor, type TagRule } from './tag-rules.js'
 
 /** What GET /repos/{owner}/{repo} says about the repository, for the OCI labels. */
 export interface RepositoryMetadata {

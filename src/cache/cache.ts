@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import semver from 'semver'
 import { ConfigurationError } from '../errors.js'
-import { parseList, splitKeyValue } from '../lib/list.js'
+import { parseList, splitKeyValue } from '../config/list.js'
 
 export type CacheBackend = 'gha' | 'registry' | 'inline' | 'local'
 export type CacheMode = 'max' | 'min'

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import type { Command, Runner } from '../lib/command.js'
-import { splitKeyValue } from '../lib/list.js'
+import type { Command, Runner } from '../run/command.js'
+import { splitKeyValue } from '../config/list.js'
 import { runWithProgress, secretSpecs, type BuildRequest, type BuildResult } from './build.js'
 
 /** One bake target per image: what `docker buildx bake` reads from the generated definition file. */

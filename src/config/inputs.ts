@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
 import * as path from 'node:path'
-import { ConfigurationError } from './errors.js'
-import { readDockerfile, stagesOf, type Stage } from './lib/dockerfile.js'
-import { bool, oneOf, text, type RawInputs } from './lib/input-values.js'
-import { parseList, splitKeyValue } from './lib/list.js'
+import { ConfigurationError } from '../errors.js'
+import { readDockerfile, stagesOf, type Stage } from './dockerfile.js'
+import { bool, oneOf, text, type RawInputs } from './values.js'
+import { parseList, splitKeyValue } from './list.js'
 
 export type Driver = 'docker-container' | 'docker'
 export type GateScope = 'atomic' | 'per-target'

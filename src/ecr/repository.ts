@@ -1,6 +1,6 @@
 import type { ECRClient } from '@aws-sdk/client-ecr'
 import { ConfigurationError } from '../errors.js'
-import type { TagMutability } from '../inputs.js'
+import type { TagMutability } from '../config/inputs.js'
 
 /** What the rest of the run needs to know about the target repository. */
 export interface RepositoryFacts {

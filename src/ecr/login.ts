@@ -1,5 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr'
-import type { Command } from '../lib/command.js'
+import type { Command } from '../run/command.js'
 
 /** One registry's credentials, decoded from GetAuthorizationToken. */
 export interface EcrAuthorization {
