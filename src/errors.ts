@@ -6,7 +6,7 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** A command (docker, trivy) that exited non-zero; carries the useful tail of its stderr. */
+/** A command (docker, trivy, cosign) that exited non-zero; carries the useful tail of its stderr. */
 export class CommandError extends Error {
   constructor(
     readonly display: string,
@@ -18,7 +18,7 @@ export class CommandError extends Error {
   }
 }
 
-/** A policy gate (scan severity, size budget) that refused the image: the step fails, nothing is tagged. */
+/** A policy gate (scan severity, size budget, Dockerfile checks) that refused the image. */
 export class GateError extends Error {
   constructor(message: string) {
     super(message)
@@ -28,7 +28,12 @@ export class GateError extends Error {
 
 /** An AWS or GitHub API call that failed: the operation and the service's own words, no stack trace. */
 export class ServiceError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The service's error name, e.g. `ImageTagAlreadyExistsException`, or the HTTP status as text. */
+    readonly code: string = '',
+    readonly status?: number
+  ) {
     super(message)
     this.name = 'ServiceError'
   }

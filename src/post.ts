@@ -1,22 +1,28 @@
 import * as core from '@actions/core'
+import { execFile } from 'node:child_process'
 import { rm } from 'node:fs/promises'
-import type { Runner } from './run/command.js'
-import { planBuilderRemoval } from './build/buildx.js'
-import { planLogout } from './ecr/login.js'
-import { readSavedState } from './run/state.js'
+import { promisify } from 'node:util'
+import { parseSavedState, stateKey } from './run/state.js'
 
-/** Cleans up after main, also after a failed main: logout, builder removal, temp files. Warns, never fails. */
-export async function post(runner: Runner): Promise<void> {
-  const state = readSavedState()
+const run = promisify(execFile)
+
+/** The post step's own entry: a small bundle that undoes what main saved, also after a failed main. Warns, never fails. */
+export async function post(): Promise<void> {
+  const state = parseSavedState(core.getState(stateKey))
   const commands = [
-    ...planLogout(state.registries),
-    ...(state.builder ? [planBuilderRemoval(state.builder)] : [])
+    ...state.registries.map((registry) => ['logout', registry]),
+    ...(state.builder ? [['buildx', 'rm', '--force', state.builder]] : []),
+    ...(state.staging.length > 0 ? [['image', 'rm', '--force', ...state.staging]] : [])
   ]
-  for (const command of commands) {
+  for (const args of commands) {
+    core.info(`$ docker ${args.join(' ')}`)
     try {
-      await runner.run(command)
+      await run('docker', args)
     } catch (error) {
-      core.warning(`Cleanup step failed: ${(error as Error).message}`)
+      // A staging name is gone once main tagged or removed it: nothing to clean.
+      const message = (error as { stderr?: string }).stderr?.trim() || (error as Error).message
+      if (args[0] === 'image' && /No such image/i.test(message) && !/Error response.*(conflict|in use)/i.test(message)) continue
+      core.warning(`Cleanup step failed: docker ${args.join(' ')}: ${message}`)
     }
   }
   if (state.tempDir) {
@@ -25,3 +31,5 @@ export async function post(runner: Runner): Promise<void> {
     )
   }
 }
+
+post().catch((error: Error) => core.warning(`Cleanup failed: ${error.message}`))

@@ -51,6 +51,12 @@ export function parseFileCommands(text) {
   return values
 }
 
+/** The scripts action.yml runs for `main` and `post`, as the runner reads them. */
+export function entryPoints() {
+  const { runs } = parse(readFileSync(path.join(root, 'action.yml'), 'utf8'))
+  return { main: path.join(root, runs.main), post: path.join(root, runs.post) }
+}
+
 /** Input defaults as the runner fills them, with `${{ github.token }}` resolved from the given token. */
 export function inputDefaults(token) {
   const action = parse(readFileSync(path.join(root, 'action.yml'), 'utf8'))
@@ -94,7 +100,7 @@ export async function runPost(options) {
     ...(options.env ?? {})
   }
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key]
-  return runNode(options.node ?? process.execPath, path.join(root, 'dist/index.js'), env, options.workspace)
+  return runNode(options.node ?? process.execPath, entryPoints().post, env, options.workspace)
 }
 
 /**
@@ -137,8 +143,8 @@ export async function runAction(options) {
   }
   for (const [key, value] of Object.entries(base)) if (value === undefined) delete base[key]
   const node = options.node ?? process.execPath
-  const script = path.join(root, 'dist/index.js')
-  const main = await runNode(node, script, base, options.workspace)
+  const scripts = entryPoints()
+  const main = await runNode(node, scripts.main, base, options.workspace)
   if (options.echo) process.stdout.write(main.stdout + main.stderr)
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'))
   const outputs = parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
@@ -147,7 +153,7 @@ export async function runAction(options) {
   let post
   if (options.post !== false) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value]))
-    post = await runNode(node, script, { ...base, ...stateEnv }, options.workspace)
+    post = await runNode(node, scripts.post, { ...base, ...stateEnv }, options.workspace)
     if (options.echo) process.stdout.write(post.stdout + post.stderr)
   }
   return {

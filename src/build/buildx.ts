@@ -1,18 +1,20 @@
 import { readdir } from 'node:fs/promises'
 import semver from 'semver'
+import { ServiceError } from '../errors.js'
 import type { Command, Runner } from '../run/command.js'
-import type { Driver } from '../config/inputs.js'
+import type { Driver } from '../config/build.js'
 
 /** What docker and buildx can do here: probed once per run and passed to every phase as data. */
 export interface BuildxFacts {
   buildxVersion: string
 }
 
-export async function probeBuildx(runner: Runner): Promise<BuildxFacts> {
-  const result = await runner.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true })
+export async function probeBuildx(probe: Runner): Promise<BuildxFacts> {
+  const result = await probe.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true })
   if (result.exitCode !== 0) {
-    throw new Error(
-      `docker buildx is not available: ${result.stderr.trim() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`
+    throw new ServiceError(
+      `docker buildx is not available: ${result.stderr.trim().split('\n').pop() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`,
+      'BuildxUnavailable'
     )
   }
   return { buildxVersion: parseBuildxVersion(result.stdout) }

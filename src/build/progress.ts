@@ -294,12 +294,5 @@ export function slowestStepsMarkdown(stats: BuildStats): string {
       step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name
     return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`
   })
-  return ['Slowest uncached steps:', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n')
-}
-
-/** The job summary's cache part: the report line and a table of the slowest uncached steps. */
-export function cacheSummaryMarkdown(stats: BuildStats): string {
-  const report = `**${cacheReportLine(stats)}**`
-  const slowest = slowestStepsMarkdown(stats)
-  return slowest ? `${report}\n\n${slowest}` : `${report}\n`
+  return ['', '**Slowest uncached steps**', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n')
 }

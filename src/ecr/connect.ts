@@ -1,42 +1,65 @@
-import * as core from '@actions/core'
-import type { ECRClient } from '@aws-sdk/client-ecr'
-import type { Inputs } from '../config/inputs.js'
-import { awsCall } from './call.js'
-import { ecrAuthorization, type EcrAuthorization } from './login.js'
-import { ensureRepository, type RepositoryFacts } from './repository.js'
+import type { AwsConfig } from '../config/config.js'
+import type { ImageSpec } from '../config/images.js'
+import { ConfigurationError, ServiceError } from '../errors.js'
+import type { Runner } from '../run/command.js'
+import { authorizationsOf, type EcrAuthorization } from './login.js'
+import { describeRepository, planCreateRepository, repositoryFacts, type RepositoryFacts } from './repository.js'
 
-/** The registry this step pushes to: its client, credentials and every target's repository. */
+/** The registries this step pushes to: credentials and every target's repository. */
 export interface EcrConnection {
-  client: ECRClient
   authorizations: EcrAuthorization[]
   /** Host of the first registry, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com`. */
   registry: string
   repositories: Map<string, RepositoryFacts>
 }
 
-/** Credentials once, then each target repository found (or created); the SDK loads only here. */
-export async function connectEcr(inputs: Inputs, dryRun: boolean): Promise<EcrConnection> {
-  const { ECRClient } = await import('@aws-sdk/client-ecr')
-  const client = new ECRClient({ region: inputs['aws-region'], customUserAgent: 'ecr-build-push' })
-  // Credentials and repositories are independent requests: one round trip instead of two.
-  const [authorizations, ...found] = await Promise.all([
-    awsCall('GetAuthorizationToken', () => ecrAuthorization(client, inputs['registry-ids'])),
-    ...inputs.targets.map((target) =>
-      awsCall('DescribeRepositories', () =>
-        ensureRepository(client, {
-          name: target.repository,
-          registryId: inputs['registry-ids'][0],
-          create: inputs['create-repository'] && !dryRun,
-          tagMutability: inputs['image-tag-mutability']
-        })
-      )
-    )
+function missingRepository(image: ImageSpec, several: boolean, registryId?: string): ConfigurationError {
+  const where = several ? `Input 'targets' sends '${image.stage.name}' to` : `Input 'repository' is`
+  return new ConfigurationError(
+    `${where} '${image.repository}': no such ECR repository${registryId ? ` in registry ${registryId}` : ''}. Create it, or set 'create-repository: true'.`
+  )
+}
+
+/**
+ * Credentials and each target's repository in one round trip. Both are reads, so they run in a dry run
+ * too; a repository that must be created comes back with `exists: false` for `createRepositories`.
+ */
+export async function connectEcr(probe: Runner, images: ImageSpec[], aws: AwsConfig): Promise<EcrConnection> {
+  const registryId = aws.registryIds[0]
+  const [token, ...found] = await Promise.all([
+    probe.ecr({ operation: 'GetAuthorizationToken', input: aws.registryIds.length > 0 ? { registryIds: aws.registryIds } : {} }),
+    ...images.map(async (image) => {
+      try {
+        return repositoryFacts(image.repository, await probe.ecr(describeRepository(image.repository, registryId)), registryId)
+      } catch (error) {
+        if (!(error instanceof ServiceError) || error.code !== 'RepositoryNotFoundException') throw error
+        if (!aws.createRepository) throw missingRepository(image, images.length > 1, registryId)
+        return { name: image.repository, registryId, tagMutability: aws.tagMutability, exists: false }
+      }
+    })
   ])
-  authorizations.forEach((authorization) => core.setSecret(authorization.password))
+  const authorizations = authorizationsOf(token)
   return {
-    client,
     authorizations,
     registry: authorizations[0].registry,
     repositories: new Map(found.map((repository) => [repository.name, repository]))
   }
+}
+
+/** Creates the repositories that do not exist; one created meanwhile by a concurrent job is just as good. */
+export async function createRepositories(runner: Runner, probe: Runner, connection: EcrConnection, aws: AwsConfig) {
+  const missing = [...connection.repositories.values()].filter((repository) => !repository.exists)
+  const created = await Promise.all(
+    missing.map(async (repository): Promise<RepositoryFacts> => {
+      try {
+        await runner.ecr(planCreateRepository(repository.name, aws.tagMutability, repository.registryId))
+        return { ...repository, exists: true }
+      } catch (error) {
+        if (!(error instanceof ServiceError) || error.code !== 'RepositoryAlreadyExistsException') throw error
+        const response = await probe.ecr(describeRepository(repository.name, repository.registryId))
+        return repositoryFacts(repository.name, response, repository.registryId)
+      }
+    })
+  )
+  return { ...connection, repositories: new Map([...connection.repositories, ...created.map((r) => [r.name, r] as const)]) }
 }

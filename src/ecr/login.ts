@@ -1,5 +1,5 @@
-import type { ECRClient } from '@aws-sdk/client-ecr'
 import type { Command } from '../run/command.js'
+import type { EcrResponse } from '../run/ecr-request.js'
 
 /** One registry's credentials, decoded from GetAuthorizationToken. */
 export interface EcrAuthorization {
@@ -26,33 +26,25 @@ export function decodeAuthorization(data: {
     registry: new URL(data.proxyEndpoint).host,
     username: decoded.slice(0, at),
     password: decoded.slice(at + 1),
-    expiresAt: data.expiresAt
+    ...(data.expiresAt ? { expiresAt: data.expiresAt } : {})
   }
 }
 
-/** Asks ECR for registry credentials with the default credential chain (OIDC role, env keys, profile). */
-export async function ecrAuthorization(
-  client: ECRClient,
-  registryIds: string[]
-): Promise<EcrAuthorization[]> {
-  const { GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr')
-  const response = await client.send(
-    new GetAuthorizationTokenCommand(registryIds.length > 0 ? { registryIds } : {})
-  )
+export function authorizationsOf(response: EcrResponse<'GetAuthorizationToken'>): EcrAuthorization[] {
   const data = response.authorizationData ?? []
   if (data.length === 0) throw new Error('GetAuthorizationToken returned no authorization data')
   return data.map(decodeAuthorization)
 }
 
-/** `docker login` per registry, password on stdin. */
-export function planLogin(authorizations: EcrAuthorization[]): Command[] {
-  return authorizations.map((authorization) => ({
+/** `docker login` for one registry, the password on stdin. */
+export function planLogin(authorization: EcrAuthorization): Command {
+  return {
     tool: 'docker',
     args: ['login', '--username', authorization.username, '--password-stdin', authorization.registry],
     stdin: { text: authorization.password, secret: true }
-  }))
+  }
 }
 
-export function planLogout(registries: string[]): Command[] {
-  return registries.map((registry) => ({ tool: 'docker', args: ['logout', registry] }))
+export function planLogout(registry: string): Command {
+  return { tool: 'docker', args: ['logout', registry] }
 }

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as semver from 'semver'
 import { repositoryUrl, type RunContext } from '../github/context.js'
 import { sanitizeTag } from './docker-tag.js'
-import { splitKeyValue } from '../config/list.js'
+import { splitKeyValue } from '../config/values.js'
 import type { Flavor, TagRule } from './tag-rules.js'
 import {
   formatDate,

@@ -1,58 +1,19 @@
-import * as core from '@actions/core'
 import type { RunContext } from '../github/context.js'
 import type { Finding } from '../scan/findings.js'
 import type { MappedFinding } from '../scan/layer-map.js'
+import type { BaseComparison } from '../scan/base.js'
 import { formatSize } from '../scan/size.js'
-import {
-  blocksPush,
-  bySeverity,
-  cell,
-  code,
-  limitMarkdown,
-  originCell,
-  summaryMarkdown,
-  uniqueBy,
-  uniqueFindings,
-  type TargetReport
-} from './summary.js'
+import { bySeverity, uniqueBy, uniqueFindings } from './findings.js'
+import { cell, code, limitMarkdown, link } from './markdown.js'
+import { blocksPush, originCell, summaryMarkdown, type TargetReport } from './summary.js'
 
 /** GitHub refuses comment bodies over 65,536 characters; bytes are never fewer than characters. */
 export const commentLimitBytes = 60_000
-
-/** What the base branch's image looks like, for the "compared with" section. */
-export interface BaseComparison {
-  /** The pull request's base branch, e.g. `main`. */
-  ref: string
-  /** The scanned image, e.g. `…/shop/web:main`; absent when the registry has no image for the base branch. */
-  image?: string
-  /** The base image's findings; absent when it was not scanned. */
-  findings?: Finding[]
-  /** The base image's compressed size. */
-  size?: number
-}
 
 export interface FindingsDiff<Current extends Finding, Base extends Finding> {
   new: Current[]
   fixed: Base[]
   unchanged: Current[]
-}
-
-export interface StickyCommentRequest {
-  token: string
-  context: Pick<RunContext, 'apiUrl' | 'repository'>
-  issueNumber: number
-  marker: string
-  body: string
-}
-
-export interface StickyCommentResult {
-  action: 'created' | 'updated' | 'unchanged' | 'skipped'
-  id?: number
-  url?: string
-}
-
-export interface WarningLog {
-  warning(message: string): void
 }
 
 /** The hidden first line that finds this target's comment again on the next run. */
@@ -120,8 +81,7 @@ function comparisonSection(report: TargetReport, base: BaseComparison): string[]
   const newRows = bySeverity(diff.new)
     .slice(0, 20)
     .map((finding: MappedFinding) => {
-      const id = finding.primaryUrl ? `[${cell(finding.id)}](${finding.primaryUrl})` : cell(finding.id)
-      return `| ${finding.severity} | ${id} | ${cell(finding.pkgName)} | ${originCell(report, finding.origin)} | ${blocksPush(report, finding) ? '⛔' : ''} |`
+      return `| ${finding.severity} | ${link(finding.id, finding.primaryUrl)} | ${cell(finding.pkgName)} | ${originCell(report, finding.origin)} | ${blocksPush(report, finding) ? '⛔' : ''} |`
     })
   const fixed = diff.fixed.slice(0, 30).map((finding) => `${cell(finding.id)} (${cell(finding.pkgName)})`)
   return [
@@ -157,49 +117,4 @@ export function commentBody(report: TargetReport, base?: BaseComparison): string
     ...(base ? comparisonSection(report, base) : [])
   ]
   return limitMarkdown(`${lines.join('\n')}\n`, commentLimitBytes)
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-/**
- * Updates this target's comment in place (found by its marker at the start of the body), or posts it once.
- * Without `pull-requests: write` (fork pull requests) it warns and returns: a report never fails the build.
- */
-export async function upsertStickyComment(
-  request: StickyCommentRequest,
-  log: WarningLog = core
-): Promise<StickyCommentResult> {
-  const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(request.token, { baseUrl: request.context.apiUrl })
-  const [owner, repo] = request.context.repository.split('/')
-  const issue = { owner, repo, issue_number: request.issueNumber }
-  try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100 })
-    const existing = comments.find((comment) => comment.body?.startsWith(request.marker))
-    if (existing?.body === request.body)
-      return { action: 'unchanged', id: existing.id, url: existing.html_url }
-    if (existing) {
-      const { data } = await octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: existing.id,
-        body: request.body
-      })
-      return { action: 'updated', id: data.id, url: data.html_url }
-    }
-    const { data } = await octokit.rest.issues.createComment({ ...issue, body: request.body })
-    return { action: 'created', id: data.id, url: data.html_url }
-  } catch (error) {
-    const status = httpStatus(error)
-    if (status === undefined) throw error
-    const why =
-      status === 403 || status === 404
-        ? `the token cannot write pull request comments: give the job 'permissions: pull-requests: write'. Pull requests from forks get a read-only token, so there is no comment for them; the job summary has the same report.`
-        : `GitHub answered HTTP ${status}: ${(error as Error).message}`
-    log.warning(`Skipped the pull request comment on #${request.issueNumber}: ${why}`)
-    return { action: 'skipped' }
-  }
 }

@@ -1,3 +1,6 @@
+import type { EcrOperation, EcrRequest, EcrResponse } from './ecr-request.js'
+import type { GitHubRequest, GitHubResponse } from './github-request.js'
+
 /** A command is data until a runner executes it: plans stay testable and secrets stay out of argv. */
 export interface Command {
   tool: string
@@ -6,6 +9,10 @@ export interface Command {
   stdin?: { text: string; secret: boolean }
   /** Extra environment for this command only; values are never printed. */
   env?: Record<string, string>
+  /** The working directory; default the action's. */
+  cwd?: string
+  /** Inherited variables left out, by name prefix (Trivy must not see the job's `TRIVY_*`). */
+  dropEnvPrefixes?: string[]
 }
 
 export interface CommandResult {
@@ -23,8 +30,25 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void
 }
 
+/** A file a phase writes for a tool to read (a bake definition, a predicate): printed, not written, in a dry run. */
+export interface FileWrite {
+  path: string
+  text: string
+  /** Shown in a dry run instead of the text (e.g. a large or sensitive file). */
+  summary?: string
+  mode?: number
+}
+
+/**
+ * Executes plans: commands, ECR and GitHub API requests, file writes. The live runner does them; the dry
+ * runner prints them. Phases never reach the tools, SDKs or file system for a change any other way.
+ */
 export interface Runner {
+  readonly dryRun: boolean
   run(command: Command, options?: RunOptions): Promise<CommandResult>
+  ecr<O extends EcrOperation>(request: EcrRequest<O>): Promise<EcrResponse<O>>
+  github<T = unknown>(request: GitHubRequest): Promise<GitHubResponse<T>>
+  write(file: FileWrite): Promise<void>
 }
 
 const plain = /^[A-Za-z0-9_./:=,@%+-]+$/

@@ -1,29 +1,44 @@
-import * as core from '@actions/core'
+import type { Log } from './log.js'
 
-/** What the post step needs to clean up; saved as soon as each thing exists, so a failed main still cleans up. */
+/** What the post step cleans up; saved as soon as each thing exists, so a failed main still cleans up. */
 export interface SavedState {
+  /** Registries logged in to, each saved right after its login. */
   registries: string[]
   builder?: string
   tempDir?: string
+  /** Daemon names images are held under until the gate passes. */
+  staging: string[]
 }
 
-const key = 'cleanup'
+export const stateKey = 'cleanup'
 
-export class StateStore {
-  private state: SavedState = { registries: [] }
+/** Where main records what post must undo; a dry run, which changes nothing, records nothing. */
+export interface StateStore {
+  add(change: { registry?: string; builder?: string; tempDir?: string; staging?: string }): void
+}
 
-  update(change: Partial<SavedState>): void {
-    this.state = { ...this.state, ...change }
-    core.saveState(key, JSON.stringify(this.state))
-  }
+export class RunnerState implements StateStore {
+  private state: SavedState = { registries: [], staging: [] }
 
-  get current(): SavedState {
-    return this.state
+  constructor(private readonly log: Log) {}
+
+  add(change: { registry?: string; builder?: string; tempDir?: string; staging?: string }): void {
+    const { registry, staging, ...rest } = change
+    this.state = {
+      ...this.state,
+      ...rest,
+      registries: registry ? [...this.state.registries, registry] : this.state.registries,
+      staging: staging ? [...this.state.staging, staging] : this.state.staging
+    }
+    this.log.saveState(stateKey, JSON.stringify(this.state))
   }
 }
 
-export function readSavedState(): SavedState {
-  const text = core.getState(key)
-  if (!text) return { registries: [] }
-  return { registries: [], ...(JSON.parse(text) as Partial<SavedState>) }
+export class NoState implements StateStore {
+  add(): void {}
+}
+
+export function parseSavedState(text: string | undefined): SavedState {
+  if (!text) return { registries: [], staging: [] }
+  return { registries: [], staging: [], ...(JSON.parse(text) as Partial<SavedState>) }
 }

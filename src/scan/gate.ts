@@ -1,309 +1,175 @@
-import * as core from '@actions/core'
-import { readFile, writeFile } from 'node:fs/promises'
-import * as path from 'node:path'
-import type { Log } from 'sarif'
-import type { RunContext } from '../github/context.js'
-import { bool, oneOf, type RawInputs } from '../config/values.js'
+import { readFile } from 'node:fs/promises'
+import type { Log as SarifLog } from 'sarif'
+import type { DockerfileFacts, Stage } from '../config/dockerfile.js'
+import type { ReportConfig } from '../config/report.js'
+import type { ScanConfig } from '../config/scan.js'
+import type { Pair } from '../config/values.js'
+import type { SarifUpload } from '../github/code-scanning.js'
+import { rewriteSarifLocations } from '../report/sarif-locations.js'
+import { defaultCategory, describeOmitted, platformCategory, prepareSarif } from '../report/sarif.js'
 import type { Runner } from '../run/command.js'
-import type { BuildOutput } from '../build/build.js'
-import { severities, type Severity, type SeverityCounts } from './findings.js'
-import {
-  mapFindings,
-  mapLayers,
-  rewriteSarifLocations,
-  type LayerMap,
-  type MappedFinding
-} from './layer-map.js'
-import { checkSizeBudget, parseSizeBudget, type SizeCheck, type SizedLayer } from './size.js'
-import type { TrivyReport } from './trivy-report.js'
-import { emitAnnotations, planAnnotations, relativeToWorkspace } from '../report/summary.js'
-import type { BaseComparison } from '../report/comment.js'
-import {
-  describeOmitted,
-  defaultCategory,
-  platformCategory,
-  prepareSarif,
-  uploadSarif
-} from '../report/sarif.js'
-import {
-  evaluateGate,
-  mergeIgnoreFiles,
-  planDbDownload,
-  planScan,
-  runDbDownload,
-  runScan,
-  type ScanInputs,
-  type ScanRequest
-} from './scan.js'
-import { installTrivy, restoreTrivyDb, saveTrivyDb } from './trivy-setup.js'
+import type { Log } from '../run/log.js'
+import type { SeverityCounts } from './findings.js'
+import { mapFindings, mapLayers, type LayerMap, type MappedFinding } from './layer-map.js'
+import { evaluateGate } from './policy.js'
+import { checkSizeBudget, type SizeCheck, type SizedLayer } from './size.js'
+import { planScan, scanFiles, type ScanTarget, type TrivyWorkspace } from './trivy.js'
+import { countBySeverity, findingsOf, readTrivyReport, type TrivyReport } from './trivy-report.js'
 
-/** The report inputs of action.yml; keys are the action.yml names. */
-export interface ReportInputs {
-  'annotate-severity': Severity
-  'pr-comment': boolean
-  /** Bytes; undefined when there is no budget. */
-  'max-image-size'?: number
-}
-
-export function parseReportInputs(raw: RawInputs): ReportInputs {
-  return {
-    'annotate-severity': oneOf(raw, 'annotate-severity', severities, 'HIGH'),
-    'pr-comment': bool(raw, 'pr-comment', true),
-    'max-image-size': parseSizeBudget(raw['max-image-size'] ?? '')
-  }
-}
-
-/** One image the gate scans: the loaded image in the daemon, or a digest (one platform of it) in the registry. */
-export interface ScanTarget {
-  imageRef: string
-  source: 'docker' | 'remote'
-  platform?: string
-}
-
-/** What the gate scans: the loaded image by its first tag, or the pushed digest once per platform. */
-export function scanTargets(
-  output: BuildOutput,
-  tags: string[],
-  image: string,
-  digest: string,
-  platforms: string[]
-): ScanTarget[] {
-  if (output !== 'push-by-digest') return [{ imageRef: tags[0], source: 'docker' }]
-  const imageRef = `${image}@${digest}`
-  if (platforms.length <= 1) return [{ imageRef, source: 'remote' }]
-  return platforms.map((platform) => ({ imageRef, source: 'remote', platform }))
+/** What the gate knows a platform's image must be, to check that Trivy scanned exactly that. */
+export interface ExpectedImage {
+  /** The uncompressed layer digests, when known (a single-platform image in the daemon). */
+  diffIds?: string[]
 }
 
 export interface GateRequest {
-  runner: Runner
-  prepared: PreparedTrivy
-  scan: ScanInputs
-  report: ReportInputs
-  context: RunContext
-  token: string
+  workspace: TrivyWorkspace
+  scan: ScanConfig
+  report: Pick<ReportConfig, 'maxImageSize'>
+  dockerfile: DockerfileFacts
+  stage: Stage
   repository: string
-  /** The built stage's name. */
-  stage: string
-  /** The `target` input ('' means the last stage). */
-  target: string
-  dockerfilePath: string
-  buildArgs: string[]
-  targets: ScanTarget[]
-  tempDir: string
+  buildArgs: Pair[]
+  /** One per platform of the image, every one of them. */
+  targets: Array<ScanTarget & { expected?: ExpectedImage }>
+  /** The image's own folder for report files. */
+  dir: string
+  /** What the gate already knows is wrong with the image before scanning it (it then blocks). */
+  problems?: string[]
+}
+
+export interface PlatformScan {
+  platform: string
+  reportPath: string
+  sarifPath: string
+  counts: SeverityCounts
 }
 
 export interface GateOutcome {
-  /** The trivy binary the gate used, for later scans in the same run. */
-  trivy: string
+  scans: PlatformScan[]
   findings: MappedFinding[]
   counts: SeverityCounts
-  reportPaths: string[]
-  sarifPaths: string[]
   layers: SizedLayer[]
   /** Layer sizes come from the registry (compressed), not the daemon. */
   layersCompressed: boolean
   sizeCheck?: SizeCheck
-  /** Why the image must not be tagged (blocking findings, size budget); undefined when it passed. */
+  /** SARIF for code scanning, one per platform, already pointed at the Dockerfile. */
+  sarif: SarifUpload[]
+  /** What scanned it, e.g. `Trivy 0.75.0`, as the report says. */
+  scanner: string
+  /** Why the image must not be tagged (blocking findings, size budget, an unverified scan); undefined when it passed. */
   blocked?: string
 }
 
 function sumCounts(all: SeverityCounts[]): SeverityCounts {
   const total: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }
-  for (const counts of all) {
-    for (const key of Object.keys(total) as Array<keyof SeverityCounts>) total[key] += counts[key]
-  }
+  for (const counts of all) for (const key of Object.keys(total) as Array<keyof SeverityCounts>) total[key] += counts[key]
   return total
-}
-
-function scanFiles(tempDir: string, target: ScanTarget): { reportPath: string; sarifPath: string } {
-  const suffix = target.platform ? `-${target.platform.replace(/\//g, '-')}` : ''
-  return {
-    reportPath: path.join(tempDir, `trivy${suffix}.json`),
-    sarifPath: path.join(tempDir, `trivy${suffix}.sarif`)
-  }
-}
-
-async function trivyBinary(inputs: ScanInputs): Promise<string> {
-  return inputs['skip-setup-trivy'] ? 'trivy' : installTrivy({ version: inputs['trivy-version'] })
 }
 
 /** The layers as the scan saw them, with the instruction that made each. */
 function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
   return (report.Metadata?.Layers ?? []).map((layer) => {
-    const mapped = map.layers.find((candidate) => candidate.diffId === layer.DiffID)
-    const origin = mapped?.origin
+    const origin = map.layers.find((candidate) => candidate.diffId === layer.DiffID)?.origin
     return {
       digest: layer.Digest ?? layer.DiffID ?? '',
       size: layer.Size ?? 0,
-      ...(origin?.mapped
-        ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase }
-        : {})
+      ...(origin?.mapped ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase } : {})
     }
   })
 }
 
-/** The trivy commands a dry run prints. */
-export function planGate(request: Pick<GateRequest, 'scan' | 'targets' | 'tempDir'>): ScanRequest[] {
-  return request.targets.map((target) => ({
-    trivy: 'trivy',
-    ...target,
-    ...scanFiles(request.tempDir, target),
-    inputs: request.scan
-  }))
+function platformOf(report: TrivyReport): string | undefined {
+  const config = report.Metadata?.ImageConfig
+  if (!config?.os || !config.architecture) return undefined
+  return [config.os, config.architecture, config.variant].filter(Boolean).join('/')
 }
 
-export async function printGate(runner: Runner, request: Pick<GateRequest, 'scan' | 'targets' | 'tempDir'>) {
-  for (const scan of planGate(request)) for (const command of planScan(scan)) await runner.run(command)
-}
-
-/** The one DB download a dry run would make before its scans. */
-export async function printTrivySetup(runner: Runner, request: Pick<GateRequest, 'scan' | 'tempDir'>) {
-  const command = planDbDownload({
-    trivy: 'trivy',
-    inputs: request.scan,
-    dockerConfigDir: path.join(request.tempDir, 'trivy-db-docker-config')
-  })
-  if (command) await runner.run(command)
-}
-
-async function uploadFindings(
-  request: GateRequest,
-  sarifPath: string,
-  mapped: MappedFinding[],
-  map: LayerMap,
-  platform?: string
-): Promise<void> {
-  const file = relativeToWorkspace(request.dockerfilePath, request.context.workspace)
-  const category = request.scan['sarif-category']
-    ? platformCategory(request.scan['sarif-category'], platform)
-    : defaultCategory(request.repository, request.stage, platform)
-  const sarif = JSON.parse(await readFile(sarifPath, 'utf8')) as Log
-  const prepared = prepareSarif(rewriteSarifLocations(sarif, mapped, file, map.fallback), { category })
-  await writeFile(sarifPath, JSON.stringify(prepared.log))
-  const omitted = describeOmitted(prepared.omitted)
-  if (omitted) core.warning(omitted)
-  if (!request.scan['sarif-upload']) return
-  if (!request.token) {
-    core.warning("SARIF upload skipped: 'github-token' is empty.")
-    return
-  }
-  const result = await uploadSarif({
-    token: request.token,
-    context: request.context,
-    sarif: prepared.log,
-    category,
-    checkoutUri: `file://${request.context.workspace}`,
-    commitSha: request.context.sha,
-    ref: request.context.ref
-  })
-  core.info(`SARIF upload (${category}): ${result.status}${result.url ? ` ${result.url}` : ''}`)
+/** `linux/arm64` and `linux/arm64/v8` are one platform; otherwise every part must match. */
+export function samePlatform(scanned: string, built: string): boolean {
+  const normalize = (platform: string) => platform.replace(/^(linux\/arm64)\/v8$/, '$1')
+  return normalize(scanned) === normalize(built)
 }
 
 /**
- * Scans what was built before any final tag exists, uploads the findings (also when they block), and says
- * whether the image may be tagged: nothing failing the policy or the size budget ever carries a final tag.
+ * Fails closed when the report is not about the image that was built: another platform (Trivy picks
+ * linux/amd64 of an index it cannot match), or other layers. The gate then has nothing to vouch with.
  */
-/** Trivy ready to scan, once per job: the binary, a fresh vulnerability DB and one merged ignore file. */
-export interface PreparedTrivy {
-  trivy: string
-  ignoreFile?: string
-}
-
-export async function prepareTrivy(
-  request: Pick<GateRequest, 'runner' | 'scan' | 'tempDir'>
-): Promise<PreparedTrivy> {
-  const trivy = await trivyBinary(request.scan)
-  const db = await restoreTrivyDb()
-  await runDbDownload(request.runner, { trivy, inputs: request.scan, tempDir: request.tempDir })
-  await saveTrivyDb(db)
-  const ignoreFile = await mergeIgnoreFiles(
-    request.scan.trivyignores,
-    path.join(request.tempDir, 'trivyignore')
-  )
-  return { trivy, ...(ignoreFile ? { ignoreFile } : {}) }
-}
-
-export async function runGate(request: GateRequest): Promise<GateOutcome> {
-  const { trivy, ignoreFile } = request.prepared
-  const dockerfile = await readFile(request.dockerfilePath, 'utf8')
-  const findings: MappedFinding[] = []
-  const counts: SeverityCounts[] = []
-  const outcome: Omit<GateOutcome, 'findings' | 'counts' | 'trivy' | 'layersCompressed'> = {
-    reportPaths: [],
-    sarifPaths: [],
-    layers: []
+export function verifyScanned(report: TrivyReport, target: ScanTarget & { expected?: ExpectedImage }): string | undefined {
+  const scanned = platformOf(report)
+  if (scanned !== undefined && !samePlatform(scanned, target.platform)) {
+    return `Trivy scanned ${scanned} of ${target.reference}, but ${target.platform} was built: that platform was not scanned, so the image is not tagged.`
   }
+  const diffIds = report.Metadata?.DiffIDs ?? report.Metadata?.ImageConfig?.rootfs?.diff_ids
+  const expected = target.expected?.diffIds
+  if (expected && diffIds && expected.join() !== diffIds.join()) {
+    return `Trivy scanned an image with other layers than the one built (${target.reference}, ${target.platform}): the scan cannot vouch for it, so the image is not tagged.`
+  }
+  return undefined
+}
+
+function categoryFor(request: GateRequest, platform: string | undefined): string {
+  return request.scan.sarifCategory
+    ? platformCategory(request.scan.sarifCategory, platform)
+    : defaultCategory(request.repository, request.stage.name, platform)
+}
+
+/**
+ * Scans every platform of the image before any final tag exists and says whether it may be tagged: nothing
+ * failing the policy, the size budget or the scan's own checks ever carries a final tag. In a dry run the
+ * scans are printed and the gate is assumed to pass.
+ */
+export async function runGate(runner: Runner, log: Log, request: GateRequest): Promise<GateOutcome> {
+  const several = request.targets.length > 1
+  const scans: PlatformScan[] = []
+  const findings: MappedFinding[] = []
+  const sarif: SarifUpload[] = []
+  const problems: string[] = [...(request.problems ?? [])]
+  let layers: SizedLayer[] = []
+  let scanner = 'Trivy'
   for (const target of request.targets) {
-    const scanned = await runScan(request.runner, {
-      trivy,
-      ...target,
-      ...scanFiles(request.tempDir, target),
-      inputs: request.scan,
-      ...(ignoreFile ? { ignoreFile } : {})
-    })
+    const files = scanFiles(request.dir, target.platform)
+    for (const command of planScan(request.workspace, request.scan, target, files)) await runner.run(command, { stream: true })
+    if (runner.dryRun) continue
+    const report = await readTrivyReport(files.reportPath)
+    if (report.Trivy?.Version) scanner = `Trivy ${report.Trivy.Version}`
+    const problem = verifyScanned(report, target)
+    if (problem) problems.push(problem)
+    const platform = several ? target.platform : undefined
     const map = mapLayers({
-      config: scanned.report.Metadata?.ImageConfig ?? {},
-      dockerfile,
-      target: request.target,
+      config: report.Metadata?.ImageConfig ?? {},
+      dockerfile: request.dockerfile.parsed,
+      stage: request.stage,
       buildArgs: request.buildArgs
     })
-    if (map.problem) core.info(`Layer mapping: ${map.problem}`)
-    const mapped = mapFindings(scanned.findings, map)
+    if (map.problem) log.info(`Layer mapping: ${map.problem}`)
+    const mapped = mapFindings(findingsOf(report, platform), map)
     findings.push(...mapped)
-    counts.push(scanned.counts)
-    outcome.reportPaths.push(scanned.reportPath)
-    outcome.sarifPaths.push(scanned.sarifPath)
-    if (outcome.layers.length === 0) outcome.layers = sizedLayers(scanned.report, map)
-    await uploadFindings(request, scanned.sarifPath, mapped, map, target.platform)
-  }
-  emitAnnotations(
-    planAnnotations(findings, {
-      file: relativeToWorkspace(request.dockerfilePath, request.context.workspace),
-      annotateSeverity: request.report['annotate-severity']
+    scans.push({ platform: target.platform, ...files, counts: countBySeverity(mapped) })
+    if (layers.length === 0) layers = sizedLayers(report, map)
+    const category = categoryFor(request, platform)
+    const raw = JSON.parse(await readFile(files.sarifPath, 'utf8')) as SarifLog
+    const prepared = prepareSarif(rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback), {
+      category
     })
-  )
-  const gate = evaluateGate(findings, request.scan['fail-on'])
-  const budget = request.report['max-image-size']
+    const omitted = describeOmitted(prepared.omitted)
+    if (omitted) log.warning(omitted)
+    sarif.push({ category, sarif: prepared.log })
+  }
+  const verdict = evaluateGate(findings, request.scan.failOn)
   const layersCompressed = request.targets.every((target) => target.source === 'remote')
-  const sizeCheck =
-    budget !== undefined ? checkSizeBudget(outcome.layers, budget, layersCompressed) : undefined
-  const reasons = [gate.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean)
+  const budget = request.report.maxImageSize
+  const sizeCheck = budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined
+  const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean)
   return {
-    ...outcome,
-    layersCompressed,
-    trivy,
+    scans,
     findings,
-    counts: sumCounts(counts),
+    counts: sumCounts(scans.map((scan) => scan.counts)),
+    layers,
+    layersCompressed,
     ...(sizeCheck ? { sizeCheck } : {}),
+    sarif,
+    scanner,
     ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
-  }
-}
-
-/**
- * The pull request's base image: the base branch's tag in the registry, scanned the same way, so the
- * comment can say which findings this pull request brings in and which it fixes.
- */
-export async function scanBase(
-  request: Pick<GateRequest, 'runner' | 'scan' | 'tempDir'> & {
-    trivy: string
-    baseRef: string
-    reference: string
-    layers: Array<{ size: number }> | undefined
-  }
-): Promise<BaseComparison> {
-  if (!request.layers) return { ref: request.baseRef }
-  const scanned = await runScan(request.runner, {
-    trivy: request.trivy,
-    imageRef: request.reference,
-    source: 'remote',
-    reportPath: path.join(request.tempDir, 'trivy-base.json'),
-    sarifPath: path.join(request.tempDir, 'trivy-base.sarif'),
-    inputs: request.scan
-  })
-  return {
-    ref: request.baseRef,
-    image: request.reference,
-    findings: scanned.findings,
-    size: request.layers.reduce((sum, layer) => sum + layer.size, 0)
   }
 }

@@ -1,9 +1,7 @@
 import type { Dockerfile, Instruction } from 'dockerfile-ast'
-import type { Log, Result } from 'sarif'
-import { ConfigurationError } from '../errors.js'
-import { parseDockerfile, stagesOf, type Stage } from '../config/dockerfile.js'
+import { stagesOf, type Stage } from '../config/dockerfile.js'
 import type { Finding } from './findings.js'
-import { splitKeyValue } from '../config/list.js'
+import type { Pair } from '../config/values.js'
 
 /** One `history[]` entry of an image config (Docker, OCI, or Trivy's `Metadata.ImageConfig`). */
 export interface HistoryEntry {
@@ -52,12 +50,11 @@ export interface LayerMap {
 
 export interface LayerMapRequest {
   config: ImageConfig
-  /** Dockerfile text, or an already parsed Dockerfile. */
-  dockerfile: string | Dockerfile
-  /** The built stage; '' or absent means the last stage, as docker build does. */
-  target?: string
-  /** `NAME=value` lines, as the `build-args` input gives them: they decide what `FROM ${BASE_IMAGE}` picks. */
-  buildArgs?: string[]
+  dockerfile: Dockerfile
+  /** The built stage, as the config stage resolved it. */
+  stage: Stage
+  /** The `build-args` input: they decide what `FROM ${BASE_IMAGE}` picks. */
+  buildArgs: Pair[]
 }
 
 export type MappedFinding = Finding & { origin: Origin }
@@ -108,10 +105,8 @@ export function expandArgs(text: string, values: Record<string, string>): string
 }
 
 /** The ARGs before the first FROM, with `build-args` overriding their defaults: what FROM lines can use. */
-function globalArgs(dockerfile: Dockerfile, buildArgs: string[]): Record<string, string> {
-  const given = new Map(
-    buildArgs.map(splitKeyValue).filter((pair): pair is [string, string] => pair !== undefined)
-  )
+function globalArgs(dockerfile: Dockerfile, buildArgs: Pair[]): Record<string, string> {
+  const given = new Map(buildArgs.map((pair) => [pair.key, pair.value]))
   const values: Record<string, string> = {}
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty()
@@ -174,31 +169,15 @@ function originOf(instruction: Instruction, stage: Stage, fromBase: boolean, bas
   }
 }
 
-function builtStage(stages: StageInstructions[], target: string): StageInstructions {
-  if (stages.length === 0) {
-    throw new ConfigurationError(`The Dockerfile has no FROM instruction: expected at least one build stage.`)
-  }
-  if (target === '') return stages[stages.length - 1]
-  const found = stages.find((candidate) => candidate.stage.name.toLowerCase() === target.toLowerCase())
-  if (!found) {
-    throw new ConfigurationError(
-      `Input 'target' is '${target}': the Dockerfile has no such stage (stages: ${stages.map((s) => s.stage.name).join(', ')}).`
-    )
-  }
-  return found
-}
-
 /**
  * Maps each layer of a built image to the Dockerfile instruction that made it. Every instruction but FROM
  * leaves one history entry, so the history's tail is the stage chain's instructions in order (checked by
  * keyword); what comes before them is the base image. Layers are the history entries without `empty_layer`.
  */
 export function mapLayers(request: LayerMapRequest): LayerMap {
-  const dockerfile =
-    typeof request.dockerfile === 'string' ? parseDockerfile(request.dockerfile) : request.dockerfile
-  const stages = stageInstructions(dockerfile)
-  const built = builtStage(stages, request.target ?? '')
-  const { chain, baseImage } = stageChain(stages, built, globalArgs(dockerfile, request.buildArgs ?? []))
+  const stages = stageInstructions(request.dockerfile)
+  const built = stages[request.stage.index]
+  const { chain, baseImage } = stageChain(stages, built, globalArgs(request.dockerfile, request.buildArgs))
   const fallback: Origin = { ...originOf(built.from, built.stage, false), mapped: false }
   const baseOrigin = originOf(chain[0].from, chain[0].stage, true, baseImage)
 
@@ -251,86 +230,4 @@ export function originOfLayer(map: LayerMap, diffId: string | undefined): Origin
 
 export function mapFindings(findings: Finding[], map: LayerMap): MappedFinding[] {
   return findings.map((finding) => ({ ...finding, origin: originOfLayer(map, finding.layerDiffId) }))
-}
-
-/** Manifest layers (compressed sizes) joined with their origins: manifest `layers[i]` is `rootfs.diff_ids[i]`. */
-export function describeLayers(
-  manifestLayers: { digest: string; size: number }[],
-  map: LayerMap
-): { digest: string; size: number; instruction?: string; line?: number; fromBase?: boolean }[] {
-  const aligned = manifestLayers.length === map.layers.length
-  return manifestLayers.map((layer, index) => {
-    const origin = aligned ? map.layers[index].origin : undefined
-    if (!origin?.mapped) return { digest: layer.digest, size: layer.size }
-    return {
-      digest: layer.digest,
-      size: layer.size,
-      instruction: origin.instruction,
-      line: origin.line,
-      fromBase: origin.fromBase
-    }
-  })
-}
-
-function findingKey(id: string, pkgName: string): string {
-  return `${id}\u0000${pkgName}`
-}
-
-/** Trivy's SARIF names the package in the message (`Package: openssl`) and the location (`target: openssl@1.1`). */
-function sarifPackage(result: Result): string | undefined {
-  const fromMessage = /^Package: (.+)$/m.exec(result.message.text ?? '')?.[1]
-  if (fromMessage) return fromMessage.trim()
-  const fromLocation = /: ([^\s:]+)@[^@\s]*$/.exec(result.locations?.[0]?.message?.text ?? '')?.[1]
-  return fromLocation
-}
-
-function originNote(origin: Origin): string {
-  if (!origin.mapped)
-    return `Layer not matched to a Dockerfile instruction: shown at the built stage's FROM (line ${origin.line}).`
-  if (origin.fromBase)
-    return `From the base image ${origin.baseImage ?? ''} picked at line ${origin.line}: ${origin.instruction}`
-  return `Introduced at line ${origin.line}: ${origin.instruction}`
-}
-
-/**
- * Points every SARIF result at the Dockerfile line its layer came from (matched by rule id + package, via
- * the JSON report's findings), so code scanning can show image findings in the pull request diff.
- */
-export function rewriteSarifLocations(
-  sarif: Log,
-  findings: MappedFinding[],
-  dockerfilePath: string,
-  fallback: Origin
-): Log {
-  const origins = new Map<string, Origin>()
-  for (const finding of findings) {
-    const key = findingKey(finding.id, finding.pkgName)
-    if (!origins.has(key)) origins.set(key, finding.origin)
-  }
-  const uri = dockerfilePath.split('\\').join('/')
-  return {
-    ...sarif,
-    runs: sarif.runs.map((run) => ({
-      ...run,
-      results: run.results?.map((result) => {
-        const pkgName = sarifPackage(result)
-        const origin =
-          (result.ruleId && pkgName && origins.get(findingKey(result.ruleId, pkgName))) || fallback
-        const imageLocation = result.locations?.[0]?.message?.text
-        return {
-          ...result,
-          message: { ...result.message, text: `${result.message.text ?? ''}\n${originNote(origin)}` },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri },
-                region: { startLine: origin.line, endLine: origin.line }
-              },
-              ...(imageLocation ? { message: { text: imageLocation } } : {})
-            }
-          ]
-        }
-      })
-    }))
-  }
 }

@@ -40,9 +40,10 @@ export function parseSize(text: string | number, input = 'max-image-size'): numb
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(text))
   const factor = match ? (match[2] === '' ? 1 : units[match[2].toLowerCase()]) : undefined
   const bytes = match && factor !== undefined ? Math.round(Number(match[1]) * factor) : 0
-  if (!bytes) {
+  // A number too big to count bytes exactly (e.g. 400 nines parses as Infinity) is a typo, not a budget.
+  if (!bytes || !Number.isSafeInteger(bytes)) {
     throw new ConfigurationError(
-      `Input '${input}' is '${text}': expected a size such as '200MB', '1.5GiB' or a number of bytes (kB, MB, GB are powers of 1000; KiB, MiB, GiB powers of 1024).`
+      `Input '${input}' is '${text}': expected a size such as '200MB', '1.5GiB' or a number of bytes up to 9 PB (kB, MB, GB are powers of 1000; KiB, MiB, GiB powers of 1024).`
     )
   }
   return bytes

@@ -14,6 +14,7 @@ export interface TrivyHistoryEntry {
 export interface TrivyImageConfig {
   architecture?: string
   os?: string
+  variant?: string
   created?: string
   history?: TrivyHistoryEntry[]
   rootfs?: { type: string; diff_ids: string[] }
@@ -89,6 +90,8 @@ export interface TrivyResult {
 /** `trivy image --format json` output, schema version 2 (Trivy 0.20 and later). */
 export interface TrivyReport {
   SchemaVersion: number
+  /** Trivy's own version, in reports of recent releases. */
+  Trivy?: { Version?: string }
   ArtifactName: string
   ArtifactType?: string
   Metadata: TrivyMetadata
@@ -112,6 +115,7 @@ export function parseTrivyReport(text: string, source = 'the Trivy report'): Tri
     SchemaVersion: 2,
     ArtifactName: data.ArtifactName ?? '',
     ArtifactType: data.ArtifactType,
+    ...(data.Trivy ? { Trivy: data.Trivy } : {}),
     Metadata: data.Metadata ?? {},
     // Trivy omits Results when nothing was found.
     Results: data.Results ?? []

@@ -18,10 +18,3 @@ export function parseList(text: string, { perLine = false }: { perLine?: boolean
   const items = records.flatMap((record) => (perLine ? [record.join(',')] : record))
   return items.map((item) => item.trim()).filter((item) => item.length > 0)
 }
-
-/** Splits `key=value` at the first `=`; undefined when there is no key. */
-export function splitKeyValue(item: string): [string, string] | undefined {
-  const at = item.indexOf('=')
-  if (at <= 0) return undefined
-  return [item.slice(0, at).trim(), item.slice(at + 1)]
-}

@@ -1,0 +1,70 @@
+/**
+ * Where the built image goes, the one place that decides it. Without a scan it goes straight to its final
+ * tags. With one, it goes where the gate can read it and nobody can pull it by a final name: the registry
+ * by digest alone (docker-container builder pushing), or the daemon under a staging name.
+ */
+export type Delivery = 'tags' | 'registry-staging' | 'daemon-staging' | 'local' | 'cache-only'
+
+export interface DeliveryInputs {
+  scan: boolean
+  push: boolean
+  load: boolean
+  driver: 'docker' | 'docker-container'
+}
+
+export function deliveryFor(inputs: DeliveryInputs): Delivery {
+  if (!inputs.scan) return inputs.push ? 'tags' : inputs.load ? 'local' : 'cache-only'
+  return inputs.push && inputs.driver === 'docker-container' ? 'registry-staging' : 'daemon-staging'
+}
+
+/** What the build writes: buildx exporters (bake `output` entries, one `--output` each) and the names it tags. */
+export interface BuildOutput {
+  delivery: Delivery
+  exporters: string[]
+  /** `--tag` values: the final references, the staging name, or none. */
+  names: string[]
+}
+
+export interface OutputNames {
+  /** `registry/repository` (or the repository alone without a push). */
+  image: string
+  /** Final references, `image:tag`. */
+  tags: string[]
+  /** The daemon name the image is held under until the gate passes. */
+  staging: string
+  /** Also written as an OCI layout here, so each platform can be scanned exactly (daemon staging). */
+  layout?: string
+}
+
+/** The exporters and names of one image's build. `load` with a straight push also loads the tags. */
+export function planOutput(delivery: Delivery, names: OutputNames, load: boolean): BuildOutput {
+  switch (delivery) {
+    case 'tags':
+      return { delivery, exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'], names: names.tags }
+    case 'registry-staging':
+      return {
+        delivery,
+        exporters: [`type=image,name=${names.image},push-by-digest=true,name-canonical=true,push=true`],
+        names: []
+      }
+    case 'daemon-staging':
+      return {
+        delivery,
+        exporters: ['type=docker', ...(names.layout ? [`type=oci,dest=${names.layout},tar=false`] : [])],
+        names: [names.staging]
+      }
+    case 'local':
+      return { delivery, exporters: ['type=docker'], names: names.tags }
+    case 'cache-only':
+      return { delivery, exporters: ['type=cacheonly'], names: [] }
+  }
+}
+
+/**
+ * Whether a daemon-staged image is also written as an OCI layout for the scan: possible wherever the builder
+ * has BuildKit's OCI exporter (a builder container, or the daemon's own with the containerd image store).
+ * Only then is each platform of an index scanned exactly; the classic store holds one platform anyway.
+ */
+export function exportsLayout(driver: 'docker' | 'docker-container', imageStore: 'classic' | 'containerd'): boolean {
+  return driver === 'docker-container' || imageStore === 'containerd'
+}

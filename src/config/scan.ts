@@ -1,0 +1,117 @@
+import semver from 'semver'
+import { ConfigurationError } from '../errors.js'
+import { severities, type Severity } from '../scan/findings.js'
+import { allowedPath } from './dockerfile.js'
+import { parseList } from './lists.js'
+import { bool, text, type RawInputs } from './values.js'
+
+export type FailOn = Severity | 'none'
+export type Scanner = 'vuln' | 'secret' | 'misconfig'
+export type PkgType = 'os' | 'library'
+
+export const defaultTrivyVersion = '0.75.0'
+/** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
+const minimumTrivyVersion = '0.51.0'
+const scannerNames: readonly Scanner[] = ['vuln', 'secret', 'misconfig']
+const pkgTypeNames: readonly PkgType[] = ['os', 'library']
+const failOnValues: readonly FailOn[] = [...severities, 'none']
+const dbRepositoryPattern = /^[a-z0-9][a-z0-9.-]*(?::\d+)?(?:\/[a-z0-9._-]+)+(?::[A-Za-z0-9_.-]+)?$/
+
+/** The gate's policy and how Trivy runs: from the step's inputs only, never from the workspace. */
+export interface ScanConfig {
+  trivyVersion: string
+  skipSetupTrivy: boolean
+  /** Empty: Trivy's own mirror order. */
+  dbRepositories: string[]
+  severity: Severity[]
+  failOn: FailOn
+  ignoreUnfixed: boolean
+  /** Absolute paths of existing files in the workspace or RUNNER_TEMP. */
+  ignoreFiles: string[]
+  scanners: Scanner[]
+  pkgTypes: PkgType[]
+  sarifUpload: boolean
+  /** Empty: `defaultCategory(...)`. */
+  sarifCategory: string
+  /** Keep a blocked image that was pushed by digest, instead of deleting it. */
+  keepBlocked: boolean
+}
+
+/** A list input of known values, returned in the order of `allowed` without repeats. */
+function listOf<T extends string>(raw: RawInputs, name: string, allowed: readonly T[], fallback: T[]): T[] {
+  const items = parseList(raw[name] ?? '')
+  if (items.length === 0) return fallback
+  const chosen = items.map((item) => {
+    const found = allowed.find((option) => option.toLowerCase() === item.toLowerCase())
+    if (!found) {
+      throw new ConfigurationError(
+        `Input '${name}' has '${item}': expected a comma-separated list of ${allowed.map((a) => `'${a}'`).join(', ')}.`
+      )
+    }
+    return found
+  })
+  return allowed.filter((option) => chosen.includes(option))
+}
+
+function failOn(raw: RawInputs): FailOn {
+  const value = text(raw, 'fail-on')
+  if (value === '') return 'CRITICAL'
+  const found = failOnValues.find((option) => option.toLowerCase() === value.toLowerCase())
+  if (!found) {
+    throw new ConfigurationError(
+      `Input 'fail-on' is '${value}': expected one severity (${failOnValues.join(', ')}); findings at or above it block the image.`
+    )
+  }
+  return found
+}
+
+function trivyVersion(raw: RawInputs): string {
+  const value = text(raw, 'trivy-version')
+  if (value === '') return defaultTrivyVersion
+  const version = semver.valid(value.replace(/^v/, ''))
+  if (!version || semver.lt(version, minimumTrivyVersion)) {
+    throw new ConfigurationError(
+      `Input 'trivy-version' is '${value}': expected a Trivy release version such as '${defaultTrivyVersion}' (${minimumTrivyVersion} or later).`
+    )
+  }
+  return version
+}
+
+function ignoreFiles(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): string[] {
+  const files = parseList(raw.trivyignores ?? '').map((file) => allowedPath('trivyignores', file, roots, 'file'))
+  if (files.length > 1 && files.some((file) => /\.ya?ml$/.test(file))) {
+    throw new ConfigurationError(
+      `Input 'trivyignores' mixes a YAML ignore file with others: Trivy reads one ignore file, so a .trivyignore.yaml must be the only one.`
+    )
+  }
+  return files
+}
+
+function dbRepositories(raw: RawInputs): string[] {
+  const repositories = parseList(raw['trivy-db-repository'] ?? '')
+  const bad = repositories.find((repository) => !dbRepositoryPattern.test(repository))
+  if (bad !== undefined) {
+    throw new ConfigurationError(
+      `Input 'trivy-db-repository' has '${bad}': expected OCI repositories without a scheme, e.g. 'public.ecr.aws/aquasecurity/trivy-db:2'.`
+    )
+  }
+  return repositories
+}
+
+/** Parses the scan inputs; relative paths are read from the workspace. */
+export function parseScanConfig(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): ScanConfig {
+  return {
+    trivyVersion: trivyVersion(raw),
+    skipSetupTrivy: bool(raw, 'skip-setup-trivy', false),
+    dbRepositories: dbRepositories(raw),
+    severity: listOf(raw, 'severity', severities, [...severities]),
+    failOn: failOn(raw),
+    ignoreUnfixed: bool(raw, 'ignore-unfixed', false),
+    ignoreFiles: ignoreFiles(raw, roots),
+    scanners: listOf(raw, 'scanners', scannerNames, ['vuln']),
+    pkgTypes: listOf(raw, 'pkg-types', pkgTypeNames, ['os', 'library']),
+    sarifUpload: bool(raw, 'sarif-upload', true),
+    sarifCategory: text(raw, 'sarif-category'),
+    keepBlocked: bool(raw, 'keep-blocked', false)
+  }
+}

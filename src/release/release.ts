@@ -1,0 +1,159 @@
+import type { BuildResult } from '../build/build.js'
+import type { Delivery } from '../build/output.js'
+import { ServiceError } from '../errors.js'
+import type { Command, Runner } from '../run/command.js'
+import type { Log } from '../run/log.js'
+import { withRetries } from '../run/retry.js'
+import { configDigest, planGetImage, planPutTag, storedManifest, tagOf, type ImageRef, type StoredManifest } from './manifests.js'
+
+/** What the gate released for one image: its final references and how to reach them. */
+export interface ReleaseRequest extends ImageRef {
+  delivery: Delivery
+  /** `registry/repository`. */
+  image: string
+  /** Final references, `image:tag`, highest priority first. */
+  tags: string[]
+  built: BuildResult
+  /** The image id in the daemon (daemon staging), what the tags must point at. */
+  imageId?: string
+  /** The staging name to drop once the final tags exist. */
+  staging?: string
+  /** True when the step pushes; false keeps the tags in the daemon. */
+  push: boolean
+  /** `load` with a push by digest: pull what was tagged. */
+  load: boolean
+}
+
+export interface TagFailure {
+  tag: string
+  error: string
+}
+
+/** Exactly what happened to the tags, also when only some were written. */
+export interface ReleaseResult {
+  /** The digest the written tags point at. */
+  digest?: string
+  written: string[]
+  failed: TagFailure[]
+  /** Set when `load` could not pull the pushed tags: the push itself went through. */
+  loadError?: string
+  /** Something worse than a failed tag: what was written is not what was scanned. */
+  problem?: string
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** `docker push` ends with `<tag>: digest: sha256:… size: N`. */
+export function pushedDigest(output: string): string | undefined {
+  return /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1]
+}
+
+async function getManifest(runner: Runner, ref: ImageRef, digest: string): Promise<StoredManifest> {
+  const stored = storedManifest(await runner.ecr(planGetImage(ref, { imageDigest: digest })))
+  if (!stored) throw new ServiceError(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound')
+  return { ...stored, digest }
+}
+
+/** Each tag onto the stored manifest, concurrently; an existing identical tag counts as written. */
+async function putTags(runner: Runner, ref: ImageRef, stored: StoredManifest, tags: string[]) {
+  const results = await Promise.all(
+    tags.map(async (tag) => {
+      try {
+        await runner.ecr(planPutTag(ref, stored, tagOf(tag)))
+        return { tag }
+      } catch (error) {
+        // The tag already names this very manifest.
+        if (error instanceof ServiceError && error.code === 'ImageAlreadyExistsException') return { tag }
+        return { tag, error: message(error) }
+      }
+    })
+  )
+  return {
+    written: results.filter((result) => result.error === undefined).map((result) => result.tag),
+    failed: results.flatMap((result) => (result.error !== undefined ? [{ tag: result.tag, error: result.error }] : []))
+  }
+}
+
+export function planDockerTag(source: string, target: string): Command {
+  return { tool: 'docker', args: ['tag', source, target] }
+}
+
+export function planPull(tag: string): Command {
+  return { tool: 'docker', args: ['pull', '--quiet', tag] }
+}
+
+export function planRemoveStaging(staging: string): Command {
+  return { tool: 'docker', args: ['image', 'rm', staging] }
+}
+
+/** A pushed-by-digest image: every tag onto the scanned manifest, then `load` pulls them. */
+async function releaseDigest(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
+  const digest = request.built.digest
+  let stored: StoredManifest
+  try {
+    stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest)
+  } catch (error) {
+    return { written: [], failed: request.tags.map((tag) => ({ tag, error: message(error) })) }
+  }
+  const { written, failed } = await putTags(runner, request, stored, request.tags)
+  const result: ReleaseResult = { ...(written.length > 0 ? { digest } : {}), written, failed }
+  if (!request.load || written.length === 0) return result
+  try {
+    for (const tag of written) await withRetries(log, `docker pull ${tag}`, () => runner.run(planPull(tag), { stream: true }))
+    return result
+  } catch (error) {
+    return { ...result, loadError: message(error) }
+  }
+}
+
+/**
+ * An image held in the daemon: the final names go onto the scanned image id (not a name that could
+ * have moved), the first tag is pushed and checked against that id, the others are put on its digest.
+ */
+async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
+  const imageId = request.imageId ?? request.built.imageId
+  await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))))
+  if (request.staging) await runner.run(planRemoveStaging(request.staging))
+  if (!request.push) return { ...(request.built.digest ? { digest: request.built.digest } : {}), written: request.tags, failed: [] }
+  const [first, ...rest] = request.tags
+  let stored: StoredManifest
+  try {
+    const pushed = await withRetries(log, `docker push ${first}`, () =>
+      runner.run({ tool: 'docker', args: ['push', first] }, { stream: true })
+    )
+    const digest = runner.dryRun ? '<digest>' : pushedDigest(pushed.stdout)
+    if (!digest) throw new ServiceError(`docker push ${first} reported no digest.`, 'NoDigest')
+    stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest)
+    // A classic store pushes the image whose config is the id; the containerd store pushes the id itself.
+    if (!runner.dryRun && digest !== imageId && configDigest(stored.manifest) !== imageId) {
+      return {
+        digest,
+        written: [first],
+        failed: rest.map((tag) => ({ tag, error: 'not written: the pushed image is not the scanned one' })),
+        problem: `docker push ${first} wrote ${digest}, which is not the scanned image ${imageId}: that tag must be deleted.`
+      }
+    }
+  } catch (error) {
+    return { written: [], failed: request.tags.map((tag) => ({ tag, error: message(error) })) }
+  }
+  const { written, failed } = await putTags(runner, request, stored, rest)
+  return { digest: stored.digest, written: [first, ...written], failed }
+}
+
+/** Gives the image that passed the gate its final tags; says exactly which were written. */
+export async function releaseImage(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
+  switch (request.delivery) {
+    case 'tags':
+      return { digest: request.built.digest, written: request.tags, failed: [] }
+    case 'registry-staging':
+      return releaseDigest(runner, log, request)
+    case 'daemon-staging':
+      return releaseDaemon(runner, log, request)
+    case 'local':
+      return { written: request.tags, failed: [] }
+    case 'cache-only':
+      return { written: [], failed: [] }
+  }
+}

@@ -1,0 +1,132 @@
+import { slowestStepsMarkdown } from '../build/progress.js'
+import { cacheReportLine } from '../build/progress.js'
+import type { Config } from '../config/config.js'
+import { commentAuthor, upsertStickyComment } from '../github/comments.js'
+import type { RunContext } from '../github/context.js'
+import type { RunMeta } from '../meta/run-tags.js'
+import type { ImageOutcome } from '../outcome.js'
+import { indexPlatforms, manifestLayers, planGetImage, storedManifest, type ImageRef } from '../release/manifests.js'
+import type { Runner } from '../run/command.js'
+import type { Log } from '../run/log.js'
+import { scanBase, type BaseComparison } from '../scan/base.js'
+import type { SizedLayer } from '../scan/size.js'
+import type { TrivyWorkspace } from '../scan/trivy.js'
+import { commentBody, commentMarker, pullRequestOf } from './comment.js'
+import { summaryMarkdown, type TargetReport, type Verdict } from './summary.js'
+
+export interface ReportRequest {
+  runner: Runner
+  probe: Runner
+  log: Log
+  config: Config
+  context: RunContext
+  meta: RunMeta
+  outcomes: ImageOutcome[]
+  trivy?: TrivyWorkspace
+  seconds: number
+}
+
+function verdictOf(outcome: ImageOutcome, config: Config): Verdict {
+  if (config.dryRun) return { kind: 'dry-run' }
+  if (!outcome.gate) return { kind: 'not-scanned' }
+  if (outcome.gate.blocked) return { kind: 'blocked', reason: outcome.gate.blocked }
+  if (outcome.heldBackBy) return { kind: 'held-back', by: outcome.heldBackBy }
+  return { kind: 'passed' }
+}
+
+/** Compressed sizes from the pushed manifest, in place of the sizes the scan saw; undefined when they don't line up. */
+async function pushedLayers(probe: Runner, ref: ImageRef, digest: string, layers: SizedLayer[]): Promise<SizedLayer[] | undefined> {
+  const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
+  if (!stored) return undefined
+  const child = indexPlatforms(stored.manifest)?.[0]
+  const manifest = child ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest }))) : stored
+  const pushed = manifest ? manifestLayers(manifest.manifest) : undefined
+  if (!pushed || pushed.length !== layers.length) return undefined
+  return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
+}
+
+async function targetReport(request: ReportRequest, outcome: ImageOutcome): Promise<TargetReport> {
+  const { config, context, probe, log } = request
+  const { plan, gate, release } = outcome
+  const ref = { repository: plan.spec.repository }
+  const layers =
+    gate && release?.digest && config.build.push
+      ? await pushedLayers(probe, ref, release.digest, gate.layers).catch((error: Error) => {
+          log.debug(`Could not read the pushed layer sizes: ${error.message}`)
+          return undefined
+        })
+      : undefined
+  return {
+    target: plan.spec.stage.name,
+    repository: plan.spec.repository,
+    image: plan.image,
+    ...(release?.digest ? { digest: release.digest } : {}),
+    tags: release?.written ?? [],
+    failedTags: release?.failed ?? [],
+    verdict: verdictOf(outcome, config),
+    ...(config.scan ? { failOn: config.scan.failOn } : {}),
+    ...(gate ? { scanner: gate.scanner, findings: gate.findings, layers: layers ?? gate.layers, sizesCompressed: layers !== undefined || gate.layersCompressed } : {}),
+    ...(gate?.sizeCheck ? { sizeCheck: gate.sizeCheck } : {}),
+    buildSeconds: request.seconds,
+    cachedSteps: cacheReportLine(outcome.built.stats),
+    ...(outcome.cleanup ? { cleanup: outcome.cleanup } : {}),
+    ...(release?.loadError ? { loadError: release.loadError } : {}),
+    dockerfile: config.dockerfile.relativePath,
+    blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`
+  }
+}
+
+/** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
+async function baseComparison(request: ReportRequest, outcome: ImageOutcome): Promise<BaseComparison | undefined> {
+  const pullRequest = pullRequestOf(request.context)
+  const { config, meta, trivy, log } = request
+  if (!pullRequest?.baseRef || !outcome.gate || !config.build.push || !trivy || !config.scan) return undefined
+  if (!meta.baseTag) return { ref: pullRequest.baseRef }
+  try {
+    return await scanBase(request.probe, {
+      repository: outcome.plan.spec.repository,
+      workspace: trivy,
+      scan: config.scan,
+      image: outcome.plan.image,
+      baseRef: pullRequest.baseRef,
+      baseTag: meta.baseTag,
+      platform: outcome.gate.scans[0]?.platform ?? 'linux/amd64',
+      dir: outcome.plan.dir
+    })
+  } catch (error) {
+    log.warning(`Could not compare with ${outcome.plan.image}:${meta.baseTag}: ${(error as Error).message}`)
+    return { ref: pullRequest.baseRef }
+  }
+}
+
+/**
+ * Per image: the job summary section and, on pull requests, the sticky comment with the base-branch
+ * comparison. Reporting never fails the step: an image that was pushed stays pushed whatever happens here.
+ */
+export async function reportAll(request: ReportRequest): Promise<void> {
+  const { config, context, log } = request
+  if (config.dryRun) return
+  const pullRequest = pullRequestOf(context)
+  const commenting = Boolean(pullRequest && config.report.prComment && config.githubToken)
+  const author = commenting ? await commentAuthor(request.probe) : ''
+  for (const outcome of request.outcomes) {
+    try {
+      const report = await targetReport(request, outcome)
+      try {
+        await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`)
+      } catch (error) {
+        log.warning(`Could not write the job summary: ${(error as Error).message}. The image itself is not affected.`)
+      }
+      if (!pullRequest || !commenting) continue
+      const base = await baseComparison(request, outcome)
+      const result = await upsertStickyComment(request.runner, request.probe, log, context, author, {
+        issueNumber: pullRequest.number,
+        marker: commentMarker(report.repository, report.target),
+        body: commentBody(report, base)
+      })
+      log.info(`Pull request comment for ${report.target}: ${result.action}${result.url ? ` ${result.url}` : ''}`)
+    } catch (error) {
+      log.warning(`Could not report on ${outcome.plan.spec.stage.name}: ${(error as Error).message}. The image itself is not affected.`)
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import { mkdir } from 'node:fs/promises'
+import * as path from 'node:path'
+import type { BuildResult } from '../build/build.js'
+import type { DaemonFacts } from '../build/daemon.js'
+import type { ImagePlan } from '../build/plan.js'
+import type { Config } from '../config/config.js'
+import type { EcrConnection } from '../ecr/connect.js'
+import type { RunContext } from '../github/context.js'
+import { uploadSarifs } from '../github/code-scanning.js'
+import { capAnnotations, emitAnnotations, findingAnnotations } from '../report/annotations.js'
+import { indexPlatforms, planGetImage, storedManifest } from '../release/manifests.js'
+import type { Runner } from '../run/command.js'
+import type { Log } from '../run/log.js'
+import { runGate, samePlatform, type ExpectedImage, type GateOutcome } from './gate.js'
+import { readLayout } from './layout.js'
+import { prepareTrivyWorkspace, planDbDownload, type ScanTarget, type TrivyWorkspace } from './trivy.js'
+import { installTrivy, restoreTrivyDb, saveTrivyDb } from './trivy-setup.js'
+
+/** An image held in the daemon, as `docker image inspect` describes it right after the build. */
+export interface DaemonImage {
+  id: string
+  platform: string
+  diffIds: string[]
+}
+
+/** What the gate scans for one image, and the id the final tags must go onto (daemon staging). */
+interface Staged {
+  targets: Array<ScanTarget & { expected?: ExpectedImage }>
+  imageId?: string
+  problems: string[]
+}
+
+export interface GatePhaseResult {
+  /** Per image, in plan order; undefined without a scan. */
+  images: Array<GateOutcome | undefined>
+  /** Per image: the daemon image id the final tags go onto (daemon staging only). */
+  imageIds: Array<string | undefined>
+  workspace?: TrivyWorkspace
+}
+
+export interface GatePhaseRequest {
+  runner: Runner
+  probe: Runner
+  log: Log
+  config: Config
+  context: RunContext
+  facts: { daemon: DaemonFacts; ecr?: EcrConnection }
+  plans: ImagePlan[]
+  built: BuildResult[]
+}
+
+const inspectFormat = '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}'
+
+/** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
+export async function inspectStaging(probe: Runner, staging: string): Promise<DaemonImage> {
+  const { stdout } = await probe.run({ tool: 'docker', args: ['image', 'inspect', '--format', inspectFormat, staging] })
+  const [id, platform, layers] = stdout.trim().split('|')
+  return { id, platform, diffIds: (JSON.parse(layers || '[]') as string[] | null) ?? [] }
+}
+
+/** Trivy once per step: the binary, a fresh DB (cached daily), and its own folder with the step's policy files. */
+async function setUpTrivy(request: GatePhaseRequest, dir: string): Promise<TrivyWorkspace> {
+  const scan = request.config.scan!
+  const dry = request.runner.dryRun
+  const trivy = scan.skipSetupTrivy || dry ? 'trivy' : await installTrivy({ version: scan.trivyVersion })
+  const workspace = await prepareTrivyWorkspace(dir, trivy, scan)
+  const db = dry ? undefined : await restoreTrivyDb({ env: {} })
+  const download = planDbDownload(workspace, scan)
+  if (download) await request.runner.run(download, { stream: true })
+  if (!dry) await saveTrivyDb(db)
+  return workspace
+}
+
+/** The platforms asked for that the image does not have: each would go out unscanned, or not at all. */
+function missing(asked: string[], found: string[]): string[] {
+  return asked.filter((platform) => !found.some((candidate) => samePlatform(candidate, platform)))
+}
+
+/** Each platform of an image the daemon holds: from the OCI layout where there is one, else the daemon itself. */
+async function stagedInDaemon(request: GatePhaseRequest, plan: ImagePlan): Promise<Staged> {
+  const asked = request.config.build.platforms
+  const daemon = await inspectStaging(request.probe, plan.staging)
+  if (!plan.layout) {
+    const platform = asked[0] ?? daemon.platform
+    return { imageId: daemon.id, targets: [{ reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }], problems: [] }
+  }
+  const layout = await readLayout(plan.layout)
+  const problems = [
+    ...(layout.digest !== daemon.id ? [`The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`] : []),
+    ...missing(asked, layout.platforms.map((entry) => entry.platform)).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
+  ]
+  return {
+    imageId: layout.digest,
+    targets: layout.platforms.map((entry) => ({ reference: entry.dir, source: 'layout', platform: entry.platform, expected: { diffIds: entry.diffIds } })),
+    problems
+  }
+}
+
+/** Each platform the pushed index lists (attestations left out); a single manifest is the platform built. */
+async function stagedInRegistry(request: GatePhaseRequest, plan: ImagePlan, built: BuildResult): Promise<Staged> {
+  const asked = request.config.build.platforms
+  const reference = `${plan.image}@${built.digest}`
+  const fallback = asked.length > 0 ? asked : [request.facts.daemon.platform]
+  if (request.runner.dryRun) return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] }
+  const repository = request.facts.ecr?.repositories.get(plan.spec.repository)
+  const stored = storedManifest(
+    await request.probe.ecr(planGetImage({ repository: plan.spec.repository, ...(repository?.registryId ? { registryId: repository.registryId } : {}) }, { imageDigest: built.digest }))
+  )
+  const listed = stored ? indexPlatforms(stored.manifest)?.map((entry) => entry.platform) : undefined
+  const platforms = listed && listed.length > 0 ? listed : fallback
+  return {
+    targets: platforms.map((platform) => ({ reference, source: 'remote', platform })),
+    problems: missing(asked, platforms).map((platform) => `The pushed image has no ${platform} to scan: it is not tagged.`)
+  }
+}
+
+async function staged(request: GatePhaseRequest, plan: ImagePlan, built: BuildResult): Promise<Staged> {
+  if (plan.delivery === 'registry-staging') return stagedInRegistry(request, plan, built)
+  const asked = request.config.build.platforms
+  if (request.runner.dryRun) {
+    const platforms = asked.length > 0 ? asked : [request.facts.daemon.platform]
+    return {
+      targets: platforms.map((platform) =>
+        plan.layout
+          ? { reference: `${plan.layout}-${platform.replace(/\//g, '-')}`, source: 'layout' as const, platform }
+          : { reference: plan.staging, source: 'docker' as const, platform }
+      ),
+      problems: []
+    }
+  }
+  return stagedInDaemon(request, plan)
+}
+
+/** Scans each image (every platform) before any final tag; uploads SARIF and annotates, whatever the verdict. */
+export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResult> {
+  const { config, plans, built, runner, log } = request
+  if (!config.scan) return { images: plans.map(() => undefined), imageIds: plans.map(() => undefined) }
+  const dir = path.join(path.dirname(plans[0].dir), 'trivy')
+  await mkdir(dir, { recursive: true })
+  const workspace = await setUpTrivy(request, dir)
+  const images: GateOutcome[] = []
+  const imageIds: Array<string | undefined> = []
+  // One after another: Trivy holds a lock on its cache while it scans.
+  for (const [index, plan] of plans.entries()) {
+    const { targets, imageId, problems } = await staged(request, plan, built[index])
+    imageIds.push(imageId)
+    images.push(
+      await runGate(runner, log, {
+        workspace,
+        scan: config.scan,
+        report: config.report,
+        dockerfile: config.dockerfile,
+        stage: plan.spec.stage,
+        repository: plan.spec.repository,
+        buildArgs: config.build.buildArgs,
+        targets,
+        problems,
+        dir: plan.dir
+      })
+    )
+  }
+  emitAnnotations(
+    log,
+    capAnnotations(findingAnnotations(images.flatMap((image) => image.findings), config.dockerfile.relativePath, config.report.annotateSeverity))
+  )
+  if (config.scan.sarifUpload && config.githubToken) {
+    await uploadSarifs(runner, log, request.context, images.flatMap((image) => image.sarif))
+  } else if (config.scan.sarifUpload) {
+    log.warning("SARIF upload skipped: 'github-token' is empty.")
+  }
+  return { images, imageIds, workspace }
+}

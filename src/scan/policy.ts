@@ -1,0 +1,48 @@
+import type { FailOn, ScanConfig } from '../config/scan.js'
+import { severities, severityRank, type Finding, type Severity } from './findings.js'
+
+/** The severities the scan records: what is reported plus everything the gate needs to see. */
+export function scanSeverities(scan: Pick<ScanConfig, 'severity' | 'failOn'>): Severity[] {
+  return severities.filter(
+    (severity) =>
+      scan.severity.includes(severity) || (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn))
+  )
+}
+
+export interface GateResult {
+  blocked: Finding[]
+  /** Set when something blocks: each blocking finding and the policy that blocked it. */
+  message?: string
+}
+
+export function describeFinding(finding: Finding): string {
+  const where = finding.platform ? `, ${finding.platform}` : ''
+  if (finding.class === 'secret' || finding.class === 'config') {
+    const at = finding.installedVersion ? ` ${finding.installedVersion}` : ''
+    return `${finding.id} in ${finding.target}${at} (${finding.severity}${where})`
+  }
+  const fix = finding.fixedVersion ?? 'no fixed version'
+  return `${finding.id} in ${finding.pkgName} ${finding.installedVersion} → ${fix} (${finding.severity}${where})`
+}
+
+export function describePolicy(failOn: FailOn): string {
+  if (failOn === 'none') return 'fail-on: none reports findings without blocking'
+  return failOn === 'UNKNOWN' ? 'fail-on: UNKNOWN blocks every finding' : `fail-on: ${failOn} blocks ${failOn} and above`
+}
+
+/** The policy gate: findings at or above `fail-on` block the image from getting its tags. */
+export function evaluateGate(findings: Finding[], failOn: FailOn): GateResult {
+  if (failOn === 'none') return { blocked: [] }
+  const blocked = findings.filter((finding) => severityRank(finding.severity) <= severityRank(failOn))
+  if (blocked.length === 0) return { blocked }
+  const lines = blocked.map((finding) => `  ${describeFinding(finding)}`)
+  const count = blocked.length === 1 ? '1 finding blocks' : `${blocked.length} findings block`
+  return {
+    blocked,
+    message: [
+      `The image was not tagged: ${count} it (${describePolicy(failOn)}):`,
+      ...lines,
+      `Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'.`
+    ].join('\n')
+  }
+}
