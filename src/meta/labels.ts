@@ -1,0 +1,39 @@
+import { splitKeyValue } from '../config/list.js'
+import { repositoryUrl, type RunContext } from '../github/context.js'
+import type { RepositoryMetadata } from './repository-metadata.js'
+
+/**
+ * The OCI labels of the image, from the repository metadata (else the payload), the named commit, the version
+ * and the build time; `userLabels` override by key and an empty value removes one.
+ */
+export function computeLabels(
+  input: { userLabels: string[]; repositoryMetadata?: RepositoryMetadata },
+  context: RunContext,
+  revision: string,
+  version: string,
+  now: Date
+): Record<string, string> {
+  const metadata = input.repositoryMetadata
+  const repository = context.payload.repository ?? {}
+  const url = metadata?.htmlUrl || repositoryUrl(context)
+  const generated: Record<string, string> = {
+    'org.opencontainers.image.title':
+      metadata?.name || repository.name || context.repository.split('/')[1] || '',
+    'org.opencontainers.image.description': metadata?.description || repository.description || '',
+    'org.opencontainers.image.url': url,
+    'org.opencontainers.image.source': url,
+    'org.opencontainers.image.version': version,
+    'org.opencontainers.image.created': now.toISOString(),
+    'org.opencontainers.image.revision': revision,
+    'org.opencontainers.image.licenses': metadata?.license || repository.license?.spdx_id || ''
+  }
+  for (const line of input.userLabels) {
+    const pair = splitKeyValue(line)
+    if (pair) generated[pair[0]] = pair[1]
+  }
+  return Object.fromEntries(
+    Object.entries(generated)
+      .filter(([, value]) => value !== '')
+      .sort(([a], [b]) => a.localeCompare(b))
+  )
+}
