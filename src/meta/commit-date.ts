@@ -11,13 +11,13 @@ function renderedTemplates(rule: TagRule): Template[] {
 }
 
 /** True when a rule or the flavor renders `{{commit_date}}`: only then is git asked. */
-export function needsCommitDate(rules: TagRule[], flavor: Flavor): boolean {
+function needsCommitDate(rules: TagRule[], flavor: Flavor): boolean {
   const templates = [flavor.prefix, flavor.suffix, ...rules.flatMap(renderedTemplates)]
   return templates.some((template) => mentions(template, 'commit_date'))
 }
 
 /** The committer date of `sha`, strict ISO 8601, as metadata-action's git context reads it. */
-export function planCommitDateRead(workspace: string, sha: string): Command {
+function planCommitDateRead(workspace: string, sha: string): Command {
   return { tool: 'git', args: ['-C', workspace, 'log', '-1', '--format=%cI', sha] }
 }
 

@@ -11,7 +11,7 @@ import {
 } from './tag-template.js'
 
 /** The input a line came from: `tags` holds rules, `flavor` entries. */
-export type RuleInput = 'tags' | 'flavor'
+type RuleInput = 'tags' | 'flavor'
 
 export const tagText = 'letters, digits, _ . - and the expressions'
 

@@ -11,10 +11,10 @@ import {
 import { isTagText } from './docker-tag.js'
 import { matchValue, pep440Value, semverValue, type VersionResult } from './versions.js'
 
-export type TagRuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha'
+type TagRuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha'
 
 /** `enable=`: fixed, or decided per run by `{{is_default_branch}}`. */
-export type Enable = boolean | 'default-branch'
+type Enable = boolean | 'default-branch'
 
 interface RuleCommon {
   /** The rule as the user wrote it, for messages. */
@@ -39,7 +39,7 @@ export type TagRule =
   | (RuleCommon & { type: 'sha'; format: 'short' | 'long' })
 
 /** docker/metadata-action's priorities: the highest-priority rule that yields a value gives `version`. */
-export const defaultPriorities: Record<TagRuleType, number> = {
+const defaultPriorities: Record<TagRuleType, number> = {
   schedule: 1000,
   semver: 900,
   pep440: 900,
