@@ -15,6 +15,7 @@ import { connectEcr, createRepositories, type EcrConnection } from './ecr/connec
 import { planLogin } from './ecr/login.js'
 import { defaultBranch, readRunContext, type RunContext } from './github/context.js'
 import { fetchRepositoryMetadata } from './github/repository.js'
+import { readCommitDate } from './meta/meta.js'
 import { runMeta, type RunMeta } from './meta/run-tags.js'
 import { cacheReportLine } from './build/progress.js'
 import { failIfAnyHeldBack, setOutputs, type ImageOutcome } from './outcome.js'
@@ -103,12 +104,19 @@ export async function runAction(io: Io): Promise<void> {
   const now = io.now()
   const needsTag = config.build.push || config.scan !== undefined
   const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context)
+  const commitDate = readCommitDate(probe, context, config.tags)
 
   // A rule set that names no tag is refused before any AWS call (which might create repositories).
   const meta: RunMeta = await log.group('Tags and labels', async () => {
-    const early = defaultBranch(context) !== undefined
-    if (early) runMeta({ tags: config.tags, labels: config.build.labels, context, now, needsTag })
-    const result = runMeta({ tags: config.tags, labels: config.build.labels, context, now, metadata: await metadata, needsTag })
+    const request = { tags: config.tags, labels: config.build.labels, context, now, needsTag }
+    // The payload names the default branch on most events: then no wait for the API before the check.
+    if (defaultBranch(context) !== undefined) runMeta(request)
+    const [repository, committed] = await Promise.all([metadata, commitDate])
+    const result = runMeta({
+      ...request,
+      ...(repository ? { metadata: repository } : {}),
+      ...(committed ? { commitDate: committed } : {})
+    })
     result.warnings.forEach((warning) => log.warning(warning))
     log.info(`Tags: ${result.tags.join(', ') || '(none)'}`)
     return result

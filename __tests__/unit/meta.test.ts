@@ -1,9 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import fc from 'fast-check'
-import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { RunContext } from '../../src/github/context.js'
 import {
   baseBranchTag,
   computeMeta,
@@ -11,50 +9,20 @@ import {
   fullReferences,
   parseFlavor,
   parseTagRules,
+  stableTags,
   type MetaInput
 } from '../../src/meta/meta.js'
+import {
+  baseSha,
+  contextFor,
+  mergeSha,
+  queueSha,
+  runNames,
+  sha,
+  type RunName
+} from '../fixtures/events/runs.js'
 
-const sha = '4f2c9ab1e8d7c6b5a4938271605f4e3d2c1b0a99'
-const mergeSha = '1e9249f05bfc090e0688b8fb9c1b347586add504'
-const baseSha = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c'
-const queueSha = '7c3e5d1f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d'
 const now = new Date('2024-05-03T08:41:27.000Z')
-
-/** What the runner puts in GITHUB_EVENT_NAME, GITHUB_REF and GITHUB_SHA next to each fixture payload. */
-const runs = {
-  push_branch: { eventName: 'push', ref: 'refs/heads/feature/Login_form', sha },
-  push_default_branch: { eventName: 'push', ref: 'refs/heads/main', sha },
-  push_tag: { eventName: 'push', ref: 'refs/tags/v1.2.3', sha },
-  push_tag_prerelease: { eventName: 'push', ref: 'refs/tags/v2.0.0-rc.1', sha },
-  pull_request: { eventName: 'pull_request', ref: 'refs/pull/42/merge', sha: mergeSha },
-  pull_request_target: { eventName: 'pull_request_target', ref: 'refs/heads/main', sha: baseSha },
-  workflow_dispatch: { eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha },
-  schedule: { eventName: 'schedule', ref: 'refs/heads/main', sha },
-  release: { eventName: 'release', ref: 'refs/tags/v1.2.3', sha },
-  merge_group: {
-    eventName: 'merge_group',
-    ref: `refs/heads/gh-readonly-queue/main/pr-42-${baseSha}`,
-    sha: queueSha
-  }
-}
-type RunName = keyof typeof runs
-
-function contextFor(name: RunName, overrides: Partial<RunContext> = {}): RunContext {
-  const payload = JSON.parse(
-    readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), 'utf8')
-  )
-  return {
-    ...runs[name],
-    repository: 'octo-org/shop-api',
-    serverUrl: 'https://github.com',
-    apiUrl: 'https://api.github.com',
-    runId: '9012345678',
-    runAttempt: '1',
-    workspace: '/home/runner/work/shop-api/shop-api',
-    payload,
-    ...overrides
-  }
-}
 
 function inputOf(tags: string[] = [], flavor: string[] = [], extra: Partial<MetaInput> = {}): MetaInput {
   return {
@@ -91,11 +59,15 @@ describe('default tags (tags input empty)', () => {
     ['push_default_branch', ['main', '4f2c9ab', 'latest'], 'main'],
     ['push_tag', ['1.2.3', '1.2', 'v1.2.3', '4f2c9ab'], '1.2.3'],
     ['push_tag_prerelease', ['2.0.0-rc.1', 'v2.0.0-rc.1', '4f2c9ab'], '2.0.0-rc.1'],
+    ['push_tag_monorepo', ['app-v1.2.3', '4f2c9ab'], 'app-v1.2.3'],
+    ['push_tag_pep440_prerelease', ['v1.2.3rc2', '4f2c9ab'], 'v1.2.3rc2'],
+    ['push_tag_pep440_post', ['1.2.3.post1', '4f2c9ab'], '1.2.3.post1'],
     ['pull_request', ['pr-42', '4f2c9ab'], 'pr-42'],
     ['pull_request_target', ['pr-42', '4f2c9ab'], 'pr-42'],
     ['workflow_dispatch', ['main', '4f2c9ab'], 'main'],
     ['schedule', ['main', '4f2c9ab'], 'main'],
     ['release', ['1.2.3', '1.2', 'v1.2.3', '4f2c9ab'], '1.2.3'],
+    ['release_prerelease', ['2.0.0-rc.1', 'v2.0.0-rc.1', '4f2c9ab'], '2.0.0-rc.1'],
     ['merge_group', ['7c3e5d1'], '7c3e5d1']
   ])('%s', (name, tags, version) => {
     const meta = computeMeta(inputOf(), contextFor(name), now)
@@ -124,11 +96,15 @@ describe('a docker/metadata-action tags block', () => {
     ['push_default_branch', ['main', 'latest', 'nightly-20240503', 'staging-4f2c9ab'], 'main'],
     ['push_tag', ['1.2.3', '1.2', 'nightly-20240503', 'staging-4f2c9ab', 'latest'], '1.2.3'],
     ['push_tag_prerelease', ['2.0.0-rc.1', 'nightly-20240503', 'staging-4f2c9ab'], '2.0.0-rc.1'],
+    ['push_tag_monorepo', ['nightly-20240503', 'staging-4f2c9ab'], 'nightly-20240503'],
+    ['push_tag_pep440_prerelease', ['nightly-20240503', 'staging-4f2c9ab'], 'nightly-20240503'],
+    ['push_tag_pep440_post', ['nightly-20240503', 'staging-4f2c9ab'], 'nightly-20240503'],
     ['pull_request', ['pr-42', 'nightly-20240503', 'staging-4f2c9ab'], 'pr-42'],
     ['pull_request_target', ['pr-42', 'nightly-20240503', 'staging-4f2c9ab'], 'pr-42'],
     ['workflow_dispatch', ['main', 'latest', 'nightly-20240503', 'staging-4f2c9ab'], 'main'],
     ['schedule', ['main', 'latest', 'nightly-20240503', 'staging-4f2c9ab'], 'main'],
     ['release', ['1.2.3', '1.2', 'nightly-20240503', 'staging-4f2c9ab', 'latest'], '1.2.3'],
+    ['release_prerelease', ['2.0.0-rc.1', 'nightly-20240503', 'staging-4f2c9ab'], '2.0.0-rc.1'],
     ['merge_group', ['nightly-20240503', 'staging-7c3e5d1'], 'nightly-20240503']
   ])('%s', (name, tags, version) => {
     const meta = computeMeta(inputOf(teamBlock), contextFor(name), now)
@@ -247,8 +223,7 @@ describe('a docker/metadata-action tags block', () => {
     expect(meta.version).toEqual('')
     expect(meta.warnings).toEqual([
       "type=semver,pattern={{version}}: 'release-7' is not a semantic version (https://semver.org), so the rule gives no tag.",
-      "type=semver,pattern={{version}},match=^v(.*)$: match=^v(.*)$ does not match 'release-7'.",
-      "type=semver,pattern={{version}},match=^v(.*)$: 'release-7' is not a semantic version (https://semver.org), so the rule gives no tag."
+      "type=semver,pattern={{version}},match=^v(.*)$: match=^v(.*)$ does not match 'release-7', so the rule gives no tag."
     ])
   })
 })
@@ -355,13 +330,25 @@ describe('sanitizing', () => {
 
   const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
   const refName = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }))
-  const events = fc.constantFrom<RunName>(...(Object.keys(runs) as RunName[]))
-  const blocks = fc.constantFrom([], teamBlock, [
-    'type=ref,event=tag,prefix={{branch}}',
-    'type=raw,value={{base_ref}}-{{tag}}',
-    'type=semver,pattern={{raw}},match=v(.*)',
-    'type=semver,pattern={{major}},value={{branch}}'
-  ])
+  const events = fc.constantFrom<RunName>(...runNames)
+  const blocks = fc.constantFrom(
+    [],
+    teamBlock,
+    [
+      'type=ref,event=tag,prefix={{branch}}',
+      'type=raw,value={{base_ref}}-{{tag}}',
+      'type=semver,pattern={{raw}},match=v(.*)',
+      'type=semver,pattern={{major}},value={{branch}}'
+    ],
+    [
+      'type=schedule,prefix={{branch}}',
+      'type=edge,branch={{branch}}',
+      'type=match,pattern=(.*)/(.*),group=2',
+      'type=match,pattern=.+,value={{base_ref}}',
+      'type=pep440,pattern={{raw}}',
+      'type=pep440,pattern={{major}}.{{minor}},value={{branch}}'
+    ]
+  )
 
   it('every tag is a valid Docker tag and no ref makes the rules throw', () => {
     fc.assert(
@@ -526,6 +513,20 @@ describe('fetchRepositoryMetadata', () => {
     const before = requests.length
     expect(await fetchRepositoryMetadata('', contextFor('push_tag', { apiUrl }))).toBeUndefined()
     expect(requests.length).toEqual(before)
+  })
+})
+
+describe('stableTags: what an earlier run of the same ref left', () => {
+  it.each<[string, RunName, string[], string[]]>([
+    [
+      'no tag that names the commit or its date',
+      'schedule',
+      ['type=schedule', "type=raw,value=src-{{commit_date 'YYYYMMDD'}}", 'type=sha', 'type=edge'],
+      ['nightly', 'edge']
+    ],
+    ['a pull request head is a commit too', 'pull_request', ['type=ref,event=pr', 'type=sha'], ['pr-42']]
+  ])('%s', (_, name, tags, expected) => {
+    expect(stableTags(inputOf(tags), contextFor(name), now)).toEqual(expected)
   })
 })
 

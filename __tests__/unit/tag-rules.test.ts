@@ -1,23 +1,25 @@
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../src/errors.js'
-import { parseFlavor, parseTagRules } from '../../src/meta/tag-rules.js'
+import { parseTagRules } from '../../src/meta/tag-rules.js'
+import type { Expression, TemplatePart } from '../../src/meta/tag-template.js'
 
-const expressions = "{{branch}}, {{tag}}, {{sha}}, {{base_ref}}, {{is_default_branch}}, {{date 'YYYYMMDD'}}"
+const expressions =
+  "{{branch}}, {{tag}}, {{sha}}, {{base_ref}}, {{is_default_branch}}, {{date 'YYYYMMDD'}}, {{commit_date 'YYYYMMDD'}}"
 const placeholders = '{{version}}, {{major}}, {{minor}}, {{patch}}, {{raw}}'
+
+const text = (value: string): TemplatePart => ({ kind: 'text', text: value })
+const expression = (name: string, args: string[] = [], options: Record<string, string> = {}): Expression => ({
+  kind: 'expression',
+  name,
+  args,
+  options
+})
 
 describe('parseTagRules', () => {
   it.each([
     [
       'type=sha',
-      {
-        type: 'sha',
-        format: 'short',
-        text: 'type=sha',
-        enable: 'true',
-        priority: 100,
-        prefix: 'sha-',
-        suffix: undefined
-      }
+      { type: 'sha', format: 'short', text: 'type=sha', enable: true, priority: 100, prefix: [text('sha-')] }
     ],
     [
       'type=sha,prefix=staging-,format=long',
@@ -25,10 +27,9 @@ describe('parseTagRules', () => {
         type: 'sha',
         format: 'long',
         text: 'type=sha,prefix=staging-,format=long',
-        enable: 'true',
+        enable: true,
         priority: 100,
-        prefix: 'staging-',
-        suffix: undefined
+        prefix: [text('staging-')]
       }
     ],
     [
@@ -37,72 +38,118 @@ describe('parseTagRules', () => {
         type: 'ref',
         event: 'pr',
         text: 'type=ref,event=pr',
-        enable: 'true',
+        enable: true,
         priority: 600,
-        prefix: 'pr-',
-        suffix: undefined
+        prefix: [text('pr-')]
       }
     ],
     [
-      'Type=REF, Event=Branch, priority=650, suffix=-x',
+      'Type=REF, Event=Branch, priority=650, suffix=-x, prefix=',
       {
         type: 'ref',
         event: 'branch',
-        text: 'Type=REF, Event=Branch, priority=650, suffix=-x',
-        enable: 'true',
+        text: 'Type=REF, Event=Branch, priority=650, suffix=-x, prefix=',
+        enable: true,
         priority: 650,
-        prefix: undefined,
-        suffix: '-x'
+        prefix: [],
+        suffix: [text('-x')]
       }
     ],
     [
       'type=semver,pattern={{major}}.{{minor}},value={{tag}},match=v(.*)',
       {
         type: 'semver',
-        pattern: '{{major}}.{{minor}}',
-        value: '{{tag}}',
-        match: 'v(.*)',
+        pattern: [expression('major'), text('.'), expression('minor')],
+        value: [expression('tag')],
+        match: /v(.*)/,
         text: 'type=semver,pattern={{major}}.{{minor}},value={{tag}},match=v(.*)',
-        enable: 'true',
-        priority: 900,
-        prefix: undefined,
-        suffix: undefined
+        enable: true,
+        priority: 900
+      }
+    ],
+    [
+      'type=pep440,pattern=v{{major}}',
+      {
+        type: 'pep440',
+        pattern: [text('v'), expression('major')],
+        text: 'type=pep440,pattern=v{{major}}',
+        enable: true,
+        priority: 900
+      }
+    ],
+    [
+      'type=match,pattern=app/v(\\d.\\d.\\d),group=1',
+      {
+        type: 'match',
+        pattern: /app\/v(\d.\d.\d)/,
+        group: 1,
+        text: 'type=match,pattern=app/v(\\d.\\d.\\d),group=1',
+        enable: true,
+        priority: 800
+      }
+    ],
+    [
+      'type=match,"pattern=/^V(\\d+)$/i",value={{branch}},priority=1200',
+      {
+        type: 'match',
+        pattern: /^V(\d+)$/i,
+        group: 0,
+        value: [expression('branch')],
+        text: 'type=match,"pattern=/^V(\\d+)$/i",value={{branch}},priority=1200',
+        enable: true,
+        priority: 1200
+      }
+    ],
+    ['type=edge', { type: 'edge', text: 'type=edge', enable: true, priority: 700 }],
+    [
+      'type=edge,branch=develop,suffix=-{{sha}}',
+      {
+        type: 'edge',
+        branch: 'develop',
+        text: 'type=edge,branch=develop,suffix=-{{sha}}',
+        enable: true,
+        priority: 700,
+        suffix: [text('-'), expression('sha')]
+      }
+    ],
+    [
+      'type=schedule',
+      { type: 'schedule', pattern: [text('nightly')], text: 'type=schedule', enable: true, priority: 1000 }
+    ],
+    [
+      "type=schedule,pattern=nightly-{{date 'YYYYMMDD' tz='Asia/Tokyo'}}-{{commit_date 'HHmm'}}",
+      {
+        type: 'schedule',
+        pattern: [
+          text('nightly-'),
+          expression('date', ['YYYYMMDD'], { tz: 'Asia/Tokyo' }),
+          text('-'),
+          expression('commit_date', ['HHmm'])
+        ],
+        text: "type=schedule,pattern=nightly-{{date 'YYYYMMDD' tz='Asia/Tokyo'}}-{{commit_date 'HHmm'}}",
+        enable: true,
+        priority: 1000
       }
     ],
     [
       'type=raw,value=latest,enable={{is_default_branch}}',
       {
         type: 'raw',
-        value: 'latest',
+        value: [text('latest')],
         text: 'type=raw,value=latest,enable={{is_default_branch}}',
-        enable: '{{is_default_branch}}',
-        priority: 200,
-        prefix: undefined,
-        suffix: undefined
+        enable: 'default-branch',
+        priority: 200
       }
     ],
+    ['nightly', { type: 'raw', value: [text('nightly')], text: 'nightly', enable: true, priority: 200 }],
     [
-      'nightly',
+      "type=raw,value=src-{{commit_date 'YYYYMMDD' tz='Europe/Paris'}},enable=FALSE",
       {
         type: 'raw',
-        value: 'nightly',
-        text: 'nightly',
-        enable: 'true',
-        priority: 200,
-        prefix: undefined,
-        suffix: undefined
-      }
-    ],
-    [
-      "type=raw,value=nightly-{{date 'YYYYMMDD' tz='Europe/Paris'}},enable=FALSE",
-      {
-        type: 'raw',
-        value: "nightly-{{date 'YYYYMMDD' tz='Europe/Paris'}}",
-        text: "type=raw,value=nightly-{{date 'YYYYMMDD' tz='Europe/Paris'}},enable=FALSE",
-        enable: 'false',
-        priority: 200,
-        prefix: undefined,
-        suffix: undefined
+        value: [text('src-'), expression('commit_date', ['YYYYMMDD'], { tz: 'Europe/Paris' })],
+        text: "type=raw,value=src-{{commit_date 'YYYYMMDD' tz='Europe/Paris'}},enable=FALSE",
+        enable: false,
+        priority: 200
       }
     ]
   ])('%s', (line, rule) => {
@@ -115,21 +162,24 @@ describe('parseTagRules', () => {
 
   it('keeps commas inside a double-quoted field', () => {
     const [rule] = parseTagRules(['type=semver,pattern={{version}},"match=^v(\\d{1,3}\\..*)$"'])
-    expect(rule).toMatchObject({ type: 'semver', match: '^v(\\d{1,3}\\..*)$' })
+    expect(rule).toMatchObject({ type: 'semver', match: /^v(\d{1,3}\..*)$/ })
   })
+
+  const regex =
+    'pattern=<JavaScript regular expression> or pattern=/<expression>/<flags>, e.g. pattern=v(\\d+\\.\\d+\\.\\d+)'
 
   it.each([
     [
-      'type=edge',
-      "Input 'tags' has the rule 'type=edge': unknown type 'edge' (docker/metadata-action's type=edge is not supported here). Accepted: type=sha, type=ref, type=semver, type=raw."
-    ],
-    [
       'type=foo',
-      "Input 'tags' has the rule 'type=foo': unknown type 'foo'. Accepted: type=sha, type=ref, type=semver, type=raw."
+      "Input 'tags' has the rule 'type=foo': unknown type 'foo'. Accepted: type=schedule, type=semver, type=pep440, type=match, type=edge, type=ref, type=raw, type=sha."
     ],
     [
       'type=sha,value=x',
       "Input 'tags' has the rule 'type=sha,value=x': unknown key 'value' for type=sha. Accepted: format=, enable=, priority=, prefix=, suffix=."
+    ],
+    [
+      'type=edge,pattern=main',
+      "Input 'tags' has the rule 'type=edge,pattern=main': unknown key 'pattern' for type=edge. Accepted: branch=, enable=, priority=, prefix=, suffix=."
     ],
     [
       'type=sha,format=medium',
@@ -180,8 +230,73 @@ describe('parseTagRules', () => {
       "Input 'tags' has the rule 'type=semver,pattern={{version}},match=(': match=( is not a regular expression. Accepted: match=<JavaScript regular expression>, group 1 is the version, e.g. match=v(\\d.*)."
     ],
     [
+      'type=semver,pattern={{version}},value=banana',
+      "Input 'tags' has the rule 'type=semver,pattern={{version}},value=banana': value=banana: 'banana' is not a semantic version (https://semver.org). Accepted: value=<a semantic version, e.g. v1.2.3>, or an expression such as {{tag}}."
+    ],
+    [
+      'type=pep440',
+      `Input 'tags' has the rule 'type=pep440': pattern= is missing. Accepted: pattern= built from ${placeholders} and letters, digits, _ . -.`
+    ],
+    [
+      'type=pep440,pattern={{major}}.{{minor}},value=2024.05.03-nightly',
+      "Input 'tags' has the rule 'type=pep440,pattern={{major}}.{{minor}},value=2024.05.03-nightly': value=2024.05.03-nightly: '2024.05.03-nightly' is not a PEP 440 version (https://peps.python.org/pep-0440/). Accepted: value=<a PEP 440 version, e.g. 1.2.3rc1>, or an expression such as {{tag}}."
+    ],
+    [
+      'type=pep440,pattern=py{{python}}',
+      `Input 'tags' has the rule 'type=pep440,pattern=py{{python}}': pattern=py{{python}}: unknown expression '{{python}}'. Accepted: ${placeholders}.`
+    ],
+    ['type=match', `Input 'tags' has the rule 'type=match': pattern= is missing. Accepted: ${regex}.`],
+    [
+      'type=match,pattern=v(\\d+',
+      `Input 'tags' has the rule 'type=match,pattern=v(\\d+': pattern=v(\\d+ is not a regular expression. Accepted: ${regex}.`
+    ],
+    [
+      'type=match,"pattern=/v(.*)/g",group=1',
+      `Input 'tags' has the rule 'type=match,"pattern=/v(.*)/g",group=1': pattern=/v(.*)/g has the flags 'g': one match is read, so only i, m, s and u apply. Accepted: ${regex}.`
+    ],
+    [
+      'type=match,pattern=app/v(\\d.\\d.\\d),group=2',
+      "Input 'tags' has the rule 'type=match,pattern=app/v(\\d.\\d.\\d),group=2': group=2 but the pattern has 1 capturing group. Accepted: group=0 (the whole match) up to group=1."
+    ],
+    [
+      'type=match,pattern=\\d+,group=1',
+      "Input 'tags' has the rule 'type=match,pattern=\\d+,group=1': group=1 but the pattern has no capturing group. Accepted: group=0 (the whole match)."
+    ],
+    [
+      'type=match,pattern=(\\d+)-(rc\\d+),group=last',
+      "Input 'tags' has the rule 'type=match,pattern=(\\d+)-(rc\\d+),group=last': group=last is not a whole number. Accepted: group=0 (the whole match) up to group=2."
+    ],
+    [
+      'type=match,pattern=^app/v(.*)$,group=1,value=v1.2.3',
+      "Input 'tags' has the rule 'type=match,pattern=^app/v(.*)$,group=1,value=v1.2.3': value=v1.2.3: pattern=^app\\/v(.*)$ does not match 'v1.2.3'. Accepted: value=<text the pattern matches>, or an expression such as {{tag}}."
+    ],
+    [
+      'type=schedule,pattern=',
+      "Input 'tags' has the rule 'type=schedule,pattern=': pattern= is empty. Accepted: pattern=nightly (the default), or letters, digits, _ . - and the expressions {{date 'YYYYMMDD'}}, {{commit_date 'YYYYMMDD'}}."
+    ],
+    [
+      'type=schedule,pattern=nightly-{{branch}}',
+      "Input 'tags' has the rule 'type=schedule,pattern=nightly-{{branch}}': pattern=nightly-{{branch}}: unknown expression '{{branch}}'. Accepted: {{date 'YYYYMMDD'}}, {{commit_date 'YYYYMMDD'}}."
+    ],
+    [
+      'type=schedule,pattern=nightly build',
+      "Input 'tags' has the rule 'type=schedule,pattern=nightly build': pattern=nightly build contains characters a Docker tag cannot hold. Accepted: letters, digits, _ . - and the expressions {{date 'YYYYMMDD'}}, {{commit_date 'YYYYMMDD'}}."
+    ],
+    [
+      'type=schedule,pattern=.nightly',
+      "Input 'tags' has the rule 'type=schedule,pattern=.nightly': '.nightly' is not a valid Docker tag. Accepted: up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -."
+    ],
+    [
       'type=raw,value={{date}}',
       `Input 'tags' has the rule 'type=raw,value={{date}}': value={{date}}: '{{date}}' needs one quoted format, e.g. {{date 'YYYYMMDD'}}. Accepted: ${expressions}.`
+    ],
+    [
+      'type=raw,value=src-{{commit_date}}',
+      `Input 'tags' has the rule 'type=raw,value=src-{{commit_date}}': value=src-{{commit_date}}: '{{commit_date}}' needs one quoted format, e.g. {{commit_date 'YYYYMMDD'}}. Accepted: ${expressions}.`
+    ],
+    [
+      "type=raw,value={{commit_date 'YYYY' zone='UTC'}}",
+      `Input 'tags' has the rule 'type=raw,value={{commit_date 'YYYY' zone='UTC'}}': value={{commit_date 'YYYY' zone='UTC'}}: '{{commit_date 'YYYY' zone='UTC'}}' has the unknown option 'zone' (only tz=). Accepted: ${expressions}.`
     ],
     [
       "type=raw,value={{date 'YYYY' tz='Mars/Base'}}",
@@ -192,8 +307,8 @@ describe('parseTagRules', () => {
       `Input 'tags' has the rule 'type=raw,value=v{{branch': value=v{{branch: '{{' without a closing '}}'. Accepted: ${expressions}.`
     ],
     [
-      'type=raw,value={{commit_date}}',
-      `Input 'tags' has the rule 'type=raw,value={{commit_date}}': value={{commit_date}}: unknown expression '{{commit_date}}'. Accepted: ${expressions}.`
+      'type=raw,value={{build_number}}',
+      `Input 'tags' has the rule 'type=raw,value={{build_number}}': value={{build_number}}: unknown expression '{{build_number}}'. Accepted: ${expressions}.`
     ],
     [
       'type=raw,value=x,enable=yes',
@@ -201,50 +316,5 @@ describe('parseTagRules', () => {
     ]
   ])('rejects %s', (line, message) => {
     expect(() => parseTagRules(['type=sha', line])).toThrow(new ConfigurationError(message))
-  })
-})
-
-describe('parseFlavor', () => {
-  const accepted =
-    'latest=auto|true|false, prefix=<text>[,onlatest=true|false], suffix=<text>[,onlatest=true|false]'
-
-  it.each([
-    [[], { latest: 'auto', prefix: '', prefixOnLatest: false, suffix: '', suffixOnLatest: false }],
-    [
-      ['latest=false'],
-      { latest: 'false', prefix: '', prefixOnLatest: false, suffix: '', suffixOnLatest: false }
-    ],
-    [
-      ['latest=true', 'prefix=app-,onlatest=true', 'suffix=-{{sha}}'],
-      { latest: 'true', prefix: 'app-', prefixOnLatest: true, suffix: '-{{sha}}', suffixOnLatest: false }
-    ],
-    [
-      ['suffix=-slim,onlatest=true'],
-      { latest: 'auto', prefix: '', prefixOnLatest: false, suffix: '-slim', suffixOnLatest: true }
-    ]
-  ])('%j', (lines, flavor) => {
-    expect(parseFlavor(lines)).toEqual(flavor)
-  })
-
-  it.each([
-    [
-      'latest=maybe',
-      `Input 'flavor' has the entry 'latest=maybe': latest=maybe is not known. Accepted: ${accepted}.`
-    ],
-    [
-      'onlatest=true',
-      `Input 'flavor' has the entry 'onlatest=true': onlatest=true must be true or false and follow prefix= or suffix=. Accepted: ${accepted}.`
-    ],
-    [
-      'labelprefix=x',
-      `Input 'flavor' has the entry 'labelprefix=x': unknown key 'labelprefix'. Accepted: ${accepted}.`
-    ],
-    ['slim', `Input 'flavor' has the entry 'slim': 'slim' is not key=value. Accepted: ${accepted}.`],
-    [
-      'prefix=a b',
-      `Input 'flavor' has the entry 'prefix=a b': prefix=a b contains characters a Docker tag cannot hold. Accepted: letters, digits, _ . - and the expressions ${expressions}.`
-    ]
-  ])('rejects %s', (line, message) => {
-    expect(() => parseFlavor([line])).toThrow(new ConfigurationError(message))
   })
 })

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors.js'
 import type { RunContext } from '../github/context.js'
-import { parseFlavor, parseTagRules, type Flavor, type TagRule } from '../meta/tag-rules.js'
+import { parseFlavor, parseTagRules, type Flavor, type ShaSource, type TagRule } from '../meta/meta.js'
 import { parseBuildConfig, type BuildConfig } from './build.js'
 import { parseCacheConfig, type CacheConfig } from './cache.js'
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js'
@@ -27,7 +27,7 @@ export interface TagConfig {
   rules: TagRule[]
   flavor: Flavor
   /** Which commit a pull request build names: the PR head, or GITHUB_SHA (the merge commit). */
-  shaSource: 'merge' | 'head'
+  shaSource: ShaSource
 }
 
 /** Every input, parsed once into the shape the phases use; built before any slow work. */

@@ -15,6 +15,8 @@ export interface RunMetaRequest {
   context: RunContext
   now: Date
   metadata?: RepositoryMetadata
+  /** The named commit's time from git, for `{{commit_date}}` where the payload has none. */
+  commitDate?: Date
   /** Whether a rule set that names no tag is an error (it is when anything is scanned or pushed). */
   needsTag: boolean
 }
@@ -25,9 +27,10 @@ export function runMeta(request: RunMetaRequest): RunMeta {
   const input = {
     rules: request.tags.rules,
     flavor: request.tags.flavor,
-    userLabels: request.labels.map((label) => `${label.key}=${label.value}`),
+    userLabels: request.labels,
     shaSource: request.tags.shaSource,
-    ...(metadata ? { repositoryMetadata: metadata } : {})
+    ...(metadata ? { repositoryMetadata: metadata } : {}),
+    ...(request.commitDate ? { commitDate: request.commitDate } : {})
   }
   const meta = computeMeta(input, context, now)
   if (meta.tags.length === 0 && request.needsTag) {

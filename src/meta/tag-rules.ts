@@ -1,256 +1,255 @@
-import { parse } from 'csv-parse/sync'
-import { ConfigurationError } from '../errors.js'
-import { dockerTagPattern, isTagText } from './docker-tag.js'
+import { checkLiteralTag, fieldsOf, meaningfulLines, RuleLine, splitField, tagText } from './rule-fields.js'
 import {
   describeExpressions,
   globalExpressions,
-  parseTemplate,
-  semverPlaceholders,
-  TemplateError,
-  type TemplatePart
+  isLiteral,
+  renderTemplate,
+  scheduleExpressions,
+  versionPlaceholders,
+  type Template
 } from './tag-template.js'
+import { isTagText } from './docker-tag.js'
+import { matchValue, pep440Value, semverValue, type VersionResult } from './versions.js'
 
-export type TagRuleType = 'sha' | 'ref' | 'semver' | 'raw'
+type TagRuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha'
+
+/** `enable=`: fixed, or decided per run by `{{is_default_branch}}`. */
+type Enable = boolean | 'default-branch'
 
 interface RuleCommon {
   /** The rule as the user wrote it, for messages. */
   text: string
-  /** `true`, `false` or `{{is_default_branch}}`. */
-  enable: string
+  enable: Enable
   priority: number
-  /** undefined: the flavor's prefix applies; '' (written `prefix=`): no prefix at all. */
-  prefix?: string
-  suffix?: string
+  /** undefined: the flavor's prefix applies; [] (written `prefix=`): no prefix at all. */
+  prefix?: Template
+  suffix?: Template
 }
 
 /** One line of the `tags` input, docker/metadata-action's grammar, checked and with defaults filled in. */
 export type TagRule =
-  | (RuleCommon & { type: 'sha'; format: 'short' | 'long' })
+  | (RuleCommon & { type: 'schedule'; pattern: Template })
+  | (RuleCommon & { type: 'semver'; pattern: Template; value?: Template; match?: RegExp })
+  | (RuleCommon & { type: 'pep440'; pattern: Template; value?: Template })
+  | (RuleCommon & { type: 'match'; pattern: RegExp; group: number; value?: Template })
+  /** `branch` undefined: the repository's default branch. */
+  | (RuleCommon & { type: 'edge'; branch?: string })
   | (RuleCommon & { type: 'ref'; event: 'branch' | 'tag' | 'pr' })
-  | (RuleCommon & { type: 'semver'; pattern: string; value: string; match: string })
-  | (RuleCommon & { type: 'raw'; value: string })
-
-/** The `flavor` input: how `latest` is decided and what every tag is wrapped in. */
-export interface Flavor {
-  latest: 'auto' | 'true' | 'false'
-  prefix: string
-  prefixOnLatest: boolean
-  suffix: string
-  suffixOnLatest: boolean
-}
+  | (RuleCommon & { type: 'raw'; value: Template })
+  | (RuleCommon & { type: 'sha'; format: 'short' | 'long' })
 
 /** docker/metadata-action's priorities: the highest-priority rule that yields a value gives `version`. */
-export const defaultPriorities: Record<TagRuleType, number> = { semver: 900, ref: 600, raw: 200, sha: 100 }
+const defaultPriorities: Record<TagRuleType, number> = {
+  schedule: 1000,
+  semver: 900,
+  pep440: 900,
+  match: 800,
+  edge: 700,
+  ref: 600,
+  raw: 200,
+  sha: 100
+}
 
 const commonKeys = ['enable', 'priority', 'prefix', 'suffix']
 const keysOf: Record<TagRuleType, string[]> = {
-  sha: ['format', ...commonKeys],
-  ref: ['event', ...commonKeys],
+  schedule: ['pattern', ...commonKeys],
   semver: ['pattern', 'value', 'match', ...commonKeys],
-  raw: ['value', ...commonKeys]
-}
-const unsupportedTypes = ['schedule', 'edge', 'match', 'pep440']
-const tagText = 'letters, digits, _ . - and the expressions'
-
-function fieldsOf(line: string): string[] {
-  const records: string[][] = parse(line, {
-    relaxQuotes: true,
-    relaxColumnCount: true,
-    skipEmptyLines: true,
-    trim: true
-  })
-  return (records[0] ?? []).filter((field) => field !== '')
+  pep440: ['pattern', 'value', ...commonKeys],
+  match: ['pattern', 'group', 'value', ...commonKeys],
+  edge: ['branch', ...commonKeys],
+  ref: ['event', ...commonKeys],
+  raw: ['value', ...commonKeys],
+  sha: ['format', ...commonKeys]
 }
 
-function splitField(field: string): [string | undefined, string] {
-  const at = field.indexOf('=')
-  return at < 0 ? [undefined, field] : [field.slice(0, at).trim().toLowerCase(), field.slice(at + 1).trim()]
-}
-
-function problem(input: 'tags' | 'flavor', text: string, what: string, accepted: string): ConfigurationError {
-  return new ConfigurationError(
-    `Input '${input}' has the ${input === 'tags' ? 'rule' : 'entry'} '${text}': ${what}. Accepted: ${accepted}.`
-  )
-}
-
-function template(
-  input: 'tags' | 'flavor',
-  text: string,
-  key: string,
-  value: string,
-  allowed: readonly string[]
-): TemplatePart[] {
-  try {
-    return parseTemplate(value, allowed)
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error
-    throw problem(input, text, `${key}=${value}: ${error.message}`, describeExpressions(allowed))
-  }
-}
-
-/** Prefixes, suffixes and raw values reach docker as written: their literal text must already be tag text. */
-function checkTagText(input: 'tags' | 'flavor', text: string, key: string, value: string): TemplatePart[] {
-  const parts = template(input, text, key, value, globalExpressions)
-  const bad = parts.find((part) => part.kind === 'text' && !isTagText(part.text))
-  if (bad) {
-    throw problem(
-      input,
-      text,
-      `${key}=${value} contains characters a Docker tag cannot hold`,
-      `${tagText} ${describeExpressions(globalExpressions)}`
-    )
-  }
-  return parts
-}
-
-function isLiteral(parts: TemplatePart[]): boolean {
-  return parts.every((part) => part.kind === 'text')
-}
-
-function parseEnable(text: string, value: string): string {
-  const normalized = value.toLowerCase()
-  if (normalized === 'true' || normalized === 'false') return normalized
-  if (/^\{\{\s*is_default_branch\s*\}\}$/.test(value)) return '{{is_default_branch}}'
-  throw problem(
-    'tags',
-    text,
+function parseEnable(line: RuleLine): Enable {
+  const value = line.attributes.get('enable') ?? 'true'
+  if (/^true$/i.test(value)) return true
+  if (/^false$/i.test(value)) return false
+  if (/^\{\{\s*is_default_branch\s*\}\}$/.test(value)) return 'default-branch'
+  return line.fail(
     `enable=${value} is neither true nor false`,
-    `enable=true, enable=false, enable={{is_default_branch}}`
+    'enable=true, enable=false, enable={{is_default_branch}}'
   )
 }
 
-function parsePriority(text: string, value: string): number {
+function parsePriority(line: RuleLine, type: TagRuleType): number {
+  const value = line.attributes.get('priority')
+  if (value === undefined) return defaultPriorities[type]
   if (!/^\d{1,9}$/.test(value)) {
-    throw problem(
-      'tags',
-      text,
-      `priority=${value} is not a whole number from 0 up`,
-      'priority=<0 or more>, e.g. priority=1000'
-    )
+    line.fail(`priority=${value} is not a whole number from 0 up`, 'priority=<0 or more>, e.g. priority=1000')
   }
   return Number(value)
 }
 
-function parseType(text: string, value: string | undefined): TagRuleType {
-  const type = (value ?? 'raw').toLowerCase()
-  if (type in keysOf) return type as TagRuleType
-  const note = unsupportedTypes.includes(type)
-    ? ` (docker/metadata-action's type=${type} is not supported here)`
-    : ''
-  throw problem('tags', text, `unknown type '${value}'${note}`, 'type=sha, type=ref, type=semver, type=raw')
-}
-
-function choice<T extends string>(
-  text: string,
-  key: string,
-  value: string | undefined,
-  options: readonly T[]
-): T {
-  const found = options.find((option) => option === value?.toLowerCase())
-  if (found !== undefined) return found
-  const what = value === undefined ? `${key}= is missing` : `${key}=${value} is not known`
-  throw problem('tags', text, what, options.map((option) => `${key}=${option}`).join(', '))
-}
-
-function parseRule(text: string): TagRule {
-  const attributes = new Map<string, string>()
-  let type: string | undefined
-  for (const field of fieldsOf(text)) {
-    const [key, value] = splitField(field)
-    if (key === 'type') type = value
-    else attributes.set(key ?? 'value', value)
+function versionPattern(line: RuleLine): Template {
+  const accepted = `pattern= built from ${describeExpressions(versionPlaceholders)} and letters, digits, _ . -`
+  const text = line.attributes.get('pattern') ?? ''
+  if (text === '') line.fail('pattern= is missing', accepted)
+  const pattern = line.template('pattern', versionPlaceholders) ?? []
+  if (isLiteral(pattern)) line.fail(`pattern=${text} has no placeholder`, accepted)
+  if (pattern.some((part) => part.kind === 'text' && !isTagText(part.text))) {
+    line.fail(`pattern=${text} contains characters a Docker tag cannot hold`, accepted)
   }
-  const ruleType = parseType(text, type)
-  const unknown = [...attributes.keys()].find((key) => !keysOf[ruleType].includes(key))
-  if (unknown !== undefined) {
-    throw problem(
-      'tags',
-      text,
-      `unknown key '${unknown}' for type=${ruleType}`,
-      keysOf[ruleType].map((key) => `${key}=`).join(', ')
+  return pattern
+}
+
+/** `value=` of the version rules; empty means the git tag, as in metadata-action. */
+function versionSource(line: RuleLine): Template | undefined {
+  const value = line.template('value', globalExpressions)
+  return value === undefined || value.length === 0 ? undefined : value
+}
+
+/** A literal `value=` is checked now: a value that can never give a tag is a mistake in the workflow. */
+function checkLiteralVersion(
+  line: RuleLine,
+  value: Template | undefined,
+  accepted: string,
+  read: (source: string) => VersionResult
+): void {
+  if (value === undefined || !isLiteral(value)) return
+  const outcome = read(renderTemplate(value, () => ''))
+  if ('reason' in outcome) {
+    line.fail(
+      `value=${line.attributes.get('value')}: ${outcome.reason}`,
+      `${accepted}, or an expression such as {{tag}}`
     )
   }
-  const prefix = attributes.get('prefix')
-  const suffix = attributes.get('suffix')
-  const prefixParts = prefix === undefined ? [] : checkTagText('tags', text, 'prefix', prefix)
-  const suffixParts = suffix === undefined ? [] : checkTagText('tags', text, 'suffix', suffix)
-  const common = {
-    text,
-    enable: parseEnable(text, attributes.get('enable') ?? 'true'),
-    priority: attributes.has('priority')
-      ? parsePriority(text, attributes.get('priority') ?? '')
-      : defaultPriorities[ruleType],
-    prefix,
-    suffix
+}
+
+/** `pattern=`/`match=` as metadata-action reads them: a regular expression, or `/expression/flags`. */
+function regularExpression(line: RuleLine, key: string, accepted: string): RegExp | undefined {
+  const value = line.attributes.get(key)
+  if (value === undefined || value === '') return undefined
+  const literal = /^\/(.+)\/(.*)$/.exec(value)
+  const [source, flags] = literal ? [literal[1], literal[2]] : [value, '']
+  if (!/^[imsu]*$/.test(flags)) {
+    line.fail(
+      `${key}=${value} has the flags '${flags}': one match is read, so only i, m, s and u apply`,
+      accepted
+    )
   }
-  switch (ruleType) {
-    case 'sha':
-      return {
-        type: 'sha',
-        format: choice(text, 'format', attributes.get('format') ?? 'short', ['short', 'long'] as const),
-        ...common,
-        prefix: prefix ?? 'sha-'
+  try {
+    return new RegExp(source, flags)
+  } catch {
+    return line.fail(`${key}=${value} is not a regular expression`, accepted)
+  }
+}
+
+function matchGroup(line: RuleLine, pattern: RegExp): number {
+  const text = line.attributes.get('group') ?? '0'
+  // Matching the empty alternative always succeeds and reports every capturing group, taking part or not.
+  const groups = (new RegExp(`${pattern.source}|`, pattern.flags).exec('') ?? []).length - 1
+  const accepted =
+    groups === 0 ? 'group=0 (the whole match)' : `group=0 (the whole match) up to group=${groups}`
+  if (!/^\d{1,3}$/.test(text)) line.fail(`group=${text} is not a whole number`, accepted)
+  const group = Number(text)
+  if (group > groups) {
+    const has = groups === 0 ? 'no capturing group' : `${groups} capturing group${groups === 1 ? '' : 's'}`
+    line.fail(`group=${group} but the pattern has ${has}`, accepted)
+  }
+  return group
+}
+
+function parseTyped(line: RuleLine, type: TagRuleType, common: RuleCommon): TagRule {
+  const wrapped = (value: Template) => [...(common.prefix ?? []), ...value, ...(common.suffix ?? [])]
+  switch (type) {
+    case 'schedule': {
+      const pattern = line.tagTemplate('pattern', scheduleExpressions) ?? [{ kind: 'text', text: 'nightly' }]
+      if (pattern.length === 0) {
+        line.fail(
+          'pattern= is empty',
+          `pattern=nightly (the default), or ${tagText} ${describeExpressions(scheduleExpressions)}`
+        )
       }
-    case 'ref': {
-      const event = choice(text, 'event', attributes.get('event'), ['branch', 'tag', 'pr'] as const)
-      return { type: 'ref', event, ...common, prefix: prefix ?? (event === 'pr' ? 'pr-' : undefined) }
+      checkLiteralTag(line.text, wrapped(pattern))
+      return { type, pattern, ...common }
     }
     case 'semver': {
-      const pattern = attributes.get('pattern') ?? ''
-      const accepted = `pattern= built from ${describeExpressions(semverPlaceholders)} and letters, digits, _ . -`
-      if (pattern === '') throw problem('tags', text, 'pattern= is missing', accepted)
-      const parts = template('tags', text, 'pattern', pattern, semverPlaceholders)
-      if (isLiteral(parts)) throw problem('tags', text, `pattern=${pattern} has no placeholder`, accepted)
-      if (parts.some((part) => part.kind === 'text' && !isTagText(part.text))) {
-        throw problem(
-          'tags',
-          text,
-          `pattern=${pattern} contains characters a Docker tag cannot hold`,
-          accepted
-        )
+      const accepted = 'match=<JavaScript regular expression>, group 1 is the version, e.g. match=v(\\d.*)'
+      const rule = {
+        type,
+        pattern: versionPattern(line),
+        value: versionSource(line),
+        match: regularExpression(line, 'match', accepted),
+        ...common
       }
-      const value = attributes.get('value') ?? ''
-      template('tags', text, 'value', value, globalExpressions)
-      const match = attributes.get('match') ?? ''
-      try {
-        new RegExp(match)
-      } catch {
-        throw problem(
-          'tags',
-          text,
-          `match=${match} is not a regular expression`,
-          'match=<JavaScript regular expression>, group 1 is the version, e.g. match=v(\\d.*)'
-        )
-      }
-      return { type: 'semver', pattern, value, match, ...common }
+      checkLiteralVersion(line, rule.value, 'value=<a semantic version, e.g. v1.2.3>', (source) =>
+        semverValue(rule, source)
+      )
+      return rule
+    }
+    case 'pep440': {
+      const rule = { type, pattern: versionPattern(line), value: versionSource(line), ...common }
+      checkLiteralVersion(line, rule.value, 'value=<a PEP 440 version, e.g. 1.2.3rc1>', (source) =>
+        pep440Value(rule, source)
+      )
+      return rule
+    }
+    case 'match': {
+      const accepted =
+        'pattern=<JavaScript regular expression> or pattern=/<expression>/<flags>, e.g. pattern=v(\\d+\\.\\d+\\.\\d+)'
+      const pattern =
+        regularExpression(line, 'pattern', accepted) ?? line.fail('pattern= is missing', accepted)
+      const rule = { type, pattern, group: matchGroup(line, pattern), value: versionSource(line), ...common }
+      checkLiteralVersion(line, rule.value, 'value=<text the pattern matches>', (source) =>
+        matchValue(rule, source)
+      )
+      return rule
+    }
+    case 'edge':
+      return { type, branch: line.attributes.get('branch') || undefined, ...common }
+    case 'ref': {
+      const event = line.choice('event', undefined, ['branch', 'tag', 'pr'] as const)
+      const prefix = common.prefix ?? (event === 'pr' ? [{ kind: 'text' as const, text: 'pr-' }] : undefined)
+      return { type, event, ...common, prefix }
     }
     case 'raw': {
-      const value = attributes.get('value')
-      if (value === undefined || value === '') {
-        throw problem(
-          'tags',
-          text,
+      const value = line.tagTemplate('value', globalExpressions) ?? []
+      if (value.length === 0) {
+        line.fail(
           'value= is missing',
           `type=raw,value=<tag> with ${tagText} ${describeExpressions(globalExpressions)}`
         )
       }
-      const parts = [...prefixParts, ...checkTagText('tags', text, 'value', value), ...suffixParts]
-      const literal = `${prefix ?? ''}${value}${suffix ?? ''}`
-      if (isLiteral(parts) && !dockerTagPattern.test(literal)) {
-        throw problem(
-          'tags',
-          text,
-          `'${literal}' is not a valid Docker tag`,
-          'up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -'
-        )
-      }
-      return { type: 'raw', value, ...common }
+      checkLiteralTag(line.text, wrapped(value))
+      return { type, value, ...common }
     }
+    case 'sha':
+      return {
+        type,
+        format: line.choice('format', 'short', ['short', 'long'] as const),
+        ...common,
+        prefix: common.prefix ?? [{ kind: 'text', text: 'sha-' }]
+      }
   }
 }
 
-function meaningfulLines(lines: string[]): string[] {
-  return lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+function parseRule(text: string): TagRule {
+  const attributes = new Map<string, string>()
+  let typeText: string | undefined
+  for (const field of fieldsOf(text)) {
+    const [key, value] = splitField(field)
+    if (key === 'type') typeText = value
+    else attributes.set(key ?? 'value', value)
+  }
+  const line = new RuleLine(text, attributes)
+  const type = (typeText ?? 'raw').toLowerCase() as TagRuleType
+  if (!(type in keysOf)) {
+    const types = Object.keys(keysOf).map((name) => `type=${name}`)
+    line.fail(`unknown type '${typeText}'`, types.join(', '))
+  }
+  const unknown = [...attributes.keys()].find((key) => !keysOf[type].includes(key))
+  if (unknown !== undefined) {
+    line.fail(`unknown key '${unknown}' for type=${type}`, keysOf[type].map((key) => `${key}=`).join(', '))
+  }
+  return parseTyped(line, type, {
+    text,
+    enable: parseEnable(line),
+    priority: parsePriority(line, type),
+    prefix: line.tagTemplate('prefix', globalExpressions),
+    suffix: line.tagTemplate('suffix', globalExpressions)
+  })
 }
 
 /**
@@ -259,53 +258,4 @@ function meaningfulLines(lines: string[]): string[] {
  */
 export function parseTagRules(lines: string[]): TagRule[] {
   return meaningfulLines(lines).map(parseRule)
-}
-
-/** Parses the `flavor` input (`latest=`, `prefix=`, `suffix=`, each with `,onlatest=`). */
-export function parseFlavor(lines: string[]): Flavor {
-  const flavor: Flavor = {
-    latest: 'auto',
-    prefix: '',
-    prefixOnLatest: false,
-    suffix: '',
-    suffixOnLatest: false
-  }
-  const accepted =
-    'latest=auto|true|false, prefix=<text>[,onlatest=true|false], suffix=<text>[,onlatest=true|false]'
-  for (const text of meaningfulLines(lines)) {
-    let onLatestFor: 'prefix' | 'suffix' | undefined
-    for (const field of fieldsOf(text)) {
-      const [key, value] = splitField(field)
-      if (key === 'latest') {
-        const latest = value.toLowerCase()
-        if (latest !== 'auto' && latest !== 'true' && latest !== 'false') {
-          throw problem('flavor', text, `latest=${value} is not known`, accepted)
-        }
-        flavor.latest = latest
-      } else if (key === 'prefix' || key === 'suffix') {
-        checkTagText('flavor', text, key, value)
-        flavor[key] = value
-        onLatestFor = key
-      } else if (key === 'onlatest') {
-        const onLatest = value.toLowerCase()
-        if (onLatestFor === undefined || (onLatest !== 'true' && onLatest !== 'false')) {
-          throw problem(
-            'flavor',
-            text,
-            `onlatest=${value} must be true or false and follow prefix= or suffix=`,
-            accepted
-          )
-        }
-        flavor[onLatestFor === 'prefix' ? 'prefixOnLatest' : 'suffixOnLatest'] = onLatest === 'true'
-      } else {
-        throw problem(
-          'flavor',
-          text,
-          key === undefined ? `'${value}' is not key=value` : `unknown key '${key}'`,
-          accepted
-        )
-      }
-    }
-  }
-  return flavor
 }

@@ -1,25 +1,59 @@
 import moment from 'moment-timezone'
 
+/** A `{{name 'arg' key='value'}}` expression of a template. */
+export interface Expression {
+  kind: 'expression'
+  name: string
+  args: string[]
+  options: Record<string, string>
+}
+
 /** One piece of a `{{...}}` template: literal text, or an expression with its quoted arguments. */
-export type TemplatePart =
-  | { kind: 'text'; text: string }
-  | { kind: 'expression'; name: string; args: string[]; options: Record<string, string> }
+export type TemplatePart = { kind: 'text'; text: string } | Expression
+
+/** A template parsed once from the rule that holds it; rendering never re-reads the text. */
+export type Template = TemplatePart[]
 
 /** A template the user wrote that cannot be read; the caller says which input and rule it came from. */
 export class TemplateError extends Error {}
 
 /** Expressions usable in values, prefixes, suffixes and `enable`, as docker/metadata-action names them. */
-export const globalExpressions = ['branch', 'tag', 'sha', 'base_ref', 'is_default_branch', 'date'] as const
-/** Placeholders of `type=semver,pattern=`. */
-export const semverPlaceholders = ['version', 'major', 'minor', 'patch', 'raw'] as const
+export const globalExpressions = [
+  'branch',
+  'tag',
+  'sha',
+  'base_ref',
+  'is_default_branch',
+  'date',
+  'commit_date'
+] as const
+/** Placeholders of `type=semver,pattern=` and `type=pep440,pattern=`. */
+export const versionPlaceholders = ['version', 'major', 'minor', 'patch', 'raw'] as const
+/** Expressions of `type=schedule,pattern=`: metadata-action renders only the dates there. */
+export const scheduleExpressions = ['date', 'commit_date'] as const
+
+const dateExpressions = new Set(['date', 'commit_date'])
 
 export function describeExpressions(names: readonly string[]): string {
-  return names.map((name) => (name === 'date' ? `{{date 'YYYYMMDD'}}` : `{{${name}}}`)).join(', ')
+  return names
+    .map((name) => (dateExpressions.has(name) ? `{{${name} 'YYYYMMDD'}}` : `{{${name}}}`))
+    .join(', ')
 }
 
 const tokenPattern = /\s*(?:([A-Za-z_]+)=)?(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/y
 
-function parseExpression(source: string, allowed: readonly string[]): TemplatePart {
+function checkDateExpression(source: string, name: string, args: string[], options: Record<string, string>) {
+  if (args.length !== 1)
+    throw new TemplateError(`'${source}' needs one quoted format, e.g. {{${name} 'YYYYMMDD'}}`)
+  const unknown = Object.keys(options).find((key) => key !== 'tz')
+  if (unknown !== undefined)
+    throw new TemplateError(`'${source}' has the unknown option '${unknown}' (only tz=)`)
+  if (options.tz !== undefined && moment.tz.zone(options.tz) === null) {
+    throw new TemplateError(`'${source}' names the unknown time zone '${options.tz}'`)
+  }
+}
+
+function parseExpression(source: string, allowed: readonly string[]): Expression {
   const inner = source.slice(2, -2)
   const tokens: { key?: string; value: string; quoted: boolean }[] = []
   tokenPattern.lastIndex = 0
@@ -32,31 +66,21 @@ function parseExpression(source: string, allowed: readonly string[]): TemplatePa
   if (!head || head.key !== undefined || head.quoted || !allowed.includes(head.value)) {
     throw new TemplateError(`unknown expression '${source}'`)
   }
-  const args = rest.filter((token) => token.key === undefined && token.quoted).map((token) => token.value)
-  const options = Object.fromEntries(
-    rest.filter((token) => token.key !== undefined).map((token) => [token.key, token.value])
-  )
   if (rest.some((token) => token.key === undefined && !token.quoted)) {
     throw new TemplateError(`'${source}' takes only quoted arguments`)
   }
-  if (head.value === 'date') {
-    if (args.length !== 1)
-      throw new TemplateError(`'${source}' needs one quoted format, e.g. {{date 'YYYYMMDD'}}`)
-    const unknown = Object.keys(options).find((key) => key !== 'tz')
-    if (unknown !== undefined)
-      throw new TemplateError(`'${source}' has the unknown option '${unknown}' (only tz=)`)
-    if (options.tz !== undefined && moment.tz.zone(options.tz) === null) {
-      throw new TemplateError(`'${source}' names the unknown time zone '${options.tz}'`)
-    }
-  } else if (rest.length > 0) {
-    throw new TemplateError(`'{{${head.value}}}' takes no arguments`)
-  }
+  const args = rest.filter((token) => token.key === undefined).map((token) => token.value)
+  const options = Object.fromEntries(
+    rest.filter((token) => token.key !== undefined).map((token) => [token.key, token.value])
+  )
+  if (dateExpressions.has(head.value)) checkDateExpression(source, head.value, args, options)
+  else if (rest.length > 0) throw new TemplateError(`'{{${head.value}}}' takes no arguments`)
   return { kind: 'expression', name: head.value, args, options }
 }
 
 /** Splits a template into text and the expressions it names; throws TemplateError for anything not in `allowed`. */
-export function parseTemplate(template: string, allowed: readonly string[]): TemplatePart[] {
-  const parts: TemplatePart[] = []
+export function parseTemplate(template: string, allowed: readonly string[]): Template {
+  const parts: Template = []
   let rest = template
   while (rest.length > 0) {
     const open = rest.indexOf('{{')
@@ -74,14 +98,19 @@ export function parseTemplate(template: string, allowed: readonly string[]): Tem
 }
 
 /** Fills a parsed template; `resolve` gives each expression's value. */
-export function renderTemplate(
-  parts: TemplatePart[],
-  resolve: (expression: Extract<TemplatePart, { kind: 'expression' }>) => string
-): string {
-  return parts.map((part) => (part.kind === 'text' ? part.text : resolve(part))).join('')
+export function renderTemplate(template: Template, resolve: (expression: Expression) => string): string {
+  return template.map((part) => (part.kind === 'text' ? part.text : resolve(part))).join('')
+}
+
+export function isLiteral(template: Template): boolean {
+  return template.every((part) => part.kind === 'text')
+}
+
+export function mentions(template: Template, name: string): boolean {
+  return template.some((part) => part.kind === 'expression' && part.name === name)
 }
 
 /** `{{date 'format' tz='Area/City'}}` with moment's format tokens, in UTC unless `tz` says otherwise. */
-export function formatDate(now: Date, format: string, timeZone = 'UTC'): string {
-  return moment(now).tz(timeZone).format(format)
+export function formatDate(date: Date, format: string, timeZone = 'UTC'): string {
+  return moment(date).tz(timeZone).format(format)
 }

@@ -1,0 +1,46 @@
+import type { RunContext } from '../github/context.js'
+import type { Command, Runner } from '../run/command.js'
+import type { Flavor } from './flavor.js'
+import { commitDateInPayload, namedCommit, type ShaSource } from './run-facts.js'
+import type { TagRule } from './tag-rules.js'
+import { mentions, type Template } from './tag-template.js'
+
+function renderedTemplates(rule: TagRule): Template[] {
+  const own = rule.type === 'schedule' ? [rule.pattern] : 'value' in rule ? [rule.value] : []
+  return [rule.prefix, rule.suffix, ...own].filter((template): template is Template => template !== undefined)
+}
+
+/** True when a rule or the flavor renders `{{commit_date}}`: only then is git asked. */
+function needsCommitDate(rules: TagRule[], flavor: Flavor): boolean {
+  const templates = [flavor.prefix, flavor.suffix, ...rules.flatMap(renderedTemplates)]
+  return templates.some((template) => mentions(template, 'commit_date'))
+}
+
+/** The committer date of `sha`, strict ISO 8601, as metadata-action's git context reads it. */
+function planCommitDateRead(workspace: string, sha: string): Command {
+  return { tool: 'git', args: ['-C', workspace, 'log', '-1', '--format=%cI', sha] }
+}
+
+/**
+ * The commit time `{{commit_date}}` needs when the event payload does not carry it (schedule, pull request,
+ * workflow_dispatch, release): read from the workspace's git, only when a rule uses `{{commit_date}}`.
+ * undefined when git cannot tell (no checkout, shallow clone without the commit); never throws.
+ */
+export async function readCommitDate(
+  runner: Runner,
+  context: RunContext,
+  input: { rules: TagRule[]; flavor: Flavor; shaSource: ShaSource }
+): Promise<Date | undefined> {
+  const sha = namedCommit(context, input.shaSource)
+  // Only a commit id reaches git's argv: GITHUB_SHA and the payload are not ours to trust as options.
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return undefined
+  if (!needsCommitDate(input.rules, input.flavor) || commitDateInPayload(context.payload, sha))
+    return undefined
+  try {
+    const result = await runner.run(planCommitDateRead(context.workspace, sha), { allowFailure: true })
+    const date = new Date(result.stdout.trim())
+    return result.exitCode === 0 && !Number.isNaN(date.getTime()) ? date : undefined
+  } catch {
+    return undefined
+  }
+}
