@@ -63,7 +63,14 @@ function runKey(context: RunContext): string {
   return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`
 }
 
-async function buildAll(runner: Runner, log: Log, plans: ImagePlan[], config: Config, temp: string, builder: string) {
+async function buildAll(
+  runner: Runner,
+  log: Log,
+  plans: ImagePlan[],
+  config: Config,
+  temp: string,
+  builder: string
+) {
   if (plans.length === 1) {
     const [plan] = plans
     const stats = await runWithProgress(runner, log, planBuild(plan.request))
@@ -98,7 +105,10 @@ export async function runAction(io: Io): Promise<void> {
   // Before anything can print one, not even an error about them.
   secretValues(raw).forEach((value) => log.mask(value))
   const config = await log.group('Inputs', async () => parseConfig(raw, { env: io.env, context }))
-  const probe = io.live({ region: config.aws.region, github: { token: config.githubToken, apiUrl: context.apiUrl } })
+  const probe = io.live({
+    region: config.aws.region,
+    github: { token: config.githubToken, apiUrl: context.apiUrl }
+  })
   const runner: Runner = config.dryRun ? new DryRunner(log) : probe
   const state: StateStore = config.dryRun ? new NoState() : new RunnerState(log)
   const now = io.now()
@@ -125,7 +135,9 @@ export async function runAction(io: Io): Promise<void> {
   const facts = await log.group('Docker, buildx and ECR', async () => {
     const probed = await probeFacts(probe, config)
     checkPlatformSupport(config, probed.daemon)
-    log.info(`buildx ${probed.buildxVersion}; daemon ${probed.daemon.platform}, ${probed.daemon.imageStore} image store`)
+    log.info(
+      `buildx ${probed.buildxVersion}; daemon ${probed.daemon.platform}, ${probed.daemon.imageStore} image store`
+    )
     if (!probed.ecr) return probed
     const ecr = await createRepositories(runner, probe, probed.ecr, config.aws)
     for (const authorization of ecr.authorizations) {
@@ -137,7 +149,11 @@ export async function runAction(io: Io): Promise<void> {
   })
 
   const { builder, buildkitVersion } = await log.group('Builder', async () => {
-    const plan = planBuilder({ driver: config.build.driver, builder: config.build.builder, runId: runKey(context) })
+    const plan = planBuilder({
+      driver: config.build.driver,
+      builder: config.build.builder,
+      runId: runKey(context)
+    })
     if (plan.created) state.add({ builder: plan.name })
     // Emulators first: a builder sees the platforms it can run when it starts.
     await setUpEmulation(runner, config.build.platforms)
@@ -161,18 +177,28 @@ export async function runAction(io: Io): Promise<void> {
   })
   await Promise.all(plans.map((plan) => mkdir(plan.dir, { recursive: true })))
 
-  const built = await log.group(plans.length > 1 ? `Build (one bake, ${plans.length} targets)` : 'Build', async () => {
-    plans.forEach((plan) => plan.cache.warnings.forEach((warning) => log.warning(warning)))
-    const restored = runner.dryRun ? [] : await Promise.all(plans.map((plan) => restoreLocalCache(plan.cache, log)))
-    plans.forEach((plan) => plan.delivery === 'daemon-staging' && state.add({ staging: plan.staging }))
-    const results = await buildAll(runner, log, plans, config, temp, builder)
-    if (!runner.dryRun) await Promise.all(plans.map((plan, index) => saveLocalCache(plan.cache, restored[index], log)))
-    log.info(cacheReportLine(results[0].stats))
-    return results
-  })
+  const built = await log.group(
+    plans.length > 1 ? `Build (one bake, ${plans.length} targets)` : 'Build',
+    async () => {
+      plans.forEach((plan) => plan.cache.warnings.forEach((warning) => log.warning(warning)))
+      const restored = runner.dryRun
+        ? []
+        : await Promise.all(plans.map((plan) => restoreLocalCache(plan.cache, log)))
+      plans.forEach((plan) => plan.delivery === 'daemon-staging' && state.add({ staging: plan.staging }))
+      const results = await buildAll(runner, log, plans, config, temp, builder)
+      if (!runner.dryRun)
+        await Promise.all(plans.map((plan, index) => saveLocalCache(plan.cache, restored[index], log)))
+      log.info(cacheReportLine(results[0].stats))
+      return results
+    }
+  )
 
-  const gates = await log.group('Scan gate', () => gateAll({ runner, probe, log, config, context, facts, plans, built }))
-  const released = await log.group('Release', () => releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) }))
+  const gates = await log.group('Scan gate', () =>
+    gateAll({ runner, probe, log, config, context, facts, plans, built })
+  )
+  const released = await log.group('Release', () =>
+    releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) })
+  )
   const outcomes: ImageOutcome[] = plans.map((plan, index) => ({
     plan,
     built: built[index],
@@ -181,7 +207,17 @@ export async function runAction(io: Io): Promise<void> {
   }))
   setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun)
   await log.group('Report', () =>
-    reportAll({ runner, probe, log, config, context, meta, outcomes, trivy: gates.workspace, seconds: (Date.now() - started) / 1000 })
+    reportAll({
+      runner,
+      probe,
+      log,
+      config,
+      context,
+      meta,
+      outcomes,
+      trivy: gates.workspace,
+      seconds: (Date.now() - started) / 1000
+    })
   )
   if (config.dryRun) {
     log.info(`Dry run: nothing was built, scanned or pushed (buildx ${facts.buildxVersion}).`)

@@ -20,13 +20,24 @@ export function writtenTags(outcome: ImageOutcome, dryRun: boolean): string[] {
 }
 
 /** Outputs: `images` for every target; the single-image outputs describe the first target. */
-export function setOutputs(log: Log, outcomes: ImageOutcome[], meta: RunMeta, registry: string, dryRun: boolean): void {
+export function setOutputs(
+  log: Log,
+  outcomes: ImageOutcome[],
+  meta: RunMeta,
+  registry: string,
+  dryRun: boolean
+): void {
   const [first] = outcomes
   log.setOutput('registry', registry)
   log.setOutput('image', first.plan.image)
   log.setOutput('tags', writtenTags(first, dryRun).join('\n'))
   log.setOutput('version', meta.version)
-  log.setOutput('labels', Object.entries(meta.labels).map(([key, value]) => `${key}=${value}`).join('\n'))
+  log.setOutput(
+    'labels',
+    Object.entries(meta.labels)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n')
+  )
   log.setOutput('json', JSON.stringify(meta.json))
   if (first.release?.digest) log.setOutput('digest', first.release.digest)
   if (!dryRun) {
@@ -60,14 +71,20 @@ export function setOutputs(log: Log, outcomes: ImageOutcome[], meta: RunMeta, re
 /** One error for the step: what the gate blocked, what it held back, and exactly which tags were not written. */
 export function failIfAnyHeldBack(outcomes: ImageOutcome[]): void {
   const several = outcomes.length > 1
-  const named = (outcome: ImageOutcome) => (several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : '')
+  const named = (outcome: ImageOutcome) =>
+    several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : ''
   const blocked = outcomes.filter((outcome) => outcome.gate?.blocked)
   if (blocked.length > 0) {
     const subject = several ? ` for ${blocked.map((outcome) => outcome.plan.spec.stage.name).join(', ')}` : ''
-    const heldBack = outcomes.filter((outcome) => outcome.heldBackBy).map((outcome) => outcome.plan.spec.stage.name)
+    const heldBack = outcomes
+      .filter((outcome) => outcome.heldBackBy)
+      .map((outcome) => outcome.plan.spec.stage.name)
     const held = heldBack.length > 0 ? `\nHeld back with them (gate: atomic): ${heldBack.join(', ')}.` : ''
     const released = outcomes.filter((outcome) => (outcome.release?.written.length ?? 0) > 0)
-    const tagged = released.length > 0 ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.` : ''
+    const tagged =
+      released.length > 0
+        ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.`
+        : ''
     const reasons = blocked.map((outcome) => `${named(outcome)}${outcome.gate?.blocked}`).join('\n')
     throw new GateError(`No tag was pushed${subject}: ${reasons}${held}${tagged}`)
   }
@@ -77,11 +94,17 @@ export function failIfAnyHeldBack(outcomes: ImageOutcome[]): void {
     const lines: string[] = []
     if (release.problem) lines.push(`${named(outcome)}${release.problem}`)
     if (release.failed.length > 0) {
-      const written = release.written.length > 0 ? `written: ${release.written.join(', ')}` : 'no tag was written'
+      const written =
+        release.written.length > 0 ? `written: ${release.written.join(', ')}` : 'no tag was written'
       const failed = release.failed.map((failure) => `${failure.tag} (${failure.error})`).join('; ')
-      lines.push(`${named(outcome)}${release.failed.length} of ${release.failed.length + release.written.length} tags could not be written: ${failed}. ${written[0].toUpperCase()}${written.slice(1)}.`)
+      lines.push(
+        `${named(outcome)}${release.failed.length} of ${release.failed.length + release.written.length} tags could not be written: ${failed}. ${written[0].toUpperCase()}${written.slice(1)}.`
+      )
     }
-    if (release.loadError) lines.push(`${named(outcome)}the tags were pushed, but loading them into the Docker daemon ('load: true') failed: ${release.loadError}`)
+    if (release.loadError)
+      lines.push(
+        `${named(outcome)}the tags were pushed, but loading them into the Docker daemon ('load: true') failed: ${release.loadError}`
+      )
     return lines
   })
   if (problems.length > 0) throw new ServiceError(problems.join('\n'), 'ReleaseFailed')

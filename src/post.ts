@@ -21,7 +21,12 @@ export async function post(): Promise<void> {
     } catch (error) {
       // A staging name is gone once main tagged or removed it: nothing to clean.
       const message = (error as { stderr?: string }).stderr?.trim() || (error as Error).message
-      if (args[0] === 'image' && /No such image/i.test(message) && !/Error response.*(conflict|in use)/i.test(message)) continue
+      if (
+        args[0] === 'image' &&
+        /No such image/i.test(message) &&
+        !/Error response.*(conflict|in use)/i.test(message)
+      )
+        continue
       core.warning(`Cleanup step failed: docker ${args.join(' ')}: ${message}`)
     }
   }

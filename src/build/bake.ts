@@ -104,6 +104,9 @@ export function planBake(
 export async function runBake(runner: Runner, log: Log, plan: BakePlan): Promise<BuildResult[]> {
   await runner.write(plan.definition)
   const stats = await runWithProgress(runner, log, plan.command)
-  const metadata = JSON.parse(await readFile(plan.metadataFile, 'utf8')) as Record<string, Record<string, unknown>>
+  const metadata = JSON.parse(await readFile(plan.metadataFile, 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+  >
   return plan.names.map((name) => buildResultOf(metadata[name] ?? {}, '', stats))
 }

@@ -47,7 +47,9 @@ export function secretSpecs(request: Pick<BuildRequest, 'secrets' | 'secretFiles
   specs: string[]
   env: Record<string, string>
 } {
-  const env = Object.fromEntries(request.secrets.map((secret, index) => [`${secretEnvPrefix}${index}`, secret.value]))
+  const env = Object.fromEntries(
+    request.secrets.map((secret, index) => [`${secretEnvPrefix}${index}`, secret.value])
+  )
   return {
     specs: [
       ...request.secrets.map((secret, index) => `id=${secret.id},env=${secretEnvPrefix}${index}`),
@@ -92,7 +94,11 @@ export function planBuild(request: BuildRequest): Command {
 }
 
 /** The build result buildx recorded for one image: the manifest digest, never the config digest. */
-export function buildResultOf(metadata: Record<string, unknown>, imageId: string, stats: BuildStats): BuildResult {
+export function buildResultOf(
+  metadata: Record<string, unknown>,
+  imageId: string,
+  stats: BuildStats
+): BuildResult {
   const text = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : '')
   return {
     digest: text('containerimage.digest'),
@@ -103,7 +109,10 @@ export function buildResultOf(metadata: Record<string, unknown>, imageId: string
 }
 
 /** Reads what buildx wrote: the metadata file and the image id. */
-export async function readBuildResult(request: Pick<BuildRequest, 'metadataFile' | 'iidFile'>, stats: BuildStats) {
+export async function readBuildResult(
+  request: Pick<BuildRequest, 'metadataFile' | 'iidFile'>,
+  stats: BuildStats
+) {
   const metadata = JSON.parse(await readFile(request.metadataFile, 'utf8')) as Record<string, unknown>
   const imageId = (await readFile(request.iidFile, 'utf8').catch(() => '')).trim()
   return buildResultOf(metadata, imageId, stats)
@@ -126,7 +135,8 @@ export async function runWithProgress(runner: Runner, log: Log, command: Command
   } catch (error) {
     show(progress.end())
     // The raw stderr is JSON; the readable lines say what failed.
-    if (error instanceof CommandError) throw new CommandError(error.display, error.exitCode, recent.join('\n'))
+    if (error instanceof CommandError)
+      throw new CommandError(error.display, error.exitCode, recent.join('\n'))
     throw error
   }
   show(progress.end())

@@ -9,7 +9,12 @@ export interface DaemonFacts {
   platform: string
 }
 
-const architectures: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm/v7', i686: '386' }
+const architectures: Record<string, string> = {
+  x86_64: 'amd64',
+  aarch64: 'arm64',
+  armv7l: 'arm/v7',
+  i686: '386'
+}
 
 /** `docker info` as one line: the platform and the storage driver's status (containerd says its snapshotter). */
 export const daemonInfoFormat = '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}'

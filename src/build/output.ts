@@ -40,7 +40,11 @@ export interface OutputNames {
 export function planOutput(delivery: Delivery, names: OutputNames, load: boolean): BuildOutput {
   switch (delivery) {
     case 'tags':
-      return { delivery, exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'], names: names.tags }
+      return {
+        delivery,
+        exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'],
+        names: names.tags
+      }
     case 'registry-staging':
       return {
         delivery,
@@ -65,6 +69,9 @@ export function planOutput(delivery: Delivery, names: OutputNames, load: boolean
  * has BuildKit's OCI exporter (a builder container, or the daemon's own with the containerd image store).
  * Only then is each platform of an index scanned exactly; the classic store holds one platform anyway.
  */
-export function exportsLayout(driver: 'docker' | 'docker-container', imageStore: 'classic' | 'containerd'): boolean {
+export function exportsLayout(
+  driver: 'docker' | 'docker-container',
+  imageStore: 'classic' | 'containerd'
+): boolean {
   return driver === 'docker-container' || imageStore === 'containerd'
 }

@@ -48,14 +48,21 @@ export interface ImagePlanFacts {
 /** Plans every image of the step; pure given the facts. */
 export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
   const { build } = config
-  const delivery = deliveryFor({ scan: config.scan !== undefined, push: build.push, load: build.load, driver: build.driver })
+  const delivery = deliveryFor({
+    scan: config.scan !== undefined,
+    push: build.push,
+    load: build.load,
+    driver: build.driver
+  })
   return config.images.map((spec, index) => {
     const image = facts.ecr ? `${facts.ecr.registry}/${spec.repository}` : spec.repository
     const tags = facts.meta.tags.map((tag) => `${image}:${tag}`)
     const staging = `ecr-build-push-staging/${spec.repository}:${facts.runKey}-${index}`
     const dir = path.join(facts.temp, `${index}-${sanitize(spec.stage.name) || 'stage'}`)
     const layout =
-      delivery === 'daemon-staging' && exportsLayout(build.driver, facts.daemon.imageStore) ? path.join(dir, 'oci') : undefined
+      delivery === 'daemon-staging' && exportsLayout(build.driver, facts.daemon.imageStore)
+        ? path.join(dir, 'oci')
+        : undefined
     const cacheFacts: CacheFacts = {
       driver: build.driver,
       imageStore: facts.daemon.imageStore,

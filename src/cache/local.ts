@@ -50,9 +50,7 @@ export async function restoreLocalCache(
     await rm(plan.local.exportDir, { recursive: true, force: true })
     const cache = client ?? (await actionsCache())
     if (!cache.isFeatureAvailable()) {
-      log.info(
-        `Cache: the runner's cache service is not available; using ${plan.local.restoreDir} as it is.`
-      )
+      log.info(`Cache: the runner's cache service is not available; using ${plan.local.restoreDir} as it is.`)
       return undefined
     }
     const matched = await cache.restoreCache([plan.local.restoreDir], plan.local.key, plan.local.restoreKeys)

@@ -59,7 +59,10 @@ export interface CachePlan {
 
 /** Characters safe in a tag, a gha scope, a cache key and a folder name. */
 export function sanitize(part: string): string {
-  return part.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '').replace(/\.{2,}/g, '-')
+  return part
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .replace(/\.{2,}/g, '-')
 }
 
 function platformSuffix(platforms: string[]): string {
@@ -203,7 +206,8 @@ function ghaScopes(facts: CacheFacts): { write: string; read: string[] } {
  */
 export function planCache(config: CacheConfig, facts: CacheFacts): CachePlan {
   const warnings: string[] = []
-  const requested = config.backends === 'none' ? [] : config.backends.length > 0 ? config.backends : defaultBackends(facts)
+  const requested =
+    config.backends === 'none' ? [] : config.backends.length > 0 ? config.backends : defaultBackends(facts)
   const backends = requested.length > 0 ? resolveBackends(requested, config, facts, warnings) : []
   const from: string[] = []
   const to: string[] = []
@@ -220,7 +224,9 @@ export function planCache(config: CacheConfig, facts: CacheFacts): CachePlan {
       case 'registry': {
         const refs = registryCacheRefs(config, facts)
         from.push(...refs.read.map((ref) => `type=registry,ref=${ref}`))
-        to.push(`type=registry,ref=${refs.write},${mode},image-manifest=true,oci-mediatypes=true,ignore-error=true`)
+        to.push(
+          `type=registry,ref=${refs.write},${mode},image-manifest=true,oci-mediatypes=true,ignore-error=true`
+        )
         break
       }
       case 'inline':
@@ -228,7 +234,11 @@ export function planCache(config: CacheConfig, facts: CacheFacts): CachePlan {
         to.push('type=inline')
         break
       case 'local': {
-        const restoreDir = path.join(facts.localCacheRoot, sanitize(facts.repository), sanitize(facts.target) || 'default')
+        const restoreDir = path.join(
+          facts.localCacheRoot,
+          sanitize(facts.repository),
+          sanitize(facts.target) || 'default'
+        )
         const exportDir = `${restoreDir}-new`
         local = { restoreDir, exportDir, ...localCacheKey(cacheScope(facts), facts.dependencyHash) }
         from.push(`type=local,src=${restoreDir}`)
@@ -254,5 +264,8 @@ export function planCache(config: CacheConfig, facts: CacheFacts): CachePlan {
 
 /** `--cache-from`/`--cache-to` flags for `docker buildx build`, in plan order. */
 export function cacheFlags(plan: Pick<CachePlan, 'from' | 'to'>): string[] {
-  return [...plan.from.flatMap((spec) => ['--cache-from', spec]), ...plan.to.flatMap((spec) => ['--cache-to', spec])]
+  return [
+    ...plan.from.flatMap((spec) => ['--cache-from', spec]),
+    ...plan.to.flatMap((spec) => ['--cache-to', spec])
+  ]
 }

@@ -2,7 +2,16 @@ import * as path from 'node:path'
 import { ConfigurationError } from '../errors.js'
 import { parseList } from './lists.js'
 import { allowedPath } from './dockerfile.js'
-import { argument, bool, numberedLines, oneOf, splitKeyValue, text, type Pair, type RawInputs } from './values.js'
+import {
+  argument,
+  bool,
+  numberedLines,
+  oneOf,
+  splitKeyValue,
+  text,
+  type Pair,
+  type RawInputs
+} from './values.js'
 
 export type Driver = 'docker-container' | 'docker'
 
@@ -127,7 +136,10 @@ function secretFiles(raw: RawInputs, roots: { workspace: string; runnerTemp?: st
   })
 }
 
-export function parseBuildConfig(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): BuildConfig {
+export function parseBuildConfig(
+  raw: RawInputs,
+  roots: { workspace: string; runnerTemp?: string }
+): BuildConfig {
   const contextInput = text(raw, 'context') || '.'
   const context = allowedPath('context', contextInput, roots, 'directory')
   const file = text(raw, 'file') || path.join(contextInput, 'Dockerfile')
@@ -142,7 +154,10 @@ export function parseBuildConfig(raw: RawInputs, roots: { workspace: string; run
     file,
     filePath: allowedPath('file', file, roots, 'file', undefined, 'Dockerfile'),
     buildArgs: pairs(raw, 'build-args', buildArgNamePattern, 'NAME=value'),
-    secrets: pairs(raw, 'secrets', secretIdPattern, 'id=value', true).map(({ key, value }) => ({ id: key, value })),
+    secrets: pairs(raw, 'secrets', secretIdPattern, 'id=value', true).map(({ key, value }) => ({
+      id: key,
+      value
+    })),
     secretFiles: secretFiles(raw, roots),
     labels: pairs(raw, 'labels', labelKeyPattern, 'key=value'),
     platforms: platformsOf(raw),

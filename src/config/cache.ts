@@ -52,14 +52,18 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
 
 function backendsOf(raw: RawInputs): CacheBackend[] | 'none' {
   const names = [...new Set(parseList(raw.cache ?? '').map((name) => name.toLowerCase()))]
-  const unknown = names.find((name) => name !== 'none' && !(cacheBackends as readonly string[]).includes(name))
+  const unknown = names.find(
+    (name) => name !== 'none' && !(cacheBackends as readonly string[]).includes(name)
+  )
   if (unknown !== undefined) {
     throw new ConfigurationError(
       `Input 'cache' has '${unknown}': expected a comma list of gha, registry, inline, local, none.`
     )
   }
   if (names.includes('none') && names.length > 1) {
-    throw new ConfigurationError(`Input 'cache' is '${text(raw, 'cache')}': 'none' cannot be combined with other backends.`)
+    throw new ConfigurationError(
+      `Input 'cache' is '${text(raw, 'cache')}': 'none' cannot be combined with other backends.`
+    )
   }
   return names.includes('none') ? 'none' : (names as CacheBackend[])
 }
@@ -68,7 +72,9 @@ function backendsOf(raw: RawInputs): CacheBackend[] | 'none' {
 export function parseCacheConfig(raw: RawInputs): CacheConfig {
   const mode = text(raw, 'cache-mode').toLowerCase() || 'max'
   if (mode !== 'max' && mode !== 'min') {
-    throw new ConfigurationError(`Input 'cache-mode' is '${text(raw, 'cache-mode')}': expected 'max' or 'min'.`)
+    throw new ConfigurationError(
+      `Input 'cache-mode' is '${text(raw, 'cache-mode')}': expected 'max' or 'min'.`
+    )
   }
   const ref = text(raw, 'cache-ref')
   const validRef = isFullReference(ref) ? fullReferencePattern.test(ref) : tagPattern.test(ref)
@@ -78,7 +84,10 @@ export function parseCacheConfig(raw: RawInputs): CacheConfig {
     )
   }
   const repository = text(raw, 'cache-repository')
-  if (repository !== '' && (repository.length < 2 || repository.length > 256 || !ecrRepositoryPattern.test(repository))) {
+  if (
+    repository !== '' &&
+    (repository.length < 2 || repository.length > 256 || !ecrRepositoryPattern.test(repository))
+  ) {
     throw new ConfigurationError(
       `Input 'cache-repository' is '${repository.length > 80 ? `${repository.slice(0, 80)}…` : repository}': expected an ECR repository name with mutable tags, 2 to 256 characters, lowercase letters, digits and '._-/' separators (e.g. 'shop/web-cache').`
     )

@@ -59,7 +59,9 @@ function region(raw: RawInputs, env: NodeJS.ProcessEnv, push: boolean): string {
     )
   }
   if (!regionPattern.test(value)) {
-    throw new ConfigurationError(`Input 'aws-region' is '${value}': expected an AWS region such as 'us-east-1'.`)
+    throw new ConfigurationError(
+      `Input 'aws-region' is '${value}': expected an AWS region such as 'us-east-1'.`
+    )
   }
   return value
 }

@@ -62,7 +62,8 @@ export function allowedPath(
 ): string {
   const where = line !== undefined ? `line ${line} of '${input}'` : `Input '${input}'`
   const absolute = path.resolve(roots.workspace, value)
-  const exists = existsSync(absolute) && (kind === 'file' ? statSync(absolute).isFile() : statSync(absolute).isDirectory())
+  const exists =
+    existsSync(absolute) && (kind === 'file' ? statSync(absolute).isFile() : statSync(absolute).isDirectory())
   if (!exists) {
     const subject = line !== undefined ? `The ${where} names` : `${where} is`
     throw new ConfigurationError(`${subject} '${value}': no ${noun} at ${absolute}.`)
@@ -101,10 +102,15 @@ export function resolveStage(
   where: { input: string; file: string; line?: number }
 ): Stage {
   if (name === '') return dockerfile.stages[dockerfile.stages.length - 1]
-  const found = dockerfile.stages.find((stage) => stage.named && stage.name.toLowerCase() === name.toLowerCase())
+  const found = dockerfile.stages.find(
+    (stage) => stage.named && stage.name.toLowerCase() === name.toLowerCase()
+  )
   if (found) return found
   const named = dockerfile.stages.filter((stage) => stage.named).map((stage) => stage.name)
-  const subject = where.line !== undefined ? `Line ${where.line} of '${where.input}' names the stage` : `Input '${where.input}' is`
+  const subject =
+    where.line !== undefined
+      ? `Line ${where.line} of '${where.input}' names the stage`
+      : `Input '${where.input}' is`
   throw new ConfigurationError(
     `${subject} '${name}': ${where.file} has no stage of that name. Stages: ${named.join(', ') || '(none named; add AS <name> to a FROM)'}.`
   )

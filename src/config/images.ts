@@ -68,7 +68,11 @@ export function targetRequests(raw: RawInputs): TargetRequest[] {
 }
 
 /** Each requested stage found in the Dockerfile (case-insensitively, as BuildKit does). */
-export function resolveImages(requests: TargetRequest[], dockerfile: DockerfileFacts, file: string): ImageSpec[] {
+export function resolveImages(
+  requests: TargetRequest[],
+  dockerfile: DockerfileFacts,
+  file: string
+): ImageSpec[] {
   const input = requests[0]?.line !== undefined ? 'targets' : 'target'
   return requests.map((request) => ({
     stage: resolveStage(dockerfile, request.stage, { input, file, line: request.line }),

@@ -78,7 +78,9 @@ function trivyVersion(raw: RawInputs): string {
 }
 
 function ignoreFiles(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): string[] {
-  const files = parseList(raw.trivyignores ?? '').map((file) => allowedPath('trivyignores', file, roots, 'file'))
+  const files = parseList(raw.trivyignores ?? '').map((file) =>
+    allowedPath('trivyignores', file, roots, 'file')
+  )
   if (files.length > 1 && files.some((file) => /\.ya?ml$/.test(file))) {
     throw new ConfigurationError(
       `Input 'trivyignores' mixes a YAML ignore file with others: Trivy reads one ignore file, so a .trivyignore.yaml must be the only one.`
@@ -99,7 +101,10 @@ function dbRepositories(raw: RawInputs): string[] {
 }
 
 /** Parses the scan inputs; relative paths are read from the workspace. */
-export function parseScanConfig(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): ScanConfig {
+export function parseScanConfig(
+  raw: RawInputs,
+  roots: { workspace: string; runnerTemp?: string }
+): ScanConfig {
   return {
     trivyVersion: trivyVersion(raw),
     skipSetupTrivy: bool(raw, 'skip-setup-trivy', false),

@@ -11,8 +11,14 @@ export interface Pair {
 
 /** Longest value any input may have: far beyond real use, short enough that a typo'd paste is caught. */
 export const maxInputLength = 64 * 1024
-// Tabs and line breaks are the only control characters a workflow legitimately writes.
-const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+/** The first control character other than tab and line breaks, the only ones a workflow legitimately writes. */
+function controlCharacterAt(value: string): number {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index)
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return index
+  }
+  return -1
+}
 
 /** Inputs as the runner passes them: `INPUT_<NAME>` with the name upper-cased, hyphens kept. */
 export function readRawInputs(env: NodeJS.ProcessEnv): RawInputs {
@@ -31,7 +37,7 @@ export function checkRawInput(name: string, value: string | undefined): void {
       `Input '${name}' is ${value.length} characters long: at most ${maxInputLength} are accepted.`
     )
   }
-  const at = value.search(controlCharacter)
+  const at = controlCharacterAt(value)
   if (at >= 0) {
     throw new ConfigurationError(
       `Input '${name}' contains the control character U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}: only printable text, tabs and line breaks are accepted.`
@@ -52,7 +58,9 @@ export function text(raw: RawInputs, name: string): string {
 export function argument(raw: RawInputs, name: string, what: string): string {
   const value = text(raw, name)
   if (value.startsWith('-')) {
-    throw new ConfigurationError(`Input '${name}' is '${value}': expected ${what}, not something starting with '-'.`)
+    throw new ConfigurationError(
+      `Input '${name}' is '${value}': expected ${what}, not something starting with '-'.`
+    )
   }
   return value
 }

@@ -3,7 +3,12 @@ import type { ImageSpec } from '../config/images.js'
 import { ConfigurationError, ServiceError } from '../errors.js'
 import type { Runner } from '../run/command.js'
 import { authorizationsOf, type EcrAuthorization } from './login.js'
-import { describeRepository, planCreateRepository, repositoryFacts, type RepositoryFacts } from './repository.js'
+import {
+  describeRepository,
+  planCreateRepository,
+  repositoryFacts,
+  type RepositoryFacts
+} from './repository.js'
 
 /** The registries this step pushes to: credentials and every target's repository. */
 export interface EcrConnection {
@@ -27,10 +32,17 @@ function missingRepository(image: ImageSpec, several: boolean, registryId?: stri
 export async function connectEcr(probe: Runner, images: ImageSpec[], aws: AwsConfig): Promise<EcrConnection> {
   const registryId = aws.registryIds[0]
   const [token, ...found] = await Promise.all([
-    probe.ecr({ operation: 'GetAuthorizationToken', input: aws.registryIds.length > 0 ? { registryIds: aws.registryIds } : {} }),
+    probe.ecr({
+      operation: 'GetAuthorizationToken',
+      input: aws.registryIds.length > 0 ? { registryIds: aws.registryIds } : {}
+    }),
     ...images.map(async (image) => {
       try {
-        return repositoryFacts(image.repository, await probe.ecr(describeRepository(image.repository, registryId)), registryId)
+        return repositoryFacts(
+          image.repository,
+          await probe.ecr(describeRepository(image.repository, registryId)),
+          registryId
+        )
       } catch (error) {
         if (!(error instanceof ServiceError) || error.code !== 'RepositoryNotFoundException') throw error
         if (!aws.createRepository) throw missingRepository(image, images.length > 1, registryId)
@@ -47,7 +59,12 @@ export async function connectEcr(probe: Runner, images: ImageSpec[], aws: AwsCon
 }
 
 /** Creates the repositories that do not exist; one created meanwhile by a concurrent job is just as good. */
-export async function createRepositories(runner: Runner, probe: Runner, connection: EcrConnection, aws: AwsConfig) {
+export async function createRepositories(
+  runner: Runner,
+  probe: Runner,
+  connection: EcrConnection,
+  aws: AwsConfig
+) {
   const missing = [...connection.repositories.values()].filter((repository) => !repository.exists)
   const created = await Promise.all(
     missing.map(async (repository): Promise<RepositoryFacts> => {
@@ -61,5 +78,8 @@ export async function createRepositories(runner: Runner, probe: Runner, connecti
       }
     })
   )
-  return { ...connection, repositories: new Map([...connection.repositories, ...created.map((r) => [r.name, r] as const)]) }
+  return {
+    ...connection,
+    repositories: new Map([...connection.repositories, ...created.map((r) => [r.name, r] as const)])
+  }
 }

@@ -17,8 +17,14 @@ export function ecrError(operation: EcrOperation, error: unknown): ServiceError 
   const hint =
     expired && afterBuild.includes(operation)
       ? ` ${expiredHint}`
-      : name === 'CredentialsProviderError' || expired || /credential|UnrecognizedClient/i.test(`${name} ${message}`)
+      : name === 'CredentialsProviderError' ||
+          expired ||
+          /credential|UnrecognizedClient/i.test(`${name} ${message}`)
         ? ` ${credentialHint}`
         : ''
-  return new ServiceError(`ECR ${operation} failed: ${name}: ${message}${hint}`, name, named.$metadata?.httpStatusCode)
+  return new ServiceError(
+    `ECR ${operation} failed: ${name}: ${message}${hint}`,
+    name,
+    named.$metadata?.httpStatusCode
+  )
 }

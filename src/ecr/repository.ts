@@ -11,7 +11,10 @@ export interface RepositoryFacts {
 }
 
 export function describeRepository(name: string, registryId?: string): EcrRequest<'DescribeRepositories'> {
-  return { operation: 'DescribeRepositories', input: { ...(registryId ? { registryId } : {}), repositoryNames: [name] } }
+  return {
+    operation: 'DescribeRepositories',
+    input: { ...(registryId ? { registryId } : {}), repositoryNames: [name] }
+  }
 }
 
 export function repositoryFacts(

@@ -14,13 +14,15 @@ const rateLimitRetries = 2
  * limits and secondary rate limits as GitHub's `retry-after` says (@octokit/plugin-throttling).
  */
 export function createGitHubClient(token: string, apiUrl: string, log: Log): GitHubClient {
-  const onLimit = (kind: string) => (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const retrying = retryCount < rateLimitRetries && retryAfter <= maxRateLimitWaitSeconds
-    log.info(
-      `GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up on this request'}.`
-    )
-    return retrying
-  }
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const retrying = retryCount < rateLimitRetries && retryAfter <= maxRateLimitWaitSeconds
+      log.info(
+        `GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up on this request'}.`
+      )
+      return retrying
+    }
   return getOctokit(
     token,
     {

@@ -106,7 +106,8 @@ export async function uploadSarifs(
             route: 'GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}',
             parameters: { owner, repo, sarif_id: id }
           })
-          if (data.processing_status === 'complete') return { category: upload.category, status: 'complete', id }
+          if (data.processing_status === 'complete')
+            return { category: upload.category, status: 'complete', id }
           if (data.processing_status === 'failed') {
             const message = `Code scanning could not process the SARIF upload ${id}: ${(data.errors ?? []).join('; ') || 'no reason given'}`
             log.warning(message)

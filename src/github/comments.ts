@@ -38,7 +38,8 @@ export async function commentAuthor(probe: Runner): Promise<string> {
 }
 
 function why(error: ServiceError): string {
-  if (isRateLimited(error)) return `GitHub kept answering with a rate limit (HTTP ${error.status}) after the retries`
+  if (isRateLimited(error))
+    return `GitHub kept answering with a rate limit (HTTP ${error.status}) after the retries`
   if (error.status === 403 || error.status === 404) {
     return `the token cannot write pull request comments: give the job 'permissions: pull-requests: write'. Pull requests from forks get a read-only token, so there is no comment for them; the job summary has the same report`
   }
@@ -70,8 +71,11 @@ export async function upsertStickyComment(
       comments.push(...data)
       if (data.length < 100) break
     }
-    const existing = comments.find((item) => item.user?.login === author && item.body?.startsWith(comment.marker))
-    if (existing?.body === comment.body) return { action: 'unchanged', id: existing.id, url: existing.html_url }
+    const existing = comments.find(
+      (item) => item.user?.login === author && item.body?.startsWith(comment.marker)
+    )
+    if (existing?.body === comment.body)
+      return { action: 'unchanged', id: existing.id, url: existing.html_url }
     const { data } = existing
       ? await runner.github<IssueComment>({
           route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',

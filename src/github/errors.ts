@@ -13,7 +13,7 @@ export function isRateLimited(error: ServiceError): boolean {
 export function githubError(request: GitHubRequest, error: unknown): ServiceError {
   const status = (error as { status?: unknown }).status
   const message = error instanceof Error ? error.message : String(error)
-  const code = typeof status === 'number' ? String(status) : (error as { name?: string }).name ?? 'Error'
+  const code = typeof status === 'number' ? String(status) : ((error as { name?: string }).name ?? 'Error')
   return new ServiceError(
     `GitHub ${request.route.split(' ')[0]} ${request.route.split(' ')[1] ?? ''} failed: ${message}`,
     code,

@@ -27,7 +27,11 @@ async function deleteDigests(runner: Runner, ref: ImageRef, digests: string[]) {
   if (digests.length === 0) return { removed: [], referenced: [] }
   const response = await runner.ecr({
     operation: 'BatchDeleteImage',
-    input: { ...registryId(ref), repositoryName: ref.repository, imageIds: digests.map((imageDigest) => ({ imageDigest })) }
+    input: {
+      ...registryId(ref),
+      repositoryName: ref.repository,
+      imageIds: digests.map((imageDigest) => ({ imageDigest }))
+    }
   })
   return {
     removed: (response.imageIds ?? []).flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])),
@@ -41,19 +45,33 @@ async function deleteDigests(runner: Runner, ref: ImageRef, digests: string[]) {
  * Takes a blocked image out of reach: the daemon's staging name goes; a digest pushed for the scan is
  * deleted from ECR unless `keep-blocked`, or unless it already carries a tag (an identical earlier build).
  */
-export async function cleanUpBlocked(runner: Runner, probe: Runner, request: BlockedRequest): Promise<BlockedCleanup> {
+export async function cleanUpBlocked(
+  runner: Runner,
+  probe: Runner,
+  request: BlockedRequest
+): Promise<BlockedCleanup> {
   if (request.delivery === 'daemon-staging' && request.staging) {
     await runner.run(planRemoveStaging(request.staging), { allowFailure: true })
-    return { removed: [request.staging], note: `The blocked image was removed from the Docker daemon (${request.staging}).` }
+    return {
+      removed: [request.staging],
+      note: `The blocked image was removed from the Docker daemon (${request.staging}).`
+    }
   }
   if (request.delivery !== 'registry-staging') return { removed: [], note: '' }
   const where = `${request.repository}@${request.digest}`
   if (request.keepBlocked) {
-    return { removed: [], note: `The blocked image stays in ECR untagged for inspection ('keep-blocked: true'): anyone with pull access who knows ${where} can pull it.` }
+    return {
+      removed: [],
+      note: `The blocked image stays in ECR untagged for inspection ('keep-blocked: true'): anyone with pull access who knows ${where} can pull it.`
+    }
   }
   const described = await probe.ecr({
     operation: 'DescribeImages',
-    input: { ...registryId(request), repositoryName: request.repository, imageIds: [{ imageDigest: request.digest }] }
+    input: {
+      ...registryId(request),
+      repositoryName: request.repository,
+      imageIds: [{ imageDigest: request.digest }]
+    }
   })
   const tags = described.imageDetails?.[0]?.imageTags ?? []
   if (tags.length > 0) {
@@ -67,10 +85,19 @@ export async function cleanUpBlocked(runner: Runner, probe: Runner, request: Blo
     const index = await deleteDigests(runner, request, [request.digest])
     const children = await deleteDigests(runner, request, stored ? childDigests(stored.manifest) : [])
     const removed = [...index.removed, ...children.removed]
-    const kept = children.referenced.length > 0 ? ` ${children.referenced.length} of its platform images stay: a tagged image index also names them.` : ''
-    return { removed, note: `The blocked image was deleted from ECR (${removed.length} manifests of ${where}), so it cannot be pulled by digest.${kept}` }
+    const kept =
+      children.referenced.length > 0
+        ? ` ${children.referenced.length} of its platform images stay: a tagged image index also names them.`
+        : ''
+    return {
+      removed,
+      note: `The blocked image was deleted from ECR (${removed.length} manifests of ${where}), so it cannot be pulled by digest.${kept}`
+    }
   } catch (error) {
     const reason = error instanceof ServiceError ? error.message : String(error)
-    return { removed: [], note: `Could not delete the blocked image ${where} (${reason}): it stays pullable by digest until an ECR lifecycle rule expires it.` }
+    return {
+      removed: [],
+      note: `Could not delete the blocked image ${where} (${reason}): it stays pullable by digest until an ECR lifecycle rule expires it.`
+    }
   }
 }

@@ -14,7 +14,10 @@ export interface ImageRef {
 }
 
 /** BatchGetImage of one image by digest or tag. */
-export function planGetImage(ref: ImageRef, id: { imageDigest: string } | { imageTag: string }): EcrRequest<'BatchGetImage'> {
+export function planGetImage(
+  ref: ImageRef,
+  id: { imageDigest: string } | { imageTag: string }
+): EcrRequest<'BatchGetImage'> {
   return {
     operation: 'BatchGetImage',
     input: {
@@ -60,7 +63,9 @@ export function indexPlatforms(manifest: string): Array<{ platform: string; dige
   return parsed.manifests
     .filter((entry) => entry.platform?.os && entry.platform.os !== 'unknown' && entry.platform.architecture)
     .map((entry) => ({
-      platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant].filter(Boolean).join('/'),
+      platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
+        .filter(Boolean)
+        .join('/'),
       digest: entry.digest
     }))
 }
@@ -75,7 +80,10 @@ export function configDigest(manifest: string): string | undefined {
 }
 
 export function manifestLayers(manifest: string): Array<{ digest: string; size: number }> | undefined {
-  return (JSON.parse(manifest) as ManifestJson).layers?.map((layer) => ({ digest: layer.digest, size: layer.size }))
+  return (JSON.parse(manifest) as ManifestJson).layers?.map((layer) => ({
+    digest: layer.digest,
+    size: layer.size
+  }))
 }
 
 /** PutImage of the same manifest bytes under a tag: ECR keeps the digest, so the tag names exactly that image. */

@@ -54,7 +54,14 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
         return { cleanup: cleanup.note }
       }
       if (config.gate === 'atomic' && blocked.length > 0) {
-        if (plan.delivery === 'daemon-staging') await cleanUpBlocked(runner, probe, { ...ref, delivery: plan.delivery, digest: '', staging: plan.staging, keepBlocked: false })
+        if (plan.delivery === 'daemon-staging')
+          await cleanUpBlocked(runner, probe, {
+            ...ref,
+            delivery: plan.delivery,
+            digest: '',
+            staging: plan.staging,
+            keepBlocked: false
+          })
         return { heldBackBy: blockedStages }
       }
       const release = await releaseImage(runner, log, {
@@ -68,7 +75,10 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
         push: config.build.push,
         load: config.build.load
       })
-      if (release.written.length > 0) log.info(`${plan.spec.stage.name}: ${release.written.join(', ')}${release.digest ? ` → ${release.digest}` : ''}`)
+      if (release.written.length > 0)
+        log.info(
+          `${plan.spec.stage.name}: ${release.written.join(', ')}${release.digest ? ` → ${release.digest}` : ''}`
+        )
       return { release }
     })
   )

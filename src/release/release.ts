@@ -4,7 +4,15 @@ import { ServiceError } from '../errors.js'
 import type { Command, Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { withRetries } from '../run/retry.js'
-import { configDigest, planGetImage, planPutTag, storedManifest, tagOf, type ImageRef, type StoredManifest } from './manifests.js'
+import {
+  configDigest,
+  planGetImage,
+  planPutTag,
+  storedManifest,
+  tagOf,
+  type ImageRef,
+  type StoredManifest
+} from './manifests.js'
 
 /** What the gate released for one image: its final references and how to reach them. */
 export interface ReleaseRequest extends ImageRef {
@@ -72,7 +80,9 @@ async function putTags(runner: Runner, ref: ImageRef, stored: StoredManifest, ta
   )
   return {
     written: results.filter((result) => result.error === undefined).map((result) => result.tag),
-    failed: results.flatMap((result) => (result.error !== undefined ? [{ tag: result.tag, error: result.error }] : []))
+    failed: results.flatMap((result) =>
+      result.error !== undefined ? [{ tag: result.tag, error: result.error }] : []
+    )
   }
 }
 
@@ -101,7 +111,8 @@ async function releaseDigest(runner: Runner, log: Log, request: ReleaseRequest):
   const result: ReleaseResult = { ...(written.length > 0 ? { digest } : {}), written, failed }
   if (!request.load || written.length === 0) return result
   try {
-    for (const tag of written) await withRetries(log, `docker pull ${tag}`, () => runner.run(planPull(tag), { stream: true }))
+    for (const tag of written)
+      await withRetries(log, `docker pull ${tag}`, () => runner.run(planPull(tag), { stream: true }))
     return result
   } catch (error) {
     return { ...result, loadError: message(error) }
@@ -116,7 +127,12 @@ async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest):
   const imageId = request.imageId ?? request.built.imageId
   await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))))
   if (request.staging) await runner.run(planRemoveStaging(request.staging))
-  if (!request.push) return { ...(request.built.digest ? { digest: request.built.digest } : {}), written: request.tags, failed: [] }
+  if (!request.push)
+    return {
+      ...(request.built.digest ? { digest: request.built.digest } : {}),
+      written: request.tags,
+      failed: []
+    }
   const [first, ...rest] = request.tags
   let stored: StoredManifest
   try {
@@ -143,7 +159,11 @@ async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest):
 }
 
 /** Gives the image that passed the gate its final tags; says exactly which were written. */
-export async function releaseImage(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
+export async function releaseImage(
+  runner: Runner,
+  log: Log,
+  request: ReleaseRequest
+): Promise<ReleaseResult> {
   switch (request.delivery) {
     case 'tags':
       return { digest: request.built.digest, written: request.tags, failed: [] }

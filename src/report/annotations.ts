@@ -20,7 +20,8 @@ function levelOf(severity: Severity): 'error' | 'warning' {
 }
 
 function originSentence(origin: Origin): string {
-  if (!origin.mapped) return "Could not tell which instruction added this layer: shown at the built stage's FROM."
+  if (!origin.mapped)
+    return "Could not tell which instruction added this layer: shown at the built stage's FROM."
   if (origin.fromBase) return `It comes with the base image ${origin.baseImage ?? ''} that this FROM picks.`
   return `This instruction added it (stage ${origin.stage}).`
 }
@@ -41,7 +42,11 @@ function annotationOf(finding: MappedFinding, file: string): AnnotationPlan {
 }
 
 /** Scan findings at or above `annotate-severity`, most severe first, as annotations on their Dockerfile lines. */
-export function findingAnnotations(findings: MappedFinding[], file: string, annotateSeverity: Severity): AnnotationPlan[] {
+export function findingAnnotations(
+  findings: MappedFinding[],
+  file: string,
+  annotateSeverity: Severity
+): AnnotationPlan[] {
   return bySeverity(uniqueFindings(findings))
     .filter((finding) => severityRank(finding.severity) <= severityRank(annotateSeverity))
     .map((finding) => annotationOf(finding, file))
@@ -73,5 +78,6 @@ export function capAnnotations(plans: AnnotationPlan[], perLevel = annotationsPe
 }
 
 export function emitAnnotations(log: Log, plans: AnnotationPlan[]): void {
-  for (const plan of plans) log[plan.level](plan.message, { file: plan.file, startLine: plan.line, title: plan.title })
+  for (const plan of plans)
+    log[plan.level](plan.message, { file: plan.file, startLine: plan.line, title: plan.title })
 }

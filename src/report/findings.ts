@@ -10,7 +10,9 @@ export function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
 
 /** One entry per vulnerable package version: a multi-platform scan reports the same one once per platform. */
 export function uniqueFindings(findings: MappedFinding[]): MappedFinding[] {
-  return uniqueBy(findings, (finding) => [finding.id, finding.pkgName, finding.installedVersion].join('\u0000'))
+  return uniqueBy(findings, (finding) =>
+    [finding.id, finding.pkgName, finding.installedVersion].join('\u0000')
+  )
 }
 
 /** Most severe first, then by Dockerfile line and id, so plans and tables are stable. */

@@ -5,7 +5,13 @@ import { commentAuthor, upsertStickyComment } from '../github/comments.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
 import type { ImageOutcome } from '../outcome.js'
-import { indexPlatforms, manifestLayers, planGetImage, storedManifest, type ImageRef } from '../release/manifests.js'
+import {
+  indexPlatforms,
+  manifestLayers,
+  planGetImage,
+  storedManifest,
+  type ImageRef
+} from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { scanBase, type BaseComparison } from '../scan/base.js'
@@ -35,11 +41,18 @@ function verdictOf(outcome: ImageOutcome, config: Config): Verdict {
 }
 
 /** Compressed sizes from the pushed manifest, in place of the sizes the scan saw; undefined when they don't line up. */
-async function pushedLayers(probe: Runner, ref: ImageRef, digest: string, layers: SizedLayer[]): Promise<SizedLayer[] | undefined> {
+async function pushedLayers(
+  probe: Runner,
+  ref: ImageRef,
+  digest: string,
+  layers: SizedLayer[]
+): Promise<SizedLayer[] | undefined> {
   const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
   if (!stored) return undefined
   const child = indexPlatforms(stored.manifest)?.[0]
-  const manifest = child ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest }))) : stored
+  const manifest = child
+    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
+    : stored
   const pushed = manifest ? manifestLayers(manifest.manifest) : undefined
   if (!pushed || pushed.length !== layers.length) return undefined
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
@@ -65,7 +78,14 @@ async function targetReport(request: ReportRequest, outcome: ImageOutcome): Prom
     failedTags: release?.failed ?? [],
     verdict: verdictOf(outcome, config),
     ...(config.scan ? { failOn: config.scan.failOn } : {}),
-    ...(gate ? { scanner: gate.scanner, findings: gate.findings, layers: layers ?? gate.layers, sizesCompressed: layers !== undefined || gate.layersCompressed } : {}),
+    ...(gate
+      ? {
+          scanner: gate.scanner,
+          findings: gate.findings,
+          layers: layers ?? gate.layers,
+          sizesCompressed: layers !== undefined || gate.layersCompressed
+        }
+      : {}),
     ...(gate?.sizeCheck ? { sizeCheck: gate.sizeCheck } : {}),
     buildSeconds: request.seconds,
     cachedSteps: cacheReportLine(outcome.built.stats),
@@ -77,7 +97,10 @@ async function targetReport(request: ReportRequest, outcome: ImageOutcome): Prom
 }
 
 /** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
-async function baseComparison(request: ReportRequest, outcome: ImageOutcome): Promise<BaseComparison | undefined> {
+async function baseComparison(
+  request: ReportRequest,
+  outcome: ImageOutcome
+): Promise<BaseComparison | undefined> {
   const pullRequest = pullRequestOf(request.context)
   const { config, meta, trivy, log } = request
   if (!pullRequest?.baseRef || !outcome.gate || !config.build.push || !trivy || !config.scan) return undefined
@@ -115,7 +138,9 @@ export async function reportAll(request: ReportRequest): Promise<void> {
       try {
         await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`)
       } catch (error) {
-        log.warning(`Could not write the job summary: ${(error as Error).message}. The image itself is not affected.`)
+        log.warning(
+          `Could not write the job summary: ${(error as Error).message}. The image itself is not affected.`
+        )
       }
       if (!pullRequest || !commenting) continue
       const base = await baseComparison(request, outcome)
@@ -124,9 +149,13 @@ export async function reportAll(request: ReportRequest): Promise<void> {
         marker: commentMarker(report.repository, report.target),
         body: commentBody(report, base)
       })
-      log.info(`Pull request comment for ${report.target}: ${result.action}${result.url ? ` ${result.url}` : ''}`)
+      log.info(
+        `Pull request comment for ${report.target}: ${result.action}${result.url ? ` ${result.url}` : ''}`
+      )
     } catch (error) {
-      log.warning(`Could not report on ${outcome.plan.spec.stage.name}: ${(error as Error).message}. The image itself is not affected.`)
+      log.warning(
+        `Could not report on ${outcome.plan.spec.stage.name}: ${(error as Error).message}. The image itself is not affected.`
+      )
     }
   }
 }

@@ -24,7 +24,10 @@ export function link(text: string, url: string | undefined): string {
     return cell(text)
   }
   if (parsed.protocol !== 'https:') return cell(text)
-  const safe = parsed.href.replace(/[()<>[\]"' |]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+  const safe = parsed.href.replace(
+    /[()<>[\]"' |]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
+  )
   return `[${cell(text)}](${safe})`
 }
 

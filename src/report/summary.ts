@@ -69,7 +69,11 @@ export function lineLink(report: Pick<TargetReport, 'dockerfile' | 'blobUrl'>, l
 }
 
 export function blocksPush(report: Pick<TargetReport, 'failOn'>, finding: MappedFinding): boolean {
-  return report.failOn !== undefined && report.failOn !== 'none' && severityRank(finding.severity) <= severityRank(report.failOn)
+  return (
+    report.failOn !== undefined &&
+    report.failOn !== 'none' &&
+    severityRank(finding.severity) <= severityRank(report.failOn)
+  )
 }
 
 export function originCell(report: TargetReport, origin: Origin): string {
@@ -86,13 +90,21 @@ function plural(count: number, word: string): string {
 export function verdictLine(report: TargetReport): string {
   const findings = uniqueFindings(report.findings ?? [])
   const blocking = findings.filter((finding) => blocksPush(report, finding))
-  const policy = report.failOn === undefined ? '' : report.failOn === 'none' ? 'fail-on none (report only)' : `fail-on ${report.failOn}`
+  const policy =
+    report.failOn === undefined
+      ? ''
+      : report.failOn === 'none'
+        ? 'fail-on none (report only)'
+        : `fail-on ${report.failOn}`
   switch (report.verdict.kind) {
     case 'passed':
       return `**Gate: passed** — ${policy}, ${plural(blocking.length, 'blocking finding')}${report.sizeCheck ? ', within the size budget' : ''}`
     case 'blocked': {
       const bySeverityCount = severities
-        .map((severity) => [severity, blocking.filter((finding) => finding.severity === severity).length] as const)
+        .map(
+          (severity) =>
+            [severity, blocking.filter((finding) => finding.severity === severity).length] as const
+        )
         .filter(([, count]) => count > 0)
         .map(([severity, count]) => `${count} ${severity}`)
       const reasons = [
@@ -126,14 +138,18 @@ function sizeRow(report: TargetReport): string[] {
 function pushRow(report: TargetReport): string[] {
   const failed = report.failedTags
   if (report.tags.length > 0 && failed.length === 0) {
-    return [`| Push | ✅ ${plural(report.tags.length, 'tag')} written${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`]
+    return [
+      `| Push | ✅ ${plural(report.tags.length, 'tag')} written${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`
+    ]
   }
   if (failed.length > 0) {
-    const written = report.tags.length > 0 ? `${report.tags.map(code).join(', ')} written; ` : 'no tag written; '
+    const written =
+      report.tags.length > 0 ? `${report.tags.map(code).join(', ')} written; ` : 'no tag written; '
     const failures = failed.map((failure) => `${code(failure.tag)}: ${cell(failure.error)}`).join('; ')
     return [`| Push | ⚠️ ${written}failed: ${failures} |`]
   }
-  const why = report.verdict.kind === 'blocked' || report.verdict.kind === 'held-back' ? '⛔ not pushed' : 'not pushed'
+  const why =
+    report.verdict.kind === 'blocked' || report.verdict.kind === 'held-back' ? '⛔ not pushed' : 'not pushed'
   return [`| Push | ${why}${report.cleanup ? ` — ${cell(report.cleanup)}` : ''} |`]
 }
 
@@ -157,7 +173,9 @@ function findingsTables(report: TargetReport, findings: MappedFinding[], top: nu
   if (!report.findings) return ['', '_Not scanned._']
   const scanner = report.scanner ? ` (${cell(report.scanner)})` : ''
   if (findings.length === 0) return ['', `**Vulnerabilities**${scanner}: none found.`]
-  const counts = severities.map((severity) => findings.filter((finding) => finding.severity === severity).length)
+  const counts = severities.map(
+    (severity) => findings.filter((finding) => finding.severity === severity).length
+  )
   const sorted = bySeverity(findings)
   const rows = sorted.slice(0, top).map((finding) => {
     const blocks = blocksPush(report, finding) ? '⛔' : ''

@@ -60,7 +60,8 @@ export class LiveRunner implements Runner {
 
   async github<T>(request: GitHubRequest): Promise<GitHubResponse<T>> {
     const github = this.options.github
-    if (!github?.token) throw new ServiceError(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401)
+    if (!github?.token)
+      throw new ServiceError(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401)
     this.githubClient ??= createGitHubClient(github.token, github.apiUrl, this.options.log)
     try {
       const response = await this.githubClient.request(request.route, {

@@ -31,7 +31,9 @@ export async function withRetries<T>(
     } catch (error) {
       const delay = options.delaysMs[index]
       if (delay === undefined || !isTransient(error)) throw error
-      log.info(`${what} failed with a transient registry error; trying again in ${delay / 1000}s (attempt ${index + 2} of ${options.delaysMs.length + 1}).`)
+      log.info(
+        `${what} failed with a transient registry error; trying again in ${delay / 1000}s (attempt ${index + 2} of ${options.delaysMs.length + 1}).`
+      )
       await sleep(delay)
     }
   }

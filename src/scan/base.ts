@@ -1,6 +1,12 @@
 import * as path from 'node:path'
 import type { ScanConfig } from '../config/scan.js'
-import { indexPlatforms, manifestLayers, planGetImage, storedManifest, type ImageRef } from '../release/manifests.js'
+import {
+  indexPlatforms,
+  manifestLayers,
+  planGetImage,
+  storedManifest,
+  type ImageRef
+} from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Finding } from './findings.js'
 import { planScan, type TrivyWorkspace } from './trivy.js'
@@ -32,12 +38,23 @@ export interface BaseRequest extends ImageRef {
 }
 
 /** Compressed size of one platform of a stored image, following an index to that platform's manifest. */
-async function storedSize(probe: Runner, ref: ImageRef, tag: string, platform: string): Promise<number | undefined> {
+async function storedSize(
+  probe: Runner,
+  ref: ImageRef,
+  tag: string,
+  platform: string
+): Promise<number | undefined> {
   const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageTag: tag })))
   if (!stored) return undefined
-  const child = indexPlatforms(stored.manifest)?.find((entry) => entry.platform === platform) ?? indexPlatforms(stored.manifest)?.[0]
-  const manifest = child ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest }))) : stored
-  return manifest ? (manifestLayers(manifest.manifest) ?? []).reduce((sum, layer) => sum + layer.size, 0) : undefined
+  const child =
+    indexPlatforms(stored.manifest)?.find((entry) => entry.platform === platform) ??
+    indexPlatforms(stored.manifest)?.[0]
+  const manifest = child
+    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
+    : stored
+  return manifest
+    ? (manifestLayers(manifest.manifest) ?? []).reduce((sum, layer) => sum + layer.size, 0)
+    : undefined
 }
 
 /** The pull request's base image, scanned the same way, so the comment can say what this pull request changes. */
@@ -45,8 +62,21 @@ export async function scanBase(probe: Runner, request: BaseRequest): Promise<Bas
   const size = await storedSize(probe, request, request.baseTag, request.platform).catch(() => undefined)
   if (size === undefined) return { ref: request.baseRef }
   const reference = `${request.image}:${request.baseTag}`
-  const files = { reportPath: path.join(request.dir, 'trivy-base.json'), sarifPath: path.join(request.dir, 'trivy-base.sarif') }
-  const [scan] = planScan(request.workspace, request.scan, { reference, source: 'remote', platform: request.platform }, files)
+  const files = {
+    reportPath: path.join(request.dir, 'trivy-base.json'),
+    sarifPath: path.join(request.dir, 'trivy-base.sarif')
+  }
+  const [scan] = planScan(
+    request.workspace,
+    request.scan,
+    { reference, source: 'remote', platform: request.platform },
+    files
+  )
   await probe.run(scan, { stream: true })
-  return { ref: request.baseRef, image: reference, findings: findingsOf(await readTrivyReport(files.reportPath)), size }
+  return {
+    ref: request.baseRef,
+    image: reference,
+    findings: findingsOf(await readTrivyReport(files.reportPath)),
+    size
+  }
 }

@@ -63,7 +63,8 @@ export interface GateOutcome {
 
 function sumCounts(all: SeverityCounts[]): SeverityCounts {
   const total: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }
-  for (const counts of all) for (const key of Object.keys(total) as Array<keyof SeverityCounts>) total[key] += counts[key]
+  for (const counts of all)
+    for (const key of Object.keys(total) as Array<keyof SeverityCounts>) total[key] += counts[key]
   return total
 }
 
@@ -74,7 +75,9 @@ function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
     return {
       digest: layer.Digest ?? layer.DiffID ?? '',
       size: layer.Size ?? 0,
-      ...(origin?.mapped ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase } : {})
+      ...(origin?.mapped
+        ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase }
+        : {})
     }
   })
 }
@@ -95,7 +98,10 @@ export function samePlatform(scanned: string, built: string): boolean {
  * Fails closed when the report is not about the image that was built: another platform (Trivy picks
  * linux/amd64 of an index it cannot match), or other layers. The gate then has nothing to vouch with.
  */
-export function verifyScanned(report: TrivyReport, target: ScanTarget & { expected?: ExpectedImage }): string | undefined {
+export function verifyScanned(
+  report: TrivyReport,
+  target: ScanTarget & { expected?: ExpectedImage }
+): string | undefined {
   const scanned = platformOf(report)
   if (scanned !== undefined && !samePlatform(scanned, target.platform)) {
     return `Trivy scanned ${scanned} of ${target.reference}, but ${target.platform} was built: that platform was not scanned, so the image is not tagged.`
@@ -129,7 +135,8 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
   let scanner = 'Trivy'
   for (const target of request.targets) {
     const files = scanFiles(request.dir, target.platform)
-    for (const command of planScan(request.workspace, request.scan, target, files)) await runner.run(command, { stream: true })
+    for (const command of planScan(request.workspace, request.scan, target, files))
+      await runner.run(command, { stream: true })
     if (runner.dryRun) continue
     const report = await readTrivyReport(files.reportPath)
     if (report.Trivy?.Version) scanner = `Trivy ${report.Trivy.Version}`
@@ -149,9 +156,12 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
     if (layers.length === 0) layers = sizedLayers(report, map)
     const category = categoryFor(request, platform)
     const raw = JSON.parse(await readFile(files.sarifPath, 'utf8')) as SarifLog
-    const prepared = prepareSarif(rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback), {
-      category
-    })
+    const prepared = prepareSarif(
+      rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback),
+      {
+        category
+      }
+    )
     const omitted = describeOmitted(prepared.omitted)
     if (omitted) log.warning(omitted)
     sarif.push({ category, sarif: prepared.log })
@@ -159,8 +169,11 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
   const verdict = evaluateGate(findings, request.scan.failOn)
   const layersCompressed = request.targets.every((target) => target.source === 'remote')
   const budget = request.report.maxImageSize
-  const sizeCheck = budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined
-  const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean)
+  const sizeCheck =
+    budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined
+  const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(
+    Boolean
+  )
   return {
     scans,
     findings,

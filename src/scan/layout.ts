@@ -36,17 +36,20 @@ async function blob<T>(layout: string, digest: string): Promise<T> {
   return JSON.parse(await readFile(path.join(layout, 'blobs', algorithm, hex), 'utf8')) as T
 }
 
-function platformName(descriptor: Descriptor, config: { os?: string; architecture?: string; variant?: string }): string {
+function platformName(
+  descriptor: Descriptor,
+  config: { os?: string; architecture?: string; variant?: string }
+): string {
   const source = descriptor.platform?.os ? descriptor.platform : config
   return [source.os, source.architecture, source.variant].filter(Boolean).join('/')
 }
 
 /** A layout next to `layout` that shares its blobs and lists one manifest. */
-async function singleImageLayout(layout: string, descriptor: Descriptor, platform: string): Promise<string> {
+async function singleImageLayout(layout: string, descriptor: Descriptor, platform: string): Promise<string>: Promise<string> {
   const dir = `${layout}-${platform.replace(/\//g, '-')}`
   await mkdir(dir, { recursive: true })
   await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }))
-  const { platform: _platform, ...plain } = descriptor
+  const plain = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size }
   await writeFile(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [plain] }))
   await symlink(path.join(layout, 'blobs'), path.join(dir, 'blobs')).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error
@@ -66,10 +69,12 @@ export async function readLayout(layout: string): Promise<LayoutImage> {
     if (descriptor.platform?.os === 'unknown') continue
     const imageManifest = descriptor === image ? manifest : await blob<OciManifest>(layout, descriptor.digest)
     if (!imageManifest.config) continue
-    const config = await blob<{ os?: string; architecture?: string; variant?: string; rootfs?: { diff_ids?: string[] } }>(
-      layout,
-      imageManifest.config.digest
-    )
+    const config = await blob<{
+      os?: string
+      architecture?: string
+      variant?: string
+      rootfs?: { diff_ids?: string[] }
+    }>(layout, imageManifest.config.digest)
     const platform = platformName(descriptor, config)
     platforms.push({
       platform,

@@ -49,11 +49,15 @@ export interface GatePhaseRequest {
   built: BuildResult[]
 }
 
-const inspectFormat = '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}'
+const inspectFormat =
+  '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}'
 
 /** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
 export async function inspectStaging(probe: Runner, staging: string): Promise<DaemonImage> {
-  const { stdout } = await probe.run({ tool: 'docker', args: ['image', 'inspect', '--format', inspectFormat, staging] })
+  const { stdout } = await probe.run({
+    tool: 'docker',
+    args: ['image', 'inspect', '--format', inspectFormat, staging]
+  })
   const [id, platform, layers] = stdout.trim().split('|')
   return { id, platform, diffIds: (JSON.parse(layers || '[]') as string[] | null) ?? [] }
 }
@@ -82,35 +86,68 @@ async function stagedInDaemon(request: GatePhaseRequest, plan: ImagePlan): Promi
   const daemon = await inspectStaging(request.probe, plan.staging)
   if (!plan.layout) {
     const platform = asked[0] ?? daemon.platform
-    return { imageId: daemon.id, targets: [{ reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }], problems: [] }
+    return {
+      imageId: daemon.id,
+      targets: [
+        { reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }
+      ],
+      problems: []
+    }
   }
   const layout = await readLayout(plan.layout)
   const problems = [
-    ...(layout.digest !== daemon.id ? [`The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`] : []),
-    ...missing(asked, layout.platforms.map((entry) => entry.platform)).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
+    ...(layout.digest !== daemon.id
+      ? [
+          `The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`
+        ]
+      : []),
+    ...missing(
+      asked,
+      layout.platforms.map((entry) => entry.platform)
+    ).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
   ]
   return {
     imageId: layout.digest,
-    targets: layout.platforms.map((entry) => ({ reference: entry.dir, source: 'layout', platform: entry.platform, expected: { diffIds: entry.diffIds } })),
+    targets: layout.platforms.map((entry) => ({
+      reference: entry.dir,
+      source: 'layout',
+      platform: entry.platform,
+      expected: { diffIds: entry.diffIds }
+    })),
     problems
   }
 }
 
 /** Each platform the pushed index lists (attestations left out); a single manifest is the platform built. */
-async function stagedInRegistry(request: GatePhaseRequest, plan: ImagePlan, built: BuildResult): Promise<Staged> {
+async function stagedInRegistry(
+  request: GatePhaseRequest,
+  plan: ImagePlan,
+  built: BuildResult
+): Promise<Staged> {
   const asked = request.config.build.platforms
   const reference = `${plan.image}@${built.digest}`
   const fallback = asked.length > 0 ? asked : [request.facts.daemon.platform]
-  if (request.runner.dryRun) return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] }
+  if (request.runner.dryRun)
+    return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] }
   const repository = request.facts.ecr?.repositories.get(plan.spec.repository)
   const stored = storedManifest(
-    await request.probe.ecr(planGetImage({ repository: plan.spec.repository, ...(repository?.registryId ? { registryId: repository.registryId } : {}) }, { imageDigest: built.digest }))
+    await request.probe.ecr(
+      planGetImage(
+        {
+          repository: plan.spec.repository,
+          ...(repository?.registryId ? { registryId: repository.registryId } : {})
+        },
+        { imageDigest: built.digest }
+      )
+    )
   )
   const listed = stored ? indexPlatforms(stored.manifest)?.map((entry) => entry.platform) : undefined
   const platforms = listed && listed.length > 0 ? listed : fallback
   return {
     targets: platforms.map((platform) => ({ reference, source: 'remote', platform })),
-    problems: missing(asked, platforms).map((platform) => `The pushed image has no ${platform} to scan: it is not tagged.`)
+    problems: missing(asked, platforms).map(
+      (platform) => `The pushed image has no ${platform} to scan: it is not tagged.`
+    )
   }
 }
 
@@ -122,7 +159,11 @@ async function staged(request: GatePhaseRequest, plan: ImagePlan, built: BuildRe
     return {
       targets: platforms.map((platform) =>
         plan.layout
-          ? { reference: `${plan.layout}-${platform.replace(/\//g, '-')}`, source: 'layout' as const, platform }
+          ? {
+              reference: `${plan.layout}-${platform.replace(/\//g, '-')}`,
+              source: 'layout' as const,
+              platform
+            }
           : { reference: plan.staging, source: 'docker' as const, platform }
       ),
       problems: []
@@ -161,10 +202,21 @@ export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResul
   }
   emitAnnotations(
     log,
-    capAnnotations(findingAnnotations(images.flatMap((image) => image.findings), config.dockerfile.relativePath, config.report.annotateSeverity))
+    capAnnotations(
+      findingAnnotations(
+        images.flatMap((image) => image.findings),
+        config.dockerfile.relativePath,
+        config.report.annotateSeverity
+      )
+    )
   )
   if (config.scan.sarifUpload && config.githubToken) {
-    await uploadSarifs(runner, log, request.context, images.flatMap((image) => image.sarif))
+    await uploadSarifs(
+      runner,
+      log,
+      request.context,
+      images.flatMap((image) => image.sarif)
+    )
   } else if (config.scan.sarifUpload) {
     log.warning("SARIF upload skipped: 'github-token' is empty.")
   }

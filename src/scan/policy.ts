@@ -5,7 +5,8 @@ import { severities, severityRank, type Finding, type Severity } from './finding
 export function scanSeverities(scan: Pick<ScanConfig, 'severity' | 'failOn'>): Severity[] {
   return severities.filter(
     (severity) =>
-      scan.severity.includes(severity) || (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn))
+      scan.severity.includes(severity) ||
+      (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn))
   )
 }
 
@@ -27,7 +28,9 @@ export function describeFinding(finding: Finding): string {
 
 export function describePolicy(failOn: FailOn): string {
   if (failOn === 'none') return 'fail-on: none reports findings without blocking'
-  return failOn === 'UNKNOWN' ? 'fail-on: UNKNOWN blocks every finding' : `fail-on: ${failOn} blocks ${failOn} and above`
+  return failOn === 'UNKNOWN'
+    ? 'fail-on: UNKNOWN blocks every finding'
+    : `fail-on: ${failOn} blocks ${failOn} and above`
 }
 
 /** The policy gate: findings at or above `fail-on` block the image from getting its tags. */

@@ -61,9 +61,14 @@ export async function prepareTrivyWorkspace(
   // A single YAML ignore file keeps its name: Trivy reads the format from the extension.
   const yaml = scan.ignoreFiles.length === 1 && /\.ya?ml$/.test(scan.ignoreFiles[0])
   const ignoreFile = path.join(dir, yaml ? path.basename(scan.ignoreFiles[0]) : 'trivyignore')
-  await writeFile(ignoreFile, yaml ? await readFile(scan.ignoreFiles[0], 'utf8') : await ignoreFileText(scan.ignoreFiles))
+  await writeFile(
+    ignoreFile,
+    yaml ? await readFile(scan.ignoreFiles[0], 'utf8') : await ignoreFileText(scan.ignoreFiles)
+  )
   const source = path.join(env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'config.json')
-  const dockerConfig = existsSync(source) ? (JSON.parse(await readFile(source, 'utf8')) as Record<string, unknown>) : {}
+  const dockerConfig = existsSync(source)
+    ? (JSON.parse(await readFile(source, 'utf8')) as Record<string, unknown>)
+    : {}
   const dbDockerConfig = path.join(dir, 'db-docker-config')
   await writeFile(path.join(dbDockerConfig, 'config.json'), JSON.stringify(withoutEcrPublic(dockerConfig)), {
     mode: 0o600
@@ -75,7 +80,14 @@ export async function prepareTrivyWorkspace(
 function isolated(workspace: TrivyWorkspace, args: string[], env: Record<string, string> = {}): Command {
   return {
     tool: workspace.trivy,
-    args: [...args.slice(0, 1), '--config', workspace.configFile, '--cache-dir', workspace.cacheDir, ...args.slice(1)],
+    args: [
+      ...args.slice(0, 1),
+      '--config',
+      workspace.configFile,
+      '--cache-dir',
+      workspace.cacheDir,
+      ...args.slice(1)
+    ],
     cwd: workspace.dir,
     dropEnvPrefixes: droppedTrivyEnv,
     ...(Object.keys(env).length > 0 ? { env } : {})
@@ -86,9 +98,13 @@ function isolated(workspace: TrivyWorkspace, args: string[], env: Record<string,
  * Fetches the vulnerability DB before any scan, with a docker config that has no ECR-Public credentials:
  * expired ones make the anonymous pull of a public DB fail. Undefined without `vuln`.
  */
-export function planDbDownload(workspace: TrivyWorkspace, scan: Pick<ScanConfig, 'scanners' | 'dbRepositories'>): Command | undefined {
+export function planDbDownload(
+  workspace: TrivyWorkspace,
+  scan: Pick<ScanConfig, 'scanners' | 'dbRepositories'>
+): Command | undefined {
   if (!scan.scanners.includes('vuln')) return undefined
-  const repositories = scan.dbRepositories.length > 0 ? ['--db-repository', scan.dbRepositories.join(',')] : []
+  const repositories =
+    scan.dbRepositories.length > 0 ? ['--db-repository', scan.dbRepositories.join(',')] : []
   return isolated(workspace, ['image', '--download-db-only', '--no-progress', ...repositories], {
     DOCKER_CONFIG: workspace.dbDockerConfig
   })
@@ -145,7 +161,9 @@ export function planScan(
       target.platform,
       ...(vuln ? ['--skip-db-update'] : []),
       '--no-progress',
-      ...(target.source === 'layout' ? ['--input', target.reference] : ['--image-src', target.source, target.reference])
+      ...(target.source === 'layout'
+        ? ['--input', target.reference]
+        : ['--image-src', target.source, target.reference])
     ]),
     isolated(workspace, ['convert', '--format', 'sarif', '--output', files.sarifPath, files.reportPath])
   ]
