@@ -45,7 +45,7 @@ function platformName(
 }
 
 /** A layout next to `layout` that shares its blobs and lists one manifest. */
-async function singleImageLayout(layout: string, descriptor: Descriptor, platform: string): Promise<string>: Promise<string> {
+async function singleImageLayout(layout: string, descriptor: Descriptor, platform: string): Promise<string> {
   const dir = `${layout}-${platform.replace(/\//g, '-')}`
   await mkdir(dir, { recursive: true })
   await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }))
