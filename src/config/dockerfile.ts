@@ -38,7 +38,7 @@ export function stagesOf(dockerfile: Dockerfile): Stage[] {
       index,
       line: from.getRange().start.line + 1,
       from: from.getImage() ?? '',
-      named: name !== undefined
+      named: name !== null
     }
   })
 }
