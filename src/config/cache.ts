@@ -32,7 +32,7 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
   return numberedLines(raw, name)
     .filter((item) => !item.text.startsWith('#'))
     .map(({ line, text: item }) => {
-      const spec = parseList(item, { perLine: true })[0] ?? ''
+      const spec = parseList(item, `Line ${line} of '${name}'`, { perLine: true })[0] ?? ''
       const credential = attributesOf(spec).find(([key]) => credentialAttributes.includes(key))
       if (credential) {
         throw new ConfigurationError(
@@ -51,7 +51,7 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
 }
 
 function backendsOf(raw: RawInputs): CacheBackend[] | 'none' {
-  const names = [...new Set(parseList(raw.cache ?? '').map((name) => name.toLowerCase()))]
+  const names = [...new Set(parseList(raw.cache ?? '', `Input 'cache'`).map((name) => name.toLowerCase()))]
   const unknown = names.find(
     (name) => name !== 'none' && !(cacheBackends as readonly string[]).includes(name)
   )
