@@ -228,7 +228,7 @@ function parseTyped(line: RuleLine, type: TagRuleType, common: RuleCommon): TagR
 function parseRule(text: string): TagRule {
   const attributes = new Map<string, string>()
   let typeText: string | undefined
-  for (const field of fieldsOf(text)) {
+  for (const field of fieldsOf('tags', text)) {
     const [key, value] = splitField(field)
     if (key === 'type') typeText = value
     else attributes.set(key ?? 'value', value)
