@@ -41,7 +41,9 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
       }
       const type = typeOf(spec)
       const bareReference = !spec.includes('=') && fullReferencePattern.test(spec)
-      if (spec.startsWith('-') || (!bareReference && !knownTypes.includes(type))) {
+      // typeOf reads a spec without '=' as a registry reference: only a real reference passes as one.
+      const typed = spec.includes('=') && knownTypes.includes(type)
+      if (spec.startsWith('-') || !(bareReference || typed)) {
         throw new ConfigurationError(
           `Line ${line} of '${name}' is '${spec}': expected buildx's form 'type=<${knownTypes.join('|')}>,<key>=<value>,...' (e.g. 'type=registry,ref=<registry>/<repository>:buildcache') or a bare image reference.`
         )
