@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { bakeTargetName, planBake } from '../../src/build/bake.js'
-import { buildOutput, type BuildRequest } from '../../src/build/build.js'
-import { scanTargets } from '../../src/scan/gate.js'
+import { bakeTargetName, planBake } from '../../../src/build/bake.js'
+import { buildOutput, type BuildRequest } from '../../../src/build/build.js'
+import { scanTargets } from '../../../src/scan/gate.js'
 
 function request(target: string, image: string, change: Partial<BuildRequest> = {}): BuildRequest {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { planBuild, type BuildRequest } from '../../src/build/build.js'
+import { planBuild, type BuildRequest } from '../../../src/build/build.js'
 
 const request: BuildRequest = {
   builder: 'default',

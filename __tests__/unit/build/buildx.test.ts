@@ -6,7 +6,7 @@ import {
   planBuilder,
   planBuilderRemoval,
   planQemu
-} from '../../src/build/buildx.js'
+} from '../../../src/build/buildx.js'
 
 describe('parseBuildxVersion', () => {
   it.each([

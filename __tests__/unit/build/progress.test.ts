@@ -6,11 +6,11 @@ import {
   cacheSummaryMarkdown,
   parseBuildProgress,
   type BuildStats
-} from '../../src/build/progress.js'
+} from '../../../src/build/progress.js'
 
 /** Real `docker buildx build --progress=rawjson` standard error (buildx 0.13.1, docker driver); see multi-stage.Dockerfile. */
 function fixture(name: string): string {
-  return readFileSync(new URL(`../fixtures/progress/${name}.rawjson`, import.meta.url), 'utf8')
+  return readFileSync(new URL(`../../fixtures/progress/${name}.rawjson`, import.meta.url), 'utf8')
 }
 
 const steps = {

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../src/errors.js'
+import { ConfigurationError } from '../../../src/errors.js'
 import {
   hashCacheDependencies,
   localCacheKey,
@@ -14,7 +14,7 @@ import {
   type CacheFacts,
   type CacheInputs,
   type CachePlan
-} from '../../src/cache/cache.js'
+} from '../../../src/cache/cache.js'
 
 const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const image = `${registry}/shop/web`

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseList, splitKeyValue } from '../../src/config/list.js'
+import { parseList } from '../../../src/config/lists.js'
+import { ConfigurationError } from '../../../src/errors.js'
 
 describe('parseList', () => {
   it.each([
     ['', {}, []],
+    ['  \n ', {}, []],
     ['a,b\nc', {}, ['a', 'b', 'c']],
     [
       'type=sha,prefix=staging-\ntype=ref,event=branch',
@@ -12,19 +14,22 @@ describe('parseList', () => {
     ],
     ['# comment\nA=1\n\n  B=two words  ', { perLine: true }, ['A=1', 'B=two words']],
     ['"a,b",c', {}, ['a,b', 'c']],
-    ['URL=http://x/#frag', { perLine: true }, ['URL=http://x/#frag']]
+    ['URL=http://x/#frag', { perLine: true }, ['URL=http://x/#frag']],
+    ['a, ,b,', {}, ['a', 'b']],
+    ['say "hi" twice,b', {}, ['say "hi" twice', 'b']]
   ])('%j %j', (text, options, expected) => {
-    expect(parseList(text, options)).toEqual(expected)
+    expect(parseList(text, "Input 'x'", options)).toEqual(expected)
   })
-})
 
-describe('splitKeyValue', () => {
   it.each([
-    ['A=1', ['A', '1']],
-    ['A==b=c', ['A', '=b=c']],
-    ['=x', undefined],
-    ['noequals', undefined]
-  ])('%s', (item, expected) => {
-    expect(splitKeyValue(item)).toEqual(expected)
+    ['"unclosed', "Input 'platforms'"],
+    ['a,"b', "Input 'platforms'"],
+    ['"a"b', "Line 3 of 'secrets'"]
+  ])('refuses a stray quote in %j, naming where without showing the text', (text, where) => {
+    expect(() => parseList(text, where)).toThrow(
+      new ConfigurationError(
+        `${where} has a '"' that does not close a quoted item: quotes go around a whole item (e.g. "a,b") to protect its commas.`
+      )
+    )
   })
 })

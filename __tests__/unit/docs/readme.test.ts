@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
-import { syncReadme } from '../../scripts/readme-tables.mjs'
+import { syncReadme } from '../../../scripts/readme-tables.mjs'
 
-const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../..')
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8')
 
 describe('README and action.yml', () => {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
 
-const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../..')
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../..')
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8')
 const yamlFiles = (dir: string) =>
   readdirSync(path.join(root, dir))

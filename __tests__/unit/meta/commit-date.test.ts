@@ -1,23 +1,23 @@
-import { describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import type { Command, CommandResult, Runner } from '../../src/run/command.js'
-import { ExecRunner } from '../../src/run/exec.js'
-import { readCommitDate } from '../../src/meta/commit-date.js'
-import { parseFlavor } from '../../src/meta/flavor.js'
-import { parseTagRules } from '../../src/meta/tag-rules.js'
-import { contextFor, mergeSha, sha } from '../fixtures/events/runs.js'
+import type { CommandResult } from '../../../src/run/command.js'
+import { LiveRunner } from '../../../src/run/live.js'
+import { readCommitDate } from '../../../src/meta/commit-date.js'
+import { parseFlavor } from '../../../src/meta/flavor.js'
+import { parseTagRules } from '../../../src/meta/tag-rules.js'
+import { contextFor, mergeSha, sha } from '../../fixtures/events/runs.js'
+import { RecordingLog, ScriptedRunner } from '../doubles.js'
 
 /** Answers every command with one result and remembers what it was asked. */
-class RecordingRunner implements Runner {
-  readonly commands: Command[] = []
-  constructor(private readonly result: CommandResult | Error) {}
-  async run(command: Command): Promise<CommandResult> {
-    this.commands.push(command)
-    if (this.result instanceof Error) throw this.result
-    return this.result
+class RecordingRunner extends ScriptedRunner {
+  constructor(result: CommandResult | Error) {
+    super({ run: () => result })
+  }
+  get commands() {
+    return this.steps.flatMap((step) => ('run' in step ? [step.run] : []))
   }
 }
 
@@ -104,14 +104,14 @@ describe('readCommitDate', () => {
       }
     )
     const head = git(['rev-parse', 'HEAD'])
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
     try {
       const context = contextFor('schedule', { sha: head, workspace })
-      expect(await readCommitDate(new ExecRunner(), context, usesCommitDate)).toEqual(
+      const log = new RecordingLog()
+      expect(await readCommitDate(new LiveRunner({ log, region: '' }), context, usesCommitDate)).toEqual(
         new Date('2024-04-30T23:30:00Z')
       )
+      expect(log.of('info')).toEqual([`$ git -C ${workspace} log -1 --format=%cI ${head}`])
     } finally {
-      jest.restoreAllMocks()
       rmSync(workspace, { recursive: true, force: true })
     }
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { dockerTagPattern, sanitizeTag } from '../../src/meta/docker-tag.js'
+import { dockerTagPattern, sanitizeTag } from '../../../src/meta/docker-tag.js'
 
 describe('sanitizeTag', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../src/errors.js'
-import { parseFlavor } from '../../src/meta/flavor.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import { parseFlavor } from '../../../src/meta/flavor.js'
 
 const expressions =
   "{{branch}}, {{tag}}, {{sha}}, {{base_ref}}, {{is_default_branch}}, {{date 'YYYYMMDD'}}, {{commit_date 'YYYYMMDD'}}"
@@ -55,6 +55,10 @@ describe('parseFlavor', () => {
       `Input 'flavor' has the entry 'labelprefix=x': unknown key 'labelprefix'. Accepted: ${accepted}.`
     ],
     ['slim', `Input 'flavor' has the entry 'slim': 'slim' is not key=value. Accepted: ${accepted}.`],
+    [
+      '"prefix=dev-,onlatest=true',
+      `Input 'flavor' has the entry '"prefix=dev-,onlatest=true': a '"' does not close a quoted field. Accepted: a whole field in double quotes, e.g. "pattern=a,b".`
+    ],
     [
       'prefix=a b',
       `Input 'flavor' has the entry 'prefix=a b': prefix=a b contains characters a Docker tag cannot hold. Accepted: letters, digits, _ . - and the expressions ${expressions}.`

@@ -1,17 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   baseBranchTag,
   computeMeta,
-  fetchRepositoryMetadata,
   fullReferences,
   parseFlavor,
   parseTagRules,
   stableTags,
   type MetaInput
-} from '../../src/meta/meta.js'
+} from '../../../src/meta/meta.js'
 import {
   baseSha,
   contextFor,
@@ -20,7 +17,7 @@ import {
   runNames,
   sha,
   type RunName
-} from '../fixtures/events/runs.js'
+} from '../../fixtures/events/runs.js'
 
 const now = new Date('2024-05-03T08:41:27.000Z')
 
@@ -419,9 +416,9 @@ describe('labels and annotations', () => {
         license: 'Apache-2.0'
       },
       userLabels: [
-        'org.opencontainers.image.title=Shop API',
-        'maintainer=platform@example.com',
-        'org.opencontainers.image.licenses='
+        { key: 'org.opencontainers.image.title', value: 'Shop API' },
+        { key: 'maintainer', value: 'platform@example.com' },
+        { key: 'org.opencontainers.image.licenses', value: '' }
       ],
       annotationLevels: ['index']
     })
@@ -456,63 +453,6 @@ describe('fullReferences', () => {
   it('puts the image before each tag', () => {
     const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web'
     expect(fullReferences(image, ['1.2.3', 'latest'])).toEqual([`${image}:1.2.3`, `${image}:latest`])
-  })
-})
-
-describe('fetchRepositoryMetadata', () => {
-  let server: Server
-  let apiUrl: string
-  const requests: { url?: string; authorization?: string }[] = []
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      requests.push({ url: request.url, authorization: request.headers.authorization })
-      if (request.url === '/repos/octo-org/shop-api') {
-        response.writeHead(200, { 'content-type': 'application/json' })
-        response.end(JSON.stringify(contextFor('release').payload.repository))
-      } else {
-        response.writeHead(404, { 'content-type': 'application/json' })
-        response.end(JSON.stringify({ message: 'Not Found' }))
-      }
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  })
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  afterEach(() => {
-    jest.restoreAllMocks()
-  })
-
-  it('reads GET /repos/{owner}/{repo} through GITHUB_API_URL', async () => {
-    const metadata = await fetchRepositoryMetadata('ghs_test', contextFor('push_tag', { apiUrl }))
-    expect(metadata).toEqual({
-      name: 'shop-api',
-      description: 'Orders and payments API of the shop',
-      htmlUrl: 'https://github.com/octo-org/shop-api',
-      defaultBranch: 'main',
-      license: 'MIT'
-    })
-    expect(requests.at(-1)).toEqual({ url: '/repos/octo-org/shop-api', authorization: 'token ghs_test' })
-  })
-
-  it('warns and returns undefined when the API refuses', async () => {
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    const metadata = await fetchRepositoryMetadata(
-      'ghs_test',
-      contextFor('push_tag', { apiUrl, repository: 'octo-org/gone' })
-    )
-    expect(metadata).toBeUndefined()
-    const warning = write.mock.calls
-      .map(([text]) => String(text))
-      .find((text) => text.startsWith('::warning::'))
-    expect(warning).toContain('Could not read octo-org/gone from the GitHub API (Not Found')
-    expect(warning).not.toContain('ghs_test')
-  })
-
-  it('asks nothing without a token', async () => {
-    const before = requests.length
-    expect(await fetchRepositoryMetadata('', contextFor('push_tag', { apiUrl }))).toBeUndefined()
-    expect(requests.length).toEqual(before)
   })
 })
 

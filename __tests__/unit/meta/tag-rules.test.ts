@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../src/errors.js'
-import { parseTagRules } from '../../src/meta/tag-rules.js'
-import type { Expression, TemplatePart } from '../../src/meta/tag-template.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import { parseTagRules } from '../../../src/meta/tag-rules.js'
+import type { Expression, TemplatePart } from '../../../src/meta/tag-template.js'
 
 const expressions =
   "{{branch}}, {{tag}}, {{sha}}, {{base_ref}}, {{is_default_branch}}, {{date 'YYYYMMDD'}}, {{commit_date 'YYYYMMDD'}}"
@@ -169,6 +169,10 @@ describe('parseTagRules', () => {
     'pattern=<JavaScript regular expression> or pattern=/<expression>/<flags>, e.g. pattern=v(\\d+\\.\\d+\\.\\d+)'
 
   it.each([
+    [
+      'type=match,"pattern=v(\\d+),group=1',
+      `Input 'tags' has the rule 'type=match,"pattern=v(\\d+),group=1': a '"' does not close a quoted field. Accepted: a whole field in double quotes, e.g. "pattern=a,b".`
+    ],
     [
       'type=foo',
       "Input 'tags' has the rule 'type=foo': unknown type 'foo'. Accepted: type=schedule, type=semver, type=pep440, type=match, type=edge, type=ref, type=raw, type=sha."

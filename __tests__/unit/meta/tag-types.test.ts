@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { computeMeta, parseFlavor, parseTagRules, type MetaInput } from '../../src/meta/meta.js'
-import { contextFor, type RunName } from '../fixtures/events/runs.js'
+import { computeMeta, parseFlavor, parseTagRules, type MetaInput } from '../../../src/meta/meta.js'
+import { contextFor, type RunName } from '../../fixtures/events/runs.js'
 
 // Late in the UTC day, so a Tokyo date is already the next one.
 const now = new Date('2024-05-03T22:15:00.000Z')

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { ConfigurationError } from '../../src/errors.js'
-import { parseTagRules } from '../../src/meta/tag-rules.js'
-import { parseTemplate, versionPlaceholders } from '../../src/meta/tag-template.js'
-import { matchValue, pep440Value } from '../../src/meta/versions.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import { parseTagRules } from '../../../src/meta/tag-rules.js'
+import { parseTemplate, versionPlaceholders } from '../../../src/meta/tag-template.js'
+import { matchValue, pep440Value } from '../../../src/meta/versions.js'
 
 const pattern = (text: string) => ({ pattern: parseTemplate(text, versionPlaceholders) })
 

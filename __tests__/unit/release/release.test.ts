@@ -15,7 +15,7 @@ import {
   repositoryOf,
   tagOf,
   tagOnEcr
-} from '../../src/release/push.js'
+} from '../../../src/release/push.js'
 
 const digest = 'sha256:' + 'a'.repeat(64)
 

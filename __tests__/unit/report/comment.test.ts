@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startGitHubApi } from '../support/stand-ins/github-api.mjs'
-import type { Finding } from '../../src/scan/findings.js'
-import type { MappedFinding, Origin } from '../../src/scan/layer-map.js'
+import { startGitHubApi } from '../../support/stand-ins/github-api.mjs'
+import type { Finding } from '../../../src/scan/findings.js'
+import type { MappedFinding, Origin } from '../../../src/scan/layer-map.js'
 import {
   commentBody,
   commentLimitBytes,
@@ -10,8 +10,8 @@ import {
   pullRequestOf,
   sizeChange,
   upsertStickyComment
-} from '../../src/report/comment.js'
-import type { TargetReport } from '../../src/report/summary.js'
+} from '../../../src/report/comment.js'
+import type { TargetReport } from '../../../src/report/summary.js'
 
 const base: Origin = {
   line: 2,

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Log, Result } from 'sarif'
-import { startGitHubApi, type GitHubApi } from '../support/stand-ins/github-api.mjs'
-import type { Severity } from '../../src/scan/findings.js'
+import { startGitHubApi, type GitHubApi } from '../../support/stand-ins/github-api.mjs'
+import type { Severity } from '../../../src/scan/findings.js'
 import {
   defaultCategory,
   describeOmitted,
@@ -15,7 +15,7 @@ import {
   prepareSarif,
   uploadSarif,
   type SarifUploadRequest
-} from '../../src/report/sarif.js'
+} from '../../../src/report/sarif.js'
 
 const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const golden = JSON.parse(readFileSync(`${fixtures}/alpine-310.sarif.golden`, 'utf8')) as Log

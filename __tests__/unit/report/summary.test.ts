@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import type { Finding, Severity } from '../../src/scan/findings.js'
-import { describeLayers, mapFindings, mapLayers, type ImageConfig } from '../../src/scan/layer-map.js'
-import { checkSizeBudget } from '../../src/scan/size.js'
+import type { Finding, Severity } from '../../../src/scan/findings.js'
+import { describeLayers, mapFindings, mapLayers, type ImageConfig } from '../../../src/scan/layer-map.js'
+import { checkSizeBudget } from '../../../src/scan/size.js'
 import {
   code,
   emitAnnotations,
@@ -13,7 +13,7 @@ import {
   summaryMarkdown,
   type AnnotationPlan,
   type TargetReport
-} from '../../src/report/summary.js'
+} from '../../../src/report/summary.js'
 
 const dir = '__tests__/fixtures/images/multistage-production'
 const map = mapLayers({

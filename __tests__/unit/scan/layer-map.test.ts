@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import type { Log } from 'sarif'
-import { ConfigurationError } from '../../src/errors.js'
-import type { Finding } from '../../src/scan/findings.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import type { Finding } from '../../../src/scan/findings.js'
 import {
   describeLayers,
   expandArgs,
@@ -13,7 +13,7 @@ import {
   type ImageConfig,
   type MappedFinding,
   type Origin
-} from '../../src/scan/layer-map.js'
+} from '../../../src/scan/layer-map.js'
 
 const fixtures = '__tests__/fixtures/images'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { ConfigurationError } from '../../src/errors.js'
-import { describeLayers, mapLayers, type ImageConfig } from '../../src/scan/layer-map.js'
-import { checkSizeBudget, formatSize, parseSize, parseSizeBudget } from '../../src/scan/size.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import { describeLayers, mapLayers, type ImageConfig } from '../../../src/scan/layer-map.js'
+import { checkSizeBudget, formatSize, parseSize, parseSizeBudget } from '../../../src/scan/size.js'
 
 describe('parseSize', () => {
   it.each([

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { ConfigurationError } from '../../src/errors.js'
+import { ConfigurationError } from '../../../src/errors.js'
 import {
   countBySeverity,
   findingsOf,
   parseTrivyReport,
   readTrivyReport
-} from '../../src/scan/trivy-report.js'
+} from '../../../src/scan/trivy-report.js'
 
 const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 

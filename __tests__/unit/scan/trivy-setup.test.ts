@@ -18,7 +18,7 @@ jest.unstable_mockModule('@actions/cache', () => ({
   saveCache: cacheService.saveCache
 }))
 
-const { ConfigurationError, ServiceError } = await import('../../src/errors.js')
+const { ConfigurationError, ServiceError } = await import('../../../src/errors.js')
 const {
   checksumFor,
   installTrivy,
@@ -27,7 +27,7 @@ const {
   trivyAssets,
   trivyCacheDir,
   trivyDbCacheKeys
-} = await import('../../src/scan/trivy-setup.js')
+} = await import('../../../src/scan/trivy-setup.js')
 
 let dir: string
 let server: Server

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { ConfigurationError } from '../../src/errors.js'
-import type { Runner } from '../../src/run/command.js'
-import { ExecRunner } from '../../src/run/exec.js'
-import type { Finding, Severity } from '../../src/scan/findings.js'
-import { findingsOf, parseTrivyReport } from '../../src/scan/trivy-report.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import type { Runner } from '../../../src/run/command.js'
+import { ExecRunner } from '../../../src/run/exec.js'
+import type { Finding, Severity } from '../../../src/scan/findings.js'
+import { findingsOf, parseTrivyReport } from '../../../src/scan/trivy-report.js'
 import {
   evaluateGate,
   mergeIgnoreFiles,
@@ -21,7 +21,7 @@ import {
   writeDbDockerConfig,
   type FailOn,
   type ScanInputs
-} from '../../src/scan/scan.js'
+} from '../../../src/scan/scan.js'
 
 const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const standIn = path.resolve('__tests__/support/stand-ins/trivy')
