@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { bakeTargetName, planBake } from '../../../src/build/bake.js'
-import { buildOutput, type BuildRequest } from '../../../src/build/build.js'
-import { scanTargets } from '../../../src/scan/gate.js'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { bakeTargetName, planBake, runBake } from '../../../src/build/bake.js'
+import type { BuildRequest } from '../../../src/build/build.js'
+import { planOutput, type Delivery } from '../../../src/build/output.js'
+import { RecordingLog, ScriptedRunner } from '../doubles.js'
 
 function request(target: string, image: string, change: Partial<BuildRequest> = {}): BuildRequest {
   return {
@@ -10,41 +14,45 @@ function request(target: string, image: string, change: Partial<BuildRequest> = 
     context: '/w',
     target,
     platforms: ['linux/amd64', 'linux/arm64'],
-    buildArgs: ['APP_VERSION=1.4.0'],
-    secrets: ['npm_token=hunter2'],
-    secretFiles: [],
+    buildArgs: [{ key: 'APP_VERSION', value: '1.4.0' }],
+    secrets: [{ id: 'npm_token', value: 'hunter2' }],
+    secretFiles: [{ id: 'npmrc', path: '/w/.npmrc' }],
     labels: { 'org.opencontainers.image.revision': 'abc' },
     annotations: ['manifest:org.opencontainers.image.revision=abc'],
-    tags: [`${image}:abc1234`],
-    image,
-    cacheArgs: [
-      '--cache-from',
-      `type=registry,ref=${image}:buildcache-${target}`,
-      '--cache-to',
-      `type=registry,ref=${image}:buildcache-${target},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
-    ],
-    output: 'push-by-digest',
+    output: planOutput(
+      'registry-staging',
+      { image, tags: [`${image}:abc1234`], staging: `staging/${target}` },
+      false
+    ),
+    cache: {
+      from: [`type=registry,ref=${image}:buildcache-${target}`],
+      to: [
+        `type=registry,ref=${image}:buildcache-${target},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
+      ]
+    },
     noCache: false,
     pull: false,
     provenance: '',
     sbom: '',
-    metadataFile: '/t/m.json',
-    iidFile: '/t/iid',
-    alsoLoad: false,
+    metadataFile: `/t/${target}/m.json`,
+    iidFile: `/t/${target}/iid`,
     ...change
   }
 }
 
+const files = {
+  definitionFile: '/t/bake.json',
+  metadataFile: '/t/bake-metadata.json',
+  builder: 'b',
+  provenance: 'false',
+  sbom: ''
+}
+
 describe('planBake', () => {
   it('one target per image, secrets by env name, each with its own cache and output', () => {
-    const plan = planBake([request('production', 'r/shop/web'), request('worker', 'r/shop/worker')], {
-      definitionFile: '/t/bake.json',
-      metadataFile: '/t/bake-metadata.json',
-      builder: 'b',
-      provenance: 'false',
-      sbom: ''
-    })
+    const plan = planBake([request('production', 'r/shop/web'), request('worker', 'r/shop/worker')], files)
     expect(plan.names).toEqual(['production', 'worker'])
+    expect(plan.metadataFile).toBe('/t/bake-metadata.json')
     expect(plan.command).toEqual({
       tool: 'docker',
       args: [
@@ -62,95 +70,119 @@ describe('planBake', () => {
       ],
       env: { ECR_BUILD_PUSH_SECRET_0: 'hunter2' }
     })
-    expect(JSON.stringify(plan.definition)).not.toContain('hunter2')
-    expect(plan.definition).toEqual({
+    expect(plan.definition.path).toBe('/t/bake.json')
+    expect(plan.definition.text).not.toContain('hunter2')
+    const target = (name: string, image: string) => ({
+      context: '/w',
+      dockerfile: '/w/Dockerfile',
+      target: name,
+      tags: [],
+      labels: { 'org.opencontainers.image.revision': 'abc' },
+      annotations: ['manifest:org.opencontainers.image.revision=abc'],
+      args: { APP_VERSION: '1.4.0' },
+      secret: ['id=npm_token,env=ECR_BUILD_PUSH_SECRET_0', 'id=npmrc,src=/w/.npmrc'],
+      platforms: ['linux/amd64', 'linux/arm64'],
+      'cache-from': [`type=registry,ref=${image}:buildcache-${name}`],
+      'cache-to': [
+        `type=registry,ref=${image}:buildcache-${name},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
+      ],
+      output: [`type=image,name=${image},push-by-digest=true,name-canonical=true,push=true`],
+      'no-cache': false,
+      pull: false
+    })
+    expect(JSON.parse(plan.definition.text)).toEqual({
       group: { default: { targets: ['production', 'worker'] } },
-      target: {
-        production: {
-          context: '/w',
-          dockerfile: '/w/Dockerfile',
-          target: 'production',
-          tags: [],
-          labels: { 'org.opencontainers.image.revision': 'abc' },
-          annotations: ['manifest:org.opencontainers.image.revision=abc'],
-          args: { APP_VERSION: '1.4.0' },
-          secret: ['id=npm_token,env=ECR_BUILD_PUSH_SECRET_0'],
-          platforms: ['linux/amd64', 'linux/arm64'],
-          'cache-from': ['type=registry,ref=r/shop/web:buildcache-production'],
-          'cache-to': [
-            'type=registry,ref=r/shop/web:buildcache-production,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true'
-          ],
-          output: ['type=image,name=r/shop/web,push-by-digest=true,name-canonical=true,push=true'],
-          'no-cache': false,
-          pull: false
-        },
-        worker: {
-          context: '/w',
-          dockerfile: '/w/Dockerfile',
-          target: 'worker',
-          tags: [],
-          labels: { 'org.opencontainers.image.revision': 'abc' },
-          annotations: ['manifest:org.opencontainers.image.revision=abc'],
-          args: { APP_VERSION: '1.4.0' },
-          secret: ['id=npm_token,env=ECR_BUILD_PUSH_SECRET_0'],
-          platforms: ['linux/amd64', 'linux/arm64'],
-          'cache-from': ['type=registry,ref=r/shop/worker:buildcache-worker'],
-          'cache-to': [
-            'type=registry,ref=r/shop/worker:buildcache-worker,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true'
-          ],
-          output: ['type=image,name=r/shop/worker,push-by-digest=true,name-canonical=true,push=true'],
-          'no-cache': false,
-          pull: false
-        }
-      }
+      target: { production: target('production', 'r/shop/web'), worker: target('worker', 'r/shop/worker') }
     })
   })
 
-  it.each<[BuildRequest['output'], string[], string[], boolean?]>([
-    ['push', ['type=image,push=true'], ['r/shop/web:abc1234']],
-    ['push', ['type=image,push=true', 'type=docker'], ['r/shop/web:abc1234'], true],
-    ['load', ['type=docker'], ['r/shop/web:abc1234']],
-    ['none', ['type=cacheonly'], []]
-  ])('output %s (load: %s)', (output, expected, tags, alsoLoad = false) => {
-    const plan = planBake([request('production', 'r/shop/web', { output, alsoLoad })], {
-      definitionFile: 'd',
-      metadataFile: 'm',
-      builder: 'b',
-      provenance: '',
-      sbom: ''
+  it('has no env without secrets, and passes attestations once for all targets', () => {
+    const plan = planBake([request('production', 'r/shop/web', { secrets: [] })], {
+      ...files,
+      provenance: 'mode=max',
+      sbom: 'true'
     })
-    expect(plan.definition.target.production.output).toEqual(expected)
-    expect(plan.definition.target.production.tags).toEqual(tags)
+    expect(plan.command).toEqual({
+      tool: 'docker',
+      args: [
+        'buildx',
+        'bake',
+        '--builder',
+        'b',
+        '--file',
+        '/t/bake.json',
+        '--provenance=mode=max',
+        '--sbom=true',
+        '--metadata-file',
+        '/t/bake-metadata.json',
+        '--progress',
+        'rawjson'
+      ]
+    })
+  })
+
+  it.each<[Delivery, boolean, string[], string[]]>([
+    ['tags', false, ['type=image,push=true'], ['r/shop/web:abc1234']],
+    ['tags', true, ['type=image,push=true', 'type=docker'], ['r/shop/web:abc1234']],
+    ['local', true, ['type=docker'], ['r/shop/web:abc1234']],
+    ['daemon-staging', false, ['type=docker'], ['staging/production']],
+    ['cache-only', false, ['type=cacheonly'], []]
+  ])('output for %s (load: %s)', (delivery, load, exporters, tags) => {
+    const output = planOutput(
+      delivery,
+      { image: 'r/shop/web', tags: ['r/shop/web:abc1234'], staging: 'staging/production' },
+      load
+    )
+    const plan = planBake([request('production', 'r/shop/web', { output })], files)
+    const target = JSON.parse(plan.definition.text).target.production
+    expect([target.output, target.tags]).toEqual([exporters, tags])
   })
 
   it('names targets as bake allows', () => {
     const taken = new Set(['web'])
     expect(bakeTargetName('app.v2', 0, new Set())).toBe('app_v2')
     expect(bakeTargetName('web', 3, taken)).toBe('web_3')
+    expect(bakeTargetName('...', 2, new Set())).toBe('___')
+    expect(bakeTargetName('', 4, new Set())).toBe('target_4')
+  })
+
+  it('gives stages that sanitize alike their own names', () => {
+    const plan = planBake([request('app.v2', 'r/a'), request('app_v2', 'r/b')], files)
+    expect(plan.names).toEqual(['app_v2', 'app_v2_1'])
   })
 })
 
-describe('where the image goes before the gate', () => {
-  it.each<[Parameters<typeof buildOutput>[0], BuildRequest['output']]>([
-    [{ scan: false, push: true, load: false, driver: 'docker-container' }, 'push'],
-    [{ scan: false, push: false, load: true, driver: 'docker' }, 'load'],
-    [{ scan: false, push: false, load: false, driver: 'docker' }, 'none'],
-    [{ scan: true, push: true, load: false, driver: 'docker' }, 'load'],
-    [{ scan: true, push: true, load: false, driver: 'docker-container' }, 'push-by-digest'],
-    [{ scan: true, push: false, load: false, driver: 'docker-container' }, 'load']
-  ])('%j', (inputs, output) => {
-    expect(buildOutput(inputs)).toBe(output)
-  })
-
-  it('scans a multi-platform digest once per platform, in the registry', () => {
-    const digest = 'sha256:' + 'a'.repeat(64)
-    expect(scanTargets('push-by-digest', ['r/w:t'], 'r/w', digest, ['linux/amd64', 'linux/arm64'])).toEqual([
-      { imageRef: `r/w@${digest}`, source: 'remote', platform: 'linux/amd64' },
-      { imageRef: `r/w@${digest}`, source: 'remote', platform: 'linux/arm64' }
+describe('runBake', () => {
+  it('writes the definition, runs the bake and reads each target’s result by its name', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bake-'))
+    const metadataFile = path.join(dir, 'bake-metadata.json')
+    writeFileSync(
+      metadataFile,
+      JSON.stringify({
+        production: { 'containerimage.digest': 'sha256:p' },
+        worker: { 'containerimage.digest': 'sha256:w', 'containerimage.config.digest': 'sha256:wc' }
+      })
+    )
+    const plan = planBake(
+      [request('production', 'r/shop/web'), request('worker', 'r/shop/worker'), request('missing', 'r/x')],
+      {
+        ...files,
+        metadataFile
+      }
+    )
+    const runner = new ScriptedRunner()
+    const results = await runBake(runner, new RecordingLog(), plan)
+    expect(runner.plans()).toEqual([{ write: plan.definition }, { run: plan.command }])
+    const stats = { steps: 0, cached: 0, slowest: [] }
+    expect(results).toEqual([
+      { digest: 'sha256:p', imageId: 'sha256:p', metadata: { 'containerimage.digest': 'sha256:p' }, stats },
+      {
+        digest: 'sha256:w',
+        imageId: 'sha256:wc',
+        metadata: { 'containerimage.digest': 'sha256:w', 'containerimage.config.digest': 'sha256:wc' },
+        stats
+      },
+      { digest: '', imageId: '', metadata: {}, stats }
     ])
-    expect(scanTargets('push-by-digest', ['r/w:t'], 'r/w', digest, [])).toEqual([
-      { imageRef: `r/w@${digest}`, source: 'remote' }
-    ])
-    expect(scanTargets('load', ['r/w:t'], 'r/w', '', [])).toEqual([{ imageRef: 'r/w:t', source: 'docker' }])
   })
 })

@@ -5,8 +5,12 @@ import {
   parseBuildxVersion,
   planBuilder,
   planBuilderRemoval,
-  planQemu
+  planQemu,
+  probeBuildx,
+  runBuilder
 } from '../../../src/build/buildx.js'
+import { ServiceError } from '../../../src/errors.js'
+import { ScriptedRunner } from '../doubles.js'
 
 describe('parseBuildxVersion', () => {
   it.each([
@@ -85,5 +89,42 @@ describe('QEMU only where a platform needs emulation', () => {
       }
     ])
     expect(planQemu([])).toEqual([])
+  })
+})
+
+describe('probeBuildx and runBuilder', () => {
+  it('reads the buildx version once', async () => {
+    const probe = new ScriptedRunner({
+      run: () => ({ stdout: 'github.com/docker/buildx v0.21.1 8c2ff1d\n' })
+    })
+    await expect(probeBuildx(probe)).resolves.toEqual({ buildxVersion: '0.21.1' })
+    expect(probe.steps).toEqual([
+      { run: { tool: 'docker', args: ['buildx', 'version'] }, options: { allowFailure: true } }
+    ])
+  })
+
+  it('says how to get buildx when it is missing', async () => {
+    const probe = new ScriptedRunner({
+      run: () => ({ exitCode: 1, stderr: "docker: 'buildx' is not a docker command.\nSee 'docker --help'" })
+    })
+    await expect(probeBuildx(probe)).rejects.toThrow(
+      new ServiceError(
+        "docker buildx is not available: See 'docker --help'. Install the buildx plugin (on GitHub-hosted runners it is preinstalled)."
+      )
+    )
+  })
+
+  it('runs the plan’s commands and reports the BuildKit version the builder prints', async () => {
+    const plan = planBuilder({ driver: 'docker-container', builder: '', runId: '7' })
+    const runner = new ScriptedRunner({
+      run: (command) => ({
+        stdout: command.args[1] === 'inspect' ? 'Name: b\nBuildKit version: v0.20.2\n' : ''
+      })
+    })
+    await expect(runBuilder(runner, plan)).resolves.toBe('0.20.2')
+    expect(runner.plans()).toEqual(plan.commands.map((command) => ({ run: command })))
+    await expect(
+      runBuilder(new ScriptedRunner(), planBuilder({ driver: 'docker', builder: '', runId: '7' }))
+    ).resolves.toBeUndefined()
   })
 })

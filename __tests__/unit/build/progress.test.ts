@@ -3,8 +3,8 @@ import { describe, expect, it } from '@jest/globals'
 import {
   BuildProgress,
   cacheReportLine,
-  cacheSummaryMarkdown,
   parseBuildProgress,
+  slowestStepsMarkdown,
   type BuildStats
 } from '../../../src/build/progress.js'
 
@@ -207,12 +207,11 @@ describe('cache report', () => {
     expect(cacheReportLine(stats)).toBe(line)
   })
 
-  it('renders the summary fragment for a partially cached build', () => {
-    expect(cacheSummaryMarkdown(parseBuildProgress(fixture('partial')).stats)).toBe(
+  it('renders the slowest uncached steps of a partially cached build for the summary', () => {
+    expect(slowestStepsMarkdown(parseBuildProgress(fixture('partial')).stats)).toBe(
       [
-        '**1 of 5 build steps from cache**',
         '',
-        'Slowest uncached steps:',
+        '**Slowest uncached steps**',
         '',
         '| Step | Time |',
         '| --- | ---: |',
@@ -225,12 +224,11 @@ describe('cache report', () => {
     )
   })
 
-  it('says only the count when everything came from cache, and escapes and shortens long steps', () => {
-    expect(cacheSummaryMarkdown(parseBuildProgress(fixture('warm')).stats)).toBe(
-      '**5 of 5 build steps from cache**\n'
-    )
+  it('says nothing when everything came from cache, and escapes and shortens long steps', () => {
+    expect(slowestStepsMarkdown(parseBuildProgress(fixture('warm')).stats)).toBe('')
+    expect(cacheReportLine(parseBuildProgress(fixture('warm')).stats)).toBe('5 of 5 build steps from cache')
     const long = `[2/2] RUN a | b ${'x'.repeat(200)}`
-    const markdown = cacheSummaryMarkdown({ steps: 1, cached: 0, slowest: [{ name: long, seconds: 12.34 }] })
+    const markdown = slowestStepsMarkdown({ steps: 1, cached: 0, slowest: [{ name: long, seconds: 12.34 }] })
     expect(markdown).toContain(`| <code>[2/2] RUN a &#124; b ${'x'.repeat(83)}…</code> | 12.3s |`)
   })
 })
