@@ -1,20 +1,13 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import * as path from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../../src/errors.js'
+import { describe, expect, it } from '@jest/globals'
+import { parseCacheConfig, type CacheConfig } from '../../../src/config/cache.js'
 import {
-  hashCacheDependencies,
+  cacheFlags,
   localCacheKey,
-  parseCacheInputs,
   planCache,
-  restoreLocalCache,
-  saveLocalCache,
-  type CacheClient,
+  sanitize,
   type CacheFacts,
-  type CacheInputs,
   type CachePlan
-} from '../../../src/cache/cache.js'
+} from '../../../src/cache/plan.js'
 
 const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const image = `${registry}/shop/web`
@@ -22,6 +15,7 @@ const runtimeToken = 'runtime-token-must-never-appear'
 
 const hosted: CacheFacts = {
   driver: 'docker-container',
+  imageStore: 'classic',
   buildxVersion: '0.21.1',
   buildkitVersion: 'v0.20.2',
   env: {
@@ -39,15 +33,28 @@ const hosted: CacheFacts = {
   defaultBranch: 'main',
   image,
   previousTags: ['feature-login', 'main'],
-  localCacheDir: '/runner/temp/buildx-cache',
+  localCacheRoot: '/runner/temp/ecr-build-push-cache',
   dependencyHash: 'd1e2f3',
   hostedRunner: true
 }
 const selfHosted: CacheFacts = { ...hosted, env: {}, hostedRunner: false }
 const dockerDriver: CacheFacts = { ...hosted, driver: 'docker', buildkitVersion: undefined }
 
-function inputs(raw: Record<string, string> = {}): CacheInputs {
-  return parseCacheInputs(raw)
+function inputs(raw: Record<string, string> = {}): CacheConfig {
+  return parseCacheConfig(raw)
+}
+
+interface Rendered {
+  args: string[]
+  /** The backends the plan writes, one cache-to spec each. */
+  backends: string[]
+  warnings: string[]
+}
+
+/** The plan as buildx flags in plan order, the backends its writes name, and its warnings. */
+function rendered(plan: CachePlan): Rendered {
+  const backends = plan.to.map((spec) => /type=(\w+)/.exec(spec)?.[1] ?? 'registry')
+  return { args: cacheFlags(plan), backends, warnings: plan.warnings }
 }
 
 const ghaFrom = [
@@ -69,78 +76,20 @@ const inlineFrom = [
   `type=registry,ref=${image}:main`
 ]
 const inlineTo = ['--cache-to', 'type=inline']
-const localFrom = ['--cache-from', 'type=local,src=/runner/temp/buildx-cache']
-const localTo = ['--cache-to', 'type=local,dest=/runner/temp/buildx-cache-new,mode=max,ignore-error=true']
+const localFrom = ['--cache-from', 'type=local,src=/runner/temp/ecr-build-push-cache/shop-web/runtime']
+const localTo = [
+  '--cache-to',
+  'type=local,dest=/runner/temp/ecr-build-push-cache/shop-web/runtime-new,mode=max,ignore-error=true'
+]
 const localPlan = {
-  restoreDir: '/runner/temp/buildx-cache',
-  exportDir: '/runner/temp/buildx-cache-new',
+  restoreDir: '/runner/temp/ecr-build-push-cache/shop-web/runtime',
+  exportDir: '/runner/temp/ecr-build-push-cache/shop-web/runtime-new',
   key: 'buildx-shop-web-runtime-d1e2f3',
   restoreKeys: ['buildx-shop-web-runtime-']
 }
 
-describe('parseCacheInputs', () => {
-  it.each([
-    [
-      {},
-      {
-        cache: [],
-        'cache-from': [],
-        'cache-to': [],
-        'cache-mode': 'max',
-        'cache-ref': '',
-        'cache-repository': ''
-      }
-    ],
-    [{ cache: 'none' }, { cache: 'none' }],
-    [{ cache: 'GHA, registry,gha' }, { cache: ['gha', 'registry'] }],
-    [{ cache: 'local\ninline' }, { cache: ['local', 'inline'] }],
-    [{ 'cache-mode': 'MIN' }, { 'cache-mode': 'min' }],
-    [{ 'cache-ref': 'buildcache-web' }, { 'cache-ref': 'buildcache-web' }],
-    [{ 'cache-ref': `${registry}/cache:web` }, { 'cache-ref': `${registry}/cache:web` }],
-    [{ 'cache-repository': 'shop/web-cache' }, { 'cache-repository': 'shop/web-cache' }],
-    [
-      {
-        'cache-from': 'type=registry,ref=a/b:c\n# comment\ntype=gha,scope=x',
-        'cache-to': 'type=gha,scope=x,mode=max'
-      },
-      {
-        'cache-from': ['type=registry,ref=a/b:c', 'type=gha,scope=x'],
-        'cache-to': ['type=gha,scope=x,mode=max']
-      }
-    ]
-  ])('%j', (raw, expected) => {
-    expect(parseCacheInputs(raw)).toMatchObject(expected)
-  })
-
-  it.each([
-    [
-      { cache: 'gha,redis' },
-      `Input 'cache' has 'redis': expected a comma list of gha, registry, inline, local, none.`
-    ],
-    [{ cache: 'none,gha' }, `Input 'cache' is 'none,gha': 'none' cannot be combined with other backends.`],
-    [{ 'cache-mode': 'all' }, `Input 'cache-mode' is 'all': expected 'max' or 'min'.`],
-    [{ 'cache-ref': 'build cache' }, `Input 'cache-ref' is 'build cache': expected a tag`],
-    [{ 'cache-ref': 'a,b' }, `Input 'cache-ref' is 'a,b': expected a tag`],
-    [
-      { 'cache-repository': 'Shop/Web' },
-      `Input 'cache-repository' is 'Shop/Web': expected an ECR repository name`
-    ],
-    [
-      { 'cache-to': 'type=gha,token=abc' },
-      `Input 'cache-to' has a 'token=' attribute: credentials must not be in build arguments`
-    ],
-    [
-      { 'cache-from': 'type=s3,region=us-east-1,bucket=b,secret_access_key=abc' },
-      `Input 'cache-from' has a 'secret_access_key=' attribute`
-    ]
-  ])('%j is refused', (raw, message) => {
-    expect(() => parseCacheInputs(raw)).toThrow(ConfigurationError)
-    expect(() => parseCacheInputs(raw)).toThrow(message)
-  })
-})
-
 describe('planCache', () => {
-  it.each<[string, Record<string, string>, CacheFacts, Pick<CachePlan, 'args' | 'backends'>]>([
+  it.each<[string, Record<string, string>, CacheFacts, Omit<Rendered, 'warnings'>]>([
     [
       'default on a hosted runner with the cache service: gha',
       {},
@@ -211,7 +160,7 @@ describe('planCache', () => {
           '--cache-to',
           `type=registry,ref=${image}:buildcache-runtime,mode=min,image-manifest=true,oci-mediatypes=true,ignore-error=true`,
           '--cache-to',
-          'type=local,dest=/runner/temp/buildx-cache-new,mode=min,ignore-error=true'
+          'type=local,dest=/runner/temp/ecr-build-push-cache/shop-web/runtime-new,mode=min,ignore-error=true'
         ]
       }
     ],
@@ -335,8 +284,9 @@ describe('planCache', () => {
     ]
   ])('%s', (_, raw, facts, expected) => {
     const plan = planCache(inputs(raw), facts)
-    expect({ args: plan.args, backends: plan.backends }).toEqual(expected)
-    expect(plan.warnings).toEqual([])
+    const { args, backends, warnings } = rendered(plan)
+    expect({ args, backends }).toEqual(expected)
+    expect(warnings).toEqual([])
   })
 
   it('local plans the restore and export directories and the key', () => {
@@ -344,7 +294,7 @@ describe('planCache', () => {
     expect(planCache(inputs({ cache: 'gha' }), hosted).local).toBeUndefined()
   })
 
-  it.each<[string, Record<string, string>, CacheFacts, Pick<CachePlan, 'args' | 'backends' | 'warnings'>]>([
+  it.each<[string, Record<string, string>, CacheFacts, Rendered]>([
     [
       'gha without the runner cache service falls back to registry',
       { cache: 'gha' },
@@ -414,32 +364,32 @@ describe('planCache', () => {
       }
     ],
     [
-      'gha,registry,inline with the docker driver: one warning, inline',
+      'gha,registry,local,inline with the docker driver on the classic store: one warning, inline',
       { cache: 'gha,registry,local,inline' },
       dockerDriver,
       {
         backends: ['inline'],
         args: [...inlineFrom, ...inlineTo],
         warnings: [
-          `Cache: the docker driver can't export 'gha', 'registry', 'local' cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default).`
+          `Cache: the docker driver with the classic image store can't export 'gha', 'registry', 'local' cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default) or Docker's containerd image store.`
         ]
       }
     ],
     [
-      'raw cache-to the docker driver cannot export is left out',
+      'raw cache-to the docker driver on the classic store cannot export is left out',
       { 'cache-to': 'type=registry,ref=x/y:z\ntype=inline' },
       dockerDriver,
       {
         backends: ['inline'],
         args: [...inlineFrom, '--cache-to', 'type=inline'],
         warnings: [
-          `Cache: input 'cache-to' has 'type=registry,ref=x/y:z', which the docker driver can't export; it is left out of this build. Use 'driver: docker-container' (the default) or 'cache-to: type=inline'.`
+          `Cache: input 'cache-to' has 'type=registry,ref=x/y:z', which the docker driver with the classic image store can't export; it is left out of this build. Use 'driver: docker-container' (the default), Docker's containerd image store, or 'cache-to: type=inline'.`
         ]
       }
     ]
   ])('%s', (_, raw, facts, expected) => {
     const plan = planCache(inputs(raw), facts)
-    expect({ args: plan.args, backends: plan.backends, warnings: plan.warnings }).toEqual(expected)
+    expect(rendered(plan)).toEqual(expected)
   })
 
   it.each([
@@ -452,14 +402,9 @@ describe('planCache', () => {
   ])('an immutable repository keeps registry cache with %s', (_, raw, ref) => {
     const plan = planCache(inputs({ cache: 'registry', ...raw }), { ...selfHosted, tagImmutable: true })
     expect(plan).toEqual({
-      backends: ['registry'],
-      warnings: [],
-      args: [
-        '--cache-from',
-        `type=registry,ref=${ref}`,
-        '--cache-to',
-        `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
-      ]
+      from: [`type=registry,ref=${ref}`],
+      to: [`type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`],
+      warnings: []
     })
   })
 
@@ -469,7 +414,10 @@ describe('planCache', () => {
       buildxVersion: '0.13.1',
       env: { ...hosted.env, ACTIONS_CACHE_SERVICE_V2: undefined }
     }
-    expect(planCache(inputs({ cache: 'gha' }), facts)).toMatchObject({ backends: ['gha'], warnings: [] })
+    expect(rendered(planCache(inputs({ cache: 'gha' }), facts))).toMatchObject({
+      backends: ['gha'],
+      warnings: []
+    })
   })
 
   it.each<[string, Record<string, string>, CacheFacts, string[]]>([
@@ -506,7 +454,7 @@ describe('planCache', () => {
       ['--cache-from', 'type=gha,scope=x', '--cache-to', 'type=gha,scope=x,ignore-error=true']
     ]
   ])('%s', (_, raw, facts, args) => {
-    expect(planCache(inputs(raw), facts).args).toEqual(args)
+    expect(cacheFlags(planCache(inputs(raw), facts))).toEqual(args)
   })
 
   it('never puts a runner token in the plan', () => {
@@ -528,136 +476,102 @@ describe('localCacheKey', () => {
   })
 })
 
-describe('local cache files', () => {
-  const dirs: string[] = []
-  function tempDir(): string {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cache-test-'))
-    dirs.push(dir)
-    return dir
-  }
-  afterEach(() => {
-    dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }))
-  })
-
-  it('hashCacheDependencies follows the Dockerfile and top-level lockfiles only', async () => {
-    const context = tempDir()
-    const dockerfile = path.join(context, 'Dockerfile')
-    writeFileSync(dockerfile, 'FROM busybox:local\n')
-    const bare = await hashCacheDependencies(dockerfile, context)
-    expect(bare).toMatch(/^[0-9a-f]{64}$/)
-    writeFileSync(path.join(context, 'app.js'), 'console.log(1)')
-    mkdirSync(path.join(context, 'sub'))
-    writeFileSync(path.join(context, 'sub', 'package-lock.json'), '{}')
-    expect(await hashCacheDependencies(dockerfile, context)).toBe(bare)
-    writeFileSync(path.join(context, 'requirements-dev.txt'), 'pytest\n')
-    const withLock = await hashCacheDependencies(dockerfile, context)
-    expect(withLock).not.toBe(bare)
-    writeFileSync(path.join(context, 'requirements-dev.txt'), 'pytest==8\n')
-    expect(await hashCacheDependencies(dockerfile, context)).not.toBe(withLock)
-    writeFileSync(dockerfile, 'FROM busybox:local\nRUN true\n')
-    expect(await hashCacheDependencies(dockerfile, context)).not.toBe(bare)
-  })
-
-  function fakeClient(restored: string | undefined, fail = false) {
-    const calls: unknown[][] = []
-    const client: CacheClient = {
-      isFeatureAvailable: () => true,
-      restoreCache: async (...args) => {
-        calls.push(['restore', ...args])
-        if (fail) throw new Error('cache service down')
-        return restored
-      },
-      saveCache: async (...args) => {
-        calls.push(['save', ...args])
-        if (fail) throw new Error('cache service down')
-        return 1
-      }
-    }
-    return { client, calls }
-  }
-
-  function localCachePlan(root: string): CachePlan {
-    return planCache(inputs({ cache: 'local' }), {
-      ...hosted,
-      localCacheDir: path.join(root, 'buildx-cache')
-    })
-  }
-
-  it('restores with the key and restore keys, and removes a stale export directory', async () => {
-    const root = tempDir()
-    const plan = localCachePlan(root)
-    mkdirSync(plan.local!.exportDir)
-    const { client, calls } = fakeClient('buildx-shop-web-runtime-old')
-    expect(await restoreLocalCache(plan, client)).toBe('buildx-shop-web-runtime-old')
-    expect(calls).toEqual([['restore', [plan.local!.restoreDir], plan.local!.key, plan.local!.restoreKeys]])
-    expect(existsSync(plan.local!.exportDir)).toBe(false)
-  })
-
-  it('swaps the exported directory in and saves it under the new key', async () => {
-    const root = tempDir()
-    const plan = localCachePlan(root)
-    mkdirSync(plan.local!.restoreDir)
-    writeFileSync(path.join(plan.local!.restoreDir, 'old-blob'), 'old')
-    mkdirSync(plan.local!.exportDir)
-    writeFileSync(path.join(plan.local!.exportDir, 'index.json'), '{"new":true}')
-    const { client, calls } = fakeClient(undefined)
-    await saveLocalCache(plan, 'buildx-shop-web-runtime-old', client)
-    expect(calls).toEqual([['save', [plan.local!.restoreDir], 'buildx-shop-web-runtime-d1e2f3']])
-    expect(existsSync(plan.local!.exportDir)).toBe(false)
-    expect(existsSync(path.join(plan.local!.restoreDir, 'old-blob'))).toBe(false)
-    expect(readFileSync(path.join(plan.local!.restoreDir, 'index.json'), 'utf8')).toBe('{"new":true}')
-  })
-
-  it('does not save again under the key that was restored', async () => {
-    const root = tempDir()
-    const plan = localCachePlan(root)
-    mkdirSync(plan.local!.exportDir)
-    const { client, calls } = fakeClient(undefined)
-    await saveLocalCache(plan, plan.local!.key, client)
-    expect(calls).toEqual([])
-    expect(existsSync(plan.local!.restoreDir)).toBe(true)
-  })
-
-  it('never throws when the cache service fails or nothing was exported', async () => {
-    const root = tempDir()
-    const plan = localCachePlan(root)
-    const { client } = fakeClient(undefined, true)
-    await expect(restoreLocalCache(plan, client)).resolves.toBeUndefined()
-    await expect(saveLocalCache(plan, undefined, client)).resolves.toBeUndefined()
-    mkdirSync(plan.local!.exportDir)
-    await expect(saveLocalCache(plan, undefined, client)).resolves.toBeUndefined()
-  })
-
-  it('does nothing without a local backend', async () => {
-    const { client, calls } = fakeClient('x')
-    const plan = planCache(inputs({ cache: 'gha' }), hosted)
-    expect(await restoreLocalCache(plan, client)).toBeUndefined()
-    await saveLocalCache(plan, undefined, client)
-    expect(calls).toEqual([])
-  })
-})
-
 describe('planCache without a push (no registry)', () => {
   const noRegistry = (facts: CacheFacts): CacheFacts => ({ ...facts, registry: '', image: 'shop/web' })
 
   it('defaults to gha where the cache service is, and to nothing on the docker driver', () => {
-    expect(planCache(inputs({}), noRegistry(hosted))).toMatchObject({ backends: ['gha'], warnings: [] })
-    expect(planCache(inputs({}), noRegistry(dockerDriver))).toEqual({ args: [], warnings: [], backends: [] })
-    expect(planCache(inputs({}), noRegistry(selfHosted))).toEqual({ args: [], warnings: [], backends: [] })
+    expect(rendered(planCache(inputs({}), noRegistry(hosted)))).toMatchObject({
+      backends: ['gha'],
+      warnings: []
+    })
+    expect(planCache(inputs({}), noRegistry(dockerDriver))).toEqual({ from: [], to: [], warnings: [] })
+    expect(planCache(inputs({}), noRegistry(selfHosted))).toEqual({ from: [], to: [], warnings: [] })
   })
 
   it('leaves registry and inline cache out with a warning, and never names a registry image', () => {
     const plan = planCache(inputs({ cache: 'registry,inline,local' }), noRegistry(selfHosted))
-    expect(plan.backends).toEqual(['local'])
+    expect(rendered(plan).backends).toEqual(['local'])
     expect(plan.warnings).toEqual([
       "Cache: 'registry', 'inline' cache lives in the registry, which 'push: false' does not use; it is left out of this build. 'gha' and 'local' cache work without a push."
     ])
-    expect(plan.args.join(' ')).not.toContain('type=registry')
+    expect(cacheFlags(plan).join(' ')).not.toContain('type=registry')
   })
 
   it('the docker driver without a push builds without cache', () => {
     const plan = planCache(inputs({ cache: 'gha' }), noRegistry(dockerDriver))
-    expect(plan).toMatchObject({ args: [], backends: [] })
+    expect([plan.from, plan.to]).toEqual([[], []])
     expect(plan.warnings[0]).toContain('without a push there is no inline cache either')
+  })
+})
+
+describe('planCache on pull requests', () => {
+  const pullRequest: CacheFacts = { ...hosted, branch: 'feature/login', pullRequest: 42 }
+
+  it('writes gha only to the pull request’s own scope, reading it first, then the default branch', () => {
+    expect(planCache(inputs({ cache: 'gha' }), pullRequest)).toEqual({
+      from: ['type=gha,scope=shop-web-runtime-pr-42', 'type=gha,scope=shop-web-runtime-main'],
+      to: ['type=gha,scope=shop-web-runtime-pr-42,mode=max,ignore-error=true'],
+      warnings: []
+    })
+  })
+
+  it('writes the registry cache under its own tag, never the one the default branch reads', () => {
+    expect(
+      planCache(inputs({ cache: 'registry' }), { ...pullRequest, env: {}, hostedRunner: false })
+    ).toEqual({
+      from: [
+        `type=registry,ref=${image}:buildcache-runtime-pr-42`,
+        `type=registry,ref=${image}:buildcache-runtime`
+      ],
+      to: [
+        `type=registry,ref=${image}:buildcache-runtime-pr-42,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
+      ],
+      warnings: []
+    })
+    expect(planCache(inputs({ cache: 'registry', 'cache-ref': 'shared' }), pullRequest).to).toEqual([
+      `type=registry,ref=${image}:shared-pr-42,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
+    ])
+  })
+
+  it('keeps a full cache-ref as given: the user chose where it goes', () => {
+    expect(
+      planCache(inputs({ cache: 'registry', 'cache-ref': `${registry}/caches:web` }), pullRequest).to
+    ).toEqual([
+      `type=registry,ref=${registry}/caches:web,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`
+    ])
+  })
+})
+
+describe('planCache with the docker driver on the containerd image store', () => {
+  const containerd: CacheFacts = { ...dockerDriver, imageStore: 'containerd' }
+
+  it('exports every backend, and picks gha or registry by default as a builder container would', () => {
+    expect(rendered(planCache(inputs({ cache: 'gha,registry,local' }), containerd))).toEqual({
+      args: [...ghaFrom, ...registryFrom, ...localFrom, ...ghaTo, ...registryTo, ...localTo],
+      backends: ['gha', 'registry', 'local'],
+      warnings: []
+    })
+    expect(rendered(planCache(inputs({}), containerd)).backends).toEqual(['gha'])
+    expect(rendered(planCache(inputs({}), { ...containerd, env: {}, hostedRunner: false })).backends).toEqual(
+      ['registry']
+    )
+    expect(planCache(inputs({ 'cache-to': 'type=registry,ref=x/y:z' }), containerd)).toMatchObject({
+      to: ['type=registry,ref=x/y:z,ignore-error=true'],
+      warnings: []
+    })
+  })
+})
+
+describe('sanitize', () => {
+  it.each([
+    ['feature/Login_form', 'feature-Login_form'],
+    ['dependabot/npm_and_yarn/@types/node-20', 'dependabot-npm_and_yarn-types-node-20'],
+    ['..hidden', 'hidden'],
+    ['a..b', 'a-b'],
+    ['--x--', 'x'],
+    ['日本', ''],
+    ['v1.2.3', 'v1.2.3']
+  ])('%j → %j', (part, expected) => {
+    expect(sanitize(part)).toBe(expected)
   })
 })
