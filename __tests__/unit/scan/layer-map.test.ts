@@ -1,18 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import type { Log } from 'sarif'
-import { ConfigurationError } from '../../../src/errors.js'
+import { parseDockerfile, stagesOf, type Stage } from '../../../src/config/dockerfile.js'
+import type { Pair } from '../../../src/config/values.js'
 import type { Finding } from '../../../src/scan/findings.js'
 import {
-  describeLayers,
   expandArgs,
   historyKeyword,
   mapFindings,
   mapLayers,
-  rewriteSarifLocations,
+  originOfLayer,
   type ImageConfig,
-  type MappedFinding,
-  type Origin
+  type LayerMapRequest
 } from '../../../src/scan/layer-map.js'
 
 const fixtures = '__tests__/fixtures/images'
@@ -29,9 +27,23 @@ function trivyConfig(name: string): ImageConfig {
   return (JSON.parse(fixture(name, 'metadata.json')) as { ImageConfig: ImageConfig }).ImageConfig
 }
 
+/** What the config stage hands the mapping: the parsed Dockerfile and the resolved stage ('' is the last). */
+function request(config: ImageConfig, text: string, target = '', buildArgs: string[] = []): LayerMapRequest {
+  const dockerfile = parseDockerfile(text)
+  const stages = stagesOf(dockerfile)
+  const stage: Stage = target
+    ? stages.find((candidate) => candidate.name === target)!
+    : stages[stages.length - 1]
+  const pairs: Pair[] = buildArgs.map((arg) => ({
+    key: arg.split('=')[0],
+    value: arg.slice(arg.indexOf('=') + 1)
+  }))
+  return { config, dockerfile, stage, buildArgs: pairs }
+}
+
 /** [short diff id, line, instruction, stage, fromBase, mapped] per layer: compact enough to read as a table. */
 function rows(name: string, image: ImageConfig, target: string, buildArgs: string[] = []) {
-  const map = mapLayers({ config: image, dockerfile: fixture(name, 'Dockerfile'), target, buildArgs })
+  const map = mapLayers(request(image, fixture(name, 'Dockerfile'), target, buildArgs))
   return {
     problem: map.problem,
     layers: map.layers.map(({ diffId, origin }) => [
@@ -183,7 +195,7 @@ describe('mapLayers on real image histories', () => {
       'RUN mkdir -p /app',
       'VOLUME /data\nRUN mkdir -p /app'
     )
-    const map = mapLayers({ config: config('multistage-production'), dockerfile, target: 'production' })
+    const map = mapLayers(request(config('multistage-production'), dockerfile, 'production'))
     expect(map.problem).toBe("line 4 (VOLUME) has no matching image history entry: found 'ENV APP_HOME=/app'")
     expect(map.layers.map(({ origin }) => [origin.line, origin.mapped])).toEqual([
       [14, false],
@@ -204,10 +216,12 @@ describe('mapLayers on real image histories', () => {
 
   it('maps nothing when the history names more layers than rootfs has', () => {
     const image = config('legacy-builder')
-    const map = mapLayers({
-      config: { ...image, rootfs: { diff_ids: image.rootfs?.diff_ids?.slice(1) } },
-      dockerfile: fixture('legacy-builder', 'Dockerfile')
-    })
+    const map = mapLayers(
+      request(
+        { ...image, rootfs: { diff_ids: image.rootfs?.diff_ids?.slice(1) } },
+        fixture('legacy-builder', 'Dockerfile')
+      )
+    )
     expect(map.problem).toBe('the image history names 4 layers but rootfs.diff_ids has 3')
     expect(map.layers.map(({ origin }) => [origin.line, origin.mapped])).toEqual([
       [1, false],
@@ -218,26 +232,18 @@ describe('mapLayers on real image histories', () => {
 
   it('treats layers before the first history entry as the base image', () => {
     const image = trivyConfig('trivy-busybox-with-lockfile')
-    const map = mapLayers({
-      config: { history: image.history?.slice(1), rootfs: image.rootfs },
-      dockerfile: fixture('trivy-busybox-with-lockfile', 'Dockerfile')
-    })
+    const map = mapLayers(
+      request(
+        { history: image.history?.slice(1), rootfs: image.rootfs },
+        fixture('trivy-busybox-with-lockfile', 'Dockerfile')
+      )
+    )
     expect(
       map.layers.map(({ createdBy, origin }) => [createdBy.slice(0, 30), origin.line, origin.fromBase])
     ).toEqual([
       ['', 1, true],
       ['/bin/sh -c #(nop) COPY file:34', 2, false]
     ])
-  })
-
-  it('names the stages when target is not one of them', () => {
-    expect(() =>
-      mapLayers({ config: {}, dockerfile: fixture('multistage-production', 'Dockerfile'), target: 'prod' })
-    ).toThrow(
-      new ConfigurationError(
-        "Input 'target' is 'prod': the Dockerfile has no such stage (stages: base, builder, production)."
-      )
-    )
   })
 })
 
@@ -271,11 +277,9 @@ describe('expandArgs', () => {
   })
 })
 
-const production = mapLayers({
-  config: config('multistage-production'),
-  dockerfile: fixture('multistage-production', 'Dockerfile'),
-  target: 'production'
-})
+const production = mapLayers(
+  request(config('multistage-production'), fixture('multistage-production', 'Dockerfile'), 'production')
+)
 
 function finding(id: string, pkgName: string, layerDiffId?: string): Finding {
   return {
@@ -314,120 +318,29 @@ describe('mapFindings', () => {
   })
 })
 
-describe('describeLayers', () => {
-  it('joins manifest layer sizes with their instructions by position', () => {
-    const manifest = JSON.parse(fixture('multistage-production', 'manifest.json')) as {
-      layers: { digest: string; size: number }[]
-    }
-    expect(
-      describeLayers(manifest.layers, production).map(({ size, line, fromBase }) => [size, line, fromBase])
-    ).toEqual([
-      [1069020, 2, true],
-      [176, 4, false],
-      [32, 16, false],
-      [138, 17, false],
-      [173, 18, false],
-      [512507, 19, false]
-    ])
-  })
-
-  it('leaves instructions out when the manifest does not line up with the config', () => {
-    expect(describeLayers([{ digest: 'sha256:a', size: 5 }], production)).toEqual([
-      { digest: 'sha256:a', size: 5 }
-    ])
+describe('originOfLayer', () => {
+  it('is the fallback for an unknown or missing layer, and the first layer with that content otherwise', () => {
+    expect(originOfLayer(production, undefined)).toBe(production.fallback)
+    expect(originOfLayer(production, 'sha256:nope')).toBe(production.fallback)
+    expect(originOfLayer(production, production.layers[5].diffId)).toBe(production.layers[5].origin)
   })
 })
 
-describe('rewriteSarifLocations', () => {
-  const sarif = JSON.parse(fixture('trivy-alpine-310', 'report.sarif')) as Log
-  const base: Origin = {
-    line: 1,
-    instruction: 'FROM alpine:3.10 AS runtime',
-    stage: 'runtime',
-    fromBase: true,
-    mapped: true,
-    baseImage: 'alpine:3.10'
-  }
-  const run: Origin = {
-    line: 4,
-    instruction: 'RUN apk add openssl',
-    stage: 'runtime',
-    fromBase: false,
-    mapped: true
-  }
-  const fallback: Origin = { ...base, fromBase: false, mapped: false }
-  const findings: MappedFinding[] = [
-    { ...finding('CVE-2019-1549', 'libcrypto1.1'), origin: base },
-    { ...finding('CVE-2019-1549', 'libssl1.1'), origin: run }
-  ]
-
-  it('points each result at its Dockerfile line, and unmatched ones at the fallback', () => {
-    const rewritten = rewriteSarifLocations(sarif, findings, 'services\\web\\Dockerfile', fallback)
+describe('mapLayers with an unexpanded base and an empty history', () => {
+  it('maps every layer to the base image when the config has no history', () => {
+    const map = mapLayers(
+      request(
+        { rootfs: { diff_ids: ['sha256:a', 'sha256:b'] } },
+        'ARG BASE\nFROM ${BASE:-busybox:1.36}\n',
+        ''
+      )
+    )
+    expect(map.problem).toBeUndefined()
     expect(
-      rewritten.runs[0].results?.map((result) => [
-        result.ruleId,
-        result.locations,
-        result.message.text?.split('\n').slice(-1)[0]
-      ])
+      map.layers.map((layer) => [layer.origin.line, layer.origin.fromBase, layer.origin.baseImage])
     ).toEqual([
-      [
-        'CVE-2019-1549',
-        [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: 'services/web/Dockerfile' },
-              region: { startLine: 1, endLine: 1 }
-            },
-            message: { text: 'testdata/fixtures/images/alpine-310.tar.gz: libcrypto1.1@1.1.1c-r0' }
-          }
-        ],
-        'From the base image alpine:3.10 picked at line 1: FROM alpine:3.10 AS runtime'
-      ],
-      [
-        'CVE-2019-1551',
-        [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: 'services/web/Dockerfile' },
-              region: { startLine: 1, endLine: 1 }
-            },
-            message: { text: 'testdata/fixtures/images/alpine-310.tar.gz: libcrypto1.1@1.1.1c-r0' }
-          }
-        ],
-        "Layer not matched to a Dockerfile instruction: shown at the built stage's FROM (line 1)."
-      ],
-      [
-        'CVE-2019-1549',
-        [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: 'services/web/Dockerfile' },
-              region: { startLine: 4, endLine: 4 }
-            },
-            message: { text: 'testdata/fixtures/images/alpine-310.tar.gz: libssl1.1@1.1.1c-r0' }
-          }
-        ],
-        'Introduced at line 4: RUN apk add openssl'
-      ],
-      [
-        'CVE-2019-1551',
-        [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: 'services/web/Dockerfile' },
-              region: { startLine: 1, endLine: 1 }
-            },
-            message: { text: 'testdata/fixtures/images/alpine-310.tar.gz: libssl1.1@1.1.1c-r0' }
-          }
-        ],
-        "Layer not matched to a Dockerfile instruction: shown at the built stage's FROM (line 1)."
-      ]
+      [2, true, 'busybox:1.36'],
+      [2, true, 'busybox:1.36']
     ])
-  })
-
-  it('leaves the input log unchanged', () => {
-    const before = JSON.stringify(sarif)
-    rewriteSarifLocations(sarif, findings, 'Dockerfile', fallback)
-    expect(JSON.stringify(sarif)).toBe(before)
   })
 })

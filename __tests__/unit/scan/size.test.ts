@@ -1,8 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import { parseDockerfile, stagesOf } from '../../../src/config/dockerfile.js'
 import { ConfigurationError } from '../../../src/errors.js'
-import { describeLayers, mapLayers, type ImageConfig } from '../../../src/scan/layer-map.js'
-import { checkSizeBudget, formatSize, parseSize, parseSizeBudget } from '../../../src/scan/size.js'
+import { mapLayers, type ImageConfig } from '../../../src/scan/layer-map.js'
+import {
+  biggestLayers,
+  checkSizeBudget,
+  describeLayer,
+  formatSize,
+  parseSize,
+  parseSizeBudget,
+  type SizedLayer
+} from '../../../src/scan/size.js'
 
 describe('parseSize', () => {
   it.each([
@@ -21,12 +30,19 @@ describe('parseSize', () => {
     expect(parseSize(text)).toBe(expected)
   })
 
-  it.each(['', 'big', '200XB', '-5MB', '0', '1.5.2MB', 'MB'])('refuses %j', (text) => {
-    expect(() => parseSize(text)).toThrow(
-      new ConfigurationError(
-        `Input 'max-image-size' is '${text}': expected a size such as '200MB', '1.5GiB' or a number of bytes (kB, MB, GB are powers of 1000; KiB, MiB, GiB powers of 1024).`
+  it.each(['', 'big', '200XB', '-5MB', '0', '1.5.2MB', 'MB', '9'.repeat(400), '10000TB', '0.0001B'])(
+    'refuses %j',
+    (text) => {
+      expect(() => parseSize(text)).toThrow(
+        new ConfigurationError(
+          `Input 'max-image-size' is '${text}': expected a size such as '200MB', '1.5GiB' or a number of bytes up to 9 PB (kB, MB, GB are powers of 1000; KiB, MiB, GiB powers of 1024).`
+        )
       )
-    )
+    }
+  )
+
+  it('names the input it was given', () => {
+    expect(() => parseSize('x', 'cache-size')).toThrow("Input 'cache-size' is 'x'")
   })
 })
 
@@ -60,15 +76,23 @@ describe('formatSize', () => {
 
 describe('checkSizeBudget on a real image (manifest sizes + history)', () => {
   const dir = '__tests__/fixtures/images/multistage-production'
+  const dockerfile = parseDockerfile(readFileSync(`${dir}/Dockerfile`, 'utf8'))
   const map = mapLayers({
     config: JSON.parse(readFileSync(`${dir}/config.json`, 'utf8')) as ImageConfig,
-    dockerfile: readFileSync(`${dir}/Dockerfile`, 'utf8'),
-    target: 'production'
+    dockerfile,
+    stage: stagesOf(dockerfile).find((stage) => stage.name === 'production')!,
+    buildArgs: []
   })
   const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as {
     layers: { digest: string; size: number }[]
   }
-  const layers = describeLayers(manifest.layers, map)
+  // The pushed manifest's compressed sizes, joined with the instructions by position.
+  const layers: SizedLayer[] = manifest.layers.map((layer, index) => ({
+    ...layer,
+    instruction: map.layers[index].origin.instruction,
+    line: map.layers[index].origin.line,
+    fromBase: map.layers[index].origin.fromBase
+  }))
 
   it.each([
     [
@@ -112,6 +136,35 @@ describe('checkSizeBudget on a real image (manifest sizes + history)', () => {
     )
     expect(check.message).toBe(
       'The image is 2 kB compressed, over the max-image-size budget of 1 kB by 1 kB. Biggest layers:\n- 2 kB (sha256:e1a7c01b2d4f, instruction unknown)'
+    )
+  })
+})
+
+describe('describeLayer and biggestLayers', () => {
+  const layers: SizedLayer[] = [
+    { digest: 'sha256:aaaaaaaaaaaaaaaaaaaa', size: 10 },
+    { digest: 'sha256:b', size: 3_000, line: 4, instruction: 'RUN make' },
+    { digest: 'sha256:c', size: 2_000_000, line: 1, instruction: 'FROM debian', fromBase: true },
+    { digest: 'sha256:d', size: 500 }
+  ]
+
+  it('says where each layer came from', () => {
+    expect(layers.map(describeLayer)).toEqual([
+      '10 B (sha256:aaaaaaaaaaaa, instruction unknown)',
+      '3 kB from line 4: RUN make',
+      '2 MB from line 1 (base image): FROM debian',
+      '500 B (sha256:d, instruction unknown)'
+    ])
+  })
+
+  it('lists the biggest first, three by default', () => {
+    expect(biggestLayers(layers).map((layer) => layer.size)).toEqual([2_000_000, 3_000, 500])
+    expect(biggestLayers(layers, 1).map((layer) => layer.size)).toEqual([2_000_000])
+  })
+
+  it('says uncompressed when the sizes come from the daemon', () => {
+    expect(checkSizeBudget(layers, 10_000_000, false).message).toBe(
+      'The image is 2 MB uncompressed, within the max-image-size budget of 10 MB.'
     )
   })
 })
