@@ -1,78 +1,91 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mockClient } from 'aws-sdk-client-mock'
+import { describe, expect, it } from '@jest/globals'
+import type { BuildResult } from '../../../src/build/build.js'
+import { CommandError, ServiceError } from '../../../src/errors.js'
+import { manifestMediaTypes } from '../../../src/release/manifests.js'
 import {
-  BatchGetImageCommand,
-  ECRClient,
-  ImageAlreadyExistsException,
-  PutImageCommand
-} from '@aws-sdk/client-ecr'
-import {
-  ecrAccountOf,
+  planDockerTag,
   planPull,
-  planPushLoaded,
-  planTagDigest,
+  planRemoveStaging,
   pushedDigest,
-  repositoryOf,
-  tagOf,
-  tagOnEcr
-} from '../../../src/release/push.js'
+  releaseImage,
+  type ReleaseRequest
+} from '../../../src/release/release.js'
+import type { EcrRequest } from '../../../src/run/ecr-request.js'
+import { RecordingLog, ScriptedRunner, type Script } from '../doubles.js'
 
-const digest = 'sha256:' + 'a'.repeat(64)
+const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
+const image = `${registry}/shop/web`
+const digest = `sha256:${'a'.repeat(64)}`
+const other = `sha256:${'b'.repeat(64)}`
+const imageId = `sha256:${'c'.repeat(64)}`
+const manifest = JSON.stringify({ schemaVersion: 2, config: { digest: imageId }, layers: [] })
+const mediaType = 'application/vnd.oci.image.manifest.v1+json'
+const built: BuildResult = { digest, imageId, metadata: {}, stats: { steps: 0, cached: 0, slowest: [] } }
+const tags = [`${image}:4f2c9ab`, `${image}:main`, `${image}:latest`]
 
-describe('push plans', () => {
-  it('pushes a loaded image tag by tag', () => {
-    expect(planPushLoaded(['r:5000/shop/web:abc', 'r:5000/shop/web:latest'])).toEqual([
-      { tool: 'docker', args: ['push', 'r:5000/shop/web:abc'] },
-      { tool: 'docker', args: ['push', 'r:5000/shop/web:latest'] }
-    ])
-  })
+const request = (change: Partial<ReleaseRequest>): ReleaseRequest => ({
+  repository: 'shop/web',
+  registryId: '123456789012',
+  delivery: 'registry-staging',
+  image,
+  tags,
+  built,
+  push: true,
+  load: false,
+  ...change
+})
+const getImage = (imageDigest: string) => ({
+  ecr: {
+    operation: 'BatchGetImage',
+    input: {
+      registryId: '123456789012',
+      repositoryName: 'shop/web',
+      imageIds: [{ imageDigest }],
+      acceptedMediaTypes: manifestMediaTypes
+    }
+  }
+})
+const putTag = (imageTag: string, imageDigest = digest, imageManifest = manifest) => ({
+  ecr: {
+    operation: 'PutImage',
+    input: {
+      registryId: '123456789012',
+      repositoryName: 'shop/web',
+      imageManifest,
+      ...(imageManifest ? { imageManifestMediaType: mediaType } : {}),
+      imageDigest,
+      imageTag
+    }
+  }
+})
+const stored = (imageDigest: string, text = manifest) => ({
+  images: [{ imageId: { imageDigest }, imageManifest: text, imageManifestMediaType: mediaType }]
+})
 
-  it('pulls what it tagged when the image should also be loaded', () => {
-    expect(planPull(['r/shop/web:abc', 'r/shop/web:latest'])).toEqual([
-      { tool: 'docker', args: ['pull', '--quiet', 'r/shop/web:abc'] },
-      { tool: 'docker', args: ['pull', '--quiet', 'r/shop/web:latest'] }
-    ])
-  })
+/** An ECR holding `images` by digest; PutImage answers from `tagAnswers` by tag (an Error to refuse). */
+function ecr(images: Record<string, string>, tagAnswers: Record<string, Error> = {}): Script['ecr'] {
+  return (ecrRequest: EcrRequest) => {
+    if (ecrRequest.operation === 'BatchGetImage') {
+      const id = (ecrRequest.input as { imageIds: Array<{ imageDigest: string }> }).imageIds[0].imageDigest
+      return images[id] ? stored(id, images[id]) : { images: [] }
+    }
+    if (ecrRequest.operation === 'PutImage')
+      return tagAnswers[(ecrRequest.input as { imageTag: string }).imageTag]
+    return undefined
+  }
+}
 
-  it('tags a digest already in the registry', () => {
-    expect(planTagDigest('r/shop/web', digest, ['r/shop/web:abc', 'r/shop/web:latest'])).toEqual({
+describe('release plans', () => {
+  it('tags by image id, pulls quietly, removes the staging name', () => {
+    expect(planDockerTag(imageId, `${image}:main`)).toEqual({
       tool: 'docker',
-      args: [
-        'buildx',
-        'imagetools',
-        'create',
-        '--tag',
-        'r/shop/web:abc',
-        '--tag',
-        'r/shop/web:latest',
-        `r/shop/web@${digest}`
-      ]
+      args: ['tag', imageId, `${image}:main`]
     })
-  })
-
-  it.each([
-    ['123456789012.dkr.ecr.us-east-1.amazonaws.com', '123456789012'],
-    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', '123456789012'],
-    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', '123456789012'],
-    ['127.0.0.1:5000', undefined],
-    ['ghcr.io', undefined]
-  ])('ecrAccountOf(%s)', (host, account) => {
-    expect(ecrAccountOf(host)).toBe(account)
-  })
-
-  it.each([
-    ['127.0.0.1:5000/shop/web:v1.2', '127.0.0.1:5000/shop/web'],
-    [`127.0.0.1:5000/shop/web@${digest}`, '127.0.0.1:5000/shop/web'],
-    ['shop/web', 'shop/web']
-  ])('repositoryOf(%s)', (reference, repository) => {
-    expect(repositoryOf(reference)).toBe(repository)
-  })
-
-  it.each([
-    ['127.0.0.1:5000/shop/web:v1.2', 'v1.2'],
-    ['127.0.0.1:5000/shop/web', 'latest']
-  ])('tagOf(%s)', (reference, tag) => {
-    expect(tagOf(reference)).toBe(tag)
+    expect(planPull(`${image}:main`)).toEqual({ tool: 'docker', args: ['pull', '--quiet', `${image}:main`] })
+    expect(planRemoveStaging('ecr-build-push-staging/shop/web:1-0')).toEqual({
+      tool: 'docker',
+      args: ['image', 'rm', 'ecr-build-push-staging/shop/web:1-0']
+    })
   })
 
   it('reads the digest docker push reports', () => {
@@ -83,48 +96,213 @@ describe('push plans', () => {
   })
 })
 
-describe('tagOnEcr', () => {
-  const ecr = mockClient(ECRClient)
-  afterEach(() => {
-    ecr.reset()
+describe('releaseImage', () => {
+  it.each<[ReleaseRequest['delivery'], object]>([
+    ['tags', { digest, written: tags, failed: [] }],
+    ['local', { written: tags, failed: [] }],
+    ['cache-only', { written: [], failed: [] }]
+  ])('%s: the build already wrote what there is, nothing more to do', async (delivery, result) => {
+    const runner = new ScriptedRunner()
+    await expect(releaseImage(runner, new RecordingLog(), request({ delivery }))).resolves.toEqual(result)
+    expect(runner.steps).toEqual([])
   })
 
-  it('puts the scanned manifest under every tag, keeping its digest', async () => {
-    ecr.on(BatchGetImageCommand).resolves({
-      images: [
-        {
-          imageManifest: '{"schemaVersion":2}',
-          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json'
-        }
-      ]
+  describe('a digest pushed for the scan (registry staging)', () => {
+    it('puts the scanned manifest under every tag, keeping its digest', async () => {
+      const runner = new ScriptedRunner({ ecr: ecr({ [digest]: manifest }) })
+      const result = await releaseImage(runner, new RecordingLog(), request({}))
+      expect(runner.plans()).toEqual([getImage(digest), putTag('4f2c9ab'), putTag('main'), putTag('latest')])
+      expect(result).toEqual({ digest, written: tags, failed: [] })
     })
-    ecr
-      .on(PutImageCommand, { imageTag: 'latest' })
-      .rejects(new ImageAlreadyExistsException({ message: 'exists', $metadata: {} }))
-    ecr.on(PutImageCommand, { imageTag: 'abc1234' }).resolves({})
-    await tagOnEcr(new ECRClient({ region: 'us-east-1' }), {
-      repository: 'shop/web',
-      digest,
-      tags: [
-        '1.dkr.ecr.us-east-1.amazonaws.com/shop/web:abc1234',
-        '1.dkr.ecr.us-east-1.amazonaws.com/shop/web:latest'
-      ]
+
+    it('counts a tag that already names this manifest as written, and reports the others exactly', async () => {
+      const runner = new ScriptedRunner({
+        ecr: ecr(
+          { [digest]: manifest },
+          {
+            main: new ServiceError(
+              'ECR PutImage failed: ImageAlreadyExistsException: same',
+              'ImageAlreadyExistsException'
+            ),
+            latest: new ServiceError(
+              "ECR PutImage failed: ImageTagAlreadyExistsException: The image tag 'latest' already exists",
+              'ImageTagAlreadyExistsException'
+            )
+          }
+        )
+      })
+      const result = await releaseImage(runner, new RecordingLog(), request({}))
+      expect(result).toEqual({
+        digest,
+        written: [`${image}:4f2c9ab`, `${image}:main`],
+        failed: [
+          {
+            tag: `${image}:latest`,
+            error:
+              "ECR PutImage failed: ImageTagAlreadyExistsException: The image tag 'latest' already exists"
+          }
+        ]
+      })
     })
-    expect(ecr.commandCalls(PutImageCommand).map((call) => call.args[0].input)).toEqual([
-      {
-        repositoryName: 'shop/web',
-        imageManifest: '{"schemaVersion":2}',
-        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
-        imageDigest: digest,
-        imageTag: 'abc1234'
-      },
-      {
-        repositoryName: 'shop/web',
-        imageManifest: '{"schemaVersion":2}',
-        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
-        imageDigest: digest,
-        imageTag: 'latest'
-      }
-    ])
+
+    it('writes nothing, saying why for each tag, when the scanned digest is not in ECR', async () => {
+      const runner = new ScriptedRunner({ ecr: ecr({}) })
+      const result = await releaseImage(runner, new RecordingLog(), request({}))
+      expect(runner.plans()).toEqual([getImage(digest)])
+      const error = `ECR has no image ${digest} in shop/web.`
+      expect(result).toEqual({ written: [], failed: tags.map((tag) => ({ tag, error })) })
+    })
+
+    it('pulls the written tags for load, and reports a failed pull apart from the push', async () => {
+      const runner = new ScriptedRunner({
+        ecr: ecr({ [digest]: manifest }, { latest: new ServiceError('denied', 'AccessDeniedException') }),
+        run: (command) =>
+          command.args[2]?.endsWith(':main') ? new CommandError('$ docker pull', 1, 'denied: pull') : {}
+      })
+      const result = await releaseImage(runner, new RecordingLog(), request({ load: true }))
+      expect(runner.plans().slice(4)).toEqual([
+        { run: planPull(`${image}:4f2c9ab`) },
+        { run: planPull(`${image}:main`) }
+      ])
+      expect(result).toEqual({
+        digest,
+        written: [`${image}:4f2c9ab`, `${image}:main`],
+        failed: [{ tag: `${image}:latest`, error: 'denied' }],
+        loadError: '$ docker pull failed with exit code 1:\ndenied: pull'
+      })
+    })
+
+    it('in a dry run prints each tag write without reading ECR', async () => {
+      const runner = new ScriptedRunner({}, true)
+      const result = await releaseImage(runner, new RecordingLog(), request({ tags: [`${image}:main`] }))
+      expect(runner.plans()).toEqual([putTag('main', digest, '')])
+      expect(result).toEqual({ digest, written: [`${image}:main`], failed: [] })
+    })
+  })
+
+  describe('an image held in the daemon (daemon staging)', () => {
+    const daemon = (change: Partial<ReleaseRequest> = {}) =>
+      request({
+        delivery: 'daemon-staging',
+        staging: 'ecr-build-push-staging/shop/web:1-0',
+        imageId,
+        ...change
+      })
+    const pushOutput = (pushed: string) => ({ stdout: `4f2c9ab: digest: ${pushed} size: 528\n` })
+
+    it('tags the scanned image id, drops the staging name, pushes the first tag and puts the rest on its digest', async () => {
+      const runner = new ScriptedRunner({
+        run: (command) => (command.args[0] === 'push' ? pushOutput(digest) : {}),
+        ecr: ecr({ [digest]: manifest })
+      })
+      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      expect(runner.plans()).toEqual([
+        { run: { tool: 'docker', args: ['tag', imageId, `${image}:4f2c9ab`] } },
+        { run: { tool: 'docker', args: ['tag', imageId, `${image}:main`] } },
+        { run: { tool: 'docker', args: ['tag', imageId, `${image}:latest`] } },
+        { run: { tool: 'docker', args: ['image', 'rm', 'ecr-build-push-staging/shop/web:1-0'] } },
+        { run: { tool: 'docker', args: ['push', `${image}:4f2c9ab`] } },
+        getImage(digest),
+        putTag('main'),
+        putTag('latest')
+      ])
+      expect(result).toEqual({ digest, written: tags, failed: [] })
+    })
+
+    it('accepts a push whose digest is the image id itself (containerd store)', async () => {
+      const runner = new ScriptedRunner({
+        run: (command) => (command.args[0] === 'push' ? pushOutput(imageId) : {}),
+        ecr: ecr({ [imageId]: JSON.stringify({ manifests: [] }) })
+      })
+      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      expect(result).toMatchObject({ digest: imageId, written: tags, failed: [] })
+    })
+
+    it('refuses a pushed digest that is not the scanned image, and says the tag must go', async () => {
+      const runner = new ScriptedRunner({
+        run: (command) => (command.args[0] === 'push' ? pushOutput(other) : {}),
+        ecr: ecr({ [other]: JSON.stringify({ config: { digest: `sha256:${'e'.repeat(64)}` } }) })
+      })
+      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      expect(runner.plans().filter((step) => 'ecr' in step)).toEqual([getImage(other)])
+      expect(result).toEqual({
+        digest: other,
+        written: [`${image}:4f2c9ab`],
+        failed: [
+          { tag: `${image}:main`, error: 'not written: the pushed image is not the scanned one' },
+          { tag: `${image}:latest`, error: 'not written: the pushed image is not the scanned one' }
+        ],
+        problem: `docker push ${image}:4f2c9ab wrote ${other}, which is not the scanned image ${imageId}: that tag must be deleted.`
+      })
+    })
+
+    it('tags the image id given by the gate, not the build’s', async () => {
+      const scanned = `sha256:${'f'.repeat(64)}`
+      const runner = new ScriptedRunner()
+      await releaseImage(
+        runner,
+        new RecordingLog(),
+        daemon({ imageId: scanned, push: false, tags: [`${image}:main`] })
+      )
+      expect(runner.plans()[0]).toEqual({ run: { tool: 'docker', args: ['tag', scanned, `${image}:main`] } })
+    })
+
+    it('keeps the tags in the daemon without a push', async () => {
+      const runner = new ScriptedRunner()
+      const result = await releaseImage(runner, new RecordingLog(), daemon({ push: false }))
+      expect(runner.plans()).toHaveLength(4)
+      expect(result).toEqual({ digest, written: tags, failed: [] })
+    })
+
+    it.each<[string, Script['run'], string]>([
+      [
+        'the push fails',
+        () => new CommandError(`$ docker push ${image}:4f2c9ab`, 1, 'denied: not authorized'),
+        `$ docker push ${image}:4f2c9ab failed with exit code 1:\ndenied: not authorized`
+      ],
+      [
+        'the push reports no digest',
+        () => ({ stdout: 'pushed\n' }),
+        `docker push ${image}:4f2c9ab reported no digest.`
+      ]
+    ])('writes no tag to ECR when %s', async (_name, run, error) => {
+      const runner = new ScriptedRunner({
+        run: (command, options) => (command.args[0] === 'push' ? run!(command, options) : {})
+      })
+      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      expect(runner.plans().filter((step) => 'ecr' in step)).toEqual([])
+      expect(result).toEqual({ written: [], failed: tags.map((tag) => ({ tag, error })) })
+    })
+
+    it('reports exactly which of the other tags ECR refused', async () => {
+      const runner = new ScriptedRunner({
+        run: (command) => (command.args[0] === 'push' ? pushOutput(digest) : {}),
+        ecr: ecr(
+          { [digest]: manifest },
+          { latest: new ServiceError('tag is immutable', 'ImageTagAlreadyExistsException') }
+        )
+      })
+      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      expect(result).toEqual({
+        digest,
+        written: [`${image}:4f2c9ab`, `${image}:main`],
+        failed: [{ tag: `${image}:latest`, error: 'tag is immutable' }]
+      })
+    })
+
+    it('in a dry run prints every step with placeholders for what the push would report', async () => {
+      const runner = new ScriptedRunner({}, true)
+      const result = await releaseImage(
+        runner,
+        new RecordingLog(),
+        daemon({ tags: [`${image}:4f2c9ab`, `${image}:main`] })
+      )
+      expect(runner.plans().slice(-1)).toEqual([putTag('main', '<digest>', '')])
+      expect(result).toEqual({
+        digest: '<digest>',
+        written: [`${image}:4f2c9ab`, `${image}:main`],
+        failed: []
+      })
+    })
   })
 })
