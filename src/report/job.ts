@@ -58,10 +58,16 @@ async function pushedLayers(
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }
 
+/** Where the repository lives: the first of `registry-ids` holds every target's repository, as for the push. */
+function imageRef(config: Config, repository: string): ImageRef {
+  const registryId = config.aws.registryIds[0]
+  return { repository, ...(registryId ? { registryId } : {}) }
+}
+
 async function targetReport(request: ReportRequest, outcome: ImageOutcome): Promise<TargetReport> {
   const { config, context, probe, log } = request
   const { plan, gate, release } = outcome
-  const ref = { repository: plan.spec.repository }
+  const ref = imageRef(config, plan.spec.repository)
   const layers =
     gate && release?.digest && config.build.push
       ? await pushedLayers(probe, ref, release.digest, gate.layers).catch((error: Error) => {
@@ -107,7 +113,7 @@ async function baseComparison(
   if (!meta.baseTag) return { ref: pullRequest.baseRef }
   try {
     return await scanBase(request.probe, {
-      repository: outcome.plan.spec.repository,
+      ...imageRef(config, outcome.plan.spec.repository),
       workspace: trivy,
       scan: config.scan,
       image: outcome.plan.image,
