@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { startGitHubApi } from '../../support/stand-ins/github-api.mjs'
+import { describe, expect, it } from '@jest/globals'
 import type { Finding } from '../../../src/scan/findings.js'
 import type { MappedFinding, Origin } from '../../../src/scan/layer-map.js'
 import {
@@ -8,8 +7,7 @@ import {
   commentMarker,
   diffFindings,
   pullRequestOf,
-  sizeChange,
-  upsertStickyComment
+  sizeChange
 } from '../../../src/report/comment.js'
 import type { TargetReport } from '../../../src/report/summary.js'
 
@@ -54,7 +52,9 @@ const report: TargetReport = {
   repository: 'shop/web',
   image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web',
   digest: 'sha256:4eb05531f7ef2dd5236abe82c60026dc614b86d23c49ccf331062e85962b7afd',
-  tags: ['pr-42'],
+  tags: [],
+  failedTags: [],
+  verdict: { kind: 'blocked', reason: '1 finding blocks it' },
   layers: [
     {
       digest: 'sha256:e1a7',
@@ -66,8 +66,7 @@ const report: TargetReport = {
     { digest: 'sha256:1774', size: 4_000_000, line: 19, instruction: 'RUN apt-get install -y curl' }
   ],
   findings: [zlib, curl, libcurl, perl, tar],
-  failSeverity: 'CRITICAL',
-  pushed: false,
+  failOn: 'CRITICAL',
   dockerfile: 'Dockerfile'
 }
 
@@ -80,6 +79,7 @@ describe('commentMarker and pullRequestOf', () => {
     [{ pull_request: { number: 42, base: { ref: 'main' } } }, { number: 42, baseRef: 'main' }],
     [{ pull_request: { number: 7 } }, { number: 7, baseRef: '' }],
     [{ ref: 'refs/heads/main' }, undefined],
+    [{ pull_request: { number: '42' } }, undefined],
     [{}, undefined]
   ])('%j', (payload, expected) => {
     expect(pullRequestOf({ payload })).toEqual(expected)
@@ -187,97 +187,19 @@ describe('commentBody', () => {
     expect(body).toContain('| Findings | 3000 new, 0 fixed, 0 already on `main` |')
     expect(body).toContain('_…and 2980 more._')
   })
-})
 
-describe('upsertStickyComment over HTTP (GitHub API stand-in)', () => {
-  type GitHubApi = Awaited<ReturnType<typeof startGitHubApi>>
-  let github: GitHubApi
-  const marker = commentMarker('shop/web', 'production')
-  const warnings: string[] = []
-  const log = { warning: (message: string) => warnings.push(message) }
-
-  beforeEach(async () => {
-    warnings.length = 0
-    github = await startGitHubApi({
-      comments: {
-        'acme/shop#42': [
-          'Looks good to me',
-          `${commentMarker('shop/web', 'worker')}\nworker report`,
-          `> ${marker}\n> quoted by a reviewer`
-        ]
-      }
+  it('marks a new finding that blocks the push, and says the gate’s verdict first', () => {
+    const body = commentBody(report, {
+      ref: 'main',
+      image: 'r/shop/web:main',
+      findings: [curl, libcurl, tar],
+      size: 33_000_000
     })
-  })
-  afterEach(async () => {
-    await github.close()
-  })
-
-  function request(body: string, issueNumber = 42) {
-    return {
-      token: 'ghs_test',
-      context: { apiUrl: github.url, repository: 'acme/shop' },
-      issueNumber,
-      marker,
-      body
-    }
-  }
-
-  function bodies(): string[] {
-    return (github.comments.get('acme/shop#42') ?? []).map((comment) => comment.body)
-  }
-
-  it('posts once, then updates the same comment in place on every later run', async () => {
-    const first = await upsertStickyComment(request(`${marker}\nrun 1`), log)
-    expect(first).toEqual({
-      action: 'created',
-      id: 1003,
-      url: 'https://github.com/acme/shop/pull/42#issuecomment-1003'
-    })
-    const second = await upsertStickyComment(request(`${marker}\nrun 2`), log)
-    const third = await upsertStickyComment(request(`${marker}\nrun 2`), log)
-    expect([second.action, second.id, third.action, third.id]).toEqual(['updated', 1003, 'unchanged', 1003])
-    expect(bodies()).toEqual([
-      'Looks good to me',
-      `${commentMarker('shop/web', 'worker')}\nworker report`,
-      `> ${marker}\n> quoted by a reviewer`,
-      `${marker}\nrun 2`
-    ])
-    expect(github.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
-      'GET /repos/acme/shop/issues/42/comments',
-      'POST /repos/acme/shop/issues/42/comments',
-      'GET /repos/acme/shop/issues/42/comments',
-      'PATCH /repos/acme/shop/issues/comments/1003',
-      'GET /repos/acme/shop/issues/42/comments'
-    ])
-    expect(github.requests[0].query).toEqual({ per_page: '100' })
-    expect(github.requests[0].headers.authorization).toBe('token ghs_test')
-    expect(warnings).toEqual([])
-  })
-
-  it.each([
-    ['POST', /\/issues\/42\/comments$/, 403, { message: 'Resource not accessible by integration' }],
-    ['GET', /\/issues\/42\/comments$/, 404, { message: 'Not Found' }]
-  ])(
-    '%s answered %d: warns that pull-requests: write is needed and goes on',
-    async (method, path, status, body) => {
-      github.respond(method, path, status, body)
-      await expect(upsertStickyComment(request(`${marker}\nrun 1`), log)).resolves.toEqual({
-        action: 'skipped'
-      })
-      expect(warnings).toEqual([
-        "Skipped the pull request comment on #42: the token cannot write pull request comments: give the job 'permissions: pull-requests: write'. Pull requests from forks get a read-only token, so there is no comment for them; the job summary has the same report."
-      ])
-      expect(bodies()).toHaveLength(3)
-    }
-  )
-
-  it('warns with the status for other API errors', async () => {
-    github.respond('GET', /\/issues\/42\/comments$/, 502, { message: 'Server Error' })
-    await expect(upsertStickyComment(request(`${marker}\nrun 1`), log)).resolves.toEqual({
-      action: 'skipped'
-    })
-    expect(warnings).toEqual([
-      'Skipped the pull request comment on #42: GitHub answered HTTP 502: Server Error'
-    ])
+    expect(body.split('\n')[3]).toBe('**Gate: blocked** by 1 CRITICAL — fail-on CRITICAL')
+    expect(body).toContain(
+      '| CRITICAL | [CVE-2023-45853](https://avd.aquasec.com/nvd/cve-2023-45853) | zlib1g | line 2 `FROM ${BASE_IMAGE} AS base` (base image) | ⛔ |'
+    )
+    expect(body).toContain('| Findings | 2 new, 0 fixed, 3 already on `main` |')
+    expect(body.match(/<!-- ecr-build-push:/g)).toHaveLength(1)
   })
 })

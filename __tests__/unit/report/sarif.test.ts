@@ -1,20 +1,16 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { gzipSync } from 'node:zlib'
 import type { Log, Result } from 'sarif'
-import { startGitHubApi, type GitHubApi } from '../../support/stand-ins/github-api.mjs'
 import type { Severity } from '../../../src/scan/findings.js'
 import {
   defaultCategory,
   describeOmitted,
-  encodeSarif,
   githubSarifLimits,
   platformCategory,
-  prepareSarif,
-  uploadSarif,
-  type SarifUploadRequest
+  prepareSarif
 } from '../../../src/report/sarif.js'
 
 const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
@@ -184,180 +180,5 @@ describe('prepareSarif', () => {
   it('says nothing when nothing was left out', () => {
     expect(describeOmitted({ runs: 0, results: 0, bySeverity: {} })).toBeUndefined()
     expect(githubSarifLimits).toEqual({ maxRuns: 20, maxResultsPerRun: 25000, maxGzippedBytes: 10485760 })
-  })
-})
-
-describe('encodeSarif', () => {
-  it('is gzip then base64, and decodes back to the same log', () => {
-    const encoded = encodeSarif(golden)
-    expect(encoded).toMatch(/^H4sI[A-Za-z0-9+/]+=*$/)
-    expect(JSON.parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8'))).toEqual(golden)
-  })
-})
-
-describe('uploadSarif to the GitHub API stand-in', () => {
-  let api: GitHubApi
-  let output: string[]
-
-  beforeEach(() => {
-    output = []
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk))
-      return true
-    })
-  })
-
-  afterEach(async () => {
-    jest.restoreAllMocks()
-    await api.close()
-  })
-
-  afterAll(() => {
-    jest.restoreAllMocks()
-  })
-
-  function request(overrides: Partial<SarifUploadRequest> = {}): SarifUploadRequest {
-    const { log } = prepareSarif(golden, { category: 'trivy/shop-web/production/' })
-    return {
-      token: 'ghs_test',
-      context: { repository: 'acme/shop', apiUrl: api.url },
-      sarif: log,
-      category: 'trivy/shop-web/production/',
-      checkoutUri: 'file:///home/runner/work/shop/shop',
-      commitSha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-      ref: 'refs/pull/7/merge',
-      pollAttempts: 3,
-      pollIntervalMs: 1,
-      ...overrides
-    }
-  }
-
-  const warnings = () => output.filter((line) => line.startsWith('::warning::'))
-
-  it('posts the gzipped SARIF with commit, ref, checkout and tool, then polls until processing is complete', async () => {
-    api = await startGitHubApi()
-    const result = await uploadSarif(request())
-    expect(result).toEqual({
-      status: 'complete',
-      id: 'sarif-1000',
-      url: `${api.url}/repos/acme/shop/code-scanning/sarifs/sarif-1000`
-    })
-    expect(api.requests.map((item) => `${item.method} ${item.path}`)).toEqual([
-      'POST /repos/acme/shop/code-scanning/sarifs',
-      'GET /repos/acme/shop/code-scanning/sarifs/sarif-1000'
-    ])
-    const [post] = api.requests
-    expect(post.headers.authorization).toBe('token ghs_test')
-    expect({ ...post.body, sarif: undefined }).toEqual({
-      commit_sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-      ref: 'refs/pull/7/merge',
-      checkout_uri: 'file:///home/runner/work/shop/shop',
-      tool_name: 'Trivy'
-    })
-    const uploaded = JSON.parse(gunzipSync(Buffer.from(post.body.sarif, 'base64')).toString('utf8')) as Log
-    expect(uploaded.runs[0].automationDetails).toEqual({ id: 'trivy/shop-web/production/' })
-    expect(uploaded.runs[0].results).toHaveLength(4)
-    expect(warnings()).toEqual([])
-  })
-
-  it.each([
-    [403, 'Resource not accessible by integration', 'forbidden', "The token needs 'security-events: write'"],
-    [
-      403,
-      'Advanced Security must be enabled for this repository to use code scanning.',
-      'forbidden',
-      'pull requests from forks'
-    ],
-    [
-      404,
-      'Not Found',
-      'not-found',
-      'Code scanning is not enabled for this repository (or the token cannot see it)'
-    ],
-    [422, 'Invalid SARIF', 'error', 'Could not upload SARIF to code scanning: Invalid SARIF']
-  ])('%i %s → a %s warning, never a failure', async (status, message, expected, warning) => {
-    api = await startGitHubApi()
-    api.respond('POST', /\/code-scanning\/sarifs$/, status, { message })
-    const result = await uploadSarif(request())
-    expect(result.status).toBe(expected)
-    expect(result.message).toContain(warning)
-    expect(result.message).toContain(message)
-    expect(warnings()).toHaveLength(1)
-    expect(warnings()[0]).toContain(warning)
-  })
-
-  it('stops polling after the bound and reports the upload as still pending', async () => {
-    api = await startGitHubApi({ sarifStatus: 'pending' })
-    const result = await uploadSarif(request({ pollAttempts: 2 }))
-    expect(result).toEqual({
-      status: 'pending',
-      id: 'sarif-1000',
-      url: `${api.url}/repos/acme/shop/code-scanning/sarifs/sarif-1000`,
-      message:
-        'Code scanning is still processing SARIF upload sarif-1000; the results will appear when it finishes.'
-    })
-    expect(api.requests.filter((item) => item.method === 'GET')).toHaveLength(2)
-  })
-
-  it('warns with the reasons when code scanning fails to process the upload', async () => {
-    api = await startGitHubApi({
-      sarifStatus: 'failed',
-      sarifErrors: ['locationFromSarifResult: expected artifact location']
-    })
-    const result = await uploadSarif(request())
-    expect(result.status).toBe('failed')
-    expect(warnings()).toEqual([
-      `::warning::Code scanning could not process the SARIF upload sarif-1000: locationFromSarifResult: expected artifact location\n`
-    ])
-  })
-})
-
-describe('the GitHub API stand-in', () => {
-  it('serves repository metadata, keeps PR comments, creates check runs and records requests', async () => {
-    const api = await startGitHubApi({
-      repository: { description: 'Shop', license: { spdx_id: 'Apache-2.0' } }
-    })
-    try {
-      type Comment = { id: number; body: string; user: { login: string } }
-      const call = async (method: string, route: string, body?: unknown) => {
-        const response = await fetch(`${api.url}${route}`, {
-          method,
-          headers: { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body)
-        })
-        return { status: response.status, body: (await response.json()) as Comment & Comment[] }
-      }
-      expect(await call('GET', '/repos/acme/shop')).toEqual({
-        status: 200,
-        body: expect.objectContaining({
-          name: 'shop',
-          description: 'Shop',
-          html_url: 'https://github.com/acme/shop',
-          default_branch: 'main',
-          license: { spdx_id: 'Apache-2.0' }
-        })
-      })
-      const created = await call('POST', '/repos/acme/shop/issues/7/comments', { body: 'first' })
-      expect(created.status).toBe(201)
-      await call('PATCH', `/repos/acme/shop/issues/comments/${created.body.id}`, { body: 'edited' })
-      const listed = await call('GET', '/repos/acme/shop/issues/7/comments')
-      expect(listed.body.map((comment) => [comment.body, comment.user.login])).toEqual([
-        ['edited', 'github-actions[bot]']
-      ])
-      expect(
-        (await call('POST', '/repos/acme/shop/check-runs', { name: 'scan', head_sha: 'abc' })).body
-      ).toEqual(expect.objectContaining({ name: 'scan', head_sha: 'abc', id: expect.any(Number) }))
-      expect((await call('GET', '/nowhere')).status).toBe(404)
-      expect(api.requests.map((item) => `${item.method} ${item.path}`)).toEqual([
-        'GET /repos/acme/shop',
-        'POST /repos/acme/shop/issues/7/comments',
-        `PATCH /repos/acme/shop/issues/comments/${created.body.id}`,
-        'GET /repos/acme/shop/issues/7/comments',
-        'POST /repos/acme/shop/check-runs',
-        'GET /nowhere'
-      ])
-    } finally {
-      await api.close()
-    }
   })
 })
