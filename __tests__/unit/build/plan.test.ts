@@ -53,6 +53,12 @@ const plan = (raw: RawInputs, change: Partial<ImagePlanFacts> = {}) =>
 describe('planImages', () => {
   it('plans a pushed, scanned pull request image: pushed by digest, its own gha cache', () => {
     const stage = { name: 'production', index: 2, line: 5, from: 'base', named: true }
+    // A pull request reads its own gha scope, then the default branch's, and writes only its own.
+    const cache = {
+      from: ['type=gha,scope=shop-web-production-pr-42', 'type=gha,scope=shop-web-production-main'],
+      to: ['type=gha,scope=shop-web-production-pr-42,mode=max,ignore-error=true'],
+      warnings: []
+    }
     const expected: ImagePlan = {
       spec: { stage, repository: 'shop/web' },
       image: `${registry}/shop/web`,
@@ -60,11 +66,7 @@ describe('planImages', () => {
       staging: 'ecr-build-push-staging/shop/web:9012345678-1-xyz-0',
       dir: '/tmp/run/0-production',
       delivery: 'registry-staging',
-      cache: {
-        from: ['type=gha,scope=shop-web-production-pr-42', 'type=gha,scope=shop-web-production-main'],
-        to: ['type=gha,scope=shop-web-production-pr-42,mode=max,ignore-error=true'],
-        warnings: []
-      },
+      cache,
       request: {
         builder: 'ecr-build-push-9012345678-1-abc',
         file: path.join(workspace, 'Dockerfile'),
@@ -83,11 +85,7 @@ describe('planImages', () => {
           ],
           names: []
         },
-        cache: {
-          from: ['type=gha,scope=shop-web-production-pr-42', 'type=gha,scope=shop-web-production-main'],
-          to: ['type=gha,scope=shop-web-production-pr-42,mode=max,ignore-error=true'],
-          warnings: []
-        },
+        cache,
         noCache: false,
         pull: false,
         provenance: '',

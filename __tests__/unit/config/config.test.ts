@@ -46,7 +46,7 @@ describe('parseConfig', () => {
         path: path.join(workspace, 'Dockerfile'),
         relativePath: 'Dockerfile',
         text: dockerfileText,
-        parsed: expect.anything() as Config['dockerfile']['parsed'],
+        parsed: expect.anything() as unknown as Config['dockerfile']['parsed'],
         stages
       },
       cache: { backends: [], from: [], to: [], mode: 'max', ref: '', repository: '' },

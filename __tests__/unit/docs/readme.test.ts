@@ -13,9 +13,14 @@ describe('README and action.yml', () => {
     expect(syncReadme(readme, read('action.yml'))).toBe(readme)
   })
 
-  it('every input and output is described and the runtime is node24', () => {
+  it('every input and output is described, the runtime is node24 and the post step (its own bundle) always runs', () => {
     const action = parse(read('action.yml'))
-    expect(action.runs).toMatchObject({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' })
+    expect(action.runs).toMatchObject({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/post/index.js',
+      'post-if': 'always()'
+    })
     for (const spec of [...Object.values(action.inputs), ...Object.values(action.outputs)] as Array<{
       description?: string
     }>) {

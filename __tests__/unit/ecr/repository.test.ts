@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import type { ImageTagMutability } from '@aws-sdk/client-ecr'
 import { describeRepository, planCreateRepository, repositoryFacts } from '../../../src/ecr/repository.js'
 
 describe('repository plans', () => {
@@ -26,8 +27,12 @@ describe('repository plans', () => {
     [undefined, 'MUTABLE']
   ])('reads %s tags as %s', (imageTagMutability, expected) => {
     expect(
-      repositoryFacts('shop/web', { $metadata: {}, repositories: [{ registryId: '1', imageTagMutability }] })
-        .tagMutability
+      repositoryFacts('shop/web', {
+        $metadata: {},
+        repositories: [
+          { registryId: '1', imageTagMutability: imageTagMutability as ImageTagMutability | undefined }
+        ]
+      }).tagMutability
     ).toBe(expected)
   })
 })

@@ -118,23 +118,6 @@ describe('uploadSarifs to the GitHub API stand-in', () => {
     expect(result.message).toContain('Resource not accessible by integration')
     expect(log.of('warning')).toEqual([result.message])
   })
-
-  it('warns with the reasons when code scanning fails to process the upload', async () => {
-    api = await startGitHubApi({
-      sarifStatus: 'failed',
-      sarifErrors: ['locationFromSarifResult: expected artifact location']
-    })
-    const log = new RecordingLog()
-    const [result] = await uploadSarifs(live(log), log, context, [upload('c/')], fast)
-    expect(result).toEqual({
-      category: 'c/',
-      status: 'failed',
-      id: 'sarif-1000',
-      message:
-        'Code scanning could not process the SARIF upload sarif-1000: locationFromSarifResult: expected artifact location'
-    })
-    expect(log.of('warning')).toEqual([result.message])
-  })
 })
 
 // Through a scripted runner: the real client spaces writes a second apart, which these need many of.
@@ -183,6 +166,34 @@ describe('uploadSarifs without the stand-in', () => {
     expect(result.message).toContain(warning)
     expect(result.message).toContain(message)
     expect(log.of('warning')).toEqual([result.message])
+  })
+
+  it('warns with the reasons when code scanning fails to process the upload', async () => {
+    const runner = new ScriptedRunner({
+      github: (request) =>
+        request.route.startsWith('POST')
+          ? { status: 202, data: { id: 'sarif-1000' } }
+          : {
+              data: {
+                processing_status: 'failed',
+                errors: ['locationFromSarifResult: expected artifact location']
+              }
+            }
+    })
+    const log = new RecordingLog()
+    const [result] = await uploadSarifs(runner, log, context, [upload('c/')])
+    expect(result).toEqual({
+      category: 'c/',
+      status: 'failed',
+      id: 'sarif-1000',
+      message:
+        'Code scanning could not process the SARIF upload sarif-1000: locationFromSarifResult: expected artifact location'
+    })
+    expect(log.of('warning')).toEqual([result.message])
+    expect(runner.plans().map((step) => ('github' in step ? step.github.route : ''))).toEqual([
+      'POST /repos/{owner}/{repo}/code-scanning/sarifs',
+      'GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}'
+    ])
   })
 
   it('waits for every upload within one shared deadline, then reports them as still pending', async () => {
