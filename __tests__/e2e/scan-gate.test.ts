@@ -89,8 +89,8 @@ async function scanRun(
     env: {
       ...stack.env,
       PATH: `${standIns}:${stack.env.PATH}`,
-      TRIVY_STANDIN_REPORT: report,
-      TRIVY_STANDIN_VERIFY: '1'
+      STANDIN_TRIVY_REPORT: report,
+      STANDIN_TRIVY_VERIFY: '1'
     }
   })
 }
@@ -328,8 +328,8 @@ describe('scan-only without a push (pull requests from forks)', () => {
       env: {
         ...withoutAws,
         PATH: `${standIns}:${stack.env.PATH}`,
-        TRIVY_STANDIN_REPORT: 'alpine-310',
-        TRIVY_STANDIN_VERIFY: '1'
+        STANDIN_TRIVY_REPORT: 'alpine-310',
+        STANDIN_TRIVY_VERIFY: '1'
       }
     })
     expect(result.main.stdout).not.toContain('::error')

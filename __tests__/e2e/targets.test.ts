@@ -31,7 +31,7 @@ function runTargets(targets: string, inputs: Record<string, string>, report: str
       'build-args': `APP_VERSION=${randomBytes(4).toString('hex')}`,
       ...inputs
     },
-    env: { ...stack.env, PATH: `${standIns}:${stack.env.PATH}`, TRIVY_STANDIN_REPORT: report }
+    env: { ...stack.env, PATH: `${standIns}:${stack.env.PATH}`, STANDIN_TRIVY_REPORT: report }
   })
 }
 

@@ -23,7 +23,7 @@ import {
   type ScanInputs
 } from '../../src/scan/scan.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
+const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const standIn = path.resolve('__tests__/support/stand-ins/trivy')
 let dir: string
 
@@ -390,7 +390,7 @@ describe('evaluateGate', () => {
 function standInRun(args: string[], env: Record<string, string> = {}) {
   return spawnSync(standIn, args, {
     encoding: 'utf8',
-    env: { ...process.env, TRIVY_STANDIN_FIXTURES: fixtures, ...env }
+    env: { ...process.env, STANDIN_TRIVY_FIXTURES: fixtures, ...env }
   })
 }
 
@@ -431,7 +431,7 @@ describe('the trivy stand-in', () => {
 
   it('reports the scanned reference as the artifact and target', () => {
     const report = standInReport(['--image-src', 'remote', 'registry.local/shop/web@sha256:feed'], {
-      TRIVY_STANDIN_REPORT: 'alpine-310'
+      STANDIN_TRIVY_REPORT: 'alpine-310'
     })
     expect(report.ArtifactName).toBe('registry.local/shop/web@sha256:feed')
     expect(report.Results.map((result) => result.Target)).toEqual([
@@ -440,7 +440,7 @@ describe('the trivy stand-in', () => {
   })
 
   it('picks a report per platform and honours --ignorefile', () => {
-    const env = { TRIVY_STANDIN_REPORT: 'debian-buster,linux/arm64=centos-7' }
+    const env = { STANDIN_TRIVY_REPORT: 'debian-buster,linux/arm64=centos-7' }
     writeFileSync(path.join(dir, 'ignore'), '# accepted risk\nCVE-2019-1559\n')
     expect(
       findingsOf(standInReport(['--platform', 'linux/amd64', 'x'], env)).map((finding) => finding.id)
@@ -478,7 +478,7 @@ describe('the trivy stand-in', () => {
   })
 
   it('fails the DB download the way a rate-limited registry does, when asked to', () => {
-    const result = standInRun(['image', '--download-db-only'], { TRIVY_STANDIN_FAIL_DB: '1' })
+    const result = standInRun(['image', '--download-db-only'], { STANDIN_TRIVY_FAIL_DB: '1' })
     expect(result.status).toBe(1)
     expect(result.stderr).toContain('TOOMANYREQUESTS')
   })
@@ -487,9 +487,9 @@ describe('the trivy stand-in', () => {
 describe('runScan and runDbDownload through the stand-in', () => {
   const saved: Record<string, string | undefined> = {}
   const overrides = () => ({
-    TRIVY_STANDIN_FIXTURES: fixtures,
-    TRIVY_STANDIN_LOG: path.join(dir, 'trivy.log'),
-    TRIVY_STANDIN_REPORT: 'debian-buster',
+    STANDIN_TRIVY_FIXTURES: fixtures,
+    STANDIN_TRIVY_LOG: path.join(dir, 'trivy.log'),
+    STANDIN_TRIVY_REPORT: 'debian-buster',
     DOCKER_CONFIG: path.join(dir, 'job-docker')
   })
 
