@@ -108,7 +108,7 @@ export function expandArgs(text: string, values: Record<string, string>): string
 }
 
 /** The ARGs before the first FROM, with `build-args` overriding their defaults: what FROM lines can use. */
-function globalArgs(dockerfile: Dockerfile, buildArgs: string[]): Record<string, string> {
+export function globalArgs(dockerfile: Dockerfile, buildArgs: string[]): Record<string, string> {
   const given = new Map(
     buildArgs.map(splitKeyValue).filter((pair): pair is [string, string] => pair !== undefined)
   )
@@ -122,13 +122,14 @@ function globalArgs(dockerfile: Dockerfile, buildArgs: string[]): Record<string,
   return values
 }
 
-interface StageInstructions {
+export interface StageInstructions {
   stage: Stage
   from: Instruction
   instructions: Instruction[]
 }
 
-function stageInstructions(dockerfile: Dockerfile): StageInstructions[] {
+/** Each stage with its FROM and the instructions up to the next FROM, in file order. */
+export function stageInstructions(dockerfile: Dockerfile): StageInstructions[] {
   const stages = stagesOf(dockerfile)
   const froms = dockerfile.getFROMs()
   const all = dockerfile.getInstructions()
@@ -144,7 +145,7 @@ function stageInstructions(dockerfile: Dockerfile): StageInstructions[] {
 }
 
 /** The stages the built one stands on, root first: `production` → `FROM base` → `FROM ${BASE_IMAGE} AS base`. */
-function stageChain(
+export function stageChain(
   stages: StageInstructions[],
   built: StageInstructions,
   args: Record<string, string>
@@ -174,7 +175,8 @@ function originOf(instruction: Instruction, stage: Stage, fromBase: boolean, bas
   }
 }
 
-function builtStage(stages: StageInstructions[], target: string): StageInstructions {
+/** The stage `--target` names ('' is the last one), or a ConfigurationError listing the stages. */
+export function builtStage(stages: StageInstructions[], target: string): StageInstructions {
   if (stages.length === 0) {
     throw new ConfigurationError(`The Dockerfile has no FROM instruction: expected at least one build stage.`)
   }
