@@ -206,6 +206,19 @@ describe('checkDockerfile: each rule fires and does not fire', () => {
       {},
       []
     ],
+    [
+      'apt instead of apt-get, build tools purged in the same RUN',
+      `FROM ubuntu:24.04\nRUN apt update && apt install -y build-essential && make && apt purge -y build-essential && rm -rf /var/lib/apt/lists/*\n${user}`,
+      {},
+      [
+        [
+          2,
+          'apt-no-install-recommends',
+          'warning',
+          'apt install build-essential also installs recommended packages.'
+        ]
+      ]
+    ],
     // package-cache-in-layer
     [
       'pip, npm, yarn, apk and dnf caches',
@@ -247,8 +260,8 @@ describe('checkDockerfile: each rule fires and does not fire', () => {
       ]
     ],
     [
-      'secret names without literal values, *_FILE, PUBLIC_KEY',
-      `FROM alpine:3.20\nARG GITHUB_TOKEN\nENV TOKEN=$GITHUB_TOKEN DB_PASSWORD_FILE=/run/secrets/db JWT_PUBLIC_KEY=abc\n${user}`,
+      'secret names without literal values, *_FILE, PUBLIC_KEY, settings about passwords',
+      `FROM alpine:3.20\nARG GITHUB_TOKEN\nENV TOKEN=$GITHUB_TOKEN DB_PASSWORD_FILE=/run/secrets/db JWT_PUBLIC_KEY=abc PASSWORD_HASHERS=argon2\n${user}`,
       {},
       []
     ],
@@ -516,6 +529,14 @@ describe('checkDockerfile: Dockerfile syntax', () => {
         'make installed here end up in the image of #0: build tools belong in a builder stage.'
       ],
       [13, 'secret-in-image', 'error', 'RUN writes PASSWORD into /etc/app.conf, which stays in the layer.']
+    ])
+  })
+
+  it('reads CRLF line endings the same way', () => {
+    const dockerfile = `FROM debian:bookworm-slim\nRUN <<EOF\napt-get update\napt-get install -y --no-install-recommends curl\nEOF\n${user}\n`
+    expect(check(dockerfile.replace(/\n/g, '\r\n'))).toEqual(check(dockerfile))
+    expect(check(dockerfile)).toEqual([
+      [2, 'apt-lists-not-removed', 'warning', 'The package lists apt-get update writes stay in this layer.']
     ])
   })
 

@@ -2,6 +2,7 @@ import semver from 'semver'
 import type { Command } from '../run/command.js'
 import { parseDockerfile } from '../config/dockerfile.js'
 import { sortFindings, uniqueFindings, type DockerfileFinding } from './finding.js'
+import { withUnixLineEnds } from './model.js'
 import { dockerBuildChecks, equivalentRule } from './rules.js'
 import { suppressFindings } from './suppress.js'
 
@@ -118,7 +119,7 @@ export function parseBuildCheckResult(
     ]
   })
   const kept = suppressFindings(uniqueFindings(findings), {
-    dockerfile: parseDockerfile(options.dockerfile),
+    dockerfile: parseDockerfile(withUnixLineEnds(options.dockerfile)),
     ignore: options.ignore
   })
   const error = results.buildError?.message

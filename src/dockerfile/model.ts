@@ -57,6 +57,11 @@ function isDevelopmentStage(name: string): boolean {
     .some((word) => developmentWords.has(word))
 }
 
+/** CRLF as LF: heredoc delimiters and shell commands are compared line by line; line numbers stay the same. */
+export function withUnixLineEnds(text: string): string {
+  return text.replace(/\r\n/g, '\n')
+}
+
 /** How messages name a stage: its AS name, or `#0` for an unnamed one. */
 export function stageLabel(stage: StageInstructions): string {
   return stage.stage.name === String(stage.stage.index) ? `#${stage.stage.index}` : stage.stage.name
@@ -182,7 +187,7 @@ export function buildModel(request: {
   buildArgs?: string[]
   context?: BuildContext
 }): BuildModel {
-  const dockerfile = parseDockerfile(request.dockerfile)
+  const dockerfile = parseDockerfile(withUnixLineEnds(request.dockerfile))
   const stages = stageInstructions(dockerfile)
   const built = builtStage(stages, request.target ?? '')
   const buildArgs = request.buildArgs ?? []

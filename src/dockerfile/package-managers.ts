@@ -5,6 +5,8 @@ type PackageManager = 'apt' | 'apk' | 'dnf' | 'yum' | 'zypper'
 /** What one command does with system packages: `apt-get install -y gcc` → install, apt, [gcc]. */
 export interface PackageOperation {
   manager: PackageManager
+  /** The command as typed: `apt-get`, `apt`, `microdnf`, ... */
+  tool: string
   action: 'install' | 'remove' | 'update' | 'clean' | 'other'
   /** Package names without versions (`gcc=4:12` → `gcc`); for apk also the `--virtual` name. */
   packages: string[]
@@ -97,9 +99,9 @@ function packageName(word: string): string {
 }
 
 export function packageOperation(command: ShellCommand): PackageOperation | undefined {
-  const tool = command.words[0]?.replace(/^.*\//, '')
-  const syntax = tool === undefined ? undefined : syntaxes[tool]
-  if (!syntax) return undefined
+  const tool = command.words[0]?.replace(/^.*\//, '') ?? ''
+  if (!Object.hasOwn(syntaxes, tool)) return undefined
+  const syntax = syntaxes[tool]
   const options: string[] = []
   const rest: string[] = []
   let virtual: string | undefined
@@ -124,6 +126,7 @@ export function packageOperation(command: ShellCommand): PackageOperation | unde
       : (syntax.actions[subcommand ?? ''] ?? 'other')
   return {
     manager: syntax.manager,
+    tool,
     action,
     packages: packages.map(packageName).filter((name) => name !== ''),
     ...(virtual ? { virtual } : {}),

@@ -105,13 +105,13 @@ function removes(step: RunStep, path: RegExp): boolean {
 function aptChecks(model: BuildModel, steps: RunStep[]): DockerfileFinding[] {
   return steps.flatMap((step) => {
     const findings: DockerfileFinding[] = []
-    const updates = step.operations.some(isAptUpdate)
+    const update = step.operations.find(isAptUpdate)
     const installs = step.operations.filter(
       (operation) => operation.manager === 'apt' && operation.action === 'install'
     )
-    if (updates && installs.length === 0)
+    if (update && installs.length === 0)
       findings.push(
-        found(model, 'apt-update-alone', step.run, 'apt-get update runs in a RUN without an install.')
+        found(model, 'apt-update-alone', step.run, `${update.tool} update runs in a RUN without an install.`)
       )
     const recommendsOff = step.before.some((instruction) =>
       /APT::Install-Recommends\W+(?:"?(?:0|false)"?)/i.test(instruction.getArgumentsContent() ?? '')
@@ -130,20 +130,16 @@ function aptChecks(model: BuildModel, steps: RunStep[]): DockerfileFinding[] {
           model,
           'apt-no-install-recommends',
           step.run,
-          `apt-get install ${withRecommends.flatMap((operation) => operation.packages).join(' ')} also installs recommended packages.`
+          `${withRecommends.map((operation) => [operation.tool, 'install', ...operation.packages].join(' ')).join(', ')} also installs recommended packages.`
         )
       )
-    if (
-      updates &&
-      !removes(step, /^\/var\/lib\/apt\/lists/) &&
-      !hasMount(step, /^\/var\/lib\/apt(\/lists)?$/)
-    )
+    if (update && !removes(step, /^\/var\/lib\/apt\/lists/) && !hasMount(step, /^\/var\/lib\/apt(\/lists)?$/))
       findings.push(
         found(
           model,
           'apt-lists-not-removed',
           step.run,
-          'The package lists apt-get update writes stay in this layer.'
+          `The package lists ${update.tool} update writes stay in this layer.`
         )
       )
     return findings

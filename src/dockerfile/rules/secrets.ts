@@ -18,6 +18,33 @@ const secretWords = new Set([
   'APIKEY',
   'AUTHTOKEN'
 ])
+/** Last words that make a name about a secret rather than the secret itself: `DB_PASSWORD_FILE`, `TOKEN_URL`. */
+const notSecretEndings = [
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'ENDPOINT',
+  'HOST',
+  'PORT',
+  'LENGTH',
+  'TYPE',
+  'NAME',
+  'HASHERS',
+  'ALGORITHM',
+  'POLICY',
+  'TIMEOUT',
+  'TTL',
+  'EXPIRY',
+  'LIFETIME',
+  'HEADER',
+  'PREFIX',
+  'ENABLED',
+  'REQUIRED',
+  'VERSION'
+]
+
 const secretPairs = [
   ['API', 'KEY'],
   ['PRIVATE', 'KEY'],
@@ -34,12 +61,7 @@ function isSecretName(name: string): boolean {
     .split(/[^A-Z0-9]+/)
     .filter((word) => word !== '')
   if (words.includes('PUBLIC')) return false
-  if (
-    ['FILE', 'PATH', 'DIR', 'URL', 'URI', 'ENDPOINT', 'LENGTH', 'TYPE', 'NAME'].includes(
-      words[words.length - 1] ?? ''
-    )
-  )
-    return false
+  if (notSecretEndings.includes(words[words.length - 1] ?? '')) return false
   if (words.some((word) => secretWords.has(word))) return true
   return secretPairs.some(([first, second]) =>
     words.some((word, index) => word === first && words[index + 1] === second)
