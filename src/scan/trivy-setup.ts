@@ -1,21 +1,30 @@
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
-import { createReadStream, existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { ConfigurationError, ServiceError } from '../errors.js'
+import { ConfigurationError } from '../errors.js'
+import { text, type RawInputs } from '../config/values.js'
+import { installVerified } from '../tools/verified-download.js'
 
 const releaseOs: Partial<Record<NodeJS.Platform, string>> = { linux: 'Linux', darwin: 'macOS' }
 const releaseArch: Record<string, string> = { x64: '64bit', arm64: 'ARM64' }
 
-export interface TrivyAssets {
-  archive: string
-  checksums: string
+/**
+ * The default Trivy release and the sha256 of its archives, written here so that nothing downloaded from the
+ * release itself (a checksums file can be replaced with the archive) decides what runs. Sources: docs/signing.md.
+ */
+export const pinnedTrivy = {
+  version: '0.75.0',
+  sha256: {
+    'trivy_0.75.0_Linux-64bit.tar.gz': 'c6e65abddb348e25f10549df887045629cf28cc72453cd1c63acb717316b3f3f',
+    'trivy_0.75.0_Linux-ARM64.tar.gz': 'a1ee9f6ffb7d112b64ff726a2a0717c21175c1114361391f4a132956751a13b3',
+    'trivy_0.75.0_macOS-64bit.tar.gz': '291edaa9778acbe4693d067b5ad60ee11570e5ac68296e85595417528ca641e4',
+    'trivy_0.75.0_macOS-ARM64.tar.gz': '4a77108cccf8e55c8d6823e1e759939a622277e66cd0daa3c1fc621ed69e4568'
+  } as Record<string, string>
 }
 
-/** The release file names for this runner, e.g. `trivy_0.75.0_Linux-64bit.tar.gz` and `trivy_0.75.0_checksums.txt`. */
-export function trivyAssets(version: string, platform: NodeJS.Platform, arch: string): TrivyAssets {
+/** The release archive for this runner, e.g. `trivy_0.75.0_Linux-64bit.tar.gz`. */
+export function trivyArchive(version: string, platform: NodeJS.Platform, arch: string): string {
   const osName = releaseOs[platform]
   const archName = releaseArch[arch]
   if (!osName || !archName) {
@@ -23,10 +32,7 @@ export function trivyAssets(version: string, platform: NodeJS.Platform, arch: st
       `Trivy has no release for ${platform}/${arch}: run on a Linux or macOS runner (x64 or arm64), or install Trivy yourself and set 'skip-setup-trivy: true'.`
     )
   }
-  return {
-    archive: `trivy_${version}_${osName}-${archName}.tar.gz`,
-    checksums: `trivy_${version}_checksums.txt`
-  }
+  return `trivy_${version}_${osName}-${archName}.tar.gz`
 }
 
 /** The sha256 that a `sha256sum`-style checksums file lists for `fileName`. */
@@ -38,77 +44,111 @@ export function checksumFor(checksums: string, fileName: string): string | undef
   return undefined
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+/** `trivy-checksum`: empty, one sha256 (this runner's archive), or `sha256sum` lines naming archives. */
+export type TrivyChecksum =
+  { kind: 'none' } | { kind: 'sha256'; sha256: string } | { kind: 'lines'; text: string }
+
+export function parseTrivyChecksum(raw: RawInputs): TrivyChecksum {
+  const value = text(raw, 'trivy-checksum')
+  if (value === '') return { kind: 'none' }
+  if (/^[0-9a-f]{64}$/i.test(value)) return { kind: 'sha256', sha256: value.toLowerCase() }
+  const lines = value.split('\n').map((line) => line.trim())
+  const bad = lines.findIndex((line) => line !== '' && !/^[0-9a-f]{64}\s+\*?\S+$/i.test(line))
+  if (bad >= 0) {
+    throw new ConfigurationError(
+      `Input 'trivy-checksum' line ${bad + 1} is '${lines[bad]}': expected the sha256 of this runner's Trivy archive (64 hex digits), or lines '<sha256>  trivy_<version>_<os>-<arch>.tar.gz' as in the release's checksums file.`
+    )
+  }
+  return { kind: 'lines', text: value }
+}
+
+export interface ExpectedTrivyChecksum {
+  archive: string
+  sha256: string
+  /** Where the value comes from, for messages. */
+  source: string
+}
+
+/**
+ * The sha256 the Trivy archive for this runner must have: pinned for the default release, and for any other
+ * release taken from `trivy-checksum`, which is then required. Call it while reading the inputs, so a missing
+ * checksum fails before the build.
+ */
+export function expectedTrivyChecksum(request: {
+  version: string
+  checksum: TrivyChecksum
+  platform: NodeJS.Platform
+  arch: string
+}): ExpectedTrivyChecksum {
+  const archive = trivyArchive(request.version, request.platform, request.arch)
+  const given =
+    request.checksum.kind === 'sha256'
+      ? request.checksum.sha256
+      : request.checksum.kind === 'lines'
+        ? checksumFor(request.checksum.text, archive)
+        : undefined
+  if (request.version === pinnedTrivy.version) {
+    const pinned = pinnedTrivy.sha256[archive]
+    if (!pinned) {
+      throw new ConfigurationError(
+        `No sha256 is pinned for ${archive}, so ecr-build-push will not install it: install Trivy yourself and set 'skip-setup-trivy: true'.`
+      )
+    }
+    if (given !== undefined && given !== pinned) {
+      throw new ConfigurationError(
+        `Input 'trivy-checksum' says ${archive} has sha256 ${given}, but ecr-build-push pins ${pinned} for Trivy ${pinnedTrivy.version}. Remove 'trivy-checksum' (the default release is already verified) or check where your value came from.`
+      )
+    }
+    return { archive, sha256: pinned, source: 'pinned in ecr-build-push' }
+  }
+  if (given === undefined) {
+    throw new ConfigurationError(
+      request.checksum.kind === 'lines'
+        ? `Input 'trivy-checksum' has no line for ${archive}, the archive this runner installs for 'trivy-version: ${request.version}'. Add its sha256 (see docs/signing.md for how to get one you can trust).`
+        : `Input 'trivy-version' is '${request.version}', which is not the release ecr-build-push pins (${pinnedTrivy.version}): set 'trivy-checksum' to the sha256 of ${archive} (see docs/signing.md for how to get one you can trust), or use the default release.`
+    )
+  }
+  return { archive, sha256: given, source: "input 'trivy-checksum'" }
 }
 
 export interface TrivyInstallRequest {
   version: string
+  /** `trivy-checksum`; required for a release other than the pinned one. */
+  checksum?: TrivyChecksum
   /** Where releases are downloaded from; tests point it at a local server. */
   baseUrl?: string
   platform?: NodeJS.Platform
   arch?: string
 }
 
-async function download(url: string, version: string): Promise<string> {
-  const tc = await import('@actions/tool-cache')
-  try {
-    return await tc.downloadTool(url)
-  } catch (error) {
-    if (error instanceof tc.HTTPError && error.httpStatusCode === 404) {
-      throw new ConfigurationError(
-        `Input 'trivy-version' is '${version}': ${url} does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`
-      )
-    }
-    throw new ServiceError(`Could not download ${url}: ${(error as Error).message}`)
-  }
-}
-
 /**
- * The pinned Trivy release from the tool cache, or downloaded, checked against the release's
- * checksums file, extracted and cached. Returns the path of the `trivy` binary.
+ * The Trivy release from the tool cache, or downloaded, verified against the pinned sha256 (or `trivy-checksum`),
+ * extracted and cached; every cache hit is verified again. Returns the path of the `trivy` binary.
  */
 export async function installTrivy(request: TrivyInstallRequest): Promise<string> {
   const {
     version,
+    checksum = { kind: 'none' },
     baseUrl = 'https://github.com',
     platform = process.platform,
     arch = process.arch
   } = request
-  const assets = trivyAssets(version, platform, arch)
-  const tc = await import('@actions/tool-cache')
-  const cached = tc.find('trivy', version, arch)
-  if (cached) {
-    core.info(`Trivy ${version} found in the tool cache`)
-    return path.join(cached, 'trivy')
-  }
-  const releaseUrl = `${baseUrl.replace(/\/$/, '')}/aquasecurity/trivy/releases/download/v${version}`
-  core.info(`Downloading Trivy ${version} from ${releaseUrl}/${assets.archive}`)
-  const [archive, checksumsFile] = await Promise.all([
-    download(`${releaseUrl}/${assets.archive}`, version),
-    download(`${releaseUrl}/${assets.checksums}`, version)
-  ])
-  const expected = checksumFor(await readFile(checksumsFile, 'utf8'), assets.archive)
-  if (!expected) {
-    throw new ServiceError(
-      `Refusing to install Trivy ${version}: ${assets.checksums} has no line for ${assets.archive}.`
-    )
-  }
-  const actual = await sha256Of(archive)
-  if (actual !== expected) {
-    throw new ServiceError(
-      `Refusing to install Trivy ${version}: ${assets.archive} has sha256 ${actual}, but ${assets.checksums} says ${expected}. The download is corrupt or was altered.`
-    )
-  }
-  const extracted = await tc.extractTar(archive)
-  if (!existsSync(path.join(extracted, 'trivy'))) {
-    throw new ServiceError(`${assets.archive} has no 'trivy' binary at its top level.`)
-  }
-  const toolDir = await tc.cacheDir(extracted, 'trivy', version, arch)
-  core.info(`Trivy ${version} installed (sha256 ${actual} verified)`)
-  return path.join(toolDir, 'trivy')
+  const expected = expectedTrivyChecksum({ version, checksum, platform, arch })
+  const url = `${baseUrl.replace(/\/$/, '')}/aquasecurity/trivy/releases/download/v${version}/${expected.archive}`
+  return installVerified({
+    name: 'trivy',
+    version,
+    arch,
+    url,
+    asset: expected.archive,
+    sha256: expected.sha256,
+    checksumSource: expected.source,
+    executable: { from: 'tar.gz', name: 'trivy' },
+    missingRelease: (missing) =>
+      new ConfigurationError(
+        `Input 'trivy-version' is '${version}': ${missing} does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`
+      )
+  })
 }
 
 /** Trivy's cache directory; the vulnerability DB lives in its `db` folder. */
