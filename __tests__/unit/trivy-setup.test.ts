@@ -299,29 +299,34 @@ describe('installTrivy over HTTP', () => {
   })
 
   it.each([
-    ['the binary', 'trivy', 'trivy differs from the one in trivy_9.9.5_Linux-64bit.tar.gz'],
-    ['the kept archive', 'trivy_9.9.5_Linux-64bit.tar.gz', 'trivy_9.9.5_Linux-64bit.tar.gz has sha256 ']
+    ['binary', '9.9.5', 'trivy', 'trivy differs from the one in trivy_9.9.5_Linux-64bit.tar.gz'],
+    [
+      'kept archive',
+      '9.9.6',
+      'trivy_9.9.6_Linux-64bit.tar.gz',
+      `trivy_9.9.6_Linux-64bit.tar.gz has sha256 ${createHash('sha256').update('#!/bin/sh\necho "Version: evil"\n').digest('hex')}, expected `
+    ]
   ])(
     'refuses a tool cache whose %s was changed after it was verified, and installs a verified copy again',
-    async (_, file, problem) => {
-      const sha = release('9.9.5')
+    async (_, version, file, problem) => {
+      const sha = release(version)
       const request = {
-        version: '9.9.5',
+        version,
         checksum: { kind: 'sha256' as const, sha256: sha },
         baseUrl,
         platform: 'linux' as const,
         arch: 'x64'
       }
       const binary = await installTrivy(request)
-      const cached = path.join(dir, 'tool-cache', 'trivy', '9.9.5', 'x64')
+      const cached = path.join(dir, 'tool-cache', 'trivy', version, 'x64')
       writeFileSync(path.join(cached, file), '#!/bin/sh\necho "Version: evil"\n')
       const before = requested.length
       const output = captureOutput()
       expect(await installTrivy(request)).toBe(binary)
       expect(requested.length).toBe(before + 1)
-      expect(execFileSync(binary, ['--version'], { encoding: 'utf8' })).toBe('Version: 9.9.5\n')
+      expect(execFileSync(binary, ['--version'], { encoding: 'utf8' })).toBe(`Version: ${version}\n`)
       const warning = output.find((line) => line.startsWith('::warning::')) ?? ''
-      expect(warning).toContain(`Refusing the tool cache copy of trivy 9.9.5 in ${cached}: ${problem}`)
+      expect(warning).toContain(`Refusing the tool cache copy of trivy ${version} in ${cached}: ${problem}`)
       expect(warning).toContain('downloading it again')
     }
   )
