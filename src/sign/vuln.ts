@@ -1,8 +1,7 @@
 import type { Severity, SeverityCounts } from '../scan/findings.js'
 import { evaluateGate, type FailOn, type PkgType, type Scanner } from '../scan/scan.js'
 import { countBySeverity, findingsOf, type TrivyReport, type TrivyResult } from '../scan/trivy-report.js'
-import type { RunFacts } from './provenance.js'
-import { invocationId } from './provenance.js'
+import { invocationId, type RunFacts } from './provenance.js'
 
 /** The policy the gate applied, as the inputs set it. */
 export interface GatePolicy {
@@ -69,13 +68,6 @@ function countsOf(report: TrivyReport): SeverityCounts {
   return countBySeverity(findingsOf(report))
 }
 
-function sum(all: SeverityCounts[]): SeverityCounts {
-  const total: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }
-  for (const counts of all)
-    for (const key of Object.keys(total) as Array<keyof SeverityCounts>) total[key] += counts[key]
-  return total
-}
-
 /** One Trivy-shaped report for an index: every platform's results, each target naming its platform. */
 function mergedReport(
   artifactName: string,
@@ -96,11 +88,8 @@ export function vulnPredicate(request: VulnPredicateRequest): CosignVulnPredicat
   if (!request.passed) throw new Error('Refusing to attest an image the gate blocked.')
   if (request.reports.length === 0)
     throw new Error('A vulnerability attestation needs the gate’s Trivy report.')
-  const reports = request.reports.map(({ report }) => report)
-  const blocked = evaluateGate(
-    reports.flatMap((report) => findingsOf(report)),
-    request.policy.failOn
-  ).blocked
+  const findings = request.reports.flatMap(({ report }) => findingsOf(report))
+  const blocked = evaluateGate(findings, request.policy.failOn).blocked
   if (blocked.length > 0)
     throw new Error(`Refusing to attest: ${blocked.length} finding(s) in the report block it.`)
   const single = request.reports.length === 1
@@ -115,7 +104,7 @@ export function vulnPredicate(request: VulnPredicateRequest): CosignVulnPredicat
       PkgTypes: request.policy.pkgTypes,
       ...(request.policy.maxImageSize !== undefined ? { MaxImageSize: request.policy.maxImageSize } : {})
     },
-    Counts: sum(reports.map(countsOf)),
+    Counts: countBySeverity(findings),
     ...(single
       ? {}
       : {
