@@ -52,7 +52,7 @@ export function invocationId(run: RunFacts): string {
 export type BuildParameters = Record<string, string | string[] | boolean>
 
 /** Same shape as GitHub's artifact attestations (actions/attest-build-provenance), so the same verifiers read it. */
-export const buildType = 'https://actions.github.io/buildtypes/workflow/v1'
+const buildType = 'https://actions.github.io/buildtypes/workflow/v1'
 
 export interface SlsaProvenanceV1 {
   buildDefinition: {

@@ -3,7 +3,7 @@ import { predicateTypes, type AttestationType, type SigningRequest } from './cos
 import type { AttestationKind } from './inputs.js'
 
 /** ECR keeps at most this many referrers (signatures, attestations) per image. */
-export const ecrReferrerLimit = 100
+const ecrReferrerLimit = 100
 
 /** How many referrers signing adds to each digest: its signature and one per attestation. */
 export function plannedReferrers(
@@ -42,7 +42,7 @@ export interface ReferrerEntry {
   annotations?: Record<string, string>
 }
 
-export const signatureArtifactType = 'application/vnd.dev.cosign.artifact.sig.v1+json'
+const signatureArtifactType = 'application/vnd.dev.cosign.artifact.sig.v1+json'
 const bundleArtifactType = /^application\/vnd\.dev\.sigstore\.bundle\.v0\.\d+\+json$/
 
 const kindOfType: Record<AttestationType, AttestationKind> = {

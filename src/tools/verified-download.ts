@@ -33,12 +33,12 @@ async function sha256OfStream(stream: Readable): Promise<string> {
   return hash.digest('hex')
 }
 
-export function sha256Of(file: string): Promise<string> {
+function sha256Of(file: string): Promise<string> {
   return sha256OfStream(createReadStream(file))
 }
 
 /** The sha256 of one member of a `.tar.gz`, read through `tar -O` without extracting anything to disk. */
-export async function tarMemberSha256(archive: string, member: string): Promise<string | undefined> {
+async function tarMemberSha256(archive: string, member: string): Promise<string | undefined> {
   const child = spawn('tar', ['-xzOf', archive, member], { stdio: ['ignore', 'pipe', 'ignore'] })
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)))
   const digest = await sha256OfStream(child.stdout)
@@ -46,7 +46,7 @@ export async function tarMemberSha256(archive: string, member: string): Promise<
 }
 
 /** Why a tool cache entry must not be used, or undefined when its bytes are exactly the verified ones. */
-export async function cachedToolProblem(dir: string, tool: VerifiedTool): Promise<string | undefined> {
+async function cachedToolProblem(dir: string, tool: VerifiedTool): Promise<string | undefined> {
   const binary = path.join(dir, tool.executable.name)
   if (!existsSync(binary)) return `${tool.executable.name} is missing`
   if (tool.executable.from === 'asset') {
