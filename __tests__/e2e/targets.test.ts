@@ -152,7 +152,9 @@ describe('dry-run of two multi-platform targets on docker-container', () => {
     expect(result.main.code).toBe(0)
     const commands = result.main.stdout.split('\n').filter((line) => line.startsWith('$ '))
     const host = stack.registry.host
-    expect(commands).toContain('$ docker run --privileged --rm tonistiigi/binfmt:latest --install arm64')
+    expect(commands).toContain(
+      '$ docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0 --install arm64'
+    )
     expect(commands.filter((line) => line.startsWith('$ docker buildx bake '))).toHaveLength(1)
     expect(result.main.stdout).toContain(
       `"type=image,name=${host}/shop/dry-dev,push-by-digest=true,name-canonical=true,push=true"`

@@ -1,6 +1,7 @@
 import { slowestStepsMarkdown } from '../build/progress.js'
 import { cacheReportLine } from '../build/progress.js'
 import type { Config } from '../config/config.js'
+import type { ChecksResult } from '../dockerfile/phase.js'
 import { commentAuthor, upsertStickyComment } from '../github/comments.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
@@ -28,6 +29,7 @@ export interface ReportRequest {
   context: RunContext
   meta: RunMeta
   outcomes: ImageOutcome[]
+  checks: ChecksResult
   trivy?: TrivyWorkspace
   seconds: number
 }
@@ -58,7 +60,11 @@ async function pushedLayers(
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }
 
-async function targetReport(request: ReportRequest, outcome: ImageOutcome): Promise<TargetReport> {
+async function targetReport(
+  request: ReportRequest,
+  outcome: ImageOutcome,
+  index: number
+): Promise<TargetReport> {
   const { config, context, probe, log } = request
   const { plan, gate, release } = outcome
   const ref = { repository: plan.spec.repository }
@@ -91,6 +97,14 @@ async function targetReport(request: ReportRequest, outcome: ImageOutcome): Prom
     cachedSteps: cacheReportLine(outcome.built.stats),
     ...(outcome.cleanup ? { cleanup: outcome.cleanup } : {}),
     ...(release?.loadError ? { loadError: release.loadError } : {}),
+    ...(config.checks.enabled
+      ? {
+          dockerfileChecks: {
+            findings: request.checks.findings[index],
+            ...(request.checks.note ? { note: request.checks.note } : {})
+          }
+        }
+      : {}),
     dockerfile: config.dockerfile.relativePath,
     blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`
   }
@@ -132,9 +146,9 @@ export async function reportAll(request: ReportRequest): Promise<void> {
   const pullRequest = pullRequestOf(context)
   const commenting = Boolean(pullRequest && config.report.prComment && config.githubToken)
   const author = commenting ? await commentAuthor(request.probe) : ''
-  for (const outcome of request.outcomes) {
+  for (const [index, outcome] of request.outcomes.entries()) {
     try {
-      const report = await targetReport(request, outcome)
+      const report = await targetReport(request, outcome, index)
       try {
         await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`)
       } catch (error) {

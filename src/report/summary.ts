@@ -1,4 +1,6 @@
 import type { FailOn } from '../config/scan.js'
+import type { DockerfileFinding } from '../dockerfile/finding.js'
+import { dockerfileChecksMarkdown } from '../dockerfile/render.js'
 import type { TagFailure } from '../release/release.js'
 import { severities, severityRank } from '../scan/findings.js'
 import type { MappedFinding, Origin } from '../scan/layer-map.js'
@@ -46,6 +48,8 @@ export interface TargetReport {
   cleanup?: string
   /** Why tags could not be pulled back into the daemon (`load`); the push went through. */
   loadError?: string
+  /** What the Dockerfile checks found on this image's stages; absent when they are off. */
+  dockerfileChecks?: { findings: DockerfileFinding[]; note?: string }
   /** The Dockerfile, workspace-relative. */
   dockerfile: string
   /** `https://github.com/<owner>/<repo>/blob/<sha>`: turns Dockerfile lines into links. */
@@ -218,7 +222,18 @@ export function summaryMarkdown(report: TargetReport, options: SummaryOptions = 
     ...(report.cachedSteps ? [`| Cache | ${cell(report.cachedSteps)} |`] : []),
     ...pushRow(report),
     ...layerTable(report),
-    ...findingsTables(report, findings, options.topFindings ?? 10)
+    ...findingsTables(report, findings, options.topFindings ?? 10),
+    ...(report.dockerfileChecks
+      ? [
+          '',
+          dockerfileChecksMarkdown(report.dockerfileChecks.findings, {
+            file: report.dockerfile,
+            ...(report.blobUrl ? { blobUrl: report.blobUrl } : {}),
+            headingLevel: (options.headingLevel ?? 3) + 1,
+            ...(report.dockerfileChecks.note ? { note: report.dockerfileChecks.note } : {})
+          }).trimEnd()
+        ]
+      : [])
   ]
   return limitMarkdown(`${lines.join('\n')}\n`, options.maxBytes ?? summaryLimitBytes)
 }
