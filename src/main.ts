@@ -28,6 +28,7 @@ import { RunnerLog, type Log } from './run/log.js'
 import { NoState, RunnerState, type StateStore } from './run/state.js'
 import { gateAll } from './scan/phase.js'
 import { checkAll } from './dockerfile/phase.js'
+import { signAll } from './sign/phase.js'
 import { dockerfileFindingsOutput } from './dockerfile/render.js'
 import { uniqueFindings as uniqueChecks } from './dockerfile/finding.js'
 import { GateError } from './errors.js'
@@ -222,12 +223,24 @@ export async function runAction(io: Io): Promise<void> {
   const released = await log.group('Release', () =>
     releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) })
   )
-  const outcomes: ImageOutcome[] = plans.map((plan, index) => ({
+  const released_: ImageOutcome[] = plans.map((plan, index) => ({
     plan,
     built: built[index],
     ...(gates.images[index] ? { gate: gates.images[index] } : {}),
     ...released[index]
   }))
+  const outcomes = await log.group('Sign and attest', () =>
+    signAll({
+      runner,
+      probe,
+      log,
+      config,
+      env: io.env,
+      outcomes: released_,
+      ...(facts.ecr ? { ecr: facts.ecr } : {}),
+      ...(gates.workspace ? { trivy: gates.workspace } : {})
+    })
+  )
   setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun)
   log.setOutput('dockerfile-findings', dockerfileFindingsOutput(uniqueChecks(checks.findings.flat())))
   await log.group('Report', () =>

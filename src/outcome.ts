@@ -5,12 +5,16 @@ import type { RunMeta } from './meta/run-tags.js'
 import type { Released } from './release/phase.js'
 import type { Log } from './run/log.js'
 import type { GateOutcome } from './scan/gate.js'
+import type { SignResult } from './sign/phase.js'
 
 /** Everything one image went through, put together once the release is done; read by outputs and reports. */
 export type ImageOutcome = Released & {
   plan: ImagePlan
   built: BuildResult
   gate?: GateOutcome
+  signed?: SignResult
+  /** Why signing failed after the tags were written. */
+  signError?: string
 }
 
 /** The references that exist now: what the release wrote (in a dry run, what it would write). */
@@ -44,6 +48,8 @@ export function setOutputs(
     log.setOutput('imageid', first.built.imageId)
     log.setOutput('metadata', JSON.stringify(first.built.metadata))
   }
+  if (first.signed?.signature) log.setOutput('signature', first.signed.signature)
+  if (first.signed) log.setOutput('attestations', JSON.stringify(first.signed.attestations))
   if (first.gate && !dryRun) {
     log.setOutput('vulnerabilities', JSON.stringify(first.gate.counts))
     log.setOutput('scan-report', first.gate.scans.map((scan) => scan.reportPath).join('\n'))

@@ -118,7 +118,8 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
   const requests = targetRequests(raw)
   const build = parseBuildConfig(raw, roots)
   const dockerfile = readDockerfile(build.file, build.filePath, context.workspace)
-  const scan = parseScanConfig(raw, roots)
+  const sign = parseSignInputs(raw, env)
+  const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') }
   const config: Config = {
     images: resolveImages(requests, dockerfile, build.file),
     gate: oneOf(raw, 'gate', ['atomic', 'per-target'] as const, 'atomic'),
@@ -139,7 +140,7 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
     ...(bool(raw, 'scan', true) ? { scan } : {}),
     report: parseReportConfig(raw),
     checks: parseDockerfileChecksInputs(raw),
-    sign: parseSignInputs(raw, env),
+    sign,
     dryRun: bool(raw, 'dry-run', false),
     githubToken: text(raw, 'github-token')
   }

@@ -38,6 +38,8 @@ export interface ScanConfig {
   sarifCategory: string
   /** Keep a blocked image that was pushed by digest, instead of deleting it. */
   keepBlocked: boolean
+  /** Every package in the report, not only vulnerable ones: what an SBOM attestation is made from. */
+  listAllPackages: boolean
 }
 
 /** `trivy-checksum`: empty, one sha256 (this runner's archive), or `sha256sum` lines naming archives. */
@@ -145,6 +147,7 @@ export function parseScanConfig(
     pkgTypes: listOf(raw, 'pkg-types', pkgTypeNames, ['os', 'library']),
     sarifUpload: bool(raw, 'sarif-upload', true),
     sarifCategory: text(raw, 'sarif-category'),
-    keepBlocked: bool(raw, 'keep-blocked', false)
+    keepBlocked: bool(raw, 'keep-blocked', false),
+    listAllPackages: false
   }
 }

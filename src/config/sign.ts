@@ -17,6 +17,8 @@ export interface SignInputs {
   attest: AttestationKind[]
   sbomFormat: SbomFormat
   'skip-setup-cosign': boolean
+  /** Record signatures in the Rekor transparency log; only a key signature may go without (air-gapped runners). */
+  'transparency-log': boolean
 }
 
 const attestationKinds: readonly AttestationKind[] = ['provenance', 'sbom', 'vuln']
@@ -81,6 +83,7 @@ export function parseSignInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process
   const canMintToken = Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL)
   const attestations = attest(raw)
   const skipSetup = bool(raw, 'skip-setup-cosign', false)
+  const transparencyLog = bool(raw, 'transparency-log', true)
   if (password !== '' && key === '') {
     throw new ConfigurationError(
       "Input 'sign-key-password' is set without 'sign-key': it is the password of that key."
@@ -95,6 +98,11 @@ export function parseSignInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process
     throw new ConfigurationError("Input 'sign-key' is set, but 'sign' is 'false': remove one of them.")
   }
   const sign = mode === 'true' || (mode === 'auto' && (key !== '' || canMintToken))
+  if (sign && !transparencyLog && key === '') {
+    throw new ConfigurationError(
+      "Input 'transparency-log' is 'false', but the image is signed keyless: a keyless signature is only trustworthy with its transparency log entry. Sign with 'sign-key' to go without the log."
+    )
+  }
   if (!sign && (raw.attest ?? '').trim() !== '' && attestations.kinds.length > 0) {
     throw new ConfigurationError(
       `Input 'attest' is '${text(raw, 'attest')}', but nothing is signed (${mode === 'false' ? "'sign' is 'false'" : "'sign: auto' found neither an OIDC token permission nor 'sign-key'"}): attestations are signed the same way as the image, so they need signing.`
@@ -107,6 +115,7 @@ export function parseSignInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process
     'sign-key-password': password,
     attest: sign ? attestations.kinds : [],
     sbomFormat: attestations.sbomFormat,
-    'skip-setup-cosign': skipSetup
+    'skip-setup-cosign': skipSetup,
+    'transparency-log': transparencyLog
   }
 }

@@ -19,6 +19,7 @@ import { scanBase, type BaseComparison } from '../scan/base.js'
 import type { SizedLayer } from '../scan/size.js'
 import type { TrivyWorkspace } from '../scan/trivy.js'
 import { commentBody, commentMarker, pullRequestOf } from './comment.js'
+import { cell } from './markdown.js'
 import { summaryMarkdown, type TargetReport, type Verdict } from './summary.js'
 
 export interface ReportRequest {
@@ -97,6 +98,8 @@ async function targetReport(
     cachedSteps: cacheReportLine(outcome.built.stats),
     ...(outcome.cleanup ? { cleanup: outcome.cleanup } : {}),
     ...(release?.loadError ? { loadError: release.loadError } : {}),
+    ...(outcome.signed ? { signing: outcome.signed.summary } : {}),
+    ...(outcome.signError ? { signing: `**Signing failed**: ${cell(outcome.signError)}` } : {}),
     ...(config.checks.enabled
       ? {
           dockerfileChecks: {

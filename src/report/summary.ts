@@ -48,6 +48,8 @@ export interface TargetReport {
   cleanup?: string
   /** Why tags could not be pulled back into the daemon (`load`); the push went through. */
   loadError?: string
+  /** The signing section: what was signed, by whom, how to verify it; or why signing failed. */
+  signing?: string
   /** What the Dockerfile checks found on this image's stages; absent when they are off. */
   dockerfileChecks?: { findings: DockerfileFinding[]; note?: string }
   /** The Dockerfile, workspace-relative. */
@@ -223,6 +225,7 @@ export function summaryMarkdown(report: TargetReport, options: SummaryOptions = 
     ...pushRow(report),
     ...layerTable(report),
     ...findingsTables(report, findings, options.topFindings ?? 10),
+    ...(report.signing ? ['', report.signing.trimEnd()] : []),
     ...(report.dockerfileChecks
       ? [
           '',

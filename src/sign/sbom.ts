@@ -1,9 +1,7 @@
 import type { Command } from '../run/command.js'
 import type { AttestationType } from './cosign.js'
 import type { SbomFormat } from '../config/sign.js'
-
-/** Trivy lists every package in its JSON report only with this flag, and an SBOM is made of those packages. */
-export const sbomScanFlags = ['--list-all-pkgs']
+import { isolated, type TrivyWorkspace } from '../scan/trivy.js'
 
 const trivyFormats: Record<SbomFormat, string> = { cyclonedx: 'cyclonedx', spdxjson: 'spdx-json' }
 
@@ -14,16 +12,20 @@ export function sbomAttestationType(format: SbomFormat): Extract<AttestationType
 
 /**
  * The SBOM from the gate's own JSON report (`trivy convert`), so the image is not scanned a second time. The
- * scan must have run with `sbomScanFlags`.
+ * scan ran with `--list-all-pkgs` (ScanConfig.listAllPackages), since an SBOM is made of every package.
  */
 export function planSbom(request: {
-  trivy: string
+  workspace: TrivyWorkspace
   report: string
   format: SbomFormat
   output: string
 }): Command {
-  return {
-    tool: request.trivy,
-    args: ['convert', '--format', trivyFormats[request.format], '--output', request.output, request.report]
-  }
+  return isolated(request.workspace, [
+    'convert',
+    '--format',
+    trivyFormats[request.format],
+    '--output',
+    request.output,
+    request.report
+  ])
 }
