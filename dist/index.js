@@ -47892,7 +47892,7 @@ function isExpected(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4167);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7848);
 
 
 
@@ -47903,8 +47903,8 @@ async function run() {
     }
     catch (error) {
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isExpected */ .Dn)(error))
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack ?? String(error));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message ?? String(error));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? String(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message ?? String(error));
     }
 }
 await run();
@@ -47914,7 +47914,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4167:
+/***/ 7848:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49185,6 +49185,7 @@ function summaryMarkdown(report, options = {}) {
         ...pushRow(report),
         ...layerTable(report),
         ...findingsTables(report, findings, options.topFindings ?? 10),
+        ...(report.signing ? ['', report.signing.trimEnd()] : []),
         ...(report.dockerfileChecks
             ? [
                 '',
@@ -53140,19 +53141,19 @@ async function installVerified(tool) {
     if (cached) {
         const problem = await cachedToolProblem(cached, tool);
         if (!problem) {
-            core/* info */.pq(`${label} found in the tool cache (sha256 ${tool.sha256} verified, ${tool.checksumSource})`);
+            core.info(`${label} found in the tool cache (sha256 ${tool.sha256} verified, ${tool.checksumSource})`);
             return external_node_path_.join(cached, tool.executable.name);
         }
-        core/* warning */.$e(`Refusing the tool cache copy of ${label} in ${cached}: ${problem}. Someone or something changed it after it was verified; downloading it again.`);
+        core.warning(`Refusing the tool cache copy of ${label} in ${cached}: ${problem}. Someone or something changed it after it was verified; downloading it again.`);
     }
-    core/* info */.pq(`Downloading ${label} from ${tool.url}`);
+    core.info(`Downloading ${label} from ${tool.url}`);
     const file = await download(tool);
     const actual = await sha256Of(file);
     if (actual !== tool.sha256) {
         throw new errors/* ServiceError */._7(`Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`);
     }
     const toolDir = await tc.cacheDir(await unpack(file, tool), tool.name, tool.version, tool.arch);
-    core/* info */.pq(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
+    core.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
     return external_node_path_.join(toolDir, tool.executable.name);
 }
 
@@ -53340,7 +53341,8 @@ function parseScanConfig(raw, roots) {
         pkgTypes: listOf(raw, 'pkg-types', pkgTypeNames, ['os', 'library']),
         sarifUpload: bool(raw, 'sarif-upload', true),
         sarifCategory: values_text(raw, 'sarif-category'),
-        keepBlocked: bool(raw, 'keep-blocked', false)
+        keepBlocked: bool(raw, 'keep-blocked', false),
+        listAllPackages: false
     };
 }
 
@@ -53404,6 +53406,7 @@ function parseSignInputs(raw, env = process.env) {
     const canMintToken = Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL);
     const attestations = attest(raw);
     const skipSetup = bool(raw, 'skip-setup-cosign', false);
+    const transparencyLog = bool(raw, 'transparency-log', true);
     if (password !== '' && key === '') {
         throw new errors/* ConfigurationError */.j1("Input 'sign-key-password' is set without 'sign-key': it is the password of that key.");
     }
@@ -53414,6 +53417,9 @@ function parseSignInputs(raw, env = process.env) {
         throw new errors/* ConfigurationError */.j1("Input 'sign-key' is set, but 'sign' is 'false': remove one of them.");
     }
     const sign = mode === 'true' || (mode === 'auto' && (key !== '' || canMintToken));
+    if (sign && !transparencyLog && key === '') {
+        throw new errors/* ConfigurationError */.j1("Input 'transparency-log' is 'false', but the image is signed keyless: a keyless signature is only trustworthy with its transparency log entry. Sign with 'sign-key' to go without the log.");
+    }
     if (!sign && (raw.attest ?? '').trim() !== '' && attestations.kinds.length > 0) {
         throw new errors/* ConfigurationError */.j1(`Input 'attest' is '${values_text(raw, 'attest')}', but nothing is signed (${mode === 'false' ? "'sign' is 'false'" : "'sign: auto' found neither an OIDC token permission nor 'sign-key'"}): attestations are signed the same way as the image, so they need signing.`);
     }
@@ -53424,7 +53430,8 @@ function parseSignInputs(raw, env = process.env) {
         'sign-key-password': password,
         attest: sign ? attestations.kinds : [],
         sbomFormat: attestations.sbomFormat,
-        'skip-setup-cosign': skipSetup
+        'skip-setup-cosign': skipSetup,
+        'transparency-log': transparencyLog
     };
 }
 
@@ -53496,7 +53503,8 @@ function parseConfig(raw, { env, context }) {
     const requests = targetRequests(raw);
     const build = parseBuildConfig(raw, roots);
     const dockerfile = readDockerfile(build.file, build.filePath, context.workspace);
-    const scan = parseScanConfig(raw, roots);
+    const sign = parseSignInputs(raw, env);
+    const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') };
     const config = {
         images: resolveImages(requests, dockerfile, build.file),
         gate: oneOf(raw, 'gate', ['atomic', 'per-target'], 'atomic'),
@@ -53517,7 +53525,7 @@ function parseConfig(raw, { env, context }) {
         ...(bool(raw, 'scan', true) ? { scan } : {}),
         report: parseReportConfig(raw),
         checks: parseDockerfileChecksInputs(raw),
-        sign: parseSignInputs(raw, env),
+        sign,
         dryRun: bool(raw, 'dry-run', false),
         githubToken: values_text(raw, 'github-token')
     };
@@ -53742,6 +53750,10 @@ function setOutputs(log, outcomes, meta, registry, dryRun) {
         log.setOutput('imageid', first.built.imageId);
         log.setOutput('metadata', JSON.stringify(first.built.metadata));
     }
+    if (first.signed?.signature)
+        log.setOutput('signature', first.signed.signature);
+    if (first.signed)
+        log.setOutput('attestations', JSON.stringify(first.signed.attestations));
     if (first.gate && !dryRun) {
         log.setOutput('vulnerabilities', JSON.stringify(first.gate.counts));
         log.setOutput('scan-report', first.gate.scans.map((scan) => scan.reportPath).join('\n'));
@@ -54389,6 +54401,7 @@ function planScan(workspace, scan, target, files) {
             scan.scanners.join(','),
             ...(vuln ? ['--pkg-types', scan.pkgTypes.join(',')] : []),
             ...(scan.ignoreUnfixed ? ['--ignore-unfixed'] : []),
+            ...(scan.listAllPackages ? ['--list-all-pkgs'] : []),
             '--ignorefile',
             workspace.ignoreFile,
             '--platform',
@@ -54533,6 +54546,7 @@ async function scanBase(probe, request) {
 
 
 
+
 function verdictOf(outcome, config) {
     if (config.dryRun)
         return { kind: 'dry-run' };
@@ -54590,6 +54604,8 @@ async function targetReport(request, outcome, index) {
         cachedSteps: cacheReportLine(outcome.built.stats),
         ...(outcome.cleanup ? { cleanup: outcome.cleanup } : {}),
         ...(release?.loadError ? { loadError: release.loadError } : {}),
+        ...(outcome.signed ? { signing: outcome.signed.summary } : {}),
+        ...(outcome.signError ? { signing: `**Signing failed**: ${cell(outcome.signError)}` } : {}),
         ...(config.checks.enabled
             ? {
                 dockerfileChecks: {
@@ -60237,19 +60253,19 @@ class RunnerLog {
     // Unguessable, so no tool output can end the stop-commands section early.
     token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
     info(message) {
-        core/* info */.pq(message);
+        core.info(message);
     }
     debug(message) {
-        core/* debug */.Yz(message);
+        core.debug(message);
     }
     notice(message, properties) {
-        core/* notice */.lm(message, properties);
+        core.notice(message, properties);
     }
     warning(message, properties) {
-        core/* warning */.$e(message, properties);
+        core.warning(message, properties);
     }
     error(message, properties) {
-        core/* error */.z3(message, properties);
+        core.error(message, properties);
     }
     untrusted(text) {
         if (text === '')
@@ -60258,20 +60274,20 @@ class RunnerLog {
         process.stdout.write(`::stop-commands::${this.token}\n${body}::${this.token}::\n`);
     }
     group(title, run) {
-        return core/* group */.Os(title, run);
+        return core.group(title, run);
     }
     mask(secret) {
         if (secret !== '')
-            core/* setSecret */.Pq(secret);
+            core.setSecret(secret);
     }
     setOutput(name, value) {
-        core/* setOutput */.uH(name, value);
+        core.setOutput(name, value);
     }
     saveState(name, value) {
-        core/* saveState */.LZ(name, value);
+        core.saveState(name, value);
     }
     async summary(markdown) {
-        await core/* summary */.z.addRaw(markdown, true).write();
+        await core.summary.addRaw(markdown, true).write();
     }
 }
 
@@ -60720,6 +60736,7 @@ async function runGate(runner, log, request) {
     const problems = [...(request.problems ?? [])];
     let layers = [];
     let scanner = 'Trivy';
+    const startedAt = new Date();
     for (const target of request.targets) {
         const files = scanFiles(request.dir, target.platform);
         for (const command of planScan(request.workspace, request.scan, target, files))
@@ -60770,6 +60787,8 @@ async function runGate(runner, log, request) {
         ...(sizeCheck ? { sizeCheck } : {}),
         sarif,
         scanner,
+        startedAt,
+        finishedAt: new Date(),
         ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
     };
 }
@@ -62558,6 +62577,820 @@ async function checkAll(request) {
     return verdict.failed ? { ...result, failure: verdict.message } : result;
 }
 
+;// CONCATENATED MODULE: ./src/sign/cosign.ts
+/** The in-toto predicate type cosign writes for each `--type` (cosign's options/predicate.go). */
+const predicateTypes = {
+    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdxjson: 'https://spdx.dev/Document',
+    slsaprovenance1: 'https://slsa.dev/provenance/v1',
+    slsaprovenance02: 'https://slsa.dev/provenance/v0.2'
+};
+const ecrHost = /^\d{12}\.dkr(-fips)?\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+/** Referrers for ECR; for another registry, what a probe of its referrers API found (200 means supported). */
+function signatureStorage(registry, referrersApi) {
+    if (ecrHost.test(registry))
+        return 'referrers';
+    return referrersApi ? 'referrers' : 'tags';
+}
+function signingFlags(options) {
+    const flags = ['--yes'];
+    if (options.credentials.method === 'key') {
+        flags.push('--key', 'env://COSIGN_PRIVATE_KEY');
+        if (options.transparencyLog === false)
+            flags.push('--tlog-upload=false');
+    }
+    if (options.allowInsecureRegistry)
+        flags.push('--allow-insecure-registry');
+    return flags;
+}
+/** `cosign sign` of one digest; the secret (OIDC token or private key and password) is in `env` only. */
+function planSign(subject, options) {
+    const referrers = options.storage === 'referrers';
+    return {
+        tool: options.cosign,
+        args: [
+            'sign',
+            ...signingFlags(options),
+            ...(referrers ? ['--registry-referrers-mode=oci-1-1'] : []),
+            subject.reference
+        ],
+        // cosign 2.x accepts the oci-1-1 mode only in experimental mode.
+        env: { ...options.credentials.env, ...(referrers ? { COSIGN_EXPERIMENTAL: '1' } : {}) }
+    };
+}
+/** `cosign attest --type <type> --predicate <file>` of one digest, signed the same way as the signature. */
+function planAttest(subject, attestation, options) {
+    return {
+        tool: options.cosign,
+        args: [
+            'attest',
+            ...signingFlags(options),
+            // cosign 2.x stores an attestation as an OCI 1.1 referrer only as a Sigstore bundle.
+            ...(options.storage === 'referrers' ? ['--new-bundle-format'] : []),
+            '--type',
+            attestation.type,
+            '--predicate',
+            attestation.predicateFile,
+            subject.reference
+        ],
+        env: { ...options.credentials.env }
+    };
+}
+/** Every command that signs and attests, in order: each subject's signature, then its attestations. */
+function planSigning(request) {
+    return request.subjects.flatMap(({ subject, attestations }) => [
+        planSign(subject, request),
+        ...attestations.map((attestation) => planAttest(subject, attestation, request))
+    ]);
+}
+/** `cosign public-key` of the signing key: its stdout is the PEM public key a verifier needs. */
+function planPublicKey(options) {
+    return {
+        tool: options.cosign,
+        args: ['public-key', '--key', 'env://COSIGN_PRIVATE_KEY'],
+        env: { ...options.credentials.env }
+    };
+}
+function verifyFlags(options) {
+    const flags = 'publicKeyFile' in options.verifier
+        ? ['--key', options.verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            options.verifier.subject,
+            '--certificate-oidc-issuer',
+            options.verifier.issuer
+        ];
+    if (options.transparencyLog === false)
+        flags.push('--insecure-ignore-tlog=true');
+    if (options.allowInsecureRegistry)
+        flags.push('--allow-insecure-registry');
+    return flags;
+}
+/** `cosign verify` of a digest's signature, as a user would run it. */
+function planVerify(reference, options) {
+    return {
+        tool: options.cosign ?? 'cosign',
+        args: [
+            'verify',
+            ...verifyFlags(options),
+            ...(options.storage === 'referrers' ? ['--experimental-oci11'] : []),
+            reference
+        ]
+    };
+}
+/** `cosign verify-attestation --type <type>` of a digest, as a user would run it. */
+function planVerifyAttestation(reference, type, options) {
+    const bundle = options.storage === 'referrers';
+    return {
+        tool: options.cosign ?? 'cosign',
+        args: [
+            'verify-attestation',
+            ...verifyFlags(options),
+            ...(bundle ? ['--new-bundle-format'] : []),
+            ...(bundle && options.trustedRoot ? ['--trusted-root', options.trustedRoot] : []),
+            '--type',
+            type,
+            reference
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sign/credentials.ts
+
+
+const githubIssuer = 'https://token.actions.githubusercontent.com';
+function claimsOf(token) {
+    try {
+        return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * The identity Fulcio writes into the certificate for a GitHub token: the workflow that runs the job
+ * (`job_workflow_ref`, which is the reusable workflow when one is called), on the token's issuer.
+ */
+function keylessIdentity(claims, env = process.env) {
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const workflow = typeof claims.job_workflow_ref === 'string' ? claims.job_workflow_ref : (env.GITHUB_WORKFLOW_REF ?? '');
+    return {
+        subject: `${serverUrl}/${workflow}`,
+        issuer: typeof claims.iss === 'string' ? claims.iss : githubIssuer
+    };
+}
+/**
+ * Asks the runner for an OIDC token with audience `sigstore` (needs `permissions: id-token: write`), masks it,
+ * and returns it as the environment of the cosign commands.
+ */
+async function keylessCredentials(source = core, env = process.env) {
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new errors/* ConfigurationError */.j1("Keyless signing needs an OIDC token, and this job cannot mint one: add 'permissions: id-token: write' to the job, or sign with 'sign-key'.");
+    }
+    let token;
+    try {
+        token = await source.getIDToken('sigstore');
+    }
+    catch (error) {
+        throw new errors/* ServiceError */._7(`Could not get an OIDC token for Sigstore from the runner: ${error.message}`);
+    }
+    source.setSecret(token);
+    return {
+        method: 'keyless',
+        env: { SIGSTORE_ID_TOKEN: token },
+        identity: keylessIdentity(claimsOf(token), env)
+    };
+}
+/** The same commands in a dry run, without asking for a token: the identity comes from GITHUB_WORKFLOW_REF. */
+function plannedKeylessCredentials(env = process.env) {
+    return { method: 'keyless', env: { SIGSTORE_ID_TOKEN: '' }, identity: keylessIdentity({}, env) };
+}
+/**
+ * Signing with `sign-key` (cosign's encrypted PEM) and `sign-key-password`: cosign reads the key from
+ * `env://COSIGN_PRIVATE_KEY` and the password from COSIGN_PASSWORD. Both are masked, the key's lines one by one
+ * too, so a line of it printed on its own is hidden as well.
+ */
+function keyCredentials(privateKey, password, setSecret = core.setSecret) {
+    if (privateKey.trim())
+        setSecret(privateKey);
+    for (const line of privateKey.split('\n').map((part) => part.trim())) {
+        // The armor lines are public boilerplate; a very short last line would mask common text everywhere.
+        if (line.length >= 8 && !line.startsWith('-----'))
+            setSecret(line);
+    }
+    if (password)
+        setSecret(password);
+    return { method: 'key', env: { COSIGN_PRIVATE_KEY: privateKey, COSIGN_PASSWORD: password } };
+}
+
+;// CONCATENATED MODULE: ./src/sign/cosign-setup.ts
+
+
+const cosign_setup_releaseOs = { linux: 'linux', darwin: 'darwin' };
+const cosign_setup_releaseArch = { x64: 'amd64', arm64: 'arm64' };
+/**
+ * The cosign release this action signs with, and the sha256 of its binaries. A v2 release: its flags are the
+ * ones cosign 2.5 (Debian trixie, the tests' cosign) has, and v3 changes what `sign` stores. Sources: docs/signing.md.
+ */
+const pinnedCosign = {
+    version: '2.6.4',
+    sha256: {
+        'cosign-linux-amd64': '309779b0c4e409186b0a80daba99041fe2cf65a920ce645013901df6211895a9',
+        'cosign-linux-arm64': 'df408e5418129306fed7349ec46e27be0445d05c5127c07f435e9a566af67593',
+        'cosign-darwin-amd64': 'ec648fddfedf1dad59dff9fbab177284a618204e03126ea37a87ab3cec4e7cb1',
+        'cosign-darwin-arm64': 'b2987c1b55a1e2735c59ac5c3e140acbf7ba5c1ed0cc07dbbf1b85676595237e'
+    }
+};
+/** The release binary for this runner, e.g. `cosign-linux-amd64`. */
+function cosignAsset(platform, arch) {
+    const asset = `cosign-${cosign_setup_releaseOs[platform] ?? platform}-${cosign_setup_releaseArch[arch] ?? arch}`;
+    if (!pinnedCosign.sha256[asset]) {
+        throw new errors/* ConfigurationError */.j1(`No sha256 is pinned for ${asset} (cosign ${pinnedCosign.version}), so ecr-build-push will not install it on ${platform}/${arch}: install cosign yourself and set 'skip-setup-cosign: true', or run on a Linux or macOS runner (x64 or arm64).`);
+    }
+    return asset;
+}
+/** The pinned cosign from the tool cache (verified again on every hit) or downloaded and verified. */
+async function installCosign(request = {}) {
+    const { baseUrl = 'https://github.com', platform = process.platform, arch = process.arch } = request;
+    const asset = cosignAsset(platform, arch);
+    const { version } = pinnedCosign;
+    return installVerified({
+        name: 'cosign',
+        version,
+        arch,
+        url: `${baseUrl.replace(/\/$/, '')}/sigstore/cosign/releases/download/v${version}/${asset}`,
+        asset,
+        sha256: pinnedCosign.sha256[asset],
+        checksumSource: 'pinned in ecr-build-push',
+        executable: { from: 'asset', name: 'cosign' },
+        missingRelease: (url) => new errors/* ConfigurationError */.j1(`cosign ${version} is not at ${url}; install cosign yourself and set 'skip-setup-cosign: true'.`)
+    });
+}
+/** The cosign to run: the one on PATH with `skip-setup-cosign: true`, otherwise the pinned, verified one. */
+async function setupCosign(skipSetup) {
+    return skipSetup ? 'cosign' : installCosign();
+}
+
+;// CONCATENATED MODULE: ./src/sign/files.ts
+
+
+/** Writes a predicate for `cosign attest --predicate` into `dir` (RUNNER_TEMP), one file per digest and type. */
+async function writePredicate(dir, subject, type, predicate) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const file = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+    await (0,promises_.writeFile)(file, JSON.stringify(predicate, null, 2));
+    return { type, predicateFile: file };
+}
+
+;// CONCATENATED MODULE: ./src/sign/provenance.ts
+/**
+ * Reads the run's facts from the environment. `jobWorkflowRef` is the OIDC token's `job_workflow_ref` claim when
+ * known (keyless signing); otherwise the builder is the workflow in GITHUB_WORKFLOW_REF.
+ */
+function runFactsFromEnv(env = process.env, jobWorkflowRef) {
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const workflowRef = env.GITHUB_WORKFLOW_REF ?? '';
+    return {
+        serverUrl,
+        repository: env.GITHUB_REPOSITORY ?? '',
+        repositoryId: env.GITHUB_REPOSITORY_ID ?? '',
+        repositoryOwnerId: env.GITHUB_REPOSITORY_OWNER_ID ?? '',
+        workflowRef,
+        builderId: `${serverUrl}/${jobWorkflowRef || workflowRef}`,
+        ref: env.GITHUB_REF ?? '',
+        sha: env.GITHUB_SHA ?? '',
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        runnerEnvironment: env.RUNNER_ENVIRONMENT ?? ''
+    };
+}
+/** This run's page, the provenance's invocation id. */
+function invocationId(run) {
+    return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}/attempts/${run.runAttempt}`;
+}
+/** Same shape as GitHub's artifact attestations (actions/attest-build-provenance), so the same verifiers read it. */
+const buildType = 'https://actions.github.io/buildtypes/workflow/v1';
+function buildxVersion(provenance) {
+    if (!provenance || typeof provenance !== 'object')
+        return undefined;
+    if ('buildDefinition' in provenance && 'runDetails' in provenance)
+        return 'slsaprovenance1';
+    if ('buildType' in provenance && ('invocation' in provenance || 'materials' in provenance))
+        return 'slsaprovenance02';
+    return undefined;
+}
+/** The workflow file's path and ref from `owner/repo/.github/workflows/build.yml@refs/heads/main`. */
+function workflowParts(run) {
+    const withoutRepository = run.workflowRef.startsWith(`${run.repository}/`)
+        ? run.workflowRef.slice(run.repository.length + 1)
+        : run.workflowRef;
+    const at = withoutRepository.indexOf('@');
+    return at < 0
+        ? { path: withoutRepository, ref: run.ref }
+        : { path: withoutRepository.slice(0, at), ref: withoutRepository.slice(at + 1) };
+}
+/**
+ * The provenance predicate to attest and its `cosign attest --type`: buildx's own provenance where it made one,
+ * otherwise SLSA provenance v1 written from the run's facts.
+ */
+function provenancePredicate(request) {
+    const fromBuildx = buildxVersion(request.buildx);
+    if (fromBuildx)
+        return { type: fromBuildx, predicate: request.buildx };
+    const { run } = request;
+    const workflow = workflowParts(run);
+    const predicate = {
+        buildDefinition: {
+            buildType,
+            externalParameters: {
+                workflow: {
+                    ref: workflow.ref,
+                    repository: `${run.serverUrl}/${run.repository}`,
+                    path: workflow.path
+                },
+                inputs: request.inputs
+            },
+            internalParameters: {
+                github: {
+                    event_name: run.eventName,
+                    repository_id: run.repositoryId,
+                    repository_owner_id: run.repositoryOwnerId,
+                    runner_environment: run.runnerEnvironment
+                }
+            },
+            resolvedDependencies: [
+                { uri: `git+${run.serverUrl}/${run.repository}@${run.ref}`, digest: { gitCommit: run.sha } }
+            ]
+        },
+        runDetails: {
+            builder: { id: run.builderId },
+            metadata: {
+                invocationId: invocationId(run),
+                ...(request.startedOn ? { startedOn: request.startedOn.toISOString() } : {}),
+                ...(request.finishedOn ? { finishedOn: request.finishedOn.toISOString() } : {})
+            }
+        }
+    };
+    return { type: 'slsaprovenance1', predicate };
+}
+
+;// CONCATENATED MODULE: ./src/sign/referrers.ts
+
+
+/** ECR keeps at most this many referrers (signatures, attestations) per image. */
+const ecrReferrerLimit = 100;
+/** How many referrers signing adds to each digest: its signature and one per attestation. */
+function plannedReferrers(request) {
+    return request.subjects.map(({ subject, attestations }) => ({
+        reference: subject.reference,
+        digest: subject.digest,
+        count: 1 + attestations.length
+    }));
+}
+/**
+ * Refuses, before anything is signed, to push a digest past the registry's referrer limit (`existing`: how many
+ * referrers each digest has now, from the referrers API). Re-running a job on the same digest adds referrers again.
+ */
+function checkReferrerBudget(planned, existing, limit = ecrReferrerLimit) {
+    for (const { reference, digest, count } of planned) {
+        const now = existing[digest] ?? 0;
+        if (now + count > limit) {
+            throw new errors/* ConfigurationError */.j1(`${reference} already has ${now} referrers (signatures and attestations); signing adds ${count}, over the registry's limit of ${limit} per image. It has been signed many times already: delete old signatures and attestations of this digest, or stop re-signing it.`);
+        }
+    }
+}
+const signatureArtifactType = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+const bundleArtifactType = /^application\/vnd\.dev\.sigstore\.bundle\.v0\.\d+\+json$/;
+const kindOfType = {
+    vuln: 'vuln',
+    cyclonedx: 'sbom',
+    spdxjson: 'sbom',
+    slsaprovenance1: 'provenance',
+    slsaprovenance02: 'provenance'
+};
+function newestFirst(a, b) {
+    const created = (entry) => entry.annotations?.['org.opencontainers.image.created'] ?? '';
+    return created(b).localeCompare(created(a));
+}
+/** The digest of the newest cosign signature among a digest's referrers: the `signature` output. */
+function signatureDigest(entries) {
+    return [...entries].sort(newestFirst).find((entry) => entry.artifactType === signatureArtifactType)?.digest;
+}
+/** The newest attestation of each kind among a digest's referrers: the `attestations` output (kind → digest). */
+function attestationDigests(entries) {
+    const found = {};
+    for (const entry of [...entries].sort(newestFirst)) {
+        const predicateType = entry.annotations?.['dev.sigstore.bundle.predicateType'];
+        if (!predicateType || !bundleArtifactType.test(entry.artifactType ?? ''))
+            continue;
+        const type = Object.keys(predicateTypes).find((key) => predicateTypes[key] === predicateType);
+        if (type && !found[kindOfType[type]])
+            found[kindOfType[type]] = entry.digest;
+    }
+    return found;
+}
+/** cosign's log line `Uploading signature for [<image>] to [<repo>@sha256:…]` (referrers mode) names the signature. */
+function signatureDigestFromLog(stderr) {
+    return /Uploading signature for \[[^\]]+\] to \[[^\]@]+@(sha256:[0-9a-f]{64})\]/.exec(stderr)?.[1];
+}
+/** cosign's tag scheme for a digest, used where a registry has no referrers API. */
+function signatureTags(digest) {
+    const name = digest.replace(':', '-');
+    return { signature: `${name}.sig`, attestations: `${name}.att` };
+}
+/**
+ * A cosign failure the user can act on: a tag of cosign's tag scheme (or of the OCI referrers fallback) that
+ * already exists in a repository with IMMUTABLE tags, because this digest was signed before.
+ */
+function explainCosignFailure(stderr, context) {
+    if (!/cannot be overwritten because the (repository|tag) is immutable|ImageTagAlreadyExistsException/i.test(stderr)) {
+        return undefined;
+    }
+    const digest = context.reference.split('@')[1] ?? '';
+    const tags = signatureTags(digest);
+    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestation of ${context.reference}: repository '${context.repository}' has IMMUTABLE tags, and the tag cosign stores it under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`);
+}
+
+;// CONCATENATED MODULE: ./src/sign/sbom.ts
+
+const trivyFormats = { cyclonedx: 'cyclonedx', spdxjson: 'spdx-json' };
+/** The `cosign attest --type` of an SBOM in this format. */
+function sbomAttestationType(format) {
+    return format;
+}
+/**
+ * The SBOM from the gate's own JSON report (`trivy convert`), so the image is not scanned a second time. The
+ * scan ran with `--list-all-pkgs` (ScanConfig.listAllPackages), since an SBOM is made of every package.
+ */
+function planSbom(request) {
+    return isolated(request.workspace, [
+        'convert',
+        '--format',
+        trivyFormats[request.format],
+        '--output',
+        request.output,
+        request.report
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/sign/subjects.ts
+const digestPattern = /^sha256:[0-9a-f]{64}$/;
+function subjects_platformOf(entry) {
+    const platform = entry.platform;
+    // buildx's attestation manifests sit in the index as unknown/unknown; they are not images to sign.
+    if (!platform || platform.os === 'unknown' || platform.architecture === 'unknown')
+        return undefined;
+    if (entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+        return undefined;
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+/**
+ * What to sign for a pushed digest: the digest itself and, when it is an index, each platform's manifest (a
+ * per-platform policy checks those), never buildx's attestation manifests.
+ */
+function signingSubjects(image, digest, index) {
+    if (!digestPattern.test(digest))
+        throw new Error(`'${digest}' is not a sha256 digest: only digests are signed.`);
+    const top = { reference: `${image}@${digest}`, digest };
+    const platforms = (index?.manifests ?? []).flatMap((entry) => {
+        const platform = subjects_platformOf(entry);
+        return platform ? [{ reference: `${image}@${entry.digest}`, digest: entry.digest, platform }] : [];
+    });
+    return [top, ...platforms];
+}
+
+;// CONCATENATED MODULE: ./src/sign/summary.ts
+
+
+function verifierOf(request) {
+    return request.signer.method === 'keyless'
+        ? { subject: request.signer.identity.subject, issuer: request.signer.identity.issuer }
+        : { publicKeyFile: request.publicKeyFile ?? 'cosign.pub' };
+}
+/** The `cosign verify` and `cosign verify-attestation` commands for each signed digest, as a user pastes them. */
+function verifyCommands(request) {
+    const options = {
+        verifier: verifierOf(request),
+        storage: request.storage,
+        transparencyLog: request.transparencyLog
+    };
+    return request.subjects.flatMap(({ subject, attestations }) => [
+        planVerify(subject.reference, options),
+        ...attestations.map((type) => planVerifyAttestation(subject.reference, type, options))
+    ]);
+}
+/** The job summary's signing section: what was signed, by which identity, and how to verify it. */
+function signingSummary(request) {
+    const signer = request.signer.method === 'keyless'
+        ? [
+            `Signed keyless by \`${request.signer.identity.subject}\` (OIDC issuer \`${request.signer.identity.issuer}\`), certificate from Fulcio, recorded in the Rekor transparency log.`
+        ]
+        : [
+            `Signed with \`sign-key\`${request.transparencyLog ? ', recorded in the Rekor transparency log' : ''}. Its public key (save it as \`${request.publicKeyFile ?? 'cosign.pub'}\`):`,
+            '',
+            '```',
+            request.signer.publicKey.trim(),
+            '```'
+        ];
+    const rows = request.subjects.map(({ subject, attestations }) => `| \`${subject.reference}\` | ${subject.platform ?? 'all (the digest the tags point at)'} | ${['signature', ...attestations].join(', ')} |`);
+    return [
+        '### Signature and attestations',
+        '',
+        ...signer,
+        '',
+        '| Digest | Platform | Signed |',
+        '| --- | --- | --- |',
+        ...rows,
+        '',
+        'Verify:',
+        '',
+        '```sh',
+        ...verifyCommands(request).map((command) => formatCommand(command).replace(/^\$ /, '')),
+        '```',
+        ''
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/sign/vuln.ts
+
+
+
+function countsOf(report) {
+    return countBySeverity(findingsOf(report));
+}
+/** One Trivy-shaped report for an index: every platform's results, each target naming its platform. */
+function mergedReport(artifactName, reports) {
+    const results = reports.flatMap(({ report, platform }) => report.Results.map((result) => ({ ...result, Target: `${result.Target} (${platform ?? 'unknown'})` })));
+    return { SchemaVersion: 2, ArtifactName: artifactName, ArtifactType: 'container_image', Results: results };
+}
+/**
+ * The `cosign attest --type vuln` predicate for an image that passed the gate, from the gate's own Trivy
+ * report(s) (what `trivy convert --format cosign-vuln` writes, plus the gate's decision). Handing the raw Trivy
+ * JSON to cosign instead records an empty predicate.
+ */
+function vulnPredicate(request) {
+    if (!request.passed)
+        throw new Error('Refusing to attest an image the gate blocked.');
+    if (request.reports.length === 0)
+        throw new Error('A vulnerability attestation needs the gate’s Trivy report.');
+    const findings = request.reports.flatMap(({ report }) => findingsOf(report));
+    const blocked = evaluateGate(findings, request.policy.failOn).blocked;
+    if (blocked.length > 0)
+        throw new Error(`Refusing to attest: ${blocked.length} finding(s) in the report block it.`);
+    const single = request.reports.length === 1;
+    const gate = {
+        Tool: 'ecr-build-push',
+        Passed: true,
+        Policy: {
+            FailOn: request.policy.failOn,
+            Severities: request.policy.severities,
+            IgnoreUnfixed: request.policy.ignoreUnfixed,
+            Scanners: request.policy.scanners,
+            PkgTypes: request.policy.pkgTypes,
+            ...(request.policy.maxImageSize !== undefined ? { MaxImageSize: request.policy.maxImageSize } : {})
+        },
+        Counts: countBySeverity(findings),
+        ...(single
+            ? {}
+            : {
+                Platforms: Object.fromEntries(request.reports.map(({ report, platform }) => [platform ?? 'unknown', countsOf(report)]))
+            })
+    };
+    const report = single
+        ? { ...request.reports[0].report }
+        : mergedReport(request.artifactName, request.reports);
+    return {
+        invocation: {
+            parameters: request.parameters,
+            uri: invocationId(request.run),
+            event_id: request.run.runId,
+            'builder.id': request.run.builderId
+        },
+        scanner: {
+            uri: `pkg:github/aquasecurity/trivy@${request.trivyVersion}`,
+            version: request.trivyVersion,
+            db: request.database ?? { uri: '', version: '' },
+            result: { ...report, Gate: gate }
+        },
+        metadata: {
+            scanStartedOn: request.scanStartedOn.toISOString(),
+            scanFinishedOn: request.scanFinishedOn.toISOString()
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sign/phase.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Docker treats loopback registries as plain HTTP; cosign must be told so. ECR is always HTTPS. */
+function insecure(registry) {
+    return /^(?:127\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.test(registry);
+}
+/** `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now. */
+async function referrersOf(registry, repository, digest, ecr) {
+    const login = ecr?.authorizations.find((authorization) => authorization.registry === registry);
+    const scheme = insecure(registry) ? 'http' : 'https';
+    const response = await fetch(`${scheme}://${registry}/v2/${repository}/referrers/${digest}`, {
+        headers: {
+            accept: 'application/vnd.oci.image.index.v1+json',
+            ...(login
+                ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` }
+                : {})
+        },
+        signal: AbortSignal.timeout(15_000)
+    });
+    if (!response.ok)
+        return [];
+    return (await response.json()).manifests ?? [];
+}
+async function credentialsFor(request) {
+    const { sign } = request.config;
+    if (sign.method === 'key')
+        return keyCredentials(sign['sign-key'], sign['sign-key-password'], (secret) => request.log.mask(secret));
+    // A token is short-lived: asked for only now, after the tags are on the digest.
+    return request.runner.dryRun ? plannedKeylessCredentials(request.env) : keylessCredentials();
+}
+/** What is attested about each digest: the index gets the merged scan, each platform its own, and its SBOM. */
+async function predicatesFor(request, outcome, subject, index) {
+    const { config, runner } = request;
+    const gate = outcome.gate;
+    if (!gate || runner.dryRun)
+        return [];
+    const dir = external_node_path_.join(outcome.plan.dir, 'attestations');
+    const run = runFactsFromEnv(request.env);
+    const scans = subject.platform
+        ? gate.scans.filter((scan) => scan.platform === subject.platform)
+        : gate.scans;
+    const attestations = [];
+    for (const kind of config.sign.attest) {
+        if (kind === 'vuln' && config.scan) {
+            const reports = await Promise.all(scans.map(async (scan) => ({
+                report: parseTrivyReport(await (0,promises_.readFile)(scan.reportPath, 'utf8'), scan.reportPath),
+                platform: scan.platform
+            })));
+            const predicate = vulnPredicate({
+                reports,
+                artifactName: subject.reference,
+                policy: {
+                    failOn: config.scan.failOn,
+                    severities: config.scan.severity,
+                    ignoreUnfixed: config.scan.ignoreUnfixed,
+                    scanners: config.scan.scanners,
+                    pkgTypes: config.scan.pkgTypes,
+                    ...(config.report.maxImageSize ? { maxImageSize: config.report.maxImageSize } : {})
+                },
+                passed: true,
+                trivyVersion: gate.scanner.replace(/^Trivy /, ''),
+                parameters: [
+                    `--severity=${config.scan.severity.join(',')}`,
+                    `--scanners=${config.scan.scanners.join(',')}`
+                ],
+                run,
+                scanStartedOn: gate.startedAt,
+                scanFinishedOn: gate.finishedAt
+            });
+            attestations.push(await writePredicate(dir, subject, 'vuln', predicate));
+        }
+        if (kind === 'provenance') {
+            const metadata = outcome.built.metadata;
+            const buildx = (subject.platform && metadata[`buildx.build.provenance/${subject.platform}`]) ||
+                metadata['buildx.build.provenance'];
+            const { type, predicate } = provenancePredicate({
+                run,
+                inputs: {
+                    target: outcome.plan.spec.stage.name,
+                    platforms: config.build.platforms,
+                    file: config.dockerfile.relativePath
+                },
+                ...(buildx ? { buildx } : {})
+            });
+            attestations.push(await writePredicate(dir, subject, type, predicate));
+        }
+        // One SBOM per platform image: an index has no packages of its own.
+        if (kind === 'sbom' && (!index || gate.scans.length === 1) && scans[0] && request.trivy) {
+            const type = sbomAttestationType(config.sign.sbomFormat);
+            const output = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+            await runner.run(planSbom({
+                workspace: request.trivy,
+                report: scans[0].reportPath,
+                format: config.sign.sbomFormat,
+                output
+            }));
+            attestations.push({ type, predicateFile: output });
+        }
+    }
+    return attestations;
+}
+/**
+ * Signs and attests exactly what passed the gate, after its tags are written: the digest the tags point at,
+ * and for an index each platform's digest. Nothing blocked, held back, unpushed or unwritten is ever signed.
+ */
+async function signAll(request) {
+    const { config, runner, outcomes } = request;
+    const signable = outcomes.filter((outcome) => config.build.push && outcome.release?.digest && outcome.release.written.length > 0);
+    if (!config.sign.sign || signable.length === 0)
+        return outcomes;
+    const credentials = await credentialsFor(request);
+    const cosign = runner.dryRun ? 'cosign' : await setupCosign(config.sign['skip-setup-cosign']);
+    const setup = {
+        cosign,
+        credentials,
+        transparencyLog: credentials.method === 'keyless' || config.sign['transparency-log']
+    };
+    return Promise.all(outcomes.map(async (outcome) => {
+        if (!signable.includes(outcome))
+            return outcome;
+        try {
+            return { ...outcome, signed: await signImage(request, outcome, setup) };
+        }
+        catch (error) {
+            return { ...outcome, signError: error.message };
+        }
+    }));
+}
+async function signImage(request, outcome, setup) {
+    const { runner, probe } = request;
+    const { cosign, credentials, transparencyLog } = setup;
+    const digest = outcome.release?.digest;
+    const registry = outcome.plan.image.split('/')[0];
+    const repository = outcome.plan.spec.repository;
+    const registryId = request.ecr?.repositories.get(repository)?.registryId;
+    const ref = { repository, ...(registryId ? { registryId } : {}) };
+    const stored = runner.dryRun
+        ? undefined
+        : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
+    const index = stored ? JSON.parse(stored.manifest) : undefined;
+    const subjects = signingSubjects(outcome.plan.image, digest, index);
+    const storage = signatureStorage(registry);
+    const options = {
+        cosign,
+        credentials,
+        storage,
+        transparencyLog,
+        allowInsecureRegistry: insecure(registry)
+    };
+    const plan = {
+        ...options,
+        subjects: await Promise.all(subjects.map(async (subject) => ({
+            subject,
+            attestations: await predicatesFor(request, outcome, subject, subject.platform === undefined && subjects.length > 1)
+        })))
+    };
+    if (storage === 'referrers' && !runner.dryRun) {
+        const counts = await Promise.all(subjects.map(async (subject) => [
+            subject.digest,
+            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
+        ]));
+        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts));
+    }
+    let stderr = '';
+    for (const command of planSigning(plan)) {
+        try {
+            stderr += (await runner.run(command)).stderr;
+        }
+        catch (error) {
+            const explained = error instanceof errors/* CommandError */.Qd
+                ? explainCosignFailure(error.stderrTail, { reference: outcome.plan.image, repository })
+                : undefined;
+            throw explained ?? error;
+        }
+    }
+    const signer = credentials.method === 'keyless'
+        ? { method: 'keyless', identity: credentials.identity }
+        : {
+            method: 'key',
+            publicKey: runner.dryRun ? '<public key>' : (await runner.run(planPublicKey(options))).stdout
+        };
+    const summary = signingSummary({
+        signer,
+        subjects: plan.subjects.map(({ subject, attestations }) => ({
+            subject,
+            attestations: attestations.map((attestation) => attestation.type)
+        })),
+        storage,
+        transparencyLog
+    });
+    if (runner.dryRun)
+        return { attestations: {}, summary };
+    return { ...(await storedSignature(request, outcome, storage, stderr, digest)), summary };
+}
+/** The `signature` and `attestations` outputs: from the referrers API, or from cosign's tags. */
+async function storedSignature(request, outcome, storage, stderr, digest) {
+    const registry = outcome.plan.image.split('/')[0];
+    const repository = outcome.plan.spec.repository;
+    if (storage === 'referrers') {
+        const entries = await referrersOf(registry, repository, digest, request.ecr);
+        const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries);
+        return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) };
+    }
+    const tags = signatureTags(digest);
+    const tagged = async (tag) => storedManifest(await request.probe
+        .ecr(planGetImage({ repository }, { imageTag: tag }))
+        .catch(() => ({ $metadata: {} })))?.digest;
+    const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)]);
+    return {
+        ...(signature ? { signature } : {}),
+        attestations: attestations
+            ? Object.fromEntries(request.config.sign.attest.map((kind) => [kind, attestations]))
+            : {}
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 
 
@@ -62775,6 +63608,7 @@ async function publishFindings(request) {
 
 
 
+
 function runnerIo(env = process.env) {
     const log = new RunnerLog();
     return { env, log, live: (options) => new LiveRunner({ log, ...options }), now: () => new Date() };
@@ -62914,11 +63748,21 @@ async function runAction(io) {
     const gates = await log.group('Scan gate', () => gateAll({ runner, probe, log, config, context, facts, plans, built }));
     await log.group('Code scanning and annotations', () => publishFindings({ runner, log, config, context, checks, gates }));
     const released = await log.group('Release', () => releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) }));
-    const outcomes = plans.map((plan, index) => ({
+    const released_ = plans.map((plan, index) => ({
         plan,
         built: built[index],
         ...(gates.images[index] ? { gate: gates.images[index] } : {}),
         ...released[index]
+    }));
+    const outcomes = await log.group('Sign and attest', () => signAll({
+        runner,
+        probe,
+        log,
+        config,
+        env: io.env,
+        outcomes: released_,
+        ...(facts.ecr ? { ecr: facts.ecr } : {}),
+        ...(gates.workspace ? { trivy: gates.workspace } : {})
     }));
     setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun);
     log.setOutput('dockerfile-findings', dockerfileFindingsOutput(finding_uniqueFindings(checks.findings.flat())));
@@ -64044,24 +64888,52 @@ function explain(version) {
 /***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -64072,7 +64944,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -64137,12 +65009,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -64179,13 +65051,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -64205,7 +65077,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -64213,13 +65085,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -64251,13 +65123,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -64276,7 +65148,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -64295,13 +65167,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -64590,7 +65462,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -64624,11 +65496,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -64642,10 +65514,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -64655,7 +65527,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -64666,7 +65538,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -64771,8 +65643,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -64786,7 +65658,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -64855,10 +65727,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -64893,8 +65765,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -64902,7 +65774,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -64910,7 +65782,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -64918,7 +65790,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -64935,13 +65807,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -64977,9 +65849,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
