@@ -80,9 +80,9 @@ describe('failure modes for retry tests, seen through @actions/github', () => {
   it('answers 403 for a secondary limit with x-ratelimit-remaining: 0 and the reset time instead', async () => {
     const reset = Math.floor(Date.now() / 1000) + 60
     api.fail('POST', /\/issues\/\d+\/comments$/, secondaryRateLimit({ reset }))
-    const failed = await octokit.rest.issues
+    const failed = (await octokit.rest.issues
       .createComment({ owner: 'octo-org', repo: 'shop', issue_number: 7, body: 'report' })
-      .catch((error: unknown) => error as OctokitError)
+      .catch((error: unknown) => error)) as OctokitError
     expect(failed).toMatchObject({ status: 403 })
     expect(failed.response.headers).toMatchObject({
       'x-ratelimit-remaining': '0',

@@ -190,7 +190,8 @@ describe('faults', () => {
       statuses.push(response.status)
       if (response.status === 429) {
         expect(response.headers.get('retry-after')).toBe('3')
-        expect((await response.json()).errors[0].code).toBe('TOOMANYREQUESTS')
+        const body = (await response.json()) as { errors: Array<{ code: string }> }
+        expect(body.errors[0].code).toBe('TOOMANYREQUESTS')
       } else {
         await response.arrayBuffer()
       }
