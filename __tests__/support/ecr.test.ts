@@ -13,7 +13,7 @@ import {
   PutImageCommand,
   RepositoryNotFoundException
 } from '@aws-sdk/client-ecr'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -64,7 +64,16 @@ beforeAll(async () => {
   dockerConfig = mkdtempSync(path.join(tmpdir(), 'ecr-config-'))
 }, 60_000)
 
+const imported: string[] = []
+
 afterAll(async () => {
+  // Best effort: the images were only there to be pushed.
+  if (imported.length) {
+    spawnSync('docker', ['rmi', ...imported], {
+      env: { ...process.env, DOCKER_HOST: classic.host },
+      stdio: 'ignore'
+    })
+  }
   client?.destroy()
   registry?.stop()
   await Promise.all([ecr?.close(), proxy?.close()])
@@ -97,6 +106,7 @@ async function pushFresh(repository: string, tag: string): Promise<string> {
     env,
     stdio: ['pipe', 'ignore', 'pipe']
   })
+  imported.push(reference)
   const { stdout } = await exec('docker', ['push', reference], { env })
   return String(/digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1])
 }

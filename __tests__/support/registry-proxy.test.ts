@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -35,7 +35,11 @@ beforeAll(async () => {
   })
 }, 60_000)
 
+const imported: string[] = []
+
 afterAll(async () => {
+  // Best effort: the images were only there to be pushed.
+  if (imported.length) spawnSync('docker', ['rmi', ...imported], { env, stdio: 'ignore' })
   registry?.stop()
   await proxy?.close()
 })
@@ -47,6 +51,7 @@ function freshImage(repository: string, tag: string): string {
   const tar = execFileSync('tar', ['-C', dir, '-c', 'payload'])
   const reference = `${proxy.host}/${repository}:${tag}`
   execFileSync('docker', ['import', '-', reference], { input: tar, env, stdio: ['pipe', 'ignore', 'pipe'] })
+  imported.push(reference)
   return reference
 }
 
