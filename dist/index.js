@@ -15085,7 +15085,7 @@ const Comparator = __nccwpck_require__(9379)
 const Range = __nccwpck_require__(6782)
 const satisfies = __nccwpck_require__(8011)
 const toComparators = __nccwpck_require__(4750)
-const maxSatisfying = __nccwpck_require__(5574)
+const maxSatisfying = __nccwpck_require__(3193)
 const minSatisfying = __nccwpck_require__(8595)
 const minVersion = __nccwpck_require__(1866)
 const validRange = __nccwpck_require__(4737)
@@ -16065,7 +16065,7 @@ module.exports = ltr
 
 /***/ }),
 
-/***/ 5574:
+/***/ 3193:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -42028,7 +42028,7 @@ const { ProgressEvent } = __nccwpck_require__(8573)
 const { getEncoding } = __nccwpck_require__(2607)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+const { StringDecoder } = __nccwpck_require__(5574)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -47890,21 +47890,21 @@ function isExpected(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7848);
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7848);
 
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
 async function run() {
+    const io = (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .N)();
     try {
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .main */ .iW)();
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(io);
     }
     catch (error) {
-        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isExpected */ .Dn)(error))
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? String(error));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(error.message ?? String(error));
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpected */ .Dn)(error))
+            io.log.debug(error.stack ?? String(error));
+        io.log.error(error.message ?? String(error));
+        process.exitCode = 1;
     }
 }
 await run();
@@ -47920,10 +47920,9 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  iW: () => (/* binding */ main_main)
+  C: () => (/* binding */ runAction),
+  N: () => (/* binding */ runnerIo)
 });
-
-// UNUSED EXPORTS: runAction, runnerIo
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
@@ -60252,31 +60251,55 @@ class LiveRunner {
 class RunnerLog {
     // Unguessable, so no tool output can end the stop-commands section early.
     token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    open = false;
+    /** Our own lines are commands again: the section of tool output, if one is open, ends first. */
+    trusted() {
+        if (!this.open)
+            return;
+        process.stdout.write(`::${this.token}::\n`);
+        this.open = false;
+    }
     info(message) {
+        this.trusted();
         core.info(message);
     }
     debug(message) {
+        this.trusted();
         core.debug(message);
     }
     notice(message, properties) {
+        this.trusted();
         core.notice(message, properties);
     }
     warning(message, properties) {
+        this.trusted();
         core.warning(message, properties);
     }
     error(message, properties) {
+        this.trusted();
         core.error(message, properties);
     }
     untrusted(text) {
         if (text === '')
             return;
-        const body = text.endsWith('\n') ? text : `${text}\n`;
-        process.stdout.write(`::stop-commands::${this.token}\n${body}::${this.token}::\n`);
+        if (!this.open)
+            process.stdout.write(`::stop-commands::${this.token}\n`);
+        this.open = true;
+        process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
-    group(title, run) {
-        return core.group(title, run);
+    async group(title, run) {
+        this.trusted();
+        core.startGroup(title);
+        try {
+            return await run();
+        }
+        finally {
+            this.trusted();
+            core.endGroup();
+        }
     }
     mask(secret) {
+        this.trusted();
         if (secret !== '')
             core.setSecret(secret);
     }
@@ -60896,15 +60919,18 @@ async function saveTrivyDb(log, entry) {
 
 
 
-const inspectFormat = '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}';
 /** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
 async function inspectStaging(probe, staging) {
     const { stdout } = await probe.run({
         tool: 'docker',
-        args: ['image', 'inspect', '--format', inspectFormat, staging]
+        args: ['image', 'inspect', '--format', '{{json .}}', staging]
     });
-    const [id, platform, layers] = stdout.trim().split('|');
-    return { id, platform, diffIds: JSON.parse(layers || '[]') ?? [] };
+    const image = JSON.parse(stdout);
+    return {
+        id: image.Id,
+        platform: [image.Os, image.Architecture, image.Variant].filter(Boolean).join('/'),
+        diffIds: image.RootFS?.Layers ?? []
+    };
 }
 /** Trivy once per step: the binary, a fresh DB (cached daily), and its own folder with the step's policy files. */
 async function setUpTrivy(request, dir) {
@@ -63784,9 +63810,6 @@ async function runAction(io) {
     }
     failIfAnyHeldBack(outcomes);
 }
-async function main_main() {
-    await runAction(runnerIo());
-}
 
 
 /***/ }),
@@ -64071,7 +64094,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 5574:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
@@ -65898,7 +65921,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
+var external_string_decoder_ = __nccwpck_require__(5574);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"

@@ -241,7 +241,10 @@ export async function runAction(io: Io): Promise<void> {
       ...(gates.workspace ? { trivy: gates.workspace } : {})
     })
   )
-  setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun)
+  setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', {
+    dryRun: config.dryRun,
+    push: config.build.push
+  })
   log.setOutput('dockerfile-findings', dockerfileFindingsOutput(uniqueChecks(checks.findings.flat())))
   await log.group('Report', () =>
     reportAll({
@@ -262,8 +265,4 @@ export async function runAction(io: Io): Promise<void> {
     return
   }
   failIfAnyHeldBack(outcomes)
-}
-
-export async function main(): Promise<void> {
-  await runAction(runnerIo())
 }

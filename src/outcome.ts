@@ -17,9 +17,10 @@ export type ImageOutcome = Released & {
   signError?: string
 }
 
-/** The references that exist now: what the release wrote (in a dry run, what it would write). */
-export function writtenTags(outcome: ImageOutcome, dryRun: boolean): string[] {
-  if (dryRun) return outcome.plan.tags
+/** The references pushed: what the release wrote (in a dry run, what it would write); none without a push. */
+export function pushedTags(outcome: ImageOutcome, run: { dryRun: boolean; push: boolean }): string[] {
+  if (!run.push) return []
+  if (run.dryRun) return outcome.plan.tags
   return outcome.release?.written ?? []
 }
 
@@ -29,12 +30,13 @@ export function setOutputs(
   outcomes: ImageOutcome[],
   meta: RunMeta,
   registry: string,
-  dryRun: boolean
+  run: { dryRun: boolean; push: boolean }
 ): void {
+  const { dryRun } = run
   const [first] = outcomes
   log.setOutput('registry', registry)
   log.setOutput('image', first.plan.image)
-  log.setOutput('tags', writtenTags(first, dryRun).join('\n'))
+  log.setOutput('tags', pushedTags(first, run).join('\n'))
   log.setOutput('version', meta.version)
   log.setOutput(
     'labels',
@@ -63,7 +65,7 @@ export function setOutputs(
         repository: outcome.plan.spec.repository,
         image: outcome.plan.image,
         digest: outcome.release?.digest ?? null,
-        tags: writtenTags(outcome, dryRun),
+        tags: pushedTags(outcome, run),
         vulnerabilities: outcome.gate && !dryRun ? outcome.gate.counts : null,
         ...(outcome.gate?.blocked ? { blocked: outcome.gate.blocked } : {}),
         ...(outcome.heldBackBy ? { heldBackBy: outcome.heldBackBy } : {}),

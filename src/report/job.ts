@@ -82,6 +82,7 @@ async function targetReport(
     image: plan.image,
     ...(release?.digest ? { digest: release.digest } : {}),
     tags: release?.written ?? [],
+    pushed: config.build.push,
     failedTags: release?.failed ?? [],
     verdict: verdictOf(outcome, config),
     ...(config.scan ? { failOn: config.scan.failOn } : {}),

@@ -25,8 +25,10 @@ export interface TargetReport {
   /** Registry and repository without a tag. */
   image: string
   digest?: string
-  /** Final references that exist now. */
+  /** Final references that exist now: in the registry, or only in the daemon without a push. */
   tags: string[]
+  /** False with `push: false`: the tags are names in the Docker daemon only. */
+  pushed: boolean
   /** Final references that could not be written, and why. */
   failedTags: TagFailure[]
   verdict: Verdict
@@ -142,6 +144,11 @@ function sizeRow(report: TargetReport): string[] {
 }
 
 function pushRow(report: TargetReport): string[] {
+  if (!report.pushed) {
+    const kept =
+      report.tags.length > 0 ? `: kept in the Docker daemon as ${report.tags.map(code).join(', ')}` : ''
+    return [`| Push | not pushed ('push: false')${kept} |`]
+  }
   const failed = report.failedTags
   if (report.tags.length > 0 && failed.length === 0) {
     return [

@@ -48,17 +48,24 @@ export interface GatePhaseRequest {
   built: BuildResult[]
 }
 
-const inspectFormat =
-  '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}'
-
 /** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
 export async function inspectStaging(probe: Runner, staging: string): Promise<DaemonImage> {
   const { stdout } = await probe.run({
     tool: 'docker',
-    args: ['image', 'inspect', '--format', inspectFormat, staging]
+    args: ['image', 'inspect', '--format', '{{json .}}', staging]
   })
-  const [id, platform, layers] = stdout.trim().split('|')
-  return { id, platform, diffIds: (JSON.parse(layers || '[]') as string[] | null) ?? [] }
+  const image = JSON.parse(stdout) as {
+    Id: string
+    Os: string
+    Architecture: string
+    Variant?: string
+    RootFS?: { Layers?: string[] }
+  }
+  return {
+    id: image.Id,
+    platform: [image.Os, image.Architecture, image.Variant].filter(Boolean).join('/'),
+    diffIds: image.RootFS?.Layers ?? []
+  }
 }
 
 /** Trivy once per step: the binary, a fresh DB (cached daily), and its own folder with the step's policy files. */
