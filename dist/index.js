@@ -49107,6 +49107,10 @@ function sizeRow(report) {
     return [`| Size | ${formatSize(total)} ${kind}, ${report.layers.length} layers${budget} |`];
 }
 function pushRow(report) {
+    if (!report.pushed) {
+        const kept = report.tags.length > 0 ? `: kept in the Docker daemon as ${report.tags.map(code).join(', ')}` : '';
+        return [`| Push | not pushed ('push: false')${kept} |`];
+    }
     const failed = report.failedTags;
     if (report.tags.length > 0 && failed.length === 0) {
         return [
@@ -53726,24 +53730,27 @@ function runMeta(request) {
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
 
-/** The references that exist now: what the release wrote (in a dry run, what it would write). */
-function writtenTags(outcome, dryRun) {
-    if (dryRun)
+/** The references pushed: what the release wrote (in a dry run, what it would write); none without a push. */
+function pushedTags(outcome, run) {
+    if (!run.push)
+        return [];
+    if (run.dryRun)
         return outcome.plan.tags;
     return outcome.release?.written ?? [];
 }
 /** Outputs: `images` for every target; the single-image outputs describe the first target. */
-function setOutputs(log, outcomes, meta, registry, dryRun) {
+function setOutputs(log, outcomes, meta, registry, run) {
+    const { dryRun } = run;
     const [first] = outcomes;
     log.setOutput('registry', registry);
     log.setOutput('image', first.plan.image);
-    log.setOutput('tags', writtenTags(first, dryRun).join('\n'));
+    log.setOutput('tags', pushedTags(first, run).join('\n'));
     log.setOutput('version', meta.version);
     log.setOutput('labels', Object.entries(meta.labels)
         .map(([key, value]) => `${key}=${value}`)
         .join('\n'));
     log.setOutput('json', JSON.stringify(meta.json));
-    if (first.release?.digest)
+    if (first.release?.digest && !dryRun)
         log.setOutput('digest', first.release.digest);
     if (!dryRun) {
         log.setOutput('imageid', first.built.imageId);
@@ -53762,8 +53769,8 @@ function setOutputs(log, outcomes, meta, registry, dryRun) {
         stage: outcome.plan.spec.stage.name,
         repository: outcome.plan.spec.repository,
         image: outcome.plan.image,
-        digest: outcome.release?.digest ?? null,
-        tags: writtenTags(outcome, dryRun),
+        digest: dryRun ? null : (outcome.release?.digest ?? null),
+        tags: pushedTags(outcome, run),
         vulnerabilities: outcome.gate && !dryRun ? outcome.gate.counts : null,
         ...(outcome.gate?.blocked ? { blocked: outcome.gate.blocked } : {}),
         ...(outcome.heldBackBy ? { heldBackBy: outcome.heldBackBy } : {}),
@@ -53989,12 +53996,9 @@ async function releaseDaemon(runner, log, request) {
     await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))));
     if (request.staging)
         await runner.run(planRemoveStaging(request.staging));
+    // Without a push the final names exist only in this daemon; there is no registry digest to report.
     if (!request.push)
-        return {
-            ...(request.built.digest ? { digest: request.built.digest } : {}),
-            written: request.tags,
-            failed: []
-        };
+        return { written: request.tags, failed: [] };
     const [first, ...rest] = request.tags;
     let stored;
     try {
@@ -54587,6 +54591,7 @@ async function targetReport(request, outcome, index) {
         image: plan.image,
         ...(release?.digest ? { digest: release.digest } : {}),
         tags: release?.written ?? [],
+        pushed: config.build.push,
         failedTags: release?.failed ?? [],
         verdict: verdictOf(outcome, config),
         ...(config.scan ? { failOn: config.scan.failOn } : {}),
@@ -63790,7 +63795,10 @@ async function runAction(io) {
         ...(facts.ecr ? { ecr: facts.ecr } : {}),
         ...(gates.workspace ? { trivy: gates.workspace } : {})
     }));
-    setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun);
+    setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', {
+        dryRun: config.dryRun,
+        push: config.build.push
+    });
     log.setOutput('dockerfile-findings', dockerfileFindingsOutput(finding_uniqueFindings(checks.findings.flat())));
     await log.group('Report', () => reportAll({
         runner,

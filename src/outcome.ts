@@ -45,7 +45,7 @@ export function setOutputs(
       .join('\n')
   )
   log.setOutput('json', JSON.stringify(meta.json))
-  if (first.release?.digest) log.setOutput('digest', first.release.digest)
+  if (first.release?.digest && !dryRun) log.setOutput('digest', first.release.digest)
   if (!dryRun) {
     log.setOutput('imageid', first.built.imageId)
     log.setOutput('metadata', JSON.stringify(first.built.metadata))
@@ -64,7 +64,7 @@ export function setOutputs(
         stage: outcome.plan.spec.stage.name,
         repository: outcome.plan.spec.repository,
         image: outcome.plan.image,
-        digest: outcome.release?.digest ?? null,
+        digest: dryRun ? null : (outcome.release?.digest ?? null),
         tags: pushedTags(outcome, run),
         vulnerabilities: outcome.gate && !dryRun ? outcome.gate.counts : null,
         ...(outcome.gate?.blocked ? { blocked: outcome.gate.blocked } : {}),
