@@ -92,7 +92,7 @@ describe('cache the docker driver cannot export', () => {
     expect(result.main.code).toBe(0)
     const warnings = result.main.stdout.split('\n').filter((line) => line.startsWith('::warning::Cache:'))
     expect(warnings).toEqual([
-      "::warning::Cache: the docker driver can't export 'registry', 'gha' cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default)."
+      "::warning::Cache: the docker driver with the classic image store can't export 'registry', 'gha' cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default) or Docker's containerd image store."
     ])
     const build = stack
       .argvLog()
