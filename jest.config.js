@@ -14,6 +14,13 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       slowTestThreshold: 60
+    },
+    // The stand-ins' own tests: the local stack (daemons, emulation, base images) and each stand-in, for real.
+    {
+      ...shared,
+      displayName: 'support',
+      testMatch: ['<rootDir>/__tests__/support/**/*.test.ts'],
+      slowTestThreshold: 60
     }
   ]
 }

@@ -15085,7 +15085,7 @@ const Comparator = __nccwpck_require__(9379)
 const Range = __nccwpck_require__(6782)
 const satisfies = __nccwpck_require__(8011)
 const toComparators = __nccwpck_require__(4750)
-const maxSatisfying = __nccwpck_require__(5574)
+const maxSatisfying = __nccwpck_require__(3193)
 const minSatisfying = __nccwpck_require__(8595)
 const minVersion = __nccwpck_require__(1866)
 const validRange = __nccwpck_require__(4737)
@@ -16065,7 +16065,7 @@ module.exports = ltr
 
 /***/ }),
 
-/***/ 5574:
+/***/ 3193:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -42028,7 +42028,7 @@ const { ProgressEvent } = __nccwpck_require__(8573)
 const { getEncoding } = __nccwpck_require__(2607)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+const { StringDecoder } = __nccwpck_require__(5574)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -47890,21 +47890,21 @@ function isExpected(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8969);
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7848);
 
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
 async function run() {
+    const io = (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerIo */ .N)();
     try {
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .main */ .iW)();
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(io);
     }
     catch (error) {
-        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isExpected */ .Dn)(error))
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack ?? String(error));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error.message ?? String(error));
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpected */ .Dn)(error))
+            io.log.debug(error.stack ?? String(error));
+        io.log.error(error.message ?? String(error));
+        process.exitCode = 1;
     }
 }
 await run();
@@ -47914,16 +47914,15 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8969:
+/***/ 7848:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  iW: () => (/* binding */ main_main)
+  C: () => (/* binding */ runAction),
+  N: () => (/* binding */ runnerIo)
 });
-
-// UNUSED EXPORTS: runAction, runnerIo
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
@@ -47940,8 +47939,15 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 
 /** Longest value any input may have: far beyond real use, short enough that a typo'd paste is caught. */
 const maxInputLength = 64 * 1024;
-// Tabs and line breaks are the only control characters a workflow legitimately writes.
-const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** The first control character other than tab and line breaks, the only ones a workflow legitimately writes. */
+function controlCharacterAt(value) {
+    for (let index = 0; index < value.length; index++) {
+        const code = value.charCodeAt(index);
+        if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f)
+            return index;
+    }
+    return -1;
+}
 /** Inputs as the runner passes them: `INPUT_<NAME>` with the name upper-cased, hyphens kept. */
 function readRawInputs(env) {
     return Object.fromEntries(Object.entries(env)
@@ -47955,7 +47961,7 @@ function checkRawInput(name, value) {
     if (value.length > maxInputLength) {
         throw new errors/* ConfigurationError */.j1(`Input '${name}' is ${value.length} characters long: at most ${maxInputLength} are accepted.`);
     }
-    const at = value.search(controlCharacter);
+    const at = controlCharacterAt(value);
     if (at >= 0) {
         throw new errors/* ConfigurationError */.j1(`Input '${name}' contains the control character U+${value.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}: only printable text, tabs and line breaks are accepted.`);
     }
@@ -48046,7 +48052,10 @@ function withIgnoreError(spec) {
 
 /** Characters safe in a tag, a gha scope, a cache key and a folder name. */
 function sanitize(part) {
-    return part.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '').replace(/\.{2,}/g, '-');
+    return part
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[-.]+|-+$/g, '')
+        .replace(/\.{2,}/g, '-');
 }
 function platformSuffix(platforms) {
     return [...platforms].sort().map(sanitize).join('_');
@@ -48218,7 +48227,10 @@ function planCache(config, facts) {
 }
 /** `--cache-from`/`--cache-to` flags for `docker buildx build`, in plan order. */
 function cacheFlags(plan) {
-    return [...plan.from.flatMap((spec) => ['--cache-from', spec]), ...plan.to.flatMap((spec) => ['--cache-to', spec])];
+    return [
+        ...plan.from.flatMap((spec) => ['--cache-from', spec]),
+        ...plan.to.flatMap((spec) => ['--cache-to', spec])
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/build/progress.ts
@@ -48701,13 +48713,18 @@ function architecturesNeedingEmulation(platforms, hostArch, registeredHandlers) 
         .filter((arch) => !native.includes(arch) && !registeredHandlers.includes(`qemu-${qemuNames[arch] ?? arch}`));
     return [...new Set(needed)];
 }
+/**
+ * The QEMU installer runs `--privileged`, so it is pinned by digest (the multi-platform index of the
+ * `qemu-v10.2.3` tag; the tag is only there for readers). Source: docs/signing.md.
+ */
+const binfmtImage = 'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0';
 function planQemu(architectures) {
     if (architectures.length === 0)
         return [];
     return [
         {
             tool: 'docker',
-            args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', architectures.join(',')]
+            args: ['run', '--privileged', '--rm', binfmtImage, '--install', architectures.join(',')]
         }
     ];
 }
@@ -48718,7 +48735,12 @@ async function registeredHandlers() {
 
 ;// CONCATENATED MODULE: ./src/build/daemon.ts
 
-const architectures = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm/v7', i686: '386' };
+const architectures = {
+    x86_64: 'amd64',
+    aarch64: 'arm64',
+    armv7l: 'arm/v7',
+    i686: '386'
+};
 /** `docker info` as one line: the platform and the storage driver's status (containerd says its snapshotter). */
 const daemonInfoFormat = '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}';
 function parseDaemonInfo(output) {
@@ -48889,6 +48911,10 @@ function cell(text) {
         .replace(/>/g, '&gt;')
         .replace(/@/g, '@\u200b');
 }
+/** Our own Markdown in a table cell (e.g. a fix with code spans): one line, pipes and HTML escaped, formatting kept. */
+function markdownCell(text) {
+    return text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 /** Inline code in a table cell: entities are not decoded inside code spans, so only pipes and backticks change. */
 function code(text) {
     return `\`${text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|').replace(/`/g, "'")}\``;
@@ -48934,7 +48960,85 @@ function limitMarkdown(markdown, maxBytes) {
     return `${lastLine > 0 ? cut.slice(0, lastLine) : cut}${note}`;
 }
 
+;// CONCATENATED MODULE: ./src/dockerfile/finding.ts
+/** Check severities, most severe first: the levels GitHub annotations have. */
+const checkSeverities = ['error', 'warning', 'notice'];
+function finding_severityRank(severity) {
+    return checkSeverities.indexOf(severity);
+}
+function atOrAbove(severity, threshold) {
+    return finding_severityRank(severity) <= finding_severityRank(threshold);
+}
+/** By line, then rule: the order the engine returns and the reports list. */
+function sortFindings(findings) {
+    return [...findings].sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule) || finding_severityRank(a.severity) - finding_severityRank(b.severity));
+}
+/** One finding per rule and line: the first one wins. */
+function finding_uniqueFindings(findings) {
+    const seen = new Set();
+    return findings.filter((finding) => {
+        const key = `${finding.rule}\u0000${finding.line}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/render.ts
+
+
+
+const severityMark = {
+    error: '⛔ error',
+    warning: '⚠️ warning',
+    notice: 'ℹ️ notice'
+};
+function counts(findings) {
+    return checkSeverities
+        .map((severity) => [severity, findings.filter((finding) => finding.severity === severity).length])
+        .filter(([, count]) => count > 0)
+        .map(([severity, count]) => `${count} ${severity}${count === 1 ? '' : 's'}`)
+        .join(', ');
+}
+/**
+ * The Dockerfile checks section of the job summary and the pull request comment. Cell text is escaped;
+ * `blobUrl` (`https://github.com/<owner>/<repo>/blob/<sha>`) turns lines into links.
+ */
+function dockerfileChecksMarkdown(findings, options) {
+    const heading = `${'#'.repeat(options.headingLevel ?? 3)} Dockerfile checks: ${code(options.file)}`;
+    const note = options.note ? ['', cell(options.note)] : [];
+    if (findings.length === 0)
+        return [heading, '', 'No findings.', ...note, ''].join('\n');
+    const maxRows = options.maxRows ?? 50;
+    const rows = findings.slice(0, maxRows).map((finding) => {
+        const rule = finding.url ? `[${code(finding.rule)}](${finding.url})` : code(finding.rule);
+        const where = lineLink({ dockerfile: finding.file, blobUrl: options.blobUrl }, finding.line);
+        return `| ${severityMark[finding.severity]} | ${rule} | ${where} | ${cell(finding.message)} | ${markdownCell(finding.fix)} |`;
+    });
+    const more = findings.length > maxRows
+        ? ['', `_…and ${findings.length - maxRows} more in the run's annotations._`]
+        : [];
+    return [
+        heading,
+        '',
+        `${counts(findings)}.`,
+        ...note,
+        '',
+        '| Severity | Rule | Where | Finding | Fix |',
+        '| --- | --- | --- | --- | --- |',
+        ...rows,
+        ...more,
+        ''
+    ].join('\n');
+}
+/** The `dockerfile-findings` output: a JSON list of `{rule, severity, file, line, message}`. */
+function dockerfileFindingsOutput(findings) {
+    return JSON.stringify(findings.map(({ rule, severity, file, line, message }) => ({ rule, severity, file, line, message })));
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -48945,7 +49049,9 @@ function lineLink(report, line) {
     return report.blobUrl ? `[line ${line}](${report.blobUrl}/${report.dockerfile}#L${line})` : `line ${line}`;
 }
 function blocksPush(report, finding) {
-    return report.failOn !== undefined && report.failOn !== 'none' && severityRank(finding.severity) <= severityRank(report.failOn);
+    return (report.failOn !== undefined &&
+        report.failOn !== 'none' &&
+        severityRank(finding.severity) <= severityRank(report.failOn));
 }
 function originCell(report, origin) {
     const where = lineLink(report, origin.line);
@@ -48960,7 +49066,11 @@ function plural(count, word) {
 function verdictLine(report) {
     const findings = uniqueFindings(report.findings ?? []);
     const blocking = findings.filter((finding) => blocksPush(report, finding));
-    const policy = report.failOn === undefined ? '' : report.failOn === 'none' ? 'fail-on none (report only)' : `fail-on ${report.failOn}`;
+    const policy = report.failOn === undefined
+        ? ''
+        : report.failOn === 'none'
+            ? 'fail-on none (report only)'
+            : `fail-on ${report.failOn}`;
     switch (report.verdict.kind) {
         case 'passed':
             return `**Gate: passed** — ${policy}, ${plural(blocking.length, 'blocking finding')}${report.sizeCheck ? ', within the size budget' : ''}`;
@@ -48997,9 +49107,15 @@ function sizeRow(report) {
     return [`| Size | ${formatSize(total)} ${kind}, ${report.layers.length} layers${budget} |`];
 }
 function pushRow(report) {
+    if (!report.pushed) {
+        const kept = report.tags.length > 0 ? `: kept in the Docker daemon as ${report.tags.map(code).join(', ')}` : '';
+        return [`| Push | not pushed ('push: false')${kept} |`];
+    }
     const failed = report.failedTags;
     if (report.tags.length > 0 && failed.length === 0) {
-        return [`| Push | ✅ ${plural(report.tags.length, 'tag')} written${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`];
+        return [
+            `| Push | ✅ ${plural(report.tags.length, 'tag')} written${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`
+        ];
     }
     if (failed.length > 0) {
         const written = report.tags.length > 0 ? `${report.tags.map(code).join(', ')} written; ` : 'no tag written; ';
@@ -49071,7 +49187,19 @@ function summaryMarkdown(report, options = {}) {
         ...(report.cachedSteps ? [`| Cache | ${cell(report.cachedSteps)} |`] : []),
         ...pushRow(report),
         ...layerTable(report),
-        ...findingsTables(report, findings, options.topFindings ?? 10)
+        ...findingsTables(report, findings, options.topFindings ?? 10),
+        ...(report.signing ? ['', report.signing.trimEnd()] : []),
+        ...(report.dockerfileChecks
+            ? [
+                '',
+                dockerfileChecksMarkdown(report.dockerfileChecks.findings, {
+                    file: report.dockerfile,
+                    ...(report.blobUrl ? { blobUrl: report.blobUrl } : {}),
+                    headingLevel: (options.headingLevel ?? 3) + 1,
+                    ...(report.dockerfileChecks.note ? { note: report.dockerfileChecks.note } : {})
+                }).trimEnd()
+            ]
+            : [])
     ];
     return limitMarkdown(`${lines.join('\n')}\n`, options.maxBytes ?? summaryLimitBytes);
 }
@@ -49187,7 +49315,11 @@ function deliveryFor(inputs) {
 function planOutput(delivery, names, load) {
     switch (delivery) {
         case 'tags':
-            return { delivery, exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'], names: names.tags };
+            return {
+                delivery,
+                exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'],
+                names: names.tags
+            };
         case 'registry-staging':
             return {
                 delivery,
@@ -49224,13 +49356,20 @@ function exportsLayout(driver, imageStore) {
 /** Plans every image of the step; pure given the facts. */
 function planImages(config, facts) {
     const { build } = config;
-    const delivery = deliveryFor({ scan: config.scan !== undefined, push: build.push, load: build.load, driver: build.driver });
+    const delivery = deliveryFor({
+        scan: config.scan !== undefined,
+        push: build.push,
+        load: build.load,
+        driver: build.driver
+    });
     return config.images.map((spec, index) => {
         const image = facts.ecr ? `${facts.ecr.registry}/${spec.repository}` : spec.repository;
         const tags = facts.meta.tags.map((tag) => `${image}:${tag}`);
         const staging = `ecr-build-push-staging/${spec.repository}:${facts.runKey}-${index}`;
         const dir = external_node_path_.join(facts.temp, `${index}-${sanitize(spec.stage.name) || 'stage'}`);
-        const layout = delivery === 'daemon-staging' && exportsLayout(build.driver, facts.daemon.imageStore) ? external_node_path_.join(dir, 'oci') : undefined;
+        const layout = delivery === 'daemon-staging' && exportsLayout(build.driver, facts.daemon.imageStore)
+            ? external_node_path_.join(dir, 'oci')
+            : undefined;
         const cacheFacts = {
             driver: build.driver,
             imageStore: facts.daemon.imageStore,
@@ -49363,6 +49502,477 @@ async function saveLocalCache(plan, restoredKey, log, client) {
     }
     catch (error) {
         log.warning(`Cache: could not save the local build cache: ${message(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/meta/docker-tag.ts
+
+/** What `docker tag` accepts: a word character first, then up to 127 of `[A-Za-z0-9_.-]`. */
+const dockerTagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const maxLength = 128;
+const keptLength = 120;
+/** True when a character may appear anywhere in a tag. */
+function isTagText(text) {
+    return /^[A-Za-z0-9_.-]*$/.test(text);
+}
+/**
+ * Turns a ref-derived value into a valid tag: runs of other characters become `-`, leading `.`/`-` go,
+ * and a value over 128 characters keeps 120 plus a short hash so distinct refs stay distinct.
+ * Returns '' when nothing usable is left.
+ */
+function sanitizeTag(value) {
+    const tag = value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
+    if (tag.length <= maxLength)
+        return tag;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex').slice(0, 7);
+    return `${tag.slice(0, keptLength)}-${hash}`;
+}
+
+;// CONCATENATED MODULE: ./src/meta/labels.ts
+
+/**
+ * The OCI labels of the image, from the repository metadata (else the payload), the named commit, the version
+ * and the build time; `userLabels` override by key and an empty value removes one.
+ */
+function computeLabels(input, context, revision, version, now) {
+    const metadata = input.repositoryMetadata;
+    const repository = context.payload.repository ?? {};
+    const url = metadata?.htmlUrl || repositoryUrl(context);
+    const generated = {
+        'org.opencontainers.image.title': metadata?.name || repository.name || context.repository.split('/')[1] || '',
+        'org.opencontainers.image.description': metadata?.description || repository.description || '',
+        'org.opencontainers.image.url': url,
+        'org.opencontainers.image.source': url,
+        'org.opencontainers.image.version': version,
+        'org.opencontainers.image.created': now.toISOString(),
+        'org.opencontainers.image.revision': revision,
+        'org.opencontainers.image.licenses': metadata?.license || repository.license?.spdx_id || ''
+    };
+    for (const label of input.userLabels)
+        generated[label.key] = label.value;
+    return Object.fromEntries(Object.entries(generated)
+        .filter(([, value]) => value !== '')
+        .sort(([a], [b]) => a.localeCompare(b)));
+}
+
+;// CONCATENATED MODULE: ./src/meta/run-facts.ts
+const pullRequestEvents = ['pull_request', 'pull_request_target'];
+const nonBranchEvents = [...pullRequestEvents, 'merge_group', 'release'];
+function stripHeads(ref) {
+    return typeof ref === 'string' ? ref.replace(/^refs\/heads\//, '') : '';
+}
+/** The commit the image is named after: GITHUB_SHA, or a pull request's head with `sha-source: head`. */
+function namedCommit(context, shaSource) {
+    const headSha = context.payload.pull_request?.head?.sha;
+    const useHead = pullRequestEvents.includes(context.eventName) && shaSource === 'head';
+    return useHead && typeof headSha === 'string' ? headSha : context.sha;
+}
+function timestampOf(commit, sha) {
+    const { id, timestamp } = (commit ?? {});
+    if (id !== sha || typeof timestamp !== 'string')
+        return undefined;
+    const date = new Date(timestamp);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+}
+/** The commit time a push (or merge queue) payload carries for `sha`, as metadata-action reads it. */
+function commitDateInPayload(payload, sha) {
+    const commits = Array.isArray(payload.commits) ? payload.commits : [];
+    const candidates = [...commits, payload.head_commit, payload.merge_group?.head_commit];
+    return candidates.map((commit) => timestampOf(commit, sha)).find((date) => date !== undefined);
+}
+function runFacts(context, shaSource, metadata, commitDateFromGit) {
+    const { eventName, ref, payload } = context;
+    const isPullRequest = pullRequestEvents.includes(eventName);
+    // pull_request_target runs on the base branch's ref, a merge queue on a throw-away branch: neither names the image.
+    const branch = !nonBranchEvents.includes(eventName) && ref.startsWith('refs/heads/') ? stripHeads(ref) : '';
+    const tag = ref.startsWith('refs/tags/')
+        ? ref.slice('refs/tags/'.length)
+        : eventName === 'release'
+            ? String(payload.release?.tag_name ?? '')
+            : '';
+    const pullRequest = isPullRequest
+        ? String(/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? payload.pull_request?.number ?? payload.number ?? '')
+        : '';
+    const baseRef = isPullRequest
+        ? stripHeads(payload.pull_request?.base?.ref)
+        : eventName === 'merge_group'
+            ? stripHeads(payload.merge_group?.base_ref)
+            : tag !== ''
+                ? stripHeads(payload.base_ref)
+                : '';
+    const sha = namedCommit(context, shaSource);
+    const defaultBranch = payload.repository?.default_branch ?? metadata?.defaultBranch;
+    // A schedule always runs on the default branch's last commit (docker/metadata-action reads it the same way).
+    const isDefaultBranch = branch !== '' && (branch === defaultBranch || eventName === 'schedule');
+    const commitDate = commitDateInPayload(payload, sha) ?? commitDateFromGit;
+    return { eventName, branch, tag, pullRequest, baseRef, sha, defaultBranch, isDefaultBranch, commitDate };
+}
+
+// EXTERNAL MODULE: ./node_modules/moment-timezone/index.js
+var moment_timezone = __nccwpck_require__(9856);
+var moment_timezone_default = /*#__PURE__*/__nccwpck_require__.n(moment_timezone);
+;// CONCATENATED MODULE: ./src/meta/tag-template.ts
+
+/** A template the user wrote that cannot be read; the caller says which input and rule it came from. */
+class TemplateError extends Error {
+}
+/** Expressions usable in values, prefixes, suffixes and `enable`, as docker/metadata-action names them. */
+const globalExpressions = [
+    'branch',
+    'tag',
+    'sha',
+    'base_ref',
+    'is_default_branch',
+    'date',
+    'commit_date'
+];
+/** Placeholders of `type=semver,pattern=` and `type=pep440,pattern=`. */
+const versionPlaceholders = ['version', 'major', 'minor', 'patch', 'raw'];
+/** Expressions of `type=schedule,pattern=`: metadata-action renders only the dates there. */
+const scheduleExpressions = ['date', 'commit_date'];
+const dateExpressions = new Set(['date', 'commit_date']);
+function describeExpressions(names) {
+    return names
+        .map((name) => (dateExpressions.has(name) ? `{{${name} 'YYYYMMDD'}}` : `{{${name}}}`))
+        .join(', ');
+}
+const tokenPattern = /\s*(?:([A-Za-z_]+)=)?(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/y;
+function checkDateExpression(source, name, args, options) {
+    if (args.length !== 1)
+        throw new TemplateError(`'${source}' needs one quoted format, e.g. {{${name} 'YYYYMMDD'}}`);
+    const unknown = Object.keys(options).find((key) => key !== 'tz');
+    if (unknown !== undefined)
+        throw new TemplateError(`'${source}' has the unknown option '${unknown}' (only tz=)`);
+    if (options.tz !== undefined && moment_timezone_default().tz.zone(options.tz) === null) {
+        throw new TemplateError(`'${source}' names the unknown time zone '${options.tz}'`);
+    }
+}
+function parseExpression(source, allowed) {
+    const inner = source.slice(2, -2);
+    const tokens = [];
+    tokenPattern.lastIndex = 0;
+    while (tokenPattern.lastIndex < inner.length && inner.slice(tokenPattern.lastIndex).trim() !== '') {
+        const match = tokenPattern.exec(inner);
+        if (!match)
+            throw new TemplateError(`cannot read the expression '${source}'`);
+        tokens.push({ key: match[1], value: match[2] ?? match[3] ?? match[4], quoted: match[4] === undefined });
+    }
+    const [head, ...rest] = tokens;
+    if (!head || head.key !== undefined || head.quoted || !allowed.includes(head.value)) {
+        throw new TemplateError(`unknown expression '${source}'`);
+    }
+    if (rest.some((token) => token.key === undefined && !token.quoted)) {
+        throw new TemplateError(`'${source}' takes only quoted arguments`);
+    }
+    const args = rest.filter((token) => token.key === undefined).map((token) => token.value);
+    const options = Object.fromEntries(rest.filter((token) => token.key !== undefined).map((token) => [token.key, token.value]));
+    if (dateExpressions.has(head.value))
+        checkDateExpression(source, head.value, args, options);
+    else if (rest.length > 0)
+        throw new TemplateError(`'{{${head.value}}}' takes no arguments`);
+    return { kind: 'expression', name: head.value, args, options };
+}
+/** Splits a template into text and the expressions it names; throws TemplateError for anything not in `allowed`. */
+function parseTemplate(template, allowed) {
+    const parts = [];
+    let rest = template;
+    while (rest.length > 0) {
+        const open = rest.indexOf('{{');
+        if (open < 0) {
+            parts.push({ kind: 'text', text: rest });
+            break;
+        }
+        if (open > 0)
+            parts.push({ kind: 'text', text: rest.slice(0, open) });
+        const close = rest.indexOf('}}', open + 2);
+        if (close < 0)
+            throw new TemplateError(`'{{' without a closing '}}'`);
+        parts.push(parseExpression(rest.slice(open, close + 2), allowed));
+        rest = rest.slice(close + 2);
+    }
+    return parts;
+}
+/** Fills a parsed template; `resolve` gives each expression's value. */
+function renderTemplate(template, resolve) {
+    return template.map((part) => (part.kind === 'text' ? part.text : resolve(part))).join('');
+}
+function isLiteral(template) {
+    return template.every((part) => part.kind === 'text');
+}
+function mentions(template, name) {
+    return template.some((part) => part.kind === 'expression' && part.name === name);
+}
+/** `{{date 'format' tz='Area/City'}}` with moment's format tokens, in UTC unless `tz` says otherwise. */
+function formatDate(date, format, timeZone = 'UTC') {
+    return moment_timezone_default()(date).tz(timeZone).format(format);
+}
+
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
+var pep440 = __nccwpck_require__(8898);
+;// CONCATENATED MODULE: ./src/meta/versions.ts
+
+
+
+const fullVersion = [{ kind: 'expression', name: 'version', args: [], options: {} }];
+/** A pattern as the user wrote it, near enough for a message (RegExp escapes `/`). */
+function written(pattern) {
+    return pattern.flags ? `/${pattern.source}/${pattern.flags}` : pattern.source;
+}
+function isRawOnly(pattern) {
+    return pattern.length === 1 && pattern[0].kind === 'expression' && pattern[0].name === 'raw';
+}
+function render(pattern, fields) {
+    return renderTemplate(pattern, (expression) => fields[expression.name] ?? '');
+}
+/** `type=semver`: a pre-release gets only its full version (or `{{raw}}`), so `1.2` and `latest` never move to it. */
+function semverValue(rule, source) {
+    let text = source;
+    if (rule.match) {
+        const found = rule.match.exec(source);
+        if (!found)
+            return { reason: `match=${written(rule.match)} does not match '${source}'` };
+        text = found[1] ?? found[0];
+    }
+    text = text.replace(/\//g, '-');
+    const version = semver.valid(text) ? semver.parse(text, { loose: true }) : null;
+    if (!version)
+        return { reason: `'${text}' is not a semantic version (https://semver.org)` };
+    const isPrerelease = version.prerelease.length > 0;
+    const fields = {
+        version: version.version,
+        major: String(version.major),
+        minor: String(version.minor),
+        patch: String(version.patch),
+        raw: version.raw
+    };
+    const pattern = isPrerelease && !isRawOnly(rule.pattern) ? fullVersion : rule.pattern;
+    return { value: render(pattern, fields), latestOnAuto: !isPrerelease };
+}
+/** `type=pep440`: pre, post and dev releases get only the normalized version (or `{{raw}}`), as metadata-action. */
+function pep440Value(rule, source) {
+    const text = source.replace(/\//g, '-');
+    const version = pep440.valid(text) ? pep440.explain(text) : null;
+    if (!version)
+        return { reason: `'${text}' is not a PEP 440 version (https://peps.python.org/pep-0440/)` };
+    const normalized = pep440.clean(text) ?? text;
+    if (version.is_prerelease || version.is_postrelease || version.is_devrelease) {
+        return { value: isRawOnly(rule.pattern) ? text : normalized, latestOnAuto: false };
+    }
+    const fields = {
+        version: normalized,
+        major: String(pep440.major(text)),
+        minor: String(pep440.minor(text)),
+        patch: String(pep440.patch(text)),
+        raw: text
+    };
+    return { value: render(rule.pattern, fields), latestOnAuto: true };
+}
+/** `type=match`: the chosen group of the first match; metadata-action's `latest=auto` says yes to any match. */
+function matchValue(rule, source) {
+    const found = rule.pattern.exec(source);
+    if (!found)
+        return { reason: `pattern=${written(rule.pattern)} does not match '${source}'` };
+    const value = found[rule.group];
+    if (value === undefined)
+        return { reason: `group=${rule.group} took no part in matching '${source}'` };
+    return { value, latestOnAuto: true };
+}
+
+;// CONCATENATED MODULE: ./src/meta/tags.ts
+
+
+
+const shortShaLength = 7;
+/** Applies rules to one run's facts and renders their templates; keeps what the user should be warned about. */
+class Evaluation {
+    facts;
+    now;
+    warnAboutRules;
+    warnings = [];
+    constructor(facts, now, 
+    /** Our default rules try semver on every git tag; only the user's own rules are worth a warning. */
+    warnAboutRules) {
+        this.facts = facts;
+        this.now = now;
+        this.warnAboutRules = warnAboutRules;
+    }
+    warn(message) {
+        if (!this.warnings.includes(message))
+            this.warnings.push(message);
+    }
+    expression(expression) {
+        const { facts } = this;
+        switch (expression.name) {
+            case 'branch':
+                return facts.branch;
+            case 'tag':
+                return facts.tag;
+            case 'sha':
+                return facts.sha.slice(0, shortShaLength);
+            case 'base_ref':
+                return facts.baseRef;
+            case 'is_default_branch':
+                return String(facts.isDefaultBranch);
+            case 'date':
+                return formatDate(this.now, expression.args[0], expression.options.tz);
+            case 'commit_date':
+                if (!facts.commitDate) {
+                    this.warn(`{{commit_date}}: the time of commit ${facts.sha.slice(0, shortShaLength)} is neither in the event payload nor in the workspace's git, so the build time is used instead (as docker/metadata-action does).`);
+                }
+                return formatDate(facts.commitDate ?? this.now, expression.args[0], expression.options.tz);
+            default:
+                return '';
+        }
+    }
+    render(template) {
+        return renderTemplate(template, (expression) => this.expression(expression));
+    }
+    enabled(rule) {
+        return rule.enable === 'default-branch' ? this.facts.isDefaultBranch : rule.enable;
+    }
+    produce(rule) {
+        const { facts } = this;
+        switch (rule.type) {
+            case 'schedule':
+                return facts.eventName === 'schedule'
+                    ? { value: this.render(rule.pattern), latestOnAuto: false }
+                    : undefined;
+            case 'semver':
+                return this.version(rule, (source) => semverValue(rule, source));
+            case 'pep440':
+                return this.version(rule, (source) => pep440Value(rule, source));
+            case 'match':
+                return this.version(rule, (source) => matchValue(rule, source));
+            case 'edge':
+                return this.edge(rule);
+            case 'ref': {
+                const value = { branch: facts.branch, tag: facts.tag, pr: facts.pullRequest }[rule.event];
+                return value === '' ? undefined : { value, latestOnAuto: rule.event === 'tag' };
+            }
+            case 'raw': {
+                const value = this.render(rule.value);
+                return value === '' ? undefined : { value, latestOnAuto: false };
+            }
+            case 'sha':
+                if (facts.sha === '')
+                    return undefined;
+                return {
+                    value: rule.format === 'long' ? facts.sha : facts.sha.slice(0, shortShaLength),
+                    latestOnAuto: false
+                };
+        }
+    }
+    /** semver, pep440 and match read the git tag, or `value=` on any event. */
+    version(rule, read) {
+        const source = rule.value ? this.render(rule.value) : this.facts.tag;
+        if (source === '')
+            return undefined;
+        const result = read(source);
+        if (!('reason' in result))
+            return result;
+        if (this.warnAboutRules)
+            this.warn(`${rule.text}: ${result.reason}, so the rule gives no tag.`);
+        return undefined;
+    }
+    edge(rule) {
+        const { branch, defaultBranch } = this.facts;
+        if (branch === '')
+            return undefined;
+        const target = rule.branch ?? defaultBranch;
+        if (target === undefined) {
+            this.warn(`${rule.text}: the default branch is not known (the event payload names no repository and the GitHub API was not read), so the rule gives no tag; name the branch with branch=.`);
+            return undefined;
+        }
+        return branch === target ? { value: 'edge', latestOnAuto: false } : undefined;
+    }
+    wrap(rule, value, flavor) {
+        return `${this.render(rule.prefix ?? flavor.prefix)}${value}${this.render(rule.suffix ?? flavor.suffix)}`;
+    }
+}
+/** Our tags when `tags` is empty: version tags of a semver git tag, the branch or `pr-N`, and the bare short sha. */
+function defaultRules(flavor) {
+    const common = { text: '(default tags)', enable: true, prefix: undefined, suffix: undefined };
+    const pattern = (text) => parseTemplate(text, versionPlaceholders);
+    return [
+        { ...common, type: 'semver', pattern: pattern('{{version}}'), priority: 900 },
+        { ...common, type: 'semver', pattern: pattern('{{major}}.{{minor}}'), priority: 900 },
+        { ...common, type: 'ref', event: 'tag', priority: 600 },
+        { ...common, type: 'ref', event: 'branch', priority: 600 },
+        {
+            ...common,
+            type: 'ref',
+            event: 'pr',
+            priority: 600,
+            prefix: [...flavor.prefix, { kind: 'text', text: 'pr-' }]
+        },
+        { ...common, type: 'sha', format: 'short', priority: 100 }
+    ];
+}
+/** Tag names, highest priority first and `latest` last, plus the warnings for rules that applied but gave none. */
+function computeTags(rules, flavor, facts, now) {
+    const usesDefaults = rules.length === 0;
+    const evaluation = new Evaluation(facts, now, !usesDefaults);
+    const ordered = usesDefaults ? defaultRules(flavor) : [...rules].sort((a, b) => b.priority - a.priority);
+    const tags = [];
+    let latest;
+    for (const rule of ordered) {
+        if (!evaluation.enabled(rule))
+            continue;
+        const produced = evaluation.produce(rule);
+        if (!produced)
+            continue;
+        const value = usesDefaults ? produced.value.toLowerCase() : produced.value;
+        const tag = sanitizeTag(evaluation.wrap(rule, value, flavor));
+        if (tag === '')
+            continue;
+        latest ??= flavor.latest === 'auto' ? produced.latestOnAuto : flavor.latest === 'true';
+        tags.push(tag);
+    }
+    if (usesDefaults && flavor.latest === 'auto')
+        latest = facts.eventName === 'push' && facts.isDefaultBranch;
+    if (latest && tags.length > 0) {
+        const prefix = flavor.prefixOnLatest ? evaluation.render(flavor.prefix) : '';
+        const suffix = flavor.suffixOnLatest ? evaluation.render(flavor.suffix) : '';
+        tags.push(sanitizeTag(`${prefix}latest${suffix}`));
+    }
+    return { tags: [...new Set(tags)], warnings: evaluation.warnings };
+}
+
+;// CONCATENATED MODULE: ./src/meta/commit-date.ts
+
+
+function renderedTemplates(rule) {
+    const own = rule.type === 'schedule' ? [rule.pattern] : 'value' in rule ? [rule.value] : [];
+    return [rule.prefix, rule.suffix, ...own].filter((template) => template !== undefined);
+}
+/** True when a rule or the flavor renders `{{commit_date}}`: only then is git asked. */
+function needsCommitDate(rules, flavor) {
+    const templates = [flavor.prefix, flavor.suffix, ...rules.flatMap(renderedTemplates)];
+    return templates.some((template) => mentions(template, 'commit_date'));
+}
+/** The committer date of `sha`, strict ISO 8601, as metadata-action's git context reads it. */
+function planCommitDateRead(workspace, sha) {
+    return { tool: 'git', args: ['-C', workspace, 'log', '-1', '--format=%cI', sha] };
+}
+/**
+ * The commit time `{{commit_date}}` needs when the event payload does not carry it (schedule, pull request,
+ * workflow_dispatch, release): read from the workspace's git, only when a rule uses `{{commit_date}}`.
+ * undefined when git cannot tell (no checkout, shallow clone without the commit); never throws.
+ */
+async function readCommitDate(runner, context, input) {
+    const sha = namedCommit(context, input.shaSource);
+    // Only a commit id reaches git's argv: GITHUB_SHA and the payload are not ours to trust as options.
+    if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha))
+        return undefined;
+    if (!needsCommitDate(input.rules, input.flavor) || commitDateInPayload(context.payload, sha))
+        return undefined;
+    try {
+        const result = await runner.run(planCommitDateRead(context.workspace, sha), { allowFailure: true });
+        const date = new Date(result.stdout.trim());
+        return result.exitCode === 0 && !Number.isNaN(date.getTime()) ? date : undefined;
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -51446,124 +52056,17 @@ const parse = function (data, opts = {}) {
 
 
 
-;// CONCATENATED MODULE: ./src/meta/docker-tag.ts
-
-/** What `docker tag` accepts: a word character first, then up to 127 of `[A-Za-z0-9_.-]`. */
-const dockerTagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const maxLength = 128;
-const keptLength = 120;
-/** True when a character may appear anywhere in a tag. */
-function isTagText(text) {
-    return /^[A-Za-z0-9_.-]*$/.test(text);
-}
-/**
- * Turns a ref-derived value into a valid tag: runs of other characters become `-`, leading `.`/`-` go,
- * and a value over 128 characters keeps 120 plus a short hash so distinct refs stay distinct.
- * Returns '' when nothing usable is left.
- */
-function sanitizeTag(value) {
-    const tag = value.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
-    if (tag.length <= maxLength)
-        return tag;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(value).digest('hex').slice(0, 7);
-    return `${tag.slice(0, keptLength)}-${hash}`;
-}
-
-// EXTERNAL MODULE: ./node_modules/moment-timezone/index.js
-var moment_timezone = __nccwpck_require__(9856);
-var moment_timezone_default = /*#__PURE__*/__nccwpck_require__.n(moment_timezone);
-;// CONCATENATED MODULE: ./src/meta/tag-template.ts
-
-/** A template the user wrote that cannot be read; the caller says which input and rule it came from. */
-class TemplateError extends Error {
-}
-/** Expressions usable in values, prefixes, suffixes and `enable`, as docker/metadata-action names them. */
-const globalExpressions = ['branch', 'tag', 'sha', 'base_ref', 'is_default_branch', 'date'];
-/** Placeholders of `type=semver,pattern=`. */
-const semverPlaceholders = ['version', 'major', 'minor', 'patch', 'raw'];
-function describeExpressions(names) {
-    return names.map((name) => (name === 'date' ? `{{date 'YYYYMMDD'}}` : `{{${name}}}`)).join(', ');
-}
-const tokenPattern = /\s*(?:([A-Za-z_]+)=)?(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/y;
-function parseExpression(source, allowed) {
-    const inner = source.slice(2, -2);
-    const tokens = [];
-    tokenPattern.lastIndex = 0;
-    while (tokenPattern.lastIndex < inner.length && inner.slice(tokenPattern.lastIndex).trim() !== '') {
-        const match = tokenPattern.exec(inner);
-        if (!match)
-            throw new TemplateError(`cannot read the expression '${source}'`);
-        tokens.push({ key: match[1], value: match[2] ?? match[3] ?? match[4], quoted: match[4] === undefined });
-    }
-    const [head, ...rest] = tokens;
-    if (!head || head.key !== undefined || head.quoted || !allowed.includes(head.value)) {
-        throw new TemplateError(`unknown expression '${source}'`);
-    }
-    const args = rest.filter((token) => token.key === undefined && token.quoted).map((token) => token.value);
-    const options = Object.fromEntries(rest.filter((token) => token.key !== undefined).map((token) => [token.key, token.value]));
-    if (rest.some((token) => token.key === undefined && !token.quoted)) {
-        throw new TemplateError(`'${source}' takes only quoted arguments`);
-    }
-    if (head.value === 'date') {
-        if (args.length !== 1)
-            throw new TemplateError(`'${source}' needs one quoted format, e.g. {{date 'YYYYMMDD'}}`);
-        const unknown = Object.keys(options).find((key) => key !== 'tz');
-        if (unknown !== undefined)
-            throw new TemplateError(`'${source}' has the unknown option '${unknown}' (only tz=)`);
-        if (options.tz !== undefined && moment_timezone_default().tz.zone(options.tz) === null) {
-            throw new TemplateError(`'${source}' names the unknown time zone '${options.tz}'`);
-        }
-    }
-    else if (rest.length > 0) {
-        throw new TemplateError(`'{{${head.value}}}' takes no arguments`);
-    }
-    return { kind: 'expression', name: head.value, args, options };
-}
-/** Splits a template into text and the expressions it names; throws TemplateError for anything not in `allowed`. */
-function parseTemplate(template, allowed) {
-    const parts = [];
-    let rest = template;
-    while (rest.length > 0) {
-        const open = rest.indexOf('{{');
-        if (open < 0) {
-            parts.push({ kind: 'text', text: rest });
-            break;
-        }
-        if (open > 0)
-            parts.push({ kind: 'text', text: rest.slice(0, open) });
-        const close = rest.indexOf('}}', open + 2);
-        if (close < 0)
-            throw new TemplateError(`'{{' without a closing '}}'`);
-        parts.push(parseExpression(rest.slice(open, close + 2), allowed));
-        rest = rest.slice(close + 2);
-    }
-    return parts;
-}
-/** Fills a parsed template; `resolve` gives each expression's value. */
-function renderTemplate(parts, resolve) {
-    return parts.map((part) => (part.kind === 'text' ? part.text : resolve(part))).join('');
-}
-/** `{{date 'format' tz='Area/City'}}` with moment's format tokens, in UTC unless `tz` says otherwise. */
-function formatDate(now, format, timeZone = 'UTC') {
-    return moment_timezone_default()(now).tz(timeZone).format(format);
-}
-
-;// CONCATENATED MODULE: ./src/meta/tag-rules.ts
+;// CONCATENATED MODULE: ./src/meta/rule-fields.ts
 
 
 
 
-/** docker/metadata-action's priorities: the highest-priority rule that yields a value gives `version`. */
-const defaultPriorities = { semver: 900, ref: 600, raw: 200, sha: 100 };
-const commonKeys = ['enable', 'priority', 'prefix', 'suffix'];
-const keysOf = {
-    sha: ['format', ...commonKeys],
-    ref: ['event', ...commonKeys],
-    semver: ['pattern', 'value', 'match', ...commonKeys],
-    raw: ['value', ...commonKeys]
-};
-const unsupportedTypes = ['schedule', 'edge', 'match', 'pep440'];
 const tagText = 'letters, digits, _ . - and the expressions';
+/** Non-blank lines that are not `#` comments, trimmed. */
+function meaningfulLines(lines) {
+    return lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+}
+/** A line's comma-separated fields; a field in double quotes may hold commas. */
 function fieldsOf(line) {
     const records = parse(line, {
         relaxQuotes: true,
@@ -51573,6 +52076,7 @@ function fieldsOf(line) {
     });
     return (records[0] ?? []).filter((field) => field !== '');
 }
+/** `key=value` as [lowercased key, value]; a field without `=` is [undefined, field]. */
 function splitField(field) {
     const at = field.indexOf('=');
     return at < 0 ? [undefined, field] : [field.slice(0, at).trim().toLowerCase(), field.slice(at + 1).trim()];
@@ -51580,7 +52084,7 @@ function splitField(field) {
 function problem(input, text, what, accepted) {
     return new errors/* ConfigurationError */.j1(`Input '${input}' has the ${input === 'tags' ? 'rule' : 'entry'} '${text}': ${what}. Accepted: ${accepted}.`);
 }
-function template(input, text, key, value, allowed) {
+function templateOf(input, text, key, value, allowed) {
     try {
         return parseTemplate(value, allowed);
     }
@@ -51590,144 +52094,65 @@ function template(input, text, key, value, allowed) {
         throw problem(input, text, `${key}=${value}: ${error.message}`, describeExpressions(allowed));
     }
 }
-/** Prefixes, suffixes and raw values reach docker as written: their literal text must already be tag text. */
-function checkTagText(input, text, key, value) {
-    const parts = template(input, text, key, value, globalExpressions);
-    const bad = parts.find((part) => part.kind === 'text' && !isTagText(part.text));
-    if (bad) {
-        throw problem(input, text, `${key}=${value} contains characters a Docker tag cannot hold`, `${tagText} ${describeExpressions(globalExpressions)}`);
+/** Prefixes, suffixes, raw values and schedule patterns reach docker as written: their literal text must be tag text. */
+function tagTemplate(input, text, key, value, allowed) {
+    const template = templateOf(input, text, key, value, allowed);
+    if (template.some((part) => part.kind === 'text' && !isTagText(part.text))) {
+        throw problem(input, text, `${key}=${value} contains characters a Docker tag cannot hold`, `${tagText} ${describeExpressions(allowed)}`);
     }
-    return parts;
+    return template;
 }
-function isLiteral(parts) {
-    return parts.every((part) => part.kind === 'text');
-}
-function parseEnable(text, value) {
-    const normalized = value.toLowerCase();
-    if (normalized === 'true' || normalized === 'false')
-        return normalized;
-    if (/^\{\{\s*is_default_branch\s*\}\}$/.test(value))
-        return '{{is_default_branch}}';
-    throw problem('tags', text, `enable=${value} is neither true nor false`, `enable=true, enable=false, enable={{is_default_branch}}`);
-}
-function parsePriority(text, value) {
-    if (!/^\d{1,9}$/.test(value)) {
-        throw problem('tags', text, `priority=${value} is not a whole number from 0 up`, 'priority=<0 or more>, e.g. priority=1000');
-    }
-    return Number(value);
-}
-function parseType(text, value) {
-    const type = (value ?? 'raw').toLowerCase();
-    if (type in keysOf)
-        return type;
-    const note = unsupportedTypes.includes(type)
-        ? ` (docker/metadata-action's type=${type} is not supported here)`
-        : '';
-    throw problem('tags', text, `unknown type '${value}'${note}`, 'type=sha, type=ref, type=semver, type=raw');
-}
-function choice(text, key, value, options) {
-    const found = options.find((option) => option === value?.toLowerCase());
-    if (found !== undefined)
-        return found;
-    const what = value === undefined ? `${key}= is missing` : `${key}=${value} is not known`;
-    throw problem('tags', text, what, options.map((option) => `${key}=${option}`).join(', '));
-}
-function parseRule(text) {
-    const attributes = new Map();
-    let type;
-    for (const field of fieldsOf(text)) {
-        const [key, value] = splitField(field);
-        if (key === 'type')
-            type = value;
-        else
-            attributes.set(key ?? 'value', value);
-    }
-    const ruleType = parseType(text, type);
-    const unknown = [...attributes.keys()].find((key) => !keysOf[ruleType].includes(key));
-    if (unknown !== undefined) {
-        throw problem('tags', text, `unknown key '${unknown}' for type=${ruleType}`, keysOf[ruleType].map((key) => `${key}=`).join(', '));
-    }
-    const prefix = attributes.get('prefix');
-    const suffix = attributes.get('suffix');
-    const prefixParts = prefix === undefined ? [] : checkTagText('tags', text, 'prefix', prefix);
-    const suffixParts = suffix === undefined ? [] : checkTagText('tags', text, 'suffix', suffix);
-    const common = {
-        text,
-        enable: parseEnable(text, attributes.get('enable') ?? 'true'),
-        priority: attributes.has('priority')
-            ? parsePriority(text, attributes.get('priority') ?? '')
-            : defaultPriorities[ruleType],
-        prefix,
-        suffix
-    };
-    switch (ruleType) {
-        case 'sha':
-            return {
-                type: 'sha',
-                format: choice(text, 'format', attributes.get('format') ?? 'short', ['short', 'long']),
-                ...common,
-                prefix: prefix ?? 'sha-'
-            };
-        case 'ref': {
-            const event = choice(text, 'event', attributes.get('event'), ['branch', 'tag', 'pr']);
-            return { type: 'ref', event, ...common, prefix: prefix ?? (event === 'pr' ? 'pr-' : undefined) };
-        }
-        case 'semver': {
-            const pattern = attributes.get('pattern') ?? '';
-            const accepted = `pattern= built from ${describeExpressions(semverPlaceholders)} and letters, digits, _ . -`;
-            if (pattern === '')
-                throw problem('tags', text, 'pattern= is missing', accepted);
-            const parts = template('tags', text, 'pattern', pattern, semverPlaceholders);
-            if (isLiteral(parts))
-                throw problem('tags', text, `pattern=${pattern} has no placeholder`, accepted);
-            if (parts.some((part) => part.kind === 'text' && !isTagText(part.text))) {
-                throw problem('tags', text, `pattern=${pattern} contains characters a Docker tag cannot hold`, accepted);
-            }
-            const value = attributes.get('value') ?? '';
-            template('tags', text, 'value', value, globalExpressions);
-            const match = attributes.get('match') ?? '';
-            try {
-                new RegExp(match);
-            }
-            catch {
-                throw problem('tags', text, `match=${match} is not a regular expression`, 'match=<JavaScript regular expression>, group 1 is the version, e.g. match=v(\\d.*)');
-            }
-            return { type: 'semver', pattern, value, match, ...common };
-        }
-        case 'raw': {
-            const value = attributes.get('value');
-            if (value === undefined || value === '') {
-                throw problem('tags', text, 'value= is missing', `type=raw,value=<tag> with ${tagText} ${describeExpressions(globalExpressions)}`);
-            }
-            const parts = [...prefixParts, ...checkTagText('tags', text, 'value', value), ...suffixParts];
-            const literal = `${prefix ?? ''}${value}${suffix ?? ''}`;
-            if (isLiteral(parts) && !dockerTagPattern.test(literal)) {
-                throw problem('tags', text, `'${literal}' is not a valid Docker tag`, 'up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -');
-            }
-            return { type: 'raw', value, ...common };
-        }
+/** A tag made of literal text only is checked whole now, rather than failing at `docker tag`. */
+function checkLiteralTag(text, template) {
+    if (!isLiteral(template))
+        return;
+    const literal = renderTemplate(template, () => '');
+    if (!dockerTagPattern.test(literal)) {
+        throw problem('tags', text, `'${literal}' is not a valid Docker tag`, 'up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -');
     }
 }
-function meaningfulLines(lines) {
-    return lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+/** A rule line split into its type and `key=value` attributes, with what every error needs. */
+class RuleLine {
+    text;
+    attributes;
+    constructor(text, attributes) {
+        this.text = text;
+        this.attributes = attributes;
+    }
+    fail(what, accepted) {
+        throw problem('tags', this.text, what, accepted);
+    }
+    template(key, allowed) {
+        const value = this.attributes.get(key);
+        return value === undefined ? undefined : templateOf('tags', this.text, key, value, allowed);
+    }
+    tagTemplate(key, allowed) {
+        const value = this.attributes.get(key);
+        return value === undefined ? undefined : tagTemplate('tags', this.text, key, value, allowed);
+    }
+    choice(key, fallback, options) {
+        const value = this.attributes.get(key) ?? fallback;
+        const found = options.find((option) => option === value?.toLowerCase());
+        if (found !== undefined)
+            return found;
+        const what = value === undefined ? `${key}= is missing` : `${key}=${value} is not known`;
+        return this.fail(what, options.map((option) => `${key}=${option}`).join(', '));
+    }
 }
-/**
- * Parses the `tags` input, one rule per line (blank and `#` lines skipped; a field in double quotes may hold
- * commas); throws ConfigurationError naming the rule and what is accepted.
- */
-function parseTagRules(lines) {
-    return meaningfulLines(lines).map(parseRule);
-}
+
+;// CONCATENATED MODULE: ./src/meta/flavor.ts
+
+
+const accepted = 'latest=auto|true|false, prefix=<text>[,onlatest=true|false], suffix=<text>[,onlatest=true|false]';
 /** Parses the `flavor` input (`latest=`, `prefix=`, `suffix=`, each with `,onlatest=`). */
 function parseFlavor(lines) {
     const flavor = {
         latest: 'auto',
-        prefix: '',
+        prefix: [],
         prefixOnLatest: false,
-        suffix: '',
+        suffix: [],
         suffixOnLatest: false
     };
-    const accepted = 'latest=auto|true|false, prefix=<text>[,onlatest=true|false], suffix=<text>[,onlatest=true|false]';
     for (const text of meaningfulLines(lines)) {
         let onLatestFor;
         for (const field of fieldsOf(text)) {
@@ -51740,8 +52165,7 @@ function parseFlavor(lines) {
                 flavor.latest = latest;
             }
             else if (key === 'prefix' || key === 'suffix') {
-                checkTagText('flavor', text, key, value);
-                flavor[key] = value;
+                flavor[key] = tagTemplate('flavor', text, key, value, globalExpressions);
                 onLatestFor = key;
             }
             else if (key === 'onlatest') {
@@ -51757,6 +52181,250 @@ function parseFlavor(lines) {
         }
     }
     return flavor;
+}
+
+;// CONCATENATED MODULE: ./src/meta/tag-rules.ts
+
+
+
+
+/** docker/metadata-action's priorities: the highest-priority rule that yields a value gives `version`. */
+const defaultPriorities = {
+    schedule: 1000,
+    semver: 900,
+    pep440: 900,
+    match: 800,
+    edge: 700,
+    ref: 600,
+    raw: 200,
+    sha: 100
+};
+const commonKeys = ['enable', 'priority', 'prefix', 'suffix'];
+const keysOf = {
+    schedule: ['pattern', ...commonKeys],
+    semver: ['pattern', 'value', 'match', ...commonKeys],
+    pep440: ['pattern', 'value', ...commonKeys],
+    match: ['pattern', 'group', 'value', ...commonKeys],
+    edge: ['branch', ...commonKeys],
+    ref: ['event', ...commonKeys],
+    raw: ['value', ...commonKeys],
+    sha: ['format', ...commonKeys]
+};
+function parseEnable(line) {
+    const value = line.attributes.get('enable') ?? 'true';
+    if (/^true$/i.test(value))
+        return true;
+    if (/^false$/i.test(value))
+        return false;
+    if (/^\{\{\s*is_default_branch\s*\}\}$/.test(value))
+        return 'default-branch';
+    return line.fail(`enable=${value} is neither true nor false`, 'enable=true, enable=false, enable={{is_default_branch}}');
+}
+function parsePriority(line, type) {
+    const value = line.attributes.get('priority');
+    if (value === undefined)
+        return defaultPriorities[type];
+    if (!/^\d{1,9}$/.test(value)) {
+        line.fail(`priority=${value} is not a whole number from 0 up`, 'priority=<0 or more>, e.g. priority=1000');
+    }
+    return Number(value);
+}
+function versionPattern(line) {
+    const accepted = `pattern= built from ${describeExpressions(versionPlaceholders)} and letters, digits, _ . -`;
+    const text = line.attributes.get('pattern') ?? '';
+    if (text === '')
+        line.fail('pattern= is missing', accepted);
+    const pattern = line.template('pattern', versionPlaceholders) ?? [];
+    if (isLiteral(pattern))
+        line.fail(`pattern=${text} has no placeholder`, accepted);
+    if (pattern.some((part) => part.kind === 'text' && !isTagText(part.text))) {
+        line.fail(`pattern=${text} contains characters a Docker tag cannot hold`, accepted);
+    }
+    return pattern;
+}
+/** `value=` of the version rules; empty means the git tag, as in metadata-action. */
+function versionSource(line) {
+    const value = line.template('value', globalExpressions);
+    return value === undefined || value.length === 0 ? undefined : value;
+}
+/** A literal `value=` is checked now: a value that can never give a tag is a mistake in the workflow. */
+function checkLiteralVersion(line, value, accepted, read) {
+    if (value === undefined || !isLiteral(value))
+        return;
+    const outcome = read(renderTemplate(value, () => ''));
+    if ('reason' in outcome) {
+        line.fail(`value=${line.attributes.get('value')}: ${outcome.reason}`, `${accepted}, or an expression such as {{tag}}`);
+    }
+}
+/** `pattern=`/`match=` as metadata-action reads them: a regular expression, or `/expression/flags`. */
+function regularExpression(line, key, accepted) {
+    const value = line.attributes.get(key);
+    if (value === undefined || value === '')
+        return undefined;
+    const literal = /^\/(.+)\/(.*)$/.exec(value);
+    const [source, flags] = literal ? [literal[1], literal[2]] : [value, ''];
+    if (!/^[imsu]*$/.test(flags)) {
+        line.fail(`${key}=${value} has the flags '${flags}': one match is read, so only i, m, s and u apply`, accepted);
+    }
+    try {
+        return new RegExp(source, flags);
+    }
+    catch {
+        return line.fail(`${key}=${value} is not a regular expression`, accepted);
+    }
+}
+function matchGroup(line, pattern) {
+    const text = line.attributes.get('group') ?? '0';
+    // Matching the empty alternative always succeeds and reports every capturing group, taking part or not.
+    const groups = (new RegExp(`${pattern.source}|`, pattern.flags).exec('') ?? []).length - 1;
+    const accepted = groups === 0 ? 'group=0 (the whole match)' : `group=0 (the whole match) up to group=${groups}`;
+    if (!/^\d{1,3}$/.test(text))
+        line.fail(`group=${text} is not a whole number`, accepted);
+    const group = Number(text);
+    if (group > groups) {
+        const has = groups === 0 ? 'no capturing group' : `${groups} capturing group${groups === 1 ? '' : 's'}`;
+        line.fail(`group=${group} but the pattern has ${has}`, accepted);
+    }
+    return group;
+}
+function parseTyped(line, type, common) {
+    const wrapped = (value) => [...(common.prefix ?? []), ...value, ...(common.suffix ?? [])];
+    switch (type) {
+        case 'schedule': {
+            const pattern = line.tagTemplate('pattern', scheduleExpressions) ?? [{ kind: 'text', text: 'nightly' }];
+            if (pattern.length === 0) {
+                line.fail('pattern= is empty', `pattern=nightly (the default), or ${tagText} ${describeExpressions(scheduleExpressions)}`);
+            }
+            checkLiteralTag(line.text, wrapped(pattern));
+            return { type, pattern, ...common };
+        }
+        case 'semver': {
+            const accepted = 'match=<JavaScript regular expression>, group 1 is the version, e.g. match=v(\\d.*)';
+            const rule = {
+                type,
+                pattern: versionPattern(line),
+                value: versionSource(line),
+                match: regularExpression(line, 'match', accepted),
+                ...common
+            };
+            checkLiteralVersion(line, rule.value, 'value=<a semantic version, e.g. v1.2.3>', (source) => semverValue(rule, source));
+            return rule;
+        }
+        case 'pep440': {
+            const rule = { type, pattern: versionPattern(line), value: versionSource(line), ...common };
+            checkLiteralVersion(line, rule.value, 'value=<a PEP 440 version, e.g. 1.2.3rc1>', (source) => pep440Value(rule, source));
+            return rule;
+        }
+        case 'match': {
+            const accepted = 'pattern=<JavaScript regular expression> or pattern=/<expression>/<flags>, e.g. pattern=v(\\d+\\.\\d+\\.\\d+)';
+            const pattern = regularExpression(line, 'pattern', accepted) ?? line.fail('pattern= is missing', accepted);
+            const rule = { type, pattern, group: matchGroup(line, pattern), value: versionSource(line), ...common };
+            checkLiteralVersion(line, rule.value, 'value=<text the pattern matches>', (source) => matchValue(rule, source));
+            return rule;
+        }
+        case 'edge':
+            return { type, branch: line.attributes.get('branch') || undefined, ...common };
+        case 'ref': {
+            const event = line.choice('event', undefined, ['branch', 'tag', 'pr']);
+            const prefix = common.prefix ?? (event === 'pr' ? [{ kind: 'text', text: 'pr-' }] : undefined);
+            return { type, event, ...common, prefix };
+        }
+        case 'raw': {
+            const value = line.tagTemplate('value', globalExpressions) ?? [];
+            if (value.length === 0) {
+                line.fail('value= is missing', `type=raw,value=<tag> with ${tagText} ${describeExpressions(globalExpressions)}`);
+            }
+            checkLiteralTag(line.text, wrapped(value));
+            return { type, value, ...common };
+        }
+        case 'sha':
+            return {
+                type,
+                format: line.choice('format', 'short', ['short', 'long']),
+                ...common,
+                prefix: common.prefix ?? [{ kind: 'text', text: 'sha-' }]
+            };
+    }
+}
+function parseRule(text) {
+    const attributes = new Map();
+    let typeText;
+    for (const field of fieldsOf(text)) {
+        const [key, value] = splitField(field);
+        if (key === 'type')
+            typeText = value;
+        else
+            attributes.set(key ?? 'value', value);
+    }
+    const line = new RuleLine(text, attributes);
+    const type = (typeText ?? 'raw').toLowerCase();
+    if (!(type in keysOf)) {
+        const types = Object.keys(keysOf).map((name) => `type=${name}`);
+        line.fail(`unknown type '${typeText}'`, types.join(', '));
+    }
+    const unknown = [...attributes.keys()].find((key) => !keysOf[type].includes(key));
+    if (unknown !== undefined) {
+        line.fail(`unknown key '${unknown}' for type=${type}`, keysOf[type].map((key) => `${key}=`).join(', '));
+    }
+    return parseTyped(line, type, {
+        text,
+        enable: parseEnable(line),
+        priority: parsePriority(line, type),
+        prefix: line.tagTemplate('prefix', globalExpressions),
+        suffix: line.tagTemplate('suffix', globalExpressions)
+    });
+}
+/**
+ * Parses the `tags` input, one rule per line (blank and `#` lines skipped; a field in double quotes may hold
+ * commas); throws ConfigurationError naming the rule and what is accepted.
+ */
+function parseTagRules(lines) {
+    return meaningfulLines(lines).map(parseRule);
+}
+
+;// CONCATENATED MODULE: ./src/meta/meta.ts
+
+
+
+
+
+
+
+/** Tags, labels and annotations for this run: pure, from the parsed inputs, the run context and the time. */
+function computeMeta(input, context, now) {
+    const facts = runFacts(context, input.shaSource, input.repositoryMetadata, input.commitDate);
+    const { tags, warnings } = computeTags(input.rules, input.flavor, facts, now);
+    const version = tags[0] ?? '';
+    const labels = computeLabels(input, context, facts.sha, version, now);
+    const annotations = (input.annotationLevels ?? ['manifest']).flatMap((level) => Object.entries(labels).map(([key, value]) => `${level}:${key}=${value}`));
+    return { version, tags, labels, annotations, warnings, json: { tags, labels, annotations, version } };
+}
+/** The tags a run gets whatever its commit: the ones an earlier run of the same ref left in the registry. */
+function stableTags(input, context, now) {
+    const pullRequest = context.payload.pull_request;
+    const tagsAt = (sha, commitDate) => {
+        // The head commit names pull request images too (sha-source: head), so it changes with GITHUB_SHA.
+        const payload = pullRequest
+            ? { ...context.payload, pull_request: { ...pullRequest, head: { ...pullRequest.head, sha } } }
+            : context.payload;
+        return computeMeta({ ...input, commitDate }, { ...context, sha, payload }, now).tags;
+    };
+    const other = tagsAt('f'.repeat(40), new Date(0));
+    return tagsAt('0'.repeat(40), new Date(now.getTime() + 86_400_000)).filter((tag) => other.includes(tag));
+}
+/**
+ * The tag the step's own rules give a push to `branch` (e.g. a pull request's base): of the tags that don't
+ * depend on the commit, the one naming the branch, else the first; undefined when the rules give none.
+ */
+function baseBranchTag(input, context, branch, now) {
+    const payload = { ...context.payload, pull_request: undefined };
+    const stable = stableTags(input, { ...context, eventName: 'push', ref: `refs/heads/${branch}`, payload }, now);
+    const name = sanitizeTag(branch).toLowerCase();
+    return stable.find((tag) => tag.toLowerCase().includes(name)) ?? stable[0];
+}
+/** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
+function fullReferences(image, tags) {
+    return tags.map((tag) => `${image}:${tag}`);
 }
 
 ;// CONCATENATED MODULE: ./src/config/lists.ts
@@ -51811,12 +52479,13 @@ function relativeToWorkspace(file, workspace) {
  * Where a path input may point: inside the workspace or RUNNER_TEMP (files an earlier step wrote), after
  * symlinks are followed, so a committed symlink cannot make the action read a file elsewhere on the runner.
  */
-function allowedPath(input, value, roots, kind, line) {
+function allowedPath(input, value, roots, kind, line, noun = kind) {
     const where = line !== undefined ? `line ${line} of '${input}'` : `Input '${input}'`;
     const absolute = external_node_path_.resolve(roots.workspace, value);
     const exists = (0,external_node_fs_.existsSync)(absolute) && (kind === 'file' ? (0,external_node_fs_.statSync)(absolute).isFile() : (0,external_node_fs_.statSync)(absolute).isDirectory());
     if (!exists) {
-        throw new errors/* ConfigurationError */.j1(`${line !== undefined ? `The ${where}` : where} names '${value}': no ${kind} at ${absolute}.`);
+        const subject = line !== undefined ? `The ${where} names` : `${where} is`;
+        throw new errors/* ConfigurationError */.j1(`${subject} '${value}': no ${noun} at ${absolute}.`);
     }
     const real = (0,external_node_fs_.realpathSync)(absolute);
     const inside = [roots.workspace, roots.runnerTemp]
@@ -51849,7 +52518,9 @@ function resolveStage(dockerfile, name, where) {
     if (found)
         return found;
     const named = dockerfile.stages.filter((stage) => stage.named).map((stage) => stage.name);
-    const subject = where.line !== undefined ? `Line ${where.line} of '${where.input}' names the stage` : `Input '${where.input}' is`;
+    const subject = where.line !== undefined
+        ? `Line ${where.line} of '${where.input}' names the stage`
+        : `Input '${where.input}' is`;
     throw new errors/* ConfigurationError */.j1(`${subject} '${name}': ${where.file} has no stage of that name. Stages: ${named.join(', ') || '(none named; add AS <name> to a FROM)'}.`);
 }
 
@@ -51938,9 +52609,12 @@ function parseBuildConfig(raw, roots) {
     return {
         context,
         file,
-        filePath: allowedPath('file', file, roots, 'file'),
+        filePath: allowedPath('file', file, roots, 'file', undefined, 'Dockerfile'),
         buildArgs: pairs(raw, 'build-args', buildArgNamePattern, 'NAME=value'),
-        secrets: pairs(raw, 'secrets', secretIdPattern, 'id=value', true).map(({ key, value }) => ({ id: key, value })),
+        secrets: pairs(raw, 'secrets', secretIdPattern, 'id=value', true).map(({ key, value }) => ({
+            id: key,
+            value
+        })),
         secretFiles: secretFiles(raw, roots),
         labels: pairs(raw, 'labels', labelKeyPattern, 'key=value'),
         platforms: platformsOf(raw),
@@ -52008,7 +52682,8 @@ function parseCacheConfig(raw) {
         throw new errors/* ConfigurationError */.j1(`Input 'cache-ref' is '${ref}': expected a tag (e.g. 'buildcache-web') or a full reference '<registry>/<repository>:<tag>' (e.g. '123456789012.dkr.ecr.us-east-1.amazonaws.com/cache:web').`);
     }
     const repository = values_text(raw, 'cache-repository');
-    if (repository !== '' && (repository.length < 2 || repository.length > 256 || !ecrRepositoryPattern.test(repository))) {
+    if (repository !== '' &&
+        (repository.length < 2 || repository.length > 256 || !ecrRepositoryPattern.test(repository))) {
         throw new errors/* ConfigurationError */.j1(`Input 'cache-repository' is '${repository.length > 80 ? `${repository.slice(0, 80)}…` : repository}': expected an ECR repository name with mutable tags, 2 to 256 characters, lowercase letters, digits and '._-/' separators (e.g. 'shop/web-cache').`);
     }
     return {
@@ -52019,6 +52694,281 @@ function parseCacheConfig(raw) {
         ref,
         repository
     };
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules.ts
+const checkRules = [
+    {
+        id: 'root-user',
+        severity: 'warning',
+        title: 'The built stage runs as root',
+        why: 'The strategy wants a non-root user in production: a process that breaks out of an application running as root is root in the container.',
+        fix: 'Add `USER <non-root user>` (e.g. `USER nobody` or a user you create) before CMD in the built stage.',
+        security: true,
+        hadolint: ['DL3002'],
+        trivy: ['AVD-DS-0002 (DS002)'],
+        docker: []
+    },
+    {
+        id: 'build-tools-in-image',
+        severity: 'warning',
+        title: "Build tools installed in the built stage's chain",
+        why: 'Build tools belong only in builder stages: compilers, headers and git in the shipped image are size and attack surface that the application never uses.',
+        fix: 'Install them in a builder stage and `COPY --from=builder` only what it produced.',
+        security: true,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'install-after-copy-all',
+        severity: 'warning',
+        title: 'Dependencies installed after copying the whole context',
+        why: 'Layers go from least to most often changed: after `COPY . .` every code change invalidates the dependency layer and reinstalls everything.',
+        fix: 'Copy only the dependency manifests (requirements.txt, package.json and lockfile, go.mod/go.sum, ...) first, install, then copy the rest.',
+        security: false,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'apt-update-alone',
+        severity: 'warning',
+        title: '`apt-get update` in a RUN of its own',
+        why: 'The update layer is cached on its own, so a later install can run against stale package lists and fetch outdated or missing versions.',
+        fix: 'Run `apt-get update && apt-get install -y --no-install-recommends …` in one RUN.',
+        security: false,
+        hadolint: [],
+        trivy: ['AVD-DS-0017 (DS017)'],
+        docker: []
+    },
+    {
+        id: 'apt-no-install-recommends',
+        severity: 'warning',
+        title: '`apt-get install` without `--no-install-recommends`',
+        why: 'Slim images stay slim only if apt installs what was asked for: recommended packages often add more than the package itself.',
+        fix: 'Add `--no-install-recommends` to `apt-get install`.',
+        security: false,
+        hadolint: ['DL3015'],
+        trivy: ['AVD-DS-0029 (DS029)'],
+        docker: []
+    },
+    {
+        id: 'apt-lists-not-removed',
+        severity: 'warning',
+        title: 'apt package lists left in the layer',
+        why: '`apt-get update` writes tens of megabytes of package lists; unless the same RUN removes them (or they live in a cache mount) they stay in the image forever.',
+        fix: 'End the RUN with `&& rm -rf /var/lib/apt/lists/*`, or mount `--mount=type=cache,target=/var/lib/apt,sharing=locked`.',
+        security: false,
+        hadolint: ['DL3009'],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'package-cache-in-layer',
+        severity: 'warning',
+        title: 'Package manager cache left in the layer',
+        why: 'The strategy uses BuildKit cache mounts so downloads are cached between builds, not shipped: a pip, npm, yarn, apk, dnf or yum cache written into the layer only makes the image bigger.',
+        fix: "Use `RUN --mount=type=cache,target=<cache dir>`, or the tool's no-cache option (`pip --no-cache-dir`, `apk add --no-cache`, `dnf clean all`, `npm cache clean --force`).",
+        security: false,
+        hadolint: ['DL3042', 'DL3019', 'DL3060', 'DL3032', 'DL3040', 'DL3036'],
+        trivy: ['AVD-DS-0025 (DS025)', 'AVD-DS-0015 (DS015)', 'AVD-DS-0019 (DS019)', 'AVD-DS-0020 (DS020)'],
+        docker: []
+    },
+    {
+        id: 'secret-in-image',
+        severity: 'error',
+        title: 'A secret in the image',
+        why: 'No secrets in layers: ENV and ARG values and files written by RUN are readable by anyone who can pull the image (or its build cache and provenance).',
+        fix: 'Pass it with the `secrets` input and read it in `RUN --mount=type=secret,id=<id>`; never write it to a file that stays in the layer.',
+        security: true,
+        hadolint: [],
+        trivy: ['AVD-DS-0031 (DS031)'],
+        docker: ['SecretsUsedInArgOrEnv']
+    },
+    {
+        id: 'unpinned-base',
+        severity: 'warning',
+        title: 'Base image not pinned',
+        why: 'Pinned base images make builds reproducible: `:latest` or no tag changes underneath you and defeats the cache.',
+        fix: 'Name a version tag (e.g. `python:3.13-slim`), or a digest (`@sha256:…`) for full reproducibility.',
+        security: false,
+        hadolint: ['DL3006', 'DL3007'],
+        trivy: ['AVD-DS-0001 (DS001)'],
+        docker: []
+    },
+    {
+        id: 'full-base-image',
+        severity: 'warning',
+        title: 'Full base image where a slim variant is the norm',
+        why: 'The strategy ships slim base images: the full python, node, ruby, perl and debian images carry compilers and hundreds of megabytes the runtime does not need.',
+        fix: 'Use the `-slim` variant (e.g. `python:3.13` → `python:3.13-slim`); keep the full image only in a builder stage.',
+        security: false,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'add-remote-url',
+        severity: 'warning',
+        title: '`ADD` of a URL without a checksum',
+        why: 'The download is neither verified nor reproducible: the layer changes whenever the remote file does.',
+        fix: 'Use `ADD --checksum=sha256:<digest> <url> <dest>`, or download with curl in a builder stage and verify it there.',
+        security: true,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'add-instead-of-copy',
+        severity: 'notice',
+        title: '`ADD` where `COPY` is meant',
+        why: '`ADD` also extracts archives and fetches URLs; for plain files and folders `COPY` says what happens.',
+        fix: 'Use `COPY`.',
+        security: false,
+        hadolint: ['DL3020'],
+        trivy: ['AVD-DS-0005 (DS005)'],
+        docker: []
+    },
+    {
+        id: 'shell-form-cmd',
+        severity: 'warning',
+        title: 'Shell-form CMD or ENTRYPOINT in the built stage',
+        why: 'In shell form `/bin/sh -c` is PID 1 and does not pass SIGTERM on, so the container is killed instead of shutting down cleanly.',
+        fix: 'Use the exec form, e.g. `CMD ["gunicorn", "app.wsgi"]`.',
+        security: false,
+        hadolint: ['DL3025'],
+        trivy: [],
+        docker: ['JSONArgsRecommended']
+    },
+    {
+        id: 'missing-dockerignore',
+        severity: 'warning',
+        title: 'No .dockerignore while the context holds .git, .env, node_modules or __pycache__',
+        why: 'The strategy keeps `.git` and `.env` out with a `.dockerignore`: without one, `COPY . .` puts history and secrets in the image and every build uploads them.',
+        fix: 'Add a `.dockerignore` next to the context listing `.git`, `.env*`, `node_modules` and `**/__pycache__`.',
+        security: true,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'dockerignore-incomplete',
+        severity: 'warning',
+        title: '.dockerignore does not exclude .git, .env, node_modules or __pycache__',
+        why: 'The context holds one of them and the `.dockerignore` lets it through, so `COPY . .` can put it in the image.',
+        fix: 'Add the entry (e.g. `.git`, `.env*`) to the `.dockerignore`.',
+        security: true,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    },
+    {
+        id: 'healthcheck-missing',
+        severity: 'notice',
+        title: 'An EXPOSEd built stage without HEALTHCHECK',
+        why: 'A service image that says how to check it lets Docker and orchestrators tell a hung process from a healthy one.',
+        fix: 'Add `HEALTHCHECK CMD [...]` (or `HEALTHCHECK NONE` when the platform checks health itself).',
+        security: false,
+        hadolint: ['DL3057'],
+        trivy: ['AVD-DS-0026 (DS026)'],
+        docker: []
+    },
+    {
+        id: 'check-ignore-invalid',
+        severity: 'notice',
+        title: 'A `# check-ignore=` comment that silences nothing',
+        why: 'It names no known rule or is not directly above an instruction, so the finding it was meant for is still reported.',
+        fix: 'Name rule ids from docs/dockerfile-checks.md and put the comment on the line right above the instruction.',
+        security: false,
+        hadolint: [],
+        trivy: [],
+        docker: []
+    }
+];
+const checkRuleIds = checkRules.map((rule) => rule.id);
+function ruleInfo(id) {
+    return checkRules.find((rule) => rule.id === id);
+}
+/**
+ * Docker's build checks (BuildKit's Dockerfile linter) with the severity we give them: Docker reports all as
+ * warnings; style-only ones are notices here so `dockerfile-checks-fail-on: warning` is about the image.
+ */
+const dockerBuildChecks = {
+    StageNameCasing: 'notice',
+    FromAsCasing: 'notice',
+    NoEmptyContinuation: 'warning',
+    ConsistentInstructionCasing: 'notice',
+    DuplicateStageName: 'warning',
+    ReservedStageName: 'warning',
+    JSONArgsRecommended: 'warning',
+    MaintainerDeprecated: 'notice',
+    UndefinedArgInFrom: 'warning',
+    WorkdirRelativePath: 'warning',
+    UndefinedVar: 'warning',
+    MultipleInstructionsDisallowed: 'warning',
+    LegacyKeyValueFormat: 'notice',
+    InvalidBaseImagePlatform: 'warning',
+    RedundantTargetPlatform: 'notice',
+    SecretsUsedInArgOrEnv: 'warning',
+    InvalidDefaultArgInFrom: 'warning',
+    FromPlatformFlagConstDisallowed: 'warning',
+    CopyIgnoredFile: 'warning',
+    InvalidDefinitionDescription: 'notice'
+};
+/** Our rule that reports the same as a Docker build check, if any. */
+function equivalentRule(dockerCheck) {
+    return checkRules.find((rule) => rule.docker.includes(dockerCheck))?.id;
+}
+/**
+ * A rule name as written in an input or a comment, spelled the way findings carry it: our ids and Docker's
+ * known names match case-insensitively; another PascalCase word is taken as a Docker check newer than this list.
+ */
+function canonicalRule(name) {
+    const lower = name.toLowerCase();
+    const ours = checkRuleIds.find((id) => id === lower);
+    if (ours)
+        return ours;
+    const docker = Object.keys(dockerBuildChecks).find((check) => check.toLowerCase() === lower);
+    if (docker)
+        return docker;
+    return /^[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+$/.test(name) ? name : undefined;
+}
+/** Every name a rule is known by: itself and its Docker equivalent, so one ignore silences both. */
+function ruleAliases(rule) {
+    const ours = ruleInfo(rule);
+    if (ours)
+        return [rule, ...ours.docker];
+    const equivalent = equivalentRule(rule);
+    return equivalent ? [rule, equivalent] : [rule];
+}
+
+;// CONCATENATED MODULE: ./src/config/checks.ts
+
+
+
+
+const checksFailOnLevels = ['none', 'error', 'warning'];
+function parseChecksEnabled(raw) {
+    return bool(raw, 'dockerfile-checks', true);
+}
+function parseChecksFailOn(raw) {
+    return oneOf(raw, 'dockerfile-checks-fail-on', checksFailOnLevels, 'none');
+}
+/** Rule ids, comma- or newline-separated; our ids and Docker build check names (any case) are accepted. */
+function parseChecksIgnore(raw) {
+    const lines = (raw['dockerfile-checks-ignore'] ?? '').split(/\r?\n/);
+    const ids = lines.flatMap((line, index) => parseList(line).map((name) => {
+        const rule = canonicalRule(name);
+        if (rule)
+            return rule;
+        throw new errors/* ConfigurationError */.j1(`Input 'dockerfile-checks-ignore' line ${index + 1} has '${name}': not a rule id. ` +
+            `Expected rule ids of docs/dockerfile-checks.md (${checkRuleIds.join(', ')}) or Docker build check names (e.g. JSONArgsRecommended).`);
+    }));
+    return [...new Set(ids)];
+}
+function parseDockerfileChecksInputs(raw) {
+    return { enabled: parseChecksEnabled(raw), failOn: parseChecksFailOn(raw), ignore: parseChecksIgnore(raw) };
 }
 
 ;// CONCATENATED MODULE: ./src/config/images.ts
@@ -52101,6 +53051,201 @@ function checkCombinations(config) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./src/tools/verified-download.ts
+
+
+
+
+
+
+
+
+async function sha256OfStream(stream) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of stream)
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+function sha256Of(file) {
+    return sha256OfStream((0,external_node_fs_.createReadStream)(file));
+}
+/** The sha256 of one member of a `.tar.gz`, read through `tar -O` without extracting anything to disk. */
+async function tarMemberSha256(archive, member) {
+    const child = (0,external_node_child_process_.spawn)('tar', ['-xzOf', archive, member], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    const digest = await sha256OfStream(child.stdout);
+    return (await exited) === 0 ? digest : undefined;
+}
+/** Why a tool cache entry must not be used, or undefined when its bytes are exactly the verified ones. */
+async function cachedToolProblem(dir, tool) {
+    const binary = external_node_path_.join(dir, tool.executable.name);
+    if (!(0,external_node_fs_.existsSync)(binary))
+        return `${tool.executable.name} is missing`;
+    if (tool.executable.from === 'asset') {
+        const actual = await sha256Of(binary);
+        return actual === tool.sha256
+            ? undefined
+            : `${tool.executable.name} has sha256 ${actual}, expected ${tool.sha256}`;
+    }
+    const archive = external_node_path_.join(dir, tool.asset);
+    if (!(0,external_node_fs_.existsSync)(archive))
+        return `${tool.asset} is not kept next to it, so it cannot be checked`;
+    const archiveSha = await sha256Of(archive);
+    if (archiveSha !== tool.sha256)
+        return `${tool.asset} has sha256 ${archiveSha}, expected ${tool.sha256}`;
+    const [member, actual] = await Promise.all([
+        tarMemberSha256(archive, tool.executable.name),
+        sha256Of(binary)
+    ]);
+    if (member === undefined)
+        return `${tool.asset} has no ${tool.executable.name}`;
+    return actual === member ? undefined : `${tool.executable.name} differs from the one in ${tool.asset}`;
+}
+async function download(tool) {
+    const tc = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
+    try {
+        return await tc.downloadTool(tool.url);
+    }
+    catch (error) {
+        if (error instanceof tc.HTTPError && error.httpStatusCode === 404)
+            throw tool.missingRelease(tool.url);
+        throw new errors/* ServiceError */._7(`Could not download ${tool.url}: ${error.message}`);
+    }
+}
+/** A folder holding exactly what the tool cache keeps: the executable, and the archive it came from. */
+async function unpack(file, tool) {
+    const tc = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
+    if (tool.executable.from === 'asset') {
+        const dir = await (0,promises_.mkdtemp)(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), `${tool.name}-`));
+        await (0,promises_.copyFile)(file, external_node_path_.join(dir, tool.executable.name));
+        await (0,promises_.chmod)(external_node_path_.join(dir, tool.executable.name), 0o755);
+        return dir;
+    }
+    const dir = await tc.extractTar(file);
+    if (!(0,external_node_fs_.existsSync)(external_node_path_.join(dir, tool.executable.name))) {
+        throw new errors/* ServiceError */._7(`${tool.asset} has no '${tool.executable.name}' at its top level.`);
+    }
+    await (0,promises_.copyFile)(file, external_node_path_.join(dir, tool.asset));
+    return dir;
+}
+/**
+ * The tool from the runner's tool cache when its bytes still match `sha256`, otherwise downloaded, checked
+ * against `sha256` and cached. A cache entry that no longer matches (self-hosted runners keep their tool cache
+ * between jobs) is refused with a warning and replaced by a fresh verified download. Returns the executable's path.
+ */
+async function installVerified(tool) {
+    const tc = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
+    const label = `${tool.name} ${tool.version}`;
+    const cached = tc.find(tool.name, tool.version, tool.arch);
+    if (cached) {
+        const problem = await cachedToolProblem(cached, tool);
+        if (!problem) {
+            core.info(`${label} found in the tool cache (sha256 ${tool.sha256} verified, ${tool.checksumSource})`);
+            return external_node_path_.join(cached, tool.executable.name);
+        }
+        core.warning(`Refusing the tool cache copy of ${label} in ${cached}: ${problem}. Someone or something changed it after it was verified; downloading it again.`);
+    }
+    core.info(`Downloading ${label} from ${tool.url}`);
+    const file = await download(tool);
+    const actual = await sha256Of(file);
+    if (actual !== tool.sha256) {
+        throw new errors/* ServiceError */._7(`Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`);
+    }
+    const toolDir = await tc.cacheDir(await unpack(file, tool), tool.name, tool.version, tool.arch);
+    core.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
+    return external_node_path_.join(toolDir, tool.executable.name);
+}
+
+;// CONCATENATED MODULE: ./src/scan/trivy-install.ts
+
+
+const releaseOs = { linux: 'Linux', darwin: 'macOS' };
+const releaseArch = { x64: '64bit', arm64: 'ARM64' };
+/**
+ * The default Trivy release and the sha256 of its archives, written here so that nothing downloaded from the
+ * release itself (a checksums file can be replaced with the archive) decides what runs. Sources: docs/signing.md.
+ */
+const pinnedTrivy = {
+    version: '0.75.0',
+    sha256: {
+        'trivy_0.75.0_Linux-64bit.tar.gz': 'c6e65abddb348e25f10549df887045629cf28cc72453cd1c63acb717316b3f3f',
+        'trivy_0.75.0_Linux-ARM64.tar.gz': 'a1ee9f6ffb7d112b64ff726a2a0717c21175c1114361391f4a132956751a13b3',
+        'trivy_0.75.0_macOS-64bit.tar.gz': '291edaa9778acbe4693d067b5ad60ee11570e5ac68296e85595417528ca641e4',
+        'trivy_0.75.0_macOS-ARM64.tar.gz': '4a77108cccf8e55c8d6823e1e759939a622277e66cd0daa3c1fc621ed69e4568'
+    }
+};
+/** The release archive for this runner, e.g. `trivy_0.75.0_Linux-64bit.tar.gz`. */
+function trivyArchive(version, platform, arch) {
+    const osName = releaseOs[platform];
+    const archName = releaseArch[arch];
+    if (!osName || !archName) {
+        throw new errors/* ConfigurationError */.j1(`Trivy has no release for ${platform}/${arch}: run on a Linux or macOS runner (x64 or arm64), or install Trivy yourself and set 'skip-setup-trivy: true'.`);
+    }
+    return `trivy_${version}_${osName}-${archName}.tar.gz`;
+}
+/** The sha256 that a `sha256sum`-style checksums file lists for `fileName`. */
+function checksumFor(checksums, fileName) {
+    for (const line of checksums.split('\n')) {
+        const match = /^([0-9a-f]{64})\s+\*?(\S+)\s*$/i.exec(line.trim());
+        if (match && match[2] === fileName)
+            return match[1].toLowerCase();
+    }
+    return undefined;
+}
+/**
+ * The sha256 the Trivy archive for this runner must have: pinned for the default release, and for any other
+ * release taken from `trivy-checksum`, which is then required. Call it while reading the inputs, so a missing
+ * checksum fails before the build.
+ */
+function expectedTrivyChecksum(request) {
+    const archive = trivyArchive(request.version, request.platform, request.arch);
+    const given = request.checksum.kind === 'sha256'
+        ? request.checksum.sha256
+        : request.checksum.kind === 'lines'
+            ? checksumFor(request.checksum.text, archive)
+            : undefined;
+    if (request.version === pinnedTrivy.version) {
+        const pinned = pinnedTrivy.sha256[archive];
+        if (!pinned) {
+            throw new errors/* ConfigurationError */.j1(`No sha256 is pinned for ${archive}, so ecr-build-push will not install it: install Trivy yourself and set 'skip-setup-trivy: true'.`);
+        }
+        if (given !== undefined && given !== pinned) {
+            throw new errors/* ConfigurationError */.j1(`Input 'trivy-checksum' says ${archive} has sha256 ${given}, but ecr-build-push pins ${pinned} for Trivy ${pinnedTrivy.version}. Remove 'trivy-checksum' (the default release is already verified) or check where your value came from.`);
+        }
+        return { archive, sha256: pinned, source: 'pinned in ecr-build-push' };
+    }
+    if (given === undefined) {
+        throw new errors/* ConfigurationError */.j1(request.checksum.kind === 'lines'
+            ? `Input 'trivy-checksum' has no line for ${archive}, the archive this runner installs for 'trivy-version: ${request.version}'. Add its sha256 (see docs/signing.md for how to get one you can trust).`
+            : `Input 'trivy-version' is '${request.version}', which is not the release ecr-build-push pins (${pinnedTrivy.version}): set 'trivy-checksum' to the sha256 of ${archive} (see docs/signing.md for how to get one you can trust), or use the default release.`);
+    }
+    return { archive, sha256: given, source: "input 'trivy-checksum'" };
+}
+/**
+ * The Trivy release from the tool cache, or downloaded, verified against the pinned sha256 (or `trivy-checksum`),
+ * extracted and cached; every cache hit is verified again. Returns the path of the `trivy` binary.
+ */
+async function installTrivy(request) {
+    const { version, checksum = { kind: 'none' }, baseUrl = 'https://github.com', platform = process.platform, arch = process.arch } = request;
+    const expected = expectedTrivyChecksum({ version, checksum, platform, arch });
+    const url = `${baseUrl.replace(/\/$/, '')}/aquasecurity/trivy/releases/download/v${version}/${expected.archive}`;
+    return installVerified({
+        name: 'trivy',
+        version,
+        arch,
+        url,
+        asset: expected.archive,
+        sha256: expected.sha256,
+        checksumSource: expected.source,
+        executable: { from: 'tar.gz', name: 'trivy' },
+        missingRelease: (missing) => new errors/* ConfigurationError */.j1(`Input 'trivy-version' is '${version}': ${missing} does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`)
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/config/scan.ts
 
 
@@ -52108,13 +53253,27 @@ function checkCombinations(config) {
 
 
 
-const defaultTrivyVersion = '0.75.0';
+
+const defaultTrivyVersion = pinnedTrivy.version;
 /** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
 const minimumTrivyVersion = '0.51.0';
 const scannerNames = ['vuln', 'secret', 'misconfig'];
 const pkgTypeNames = ['os', 'library'];
 const failOnValues = [...severities, 'none'];
 const dbRepositoryPattern = /^[a-z0-9][a-z0-9.-]*(?::\d+)?(?:\/[a-z0-9._-]+)+(?::[A-Za-z0-9_.-]+)?$/;
+function parseTrivyChecksum(raw) {
+    const value = (raw['trivy-checksum'] ?? '').trim();
+    if (value === '')
+        return { kind: 'none' };
+    if (/^[0-9a-f]{64}$/i.test(value))
+        return { kind: 'sha256', sha256: value.toLowerCase() };
+    const lines = value.split('\n').map((line) => line.trim());
+    const bad = lines.findIndex((line) => line !== '' && !/^[0-9a-f]{64}\s+\*?\S+$/i.test(line));
+    if (bad >= 0) {
+        throw new errors/* ConfigurationError */.j1(`Input 'trivy-checksum' line ${bad + 1} is '${lines[bad]}': expected the sha256 of this runner's Trivy archive (64 hex digits), or lines '<sha256>  trivy_<version>_<os>-<arch>.tar.gz' as in the release's checksums file.`);
+    }
+    return { kind: 'lines', text: value };
+}
 /** A list input of known values, returned in the order of `allowed` without repeats. */
 function listOf(raw, name, allowed, fallback) {
     const items = parseList(raw[name] ?? '');
@@ -52166,9 +53325,16 @@ function dbRepositories(raw) {
 }
 /** Parses the scan inputs; relative paths are read from the workspace. */
 function parseScanConfig(raw, roots) {
+    const version = trivyVersion(raw);
+    const checksum = parseTrivyChecksum(raw);
+    const skipSetupTrivy = bool(raw, 'skip-setup-trivy', false);
+    // Before the build: a release without a sha256 to check it against is refused now, not after.
+    if (!skipSetupTrivy)
+        expectedTrivyChecksum({ version, checksum, platform: process.platform, arch: process.arch });
     return {
-        trivyVersion: trivyVersion(raw),
-        skipSetupTrivy: bool(raw, 'skip-setup-trivy', false),
+        trivyVersion: version,
+        trivyChecksum: checksum,
+        skipSetupTrivy,
         dbRepositories: dbRepositories(raw),
         severity: listOf(raw, 'severity', severities, [...severities]),
         failOn: failOn(raw),
@@ -52178,11 +53344,103 @@ function parseScanConfig(raw, roots) {
         pkgTypes: listOf(raw, 'pkg-types', pkgTypeNames, ['os', 'library']),
         sarifUpload: bool(raw, 'sarif-upload', true),
         sarifCategory: values_text(raw, 'sarif-category'),
-        keepBlocked: bool(raw, 'keep-blocked', false)
+        keepBlocked: bool(raw, 'keep-blocked', false),
+        listAllPackages: false
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config/sign.ts
+
+
+
+const attestationKinds = ['provenance', 'sbom', 'vuln'];
+const sbomFormats = {
+    cyclonedx: 'cyclonedx',
+    spdx: 'spdxjson',
+    spdxjson: 'spdxjson'
+};
+function signMode(raw) {
+    const value = values_text(raw, 'sign').toLowerCase();
+    if (value === '' || value === 'auto')
+        return 'auto';
+    if (value === 'true' || value === 'false')
+        return value;
+    throw new errors/* ConfigurationError */.j1(`Input 'sign' is '${raw.sign}': expected 'auto', 'true' or 'false'.`);
+}
+function signKey(raw) {
+    const key = (raw['sign-key'] ?? '').trim();
+    if (key === '')
+        return '';
+    // Never quote the value: it is a secret.
+    if (!/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----$/.test(key.replace(/\r\n/g, '\n'))) {
+        throw new errors/* ConfigurationError */.j1("Input 'sign-key' is not a PEM private key: expected the contents of the cosign.key file that 'cosign generate-key-pair' writes (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY----- ...), e.g. from a secret.");
+    }
+    return `${key.replace(/\r\n/g, '\n')}\n`;
+}
+function attest(raw) {
+    const items = parseList(raw.attest ?? '');
+    if (items.length === 0)
+        return { kinds: ['provenance', 'vuln'], sbomFormat: 'cyclonedx' };
+    if (items.length === 1 && items[0].toLowerCase() === 'none')
+        return { kinds: [], sbomFormat: 'cyclonedx' };
+    let sbomFormat = 'cyclonedx';
+    const chosen = items.map((item) => {
+        const [name, format] = item.toLowerCase().split('=', 2);
+        const kind = attestationKinds.find((option) => option === name);
+        if (!kind || (format !== undefined && (kind !== 'sbom' || !sbomFormats[format]))) {
+            throw new errors/* ConfigurationError */.j1(`Input 'attest' has '${item}': expected a comma-separated list of 'provenance', 'sbom' (or 'sbom=cyclonedx', 'sbom=spdx') and 'vuln', or 'none'.`);
+        }
+        if (format !== undefined)
+            sbomFormat = sbomFormats[format];
+        return kind;
+    });
+    return { kinds: attestationKinds.filter((kind) => chosen.includes(kind)), sbomFormat };
+}
+/**
+ * Parses the signing inputs once, before anything is built: a `sign: true` that cannot sign, a password without a
+ * key or attestations without signing are configuration errors here, not failures after the push.
+ * `env` tells whether the job can mint an OIDC token (the runner sets ACTIONS_ID_TOKEN_REQUEST_URL only with
+ * `permissions: id-token: write`).
+ */
+function parseSignInputs(raw, env = process.env) {
+    const mode = signMode(raw);
+    const key = signKey(raw);
+    const password = raw['sign-key-password'] ?? '';
+    const canMintToken = Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL);
+    const attestations = attest(raw);
+    const skipSetup = bool(raw, 'skip-setup-cosign', false);
+    const transparencyLog = bool(raw, 'transparency-log', true);
+    if (password !== '' && key === '') {
+        throw new errors/* ConfigurationError */.j1("Input 'sign-key-password' is set without 'sign-key': it is the password of that key.");
+    }
+    if (mode === 'true' && key === '' && !canMintToken) {
+        throw new errors/* ConfigurationError */.j1("Input 'sign' is 'true', but this job has no way to sign: it cannot mint an OIDC token for keyless signing (add 'permissions: id-token: write' to the job; forks and Dependabot never get one) and 'sign-key' is empty (a cosign private key, from a secret, for runners without OIDC).");
+    }
+    if (mode === 'false' && key !== '') {
+        throw new errors/* ConfigurationError */.j1("Input 'sign-key' is set, but 'sign' is 'false': remove one of them.");
+    }
+    const sign = mode === 'true' || (mode === 'auto' && (key !== '' || canMintToken));
+    if (sign && !transparencyLog && key === '') {
+        throw new errors/* ConfigurationError */.j1("Input 'transparency-log' is 'false', but the image is signed keyless: a keyless signature is only trustworthy with its transparency log entry. Sign with 'sign-key' to go without the log.");
+    }
+    if (!sign && (raw.attest ?? '').trim() !== '' && attestations.kinds.length > 0) {
+        throw new errors/* ConfigurationError */.j1(`Input 'attest' is '${values_text(raw, 'attest')}', but nothing is signed (${mode === 'false' ? "'sign' is 'false'" : "'sign: auto' found neither an OIDC token permission nor 'sign-key'"}): attestations are signed the same way as the image, so they need signing.`);
+    }
+    return {
+        sign,
+        ...(sign ? { method: key !== '' ? 'key' : 'keyless' } : {}),
+        'sign-key': key,
+        'sign-key-password': password,
+        attest: sign ? attestations.kinds : [],
+        sbomFormat: attestations.sbomFormat,
+        'skip-setup-cosign': skipSetup,
+        'transparency-log': transparencyLog
     };
 }
 
 ;// CONCATENATED MODULE: ./src/config/config.ts
+
+
 
 
 
@@ -52227,7 +53485,8 @@ function lines(value) {
 }
 /**
  * Every value a run must never print, from the raw inputs: each line of `secrets` and its value, the
- * token. Masked before anything is parsed, so not even an error about them can show one.
+ * token, the signing key (whole and line by line) and its password. Masked before anything is parsed, so
+ * not even an error about them can show one.
  */
 function secretValues(raw) {
     const secretLines = (raw.secrets ?? '').split(/\r?\n/).map((line) => line.trim());
@@ -52235,7 +53494,9 @@ function secretValues(raw) {
         const at = line.indexOf('=');
         return at > 0 ? [line, line.slice(at + 1).trim(), line.slice(at + 1)] : [line];
     });
-    return [...new Set([...values, (raw['github-token'] ?? '').trim()].filter((value) => value.length >= 1))];
+    const key = (raw['sign-key'] ?? '').split(/\r?\n/).map((line) => line.trim());
+    const others = [raw['github-token'], raw['sign-key'], raw['sign-key-password']].map((value) => (value ?? '').trim());
+    return [...new Set([...values, ...key, ...others].filter((value) => value.length >= 1))];
 }
 /** Parses and checks every input and the Dockerfile; throws ConfigurationError on the first mistake. */
 function parseConfig(raw, { env, context }) {
@@ -52245,7 +53506,8 @@ function parseConfig(raw, { env, context }) {
     const requests = targetRequests(raw);
     const build = parseBuildConfig(raw, roots);
     const dockerfile = readDockerfile(build.file, build.filePath, context.workspace);
-    const scan = parseScanConfig(raw, roots);
+    const sign = parseSignInputs(raw, env);
+    const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') };
     const config = {
         images: resolveImages(requests, dockerfile, build.file),
         gate: oneOf(raw, 'gate', ['atomic', 'per-target'], 'atomic'),
@@ -52265,6 +53527,8 @@ function parseConfig(raw, { env, context }) {
         },
         ...(bool(raw, 'scan', true) ? { scan } : {}),
         report: parseReportConfig(raw),
+        checks: parseDockerfileChecksInputs(raw),
+        sign,
         dryRun: bool(raw, 'dry-run', false),
         githubToken: values_text(raw, 'github-token')
     };
@@ -52322,7 +53586,10 @@ function planLogout(registry) {
 
 ;// CONCATENATED MODULE: ./src/ecr/repository.ts
 function describeRepository(name, registryId) {
-    return { operation: 'DescribeRepositories', input: { ...(registryId ? { registryId } : {}), repositoryNames: [name] } };
+    return {
+        operation: 'DescribeRepositories',
+        input: { ...(registryId ? { registryId } : {}), repositoryNames: [name] }
+    };
 }
 function repositoryFacts(name, response, registryId) {
     const repository = response.repositories?.[0];
@@ -52361,7 +53628,10 @@ function missingRepository(image, several, registryId) {
 async function connectEcr(probe, images, aws) {
     const registryId = aws.registryIds[0];
     const [token, ...found] = await Promise.all([
-        probe.ecr({ operation: 'GetAuthorizationToken', input: aws.registryIds.length > 0 ? { registryIds: aws.registryIds } : {} }),
+        probe.ecr({
+            operation: 'GetAuthorizationToken',
+            input: aws.registryIds.length > 0 ? { registryIds: aws.registryIds } : {}
+        }),
         ...images.map(async (image) => {
             try {
                 return repositoryFacts(image.repository, await probe.ecr(describeRepository(image.repository, registryId)), registryId);
@@ -52397,7 +53667,10 @@ async function createRepositories(runner, probe, connection, aws) {
             return repositoryFacts(repository.name, response, repository.registryId);
         }
     }));
-    return { ...connection, repositories: new Map([...connection.repositories, ...created.map((r) => [r.name, r])]) };
+    return {
+        ...connection,
+        repositories: new Map([...connection.repositories, ...created.map((r) => [r.name, r])])
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/repository.ts
@@ -52425,264 +53698,6 @@ async function fetchRepositoryMetadata(probe, log, token, context) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var lib_core = __nccwpck_require__(3838);
-;// CONCATENATED MODULE: ./src/meta/meta.ts
-
-
-
-
-
-
-
-const pullRequestEvents = ['pull_request', 'pull_request_target'];
-const nonBranchEvents = [...pullRequestEvents, 'merge_group', 'release'];
-const shortShaLength = 7;
-function stripHeads(ref) {
-    return typeof ref === 'string' ? ref.replace(/^refs\/heads\//, '') : '';
-}
-function runFacts(context, shaSource, metadata) {
-    const { eventName, ref, payload } = context;
-    const isPullRequest = pullRequestEvents.includes(eventName);
-    // pull_request_target runs on the base branch's ref, a merge queue on a throw-away branch: neither names the image.
-    const branch = !nonBranchEvents.includes(eventName) && ref.startsWith('refs/heads/') ? stripHeads(ref) : '';
-    const tag = ref.startsWith('refs/tags/')
-        ? ref.slice('refs/tags/'.length)
-        : eventName === 'release'
-            ? String(payload.release?.tag_name ?? '')
-            : '';
-    const pullRequest = isPullRequest
-        ? String(/^refs\/pull\/(\d+)\//.exec(ref)?.[1] ?? payload.pull_request?.number ?? payload.number ?? '')
-        : '';
-    const baseRef = isPullRequest
-        ? stripHeads(payload.pull_request?.base?.ref)
-        : eventName === 'merge_group'
-            ? stripHeads(payload.merge_group?.base_ref)
-            : tag !== ''
-                ? stripHeads(payload.base_ref)
-                : '';
-    const headSha = payload.pull_request?.head?.sha;
-    const sha = isPullRequest && shaSource === 'head' && typeof headSha === 'string' ? headSha : context.sha;
-    const defaultBranch = payload.repository?.default_branch ?? metadata?.defaultBranch;
-    // A schedule always runs on the default branch's last commit (docker/metadata-action reads it the same way).
-    const isDefaultBranch = branch !== '' && (branch === defaultBranch || eventName === 'schedule');
-    return { eventName, branch, tag, pullRequest, baseRef, sha, isDefaultBranch };
-}
-function globalValue(facts, now) {
-    return (expression) => {
-        switch (expression.name) {
-            case 'branch':
-                return facts.branch;
-            case 'tag':
-                return facts.tag;
-            case 'sha':
-                return facts.sha.slice(0, shortShaLength);
-            case 'base_ref':
-                return facts.baseRef;
-            case 'is_default_branch':
-                return String(facts.isDefaultBranch);
-            case 'date':
-                return formatDate(now, expression.args[0], expression.options.tz);
-            default:
-                return '';
-        }
-    };
-}
-class Evaluation {
-    facts;
-    now;
-    warnings = [];
-    constructor(facts, now) {
-        this.facts = facts;
-        this.now = now;
-    }
-    render(template) {
-        return renderTemplate(parseTemplate(template, globalExpressions), globalValue(this.facts, this.now));
-    }
-    enabled(rule) {
-        return this.render(rule.enable) === 'true';
-    }
-    produce(rule) {
-        const { facts } = this;
-        switch (rule.type) {
-            case 'sha':
-                if (facts.sha === '')
-                    return undefined;
-                return {
-                    value: rule.format === 'long' ? facts.sha : facts.sha.slice(0, shortShaLength),
-                    latestOnAuto: false
-                };
-            case 'ref': {
-                const value = { branch: facts.branch, tag: facts.tag, pr: facts.pullRequest }[rule.event];
-                return value === '' ? undefined : { value, latestOnAuto: rule.event === 'tag' };
-            }
-            case 'semver':
-                return this.semver(rule);
-            case 'raw': {
-                const value = this.render(rule.value);
-                return value === '' ? undefined : { value, latestOnAuto: false };
-            }
-        }
-    }
-    semver(rule) {
-        let source = rule.value !== '' ? this.render(rule.value) : this.facts.tag;
-        if (source === '')
-            return undefined;
-        if (rule.match !== '') {
-            const found = source.match(new RegExp(rule.match));
-            if (found)
-                source = found[1] ?? found[0];
-            else
-                this.warnings.push(`${rule.text}: match=${rule.match} does not match '${source}'.`);
-        }
-        source = source.replace(/\//g, '-');
-        const version = semver.valid(source) ? semver.parse(source, { loose: true }) : null;
-        if (!version) {
-            this.warnings.push(`${rule.text}: '${source}' is not a semantic version (https://semver.org), so the rule gives no tag.`);
-            return undefined;
-        }
-        const parts = parseTemplate(rule.pattern, semverPlaceholders);
-        const isRaw = parts.length === 1 && parts[0].kind === 'expression' && parts[0].name === 'raw';
-        const isPrerelease = version.prerelease.length > 0;
-        // A pre-release only ever gets its full version, so `1.2` or `1` never move to a release candidate.
-        const pattern = isPrerelease && !isRaw ? parseTemplate('{{version}}', semverPlaceholders) : parts;
-        const fields = {
-            version: version.version,
-            major: String(version.major),
-            minor: String(version.minor),
-            patch: String(version.patch),
-            raw: version.raw
-        };
-        return { value: renderTemplate(pattern, (part) => fields[part.name]), latestOnAuto: !isPrerelease };
-    }
-    wrap(rule, value, flavor) {
-        const prefix = rule.prefix !== undefined ? rule.prefix : flavor.prefix;
-        const suffix = rule.suffix !== undefined ? rule.suffix : flavor.suffix;
-        return `${this.render(prefix)}${value}${this.render(suffix)}`;
-    }
-}
-/** Our tags when `tags` is empty: version tags of a semver git tag, the branch or `pr-N`, and the bare short sha. */
-function defaultRules(flavor) {
-    const common = { text: '(default tags)', enable: 'true', prefix: undefined, suffix: undefined };
-    return [
-        { ...common, type: 'semver', pattern: '{{version}}', value: '', match: '', priority: 900 },
-        { ...common, type: 'semver', pattern: '{{major}}.{{minor}}', value: '', match: '', priority: 900 },
-        { ...common, type: 'ref', event: 'tag', priority: 600 },
-        { ...common, type: 'ref', event: 'branch', priority: 600 },
-        { ...common, type: 'ref', event: 'pr', priority: 600, prefix: `${flavor.prefix}pr-` },
-        { ...common, type: 'sha', format: 'short', priority: 100 }
-    ];
-}
-function computeTags(input, facts, evaluation) {
-    const { flavor } = input;
-    const usesDefaults = input.rules.length === 0;
-    const rules = usesDefaults ? defaultRules(flavor) : [...input.rules].sort((a, b) => b.priority - a.priority);
-    const tags = [];
-    let latest;
-    for (const rule of rules) {
-        if (!evaluation.enabled(rule))
-            continue;
-        const produced = evaluation.produce(rule);
-        if (!produced)
-            continue;
-        const value = usesDefaults ? produced.value.toLowerCase() : produced.value;
-        const tag = sanitizeTag(evaluation.wrap(rule, value, flavor));
-        if (tag === '')
-            continue;
-        latest ??= flavor.latest === 'auto' ? produced.latestOnAuto : flavor.latest === 'true';
-        tags.push(tag);
-    }
-    if (usesDefaults && flavor.latest === 'auto')
-        latest = facts.eventName === 'push' && facts.isDefaultBranch;
-    if (latest && tags.length > 0) {
-        const prefix = flavor.prefixOnLatest ? evaluation.render(flavor.prefix) : '';
-        const suffix = flavor.suffixOnLatest ? evaluation.render(flavor.suffix) : '';
-        tags.push(sanitizeTag(`${prefix}latest${suffix}`));
-    }
-    return [...new Set(tags)];
-}
-function computeLabels(input, context, facts, version, now) {
-    const metadata = input.repositoryMetadata;
-    const repository = context.payload.repository ?? {};
-    const url = metadata?.htmlUrl || repositoryUrl(context);
-    const generated = {
-        'org.opencontainers.image.title': metadata?.name || repository.name || context.repository.split('/')[1] || '',
-        'org.opencontainers.image.description': metadata?.description || repository.description || '',
-        'org.opencontainers.image.url': url,
-        'org.opencontainers.image.source': url,
-        'org.opencontainers.image.version': version,
-        'org.opencontainers.image.created': now.toISOString(),
-        'org.opencontainers.image.revision': facts.sha,
-        'org.opencontainers.image.licenses': metadata?.license || repository.license?.spdx_id || ''
-    };
-    for (const line of input.userLabels) {
-        const pair = splitKeyValue(line);
-        if (pair)
-            generated[pair[0]] = pair[1];
-    }
-    return Object.fromEntries(Object.entries(generated)
-        .filter(([, value]) => value !== '')
-        .sort(([a], [b]) => a.localeCompare(b)));
-}
-/** Tags, labels and annotations for this run: pure, from the parsed inputs, the run context and the time. */
-function computeMeta(input, context, now) {
-    const facts = runFacts(context, input.shaSource, input.repositoryMetadata);
-    const evaluation = new Evaluation(facts, now);
-    const tags = computeTags(input, facts, evaluation);
-    const version = tags[0] ?? '';
-    const labels = computeLabels(input, context, facts, version, now);
-    const annotations = (input.annotationLevels ?? ['manifest']).flatMap((level) => Object.entries(labels).map(([key, value]) => `${level}:${key}=${value}`));
-    // Our defaults try semver on every git tag; only the user's own rules are worth a warning.
-    const warnings = input.rules.length > 0 ? evaluation.warnings : [];
-    return { version, tags, labels, annotations, warnings, json: { tags, labels, annotations, version } };
-}
-/** `image:tag` for each tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3`. */
-/** The tags a run gets whatever its commit: the ones an earlier run of the same ref left in the registry. */
-function stableTags(input, context, now) {
-    const tagsAt = (sha) => computeMeta(input, { ...context, sha }, now).tags;
-    const other = tagsAt('f'.repeat(40));
-    return tagsAt('0'.repeat(40)).filter((tag) => other.includes(tag));
-}
-/**
- * The tag the step's own rules give a push to `branch` (e.g. a pull request's base): of the tags that don't
- * depend on the commit, the one naming the branch, else the first; undefined when the rules give none.
- */
-function baseBranchTag(input, context, branch, now) {
-    const payload = { ...context.payload, pull_request: undefined };
-    const stable = stableTags(input, { ...context, eventName: 'push', ref: `refs/heads/${branch}`, payload }, now);
-    const name = sanitizeTag(branch).toLowerCase();
-    return stable.find((tag) => tag.toLowerCase().includes(name)) ?? stable[0];
-}
-function fullReferences(image, tags) {
-    return tags.map((tag) => `${image}:${tag}`);
-}
-/** GET /repos/{owner}/{repo} through GITHUB_API_URL; undefined with a warning on any failure, never throws. */
-async function meta_fetchRepositoryMetadata(token, context) {
-    const [owner, repo] = context.repository.split('/');
-    if (!token || !owner || !repo)
-        return undefined;
-    try {
-        const { getOctokit } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1758));
-        const octokit = getOctokit(token, { baseUrl: context.apiUrl });
-        const { data } = await octokit.rest.repos.get({
-            owner,
-            repo,
-            request: { signal: AbortSignal.timeout(15_000) }
-        });
-        return {
-            name: data.name,
-            description: data.description ?? '',
-            htmlUrl: data.html_url,
-            defaultBranch: data.default_branch,
-            license: data.license?.spdx_id ?? ''
-        };
-    }
-    catch (error) {
-        core.warning(`Could not read ${owner}/${repo} from the GitHub API (${error instanceof Error ? error.message : String(error)}); the image labels use the event payload instead.`);
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/meta/run-tags.ts
 
 
@@ -52694,9 +53709,10 @@ function runMeta(request) {
     const input = {
         rules: request.tags.rules,
         flavor: request.tags.flavor,
-        userLabels: request.labels.map((label) => `${label.key}=${label.value}`),
+        userLabels: request.labels,
         shaSource: request.tags.shaSource,
-        ...(metadata ? { repositoryMetadata: metadata } : {})
+        ...(metadata ? { repositoryMetadata: metadata } : {}),
+        ...(request.commitDate ? { commitDate: request.commitDate } : {})
     };
     const meta = computeMeta(input, context, now);
     if (meta.tags.length === 0 && request.needsTag) {
@@ -52714,27 +53730,36 @@ function runMeta(request) {
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
 
-/** The references that exist now: what the release wrote (in a dry run, what it would write). */
-function writtenTags(outcome, dryRun) {
-    if (dryRun)
+/** The references pushed: what the release wrote (in a dry run, what it would write); none without a push. */
+function pushedTags(outcome, run) {
+    if (!run.push)
+        return [];
+    if (run.dryRun)
         return outcome.plan.tags;
     return outcome.release?.written ?? [];
 }
 /** Outputs: `images` for every target; the single-image outputs describe the first target. */
-function setOutputs(log, outcomes, meta, registry, dryRun) {
+function setOutputs(log, outcomes, meta, registry, run) {
+    const { dryRun } = run;
     const [first] = outcomes;
     log.setOutput('registry', registry);
     log.setOutput('image', first.plan.image);
-    log.setOutput('tags', writtenTags(first, dryRun).join('\n'));
+    log.setOutput('tags', pushedTags(first, run).join('\n'));
     log.setOutput('version', meta.version);
-    log.setOutput('labels', Object.entries(meta.labels).map(([key, value]) => `${key}=${value}`).join('\n'));
+    log.setOutput('labels', Object.entries(meta.labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join('\n'));
     log.setOutput('json', JSON.stringify(meta.json));
-    if (first.release?.digest)
+    if (first.release?.digest && !dryRun)
         log.setOutput('digest', first.release.digest);
     if (!dryRun) {
         log.setOutput('imageid', first.built.imageId);
         log.setOutput('metadata', JSON.stringify(first.built.metadata));
     }
+    if (first.signed?.signature)
+        log.setOutput('signature', first.signed.signature);
+    if (first.signed)
+        log.setOutput('attestations', JSON.stringify(first.signed.attestations));
     if (first.gate && !dryRun) {
         log.setOutput('vulnerabilities', JSON.stringify(first.gate.counts));
         log.setOutput('scan-report', first.gate.scans.map((scan) => scan.reportPath).join('\n'));
@@ -52744,8 +53769,8 @@ function setOutputs(log, outcomes, meta, registry, dryRun) {
         stage: outcome.plan.spec.stage.name,
         repository: outcome.plan.spec.repository,
         image: outcome.plan.image,
-        digest: outcome.release?.digest ?? null,
-        tags: writtenTags(outcome, dryRun),
+        digest: dryRun ? null : (outcome.release?.digest ?? null),
+        tags: pushedTags(outcome, run),
         vulnerabilities: outcome.gate && !dryRun ? outcome.gate.counts : null,
         ...(outcome.gate?.blocked ? { blocked: outcome.gate.blocked } : {}),
         ...(outcome.heldBackBy ? { heldBackBy: outcome.heldBackBy } : {}),
@@ -52756,14 +53781,18 @@ function setOutputs(log, outcomes, meta, registry, dryRun) {
 /** One error for the step: what the gate blocked, what it held back, and exactly which tags were not written. */
 function failIfAnyHeldBack(outcomes) {
     const several = outcomes.length > 1;
-    const named = (outcome) => (several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : '');
+    const named = (outcome) => several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : '';
     const blocked = outcomes.filter((outcome) => outcome.gate?.blocked);
     if (blocked.length > 0) {
         const subject = several ? ` for ${blocked.map((outcome) => outcome.plan.spec.stage.name).join(', ')}` : '';
-        const heldBack = outcomes.filter((outcome) => outcome.heldBackBy).map((outcome) => outcome.plan.spec.stage.name);
+        const heldBack = outcomes
+            .filter((outcome) => outcome.heldBackBy)
+            .map((outcome) => outcome.plan.spec.stage.name);
         const held = heldBack.length > 0 ? `\nHeld back with them (gate: atomic): ${heldBack.join(', ')}.` : '';
         const released = outcomes.filter((outcome) => (outcome.release?.written.length ?? 0) > 0);
-        const tagged = released.length > 0 ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.` : '';
+        const tagged = released.length > 0
+            ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.`
+            : '';
         const reasons = blocked.map((outcome) => `${named(outcome)}${outcome.gate?.blocked}`).join('\n');
         throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}`);
     }
@@ -52826,7 +53855,9 @@ function indexPlatforms(manifest) {
     return parsed.manifests
         .filter((entry) => entry.platform?.os && entry.platform.os !== 'unknown' && entry.platform.architecture)
         .map((entry) => ({
-        platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant].filter(Boolean).join('/'),
+        platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
+            .filter(Boolean)
+            .join('/'),
         digest: entry.digest
     }));
 }
@@ -52838,7 +53869,10 @@ function configDigest(manifest) {
     return JSON.parse(manifest).config?.digest;
 }
 function manifestLayers(manifest) {
-    return JSON.parse(manifest).layers?.map((layer) => ({ digest: layer.digest, size: layer.size }));
+    return JSON.parse(manifest).layers?.map((layer) => ({
+        digest: layer.digest,
+        size: layer.size
+    }));
 }
 /** PutImage of the same manifest bytes under a tag: ECR keeps the digest, so the tag names exactly that image. */
 function planPutTag(ref, stored, tag) {
@@ -52918,7 +53952,7 @@ async function putTags(runner, ref, stored, tags) {
     }));
     return {
         written: results.filter((result) => result.error === undefined).map((result) => result.tag),
-        failed: results.flatMap((result) => (result.error !== undefined ? [{ tag: result.tag, error: result.error }] : []))
+        failed: results.flatMap((result) => result.error !== undefined ? [{ tag: result.tag, error: result.error }] : [])
     };
 }
 function planDockerTag(source, target) {
@@ -52962,8 +53996,9 @@ async function releaseDaemon(runner, log, request) {
     await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))));
     if (request.staging)
         await runner.run(planRemoveStaging(request.staging));
+    // Without a push the final names exist only in this daemon; there is no registry digest to report.
     if (!request.push)
-        return { ...(request.built.digest ? { digest: request.built.digest } : {}), written: request.tags, failed: [] };
+        return { written: request.tags, failed: [] };
     const [first, ...rest] = request.tags;
     let stored;
     try {
@@ -53017,7 +54052,11 @@ async function deleteDigests(runner, ref, digests) {
         return { removed: [], referenced: [] };
     const response = await runner.ecr({
         operation: 'BatchDeleteImage',
-        input: { ...registryId(ref), repositoryName: ref.repository, imageIds: digests.map((imageDigest) => ({ imageDigest })) }
+        input: {
+            ...registryId(ref),
+            repositoryName: ref.repository,
+            imageIds: digests.map((imageDigest) => ({ imageDigest }))
+        }
     });
     return {
         removed: (response.imageIds ?? []).flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])),
@@ -53033,17 +54072,27 @@ async function deleteDigests(runner, ref, digests) {
 async function cleanUpBlocked(runner, probe, request) {
     if (request.delivery === 'daemon-staging' && request.staging) {
         await runner.run(planRemoveStaging(request.staging), { allowFailure: true });
-        return { removed: [request.staging], note: `The blocked image was removed from the Docker daemon (${request.staging}).` };
+        return {
+            removed: [request.staging],
+            note: `The blocked image was removed from the Docker daemon (${request.staging}).`
+        };
     }
     if (request.delivery !== 'registry-staging')
         return { removed: [], note: '' };
     const where = `${request.repository}@${request.digest}`;
     if (request.keepBlocked) {
-        return { removed: [], note: `The blocked image stays in ECR untagged for inspection ('keep-blocked: true'): anyone with pull access who knows ${where} can pull it.` };
+        return {
+            removed: [],
+            note: `The blocked image stays in ECR untagged for inspection ('keep-blocked: true'): anyone with pull access who knows ${where} can pull it.`
+        };
     }
     const described = await probe.ecr({
         operation: 'DescribeImages',
-        input: { ...registryId(request), repositoryName: request.repository, imageIds: [{ imageDigest: request.digest }] }
+        input: {
+            ...registryId(request),
+            repositoryName: request.repository,
+            imageIds: [{ imageDigest: request.digest }]
+        }
     });
     const tags = described.imageDetails?.[0]?.imageTags ?? [];
     if (tags.length > 0) {
@@ -53057,12 +54106,20 @@ async function cleanUpBlocked(runner, probe, request) {
         const index = await deleteDigests(runner, request, [request.digest]);
         const children = await deleteDigests(runner, request, stored ? childDigests(stored.manifest) : []);
         const removed = [...index.removed, ...children.removed];
-        const kept = children.referenced.length > 0 ? ` ${children.referenced.length} of its platform images stay: a tagged image index also names them.` : '';
-        return { removed, note: `The blocked image was deleted from ECR (${removed.length} manifests of ${where}), so it cannot be pulled by digest.${kept}` };
+        const kept = children.referenced.length > 0
+            ? ` ${children.referenced.length} of its platform images stay: a tagged image index also names them.`
+            : '';
+        return {
+            removed,
+            note: `The blocked image was deleted from ECR (${removed.length} manifests of ${where}), so it cannot be pulled by digest.${kept}`
+        };
     }
     catch (error) {
         const reason = error instanceof errors/* ServiceError */._7 ? error.message : String(error);
-        return { removed: [], note: `Could not delete the blocked image ${where} (${reason}): it stays pullable by digest until an ECR lifecycle rule expires it.` };
+        return {
+            removed: [],
+            note: `Could not delete the blocked image ${where} (${reason}): it stays pullable by digest until an ECR lifecycle rule expires it.`
+        };
     }
 }
 
@@ -53096,7 +54153,13 @@ async function releaseAll(request) {
         }
         if (config.gate === 'atomic' && blocked.length > 0) {
             if (plan.delivery === 'daemon-staging')
-                await cleanUpBlocked(runner, probe, { ...ref, delivery: plan.delivery, digest: '', staging: plan.staging, keepBlocked: false });
+                await cleanUpBlocked(runner, probe, {
+                    ...ref,
+                    delivery: plan.delivery,
+                    digest: '',
+                    staging: plan.staging,
+                    keepBlocked: false
+                });
             return { heldBackBy: blockedStages };
         }
         const release = await releaseImage(runner, log, {
@@ -53128,7 +54191,7 @@ function isRateLimited(error) {
 function githubError(request, error) {
     const status = error.status;
     const message = error instanceof Error ? error.message : String(error);
-    const code = typeof status === 'number' ? String(status) : error.name ?? 'Error';
+    const code = typeof status === 'number' ? String(status) : (error.name ?? 'Error');
     return new errors/* ServiceError */._7(`GitHub ${request.route.split(' ')[0]} ${request.route.split(' ')[1] ?? ''} failed: ${message}`, code, typeof status === 'number' ? status : undefined);
 }
 
@@ -53202,7 +54265,8 @@ async function upsertStickyComment(runner, probe, log, context, author, comment)
 
 /** The severities the scan records: what is reported plus everything the gate needs to see. */
 function scanSeverities(scan) {
-    return severities.filter((severity) => scan.severity.includes(severity) || (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
+    return severities.filter((severity) => scan.severity.includes(severity) ||
+        (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
 }
 function describeFinding(finding) {
     const where = finding.platform ? `, ${finding.platform}` : '';
@@ -53216,7 +54280,9 @@ function describeFinding(finding) {
 function describePolicy(failOn) {
     if (failOn === 'none')
         return 'fail-on: none reports findings without blocking';
-    return failOn === 'UNKNOWN' ? 'fail-on: UNKNOWN blocks every finding' : `fail-on: ${failOn} blocks ${failOn} and above`;
+    return failOn === 'UNKNOWN'
+        ? 'fail-on: UNKNOWN blocks every finding'
+        : `fail-on: ${failOn} blocks ${failOn} and above`;
 }
 /** The policy gate: findings at or above `fail-on` block the image from getting its tags. */
 function evaluateGate(findings, failOn) {
@@ -53275,7 +54341,9 @@ async function prepareTrivyWorkspace(dir, trivy, scan, env = process.env) {
     const ignoreFile = external_node_path_.join(dir, yaml ? external_node_path_.basename(scan.ignoreFiles[0]) : 'trivyignore');
     await (0,promises_.writeFile)(ignoreFile, yaml ? await (0,promises_.readFile)(scan.ignoreFiles[0], 'utf8') : await ignoreFileText(scan.ignoreFiles));
     const source = external_node_path_.join(env.DOCKER_CONFIG || external_node_path_.join(external_node_os_.homedir(), '.docker'), 'config.json');
-    const dockerConfig = (0,external_node_fs_.existsSync)(source) ? JSON.parse(await (0,promises_.readFile)(source, 'utf8')) : {};
+    const dockerConfig = (0,external_node_fs_.existsSync)(source)
+        ? JSON.parse(await (0,promises_.readFile)(source, 'utf8'))
+        : {};
     const dbDockerConfig = external_node_path_.join(dir, 'db-docker-config');
     await (0,promises_.writeFile)(external_node_path_.join(dbDockerConfig, 'config.json'), JSON.stringify(withoutEcrPublic(dockerConfig)), {
         mode: 0o600
@@ -53286,7 +54354,14 @@ async function prepareTrivyWorkspace(dir, trivy, scan, env = process.env) {
 function isolated(workspace, args, env = {}) {
     return {
         tool: workspace.trivy,
-        args: [...args.slice(0, 1), '--config', workspace.configFile, '--cache-dir', workspace.cacheDir, ...args.slice(1)],
+        args: [
+            ...args.slice(0, 1),
+            '--config',
+            workspace.configFile,
+            '--cache-dir',
+            workspace.cacheDir,
+            ...args.slice(1)
+        ],
         cwd: workspace.dir,
         dropEnvPrefixes: droppedTrivyEnv,
         ...(Object.keys(env).length > 0 ? { env } : {})
@@ -53329,13 +54404,16 @@ function planScan(workspace, scan, target, files) {
             scan.scanners.join(','),
             ...(vuln ? ['--pkg-types', scan.pkgTypes.join(',')] : []),
             ...(scan.ignoreUnfixed ? ['--ignore-unfixed'] : []),
+            ...(scan.listAllPackages ? ['--list-all-pkgs'] : []),
             '--ignorefile',
             workspace.ignoreFile,
             '--platform',
             target.platform,
             ...(vuln ? ['--skip-db-update'] : []),
             '--no-progress',
-            ...(target.source === 'layout' ? ['--input', target.reference] : ['--image-src', target.source, target.reference])
+            ...(target.source === 'layout'
+                ? ['--input', target.reference]
+                : ['--image-src', target.source, target.reference])
         ]),
         isolated(workspace, ['convert', '--format', 'sarif', '--output', files.sarifPath, files.reportPath])
     ];
@@ -53434,9 +54512,14 @@ async function storedSize(probe, ref, tag, platform) {
     const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageTag: tag })));
     if (!stored)
         return undefined;
-    const child = indexPlatforms(stored.manifest)?.find((entry) => entry.platform === platform) ?? indexPlatforms(stored.manifest)?.[0];
-    const manifest = child ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest }))) : stored;
-    return manifest ? (manifestLayers(manifest.manifest) ?? []).reduce((sum, layer) => sum + layer.size, 0) : undefined;
+    const child = indexPlatforms(stored.manifest)?.find((entry) => entry.platform === platform) ??
+        indexPlatforms(stored.manifest)?.[0];
+    const manifest = child
+        ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
+        : stored;
+    return manifest
+        ? (manifestLayers(manifest.manifest) ?? []).reduce((sum, layer) => sum + layer.size, 0)
+        : undefined;
 }
 /** The pull request's base image, scanned the same way, so the comment can say what this pull request changes. */
 async function scanBase(probe, request) {
@@ -53444,13 +54527,22 @@ async function scanBase(probe, request) {
     if (size === undefined)
         return { ref: request.baseRef };
     const reference = `${request.image}:${request.baseTag}`;
-    const files = { reportPath: external_node_path_.join(request.dir, 'trivy-base.json'), sarifPath: external_node_path_.join(request.dir, 'trivy-base.sarif') };
+    const files = {
+        reportPath: external_node_path_.join(request.dir, 'trivy-base.json'),
+        sarifPath: external_node_path_.join(request.dir, 'trivy-base.sarif')
+    };
     const [scan] = planScan(request.workspace, request.scan, { reference, source: 'remote', platform: request.platform }, files);
     await probe.run(scan, { stream: true });
-    return { ref: request.baseRef, image: reference, findings: findingsOf(await readTrivyReport(files.reportPath)), size };
+    return {
+        ref: request.baseRef,
+        image: reference,
+        findings: findingsOf(await readTrivyReport(files.reportPath)),
+        size
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/job.ts
+
 
 
 
@@ -53475,13 +54567,15 @@ async function pushedLayers(probe, ref, digest, layers) {
     if (!stored)
         return undefined;
     const child = indexPlatforms(stored.manifest)?.[0];
-    const manifest = child ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest }))) : stored;
+    const manifest = child
+        ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
+        : stored;
     const pushed = manifest ? manifestLayers(manifest.manifest) : undefined;
     if (!pushed || pushed.length !== layers.length)
         return undefined;
     return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }));
 }
-async function targetReport(request, outcome) {
+async function targetReport(request, outcome, index) {
     const { config, context, probe, log } = request;
     const { plan, gate, release } = outcome;
     const ref = { repository: plan.spec.repository };
@@ -53497,15 +54591,33 @@ async function targetReport(request, outcome) {
         image: plan.image,
         ...(release?.digest ? { digest: release.digest } : {}),
         tags: release?.written ?? [],
+        pushed: config.build.push,
         failedTags: release?.failed ?? [],
         verdict: verdictOf(outcome, config),
         ...(config.scan ? { failOn: config.scan.failOn } : {}),
-        ...(gate ? { scanner: gate.scanner, findings: gate.findings, layers: layers ?? gate.layers, sizesCompressed: layers !== undefined || gate.layersCompressed } : {}),
+        ...(gate
+            ? {
+                scanner: gate.scanner,
+                findings: gate.findings,
+                layers: layers ?? gate.layers,
+                sizesCompressed: layers !== undefined || gate.layersCompressed
+            }
+            : {}),
         ...(gate?.sizeCheck ? { sizeCheck: gate.sizeCheck } : {}),
         buildSeconds: request.seconds,
         cachedSteps: cacheReportLine(outcome.built.stats),
         ...(outcome.cleanup ? { cleanup: outcome.cleanup } : {}),
         ...(release?.loadError ? { loadError: release.loadError } : {}),
+        ...(outcome.signed ? { signing: outcome.signed.summary } : {}),
+        ...(outcome.signError ? { signing: `**Signing failed**: ${cell(outcome.signError)}` } : {}),
+        ...(config.checks.enabled
+            ? {
+                dockerfileChecks: {
+                    findings: request.checks.findings[index],
+                    ...(request.checks.note ? { note: request.checks.note } : {})
+                }
+            }
+            : {}),
         dockerfile: config.dockerfile.relativePath,
         blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`
     };
@@ -53546,9 +54658,9 @@ async function reportAll(request) {
     const pullRequest = pullRequestOf(context);
     const commenting = Boolean(pullRequest && config.report.prComment && config.githubToken);
     const author = commenting ? await commentAuthor(request.probe) : '';
-    for (const outcome of request.outcomes) {
+    for (const [index, outcome] of request.outcomes.entries()) {
         try {
-            const report = await targetReport(request, outcome);
+            const report = await targetReport(request, outcome, index);
             try {
                 await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`);
             }
@@ -53642,7 +54754,9 @@ function ecrError(operation, error) {
     const expired = /ExpiredToken|security token included in the request is expired/i.test(`${name} ${message}`);
     const hint = expired && afterBuild.includes(operation)
         ? ` ${expiredHint}`
-        : name === 'CredentialsProviderError' || expired || /credential|UnrecognizedClient/i.test(`${name} ${message}`)
+        : name === 'CredentialsProviderError' ||
+            expired ||
+            /credential|UnrecognizedClient/i.test(`${name} ${message}`)
             ? ` ${credentialHint}`
             : '';
     return new errors/* ServiceError */._7(`ECR ${operation} failed: ${name}: ${message}${hint}`, name, named.$metadata?.httpStatusCode);
@@ -53650,8 +54764,47 @@ function ecrError(operation, error) {
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
-// EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-var dist_src = __nccwpck_require__(1015);
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var VERSION = "0.0.0-development";
@@ -53695,7 +54848,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
-    const error = new dist_src/* RequestError */.G(response.data.errors[0].message, 500, {
+    const error = new RequestError(response.data.errors[0].message, 500, {
       request: options,
       response
     });
@@ -53977,3323 +55130,6 @@ throttling.VERSION = dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __nccwpck_require__(1758);
-;// CONCATENATED MODULE: ./src/github/client.ts
-
-
-
-/** How long the action waits on a rate limit before it gives up on that request (it only reports). */
-const maxRateLimitWaitSeconds = 60;
-const rateLimitRetries = 2;
-/**
- * The run's one GitHub client: retries 5xx and network errors (@octokit/plugin-retry), waits out rate
- * limits and secondary rate limits as GitHub's `retry-after` says (@octokit/plugin-throttling).
- */
-function createGitHubClient(token, apiUrl, log) {
-    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
-        const retrying = retryCount < rateLimitRetries && retryAfter <= maxRateLimitWaitSeconds;
-        log.info(`GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up on this request'}.`);
-        return retrying;
-    };
-    return (0,github.getOctokit)(token, {
-        baseUrl: apiUrl,
-        throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
-        retry: { retries: 3 }
-    }, retry, throttling);
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./src/run/exec.ts
-
-
-
-const stderrTailLines = 20;
-/** The last lines of stderr that say something: what a user needs to see when a tool fails. */
-function stderrTail(stderr, lines = stderrTailLines) {
-    return stderr
-        .split(/\r?\n|\r/)
-        .map((line) => line.trimEnd())
-        .filter((line) => line.length > 0)
-        .slice(-lines)
-        .join('\n');
-}
-/** The command's environment: the action's, minus dropped prefixes, plus its own; undefined to inherit as is. */
-function environmentFor(command) {
-    if (!command.env && !command.dropEnvPrefixes)
-        return undefined;
-    const dropped = command.dropEnvPrefixes ?? [];
-    const inherited = Object.entries(process.env).filter((entry) => entry[1] !== undefined && !dropped.some((prefix) => entry[0].startsWith(prefix)));
-    return { ...Object.fromEntries(inherited), ...command.env };
-}
-/** Runs one command through @actions/exec, never through a shell; tool output reaches the log as untrusted text. */
-async function execute(log, command, options = {}) {
-    log.info(formatCommand(command));
-    let pending = '';
-    const onStderr = (data) => {
-        if (!options.onStderrLine) {
-            if (options.stream)
-                log.untrusted(data.toString());
-            return;
-        }
-        pending += data.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        lines.forEach((line) => options.onStderrLine?.(line));
-    };
-    const env = environmentFor(command);
-    // Always silent: @actions/exec would echo its own `[command]` line next to ours.
-    const result = await (0,exec/* getExecOutput */.H)(command.tool, command.args, {
-        silent: true,
-        ignoreReturnCode: true,
-        ...(command.cwd ? { cwd: command.cwd } : {}),
-        input: command.stdin ? Buffer.from(command.stdin.text) : undefined,
-        env,
-        listeners: {
-            stdout: (data) => {
-                if (options.stream)
-                    log.untrusted(data.toString());
-            },
-            stderr: onStderr
-        }
-    }).catch((error) => {
-        // @actions/exec throws before starting a tool that is not on PATH.
-        throw new errors/* ServiceError */._7(`'${command.tool}' could not be started: ${error.message}`, 'ToolMissing');
-    });
-    if (pending)
-        options.onStderrLine?.(pending);
-    if (result.exitCode !== 0 && !options.allowFailure) {
-        throw new errors/* CommandError */.Qd(formatCommand(command), result.exitCode, stderrTail(result.stderr));
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/run/live.ts
-
-
-
-
-
-
-/** A GitHub call never holds the step longer than this, retries included. */
-const githubTimeoutMs = 60_000;
-/** Does what plans say: commands through @actions/exec, one ECR client and one GitHub client for the run. */
-class LiveRunner {
-    options;
-    dryRun = false;
-    ecrClient;
-    githubClient;
-    constructor(options) {
-        this.options = options;
-    }
-    run(command, options) {
-        return execute(this.options.log, command, options);
-    }
-    /** The SDK loads on the first ECR call only: most of the action's start-up cost otherwise. */
-    loadEcr() {
-        this.ecrClient ??= __nccwpck_require__.e(/* import() */ 249).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8249, 19)).then((sdk) => ({
-            sdk: sdk,
-            // Adaptive retries slow down on ThrottlingException instead of failing the step.
-            client: new sdk.ECRClient({
-                region: this.options.region,
-                retryMode: 'adaptive',
-                maxAttempts: 5,
-                customUserAgent: 'ecr-build-push'
-            })
-        }));
-        return this.ecrClient;
-    }
-    async ecr(request) {
-        const { client, sdk } = await this.loadEcr();
-        const Operation = sdk[`${request.operation}Command`];
-        try {
-            return (await client.send(new Operation(request.input)));
-        }
-        catch (error) {
-            throw ecrError(request.operation, error);
-        }
-    }
-    async github(request) {
-        const github = this.options.github;
-        if (!github?.token)
-            throw new errors/* ServiceError */._7(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401);
-        this.githubClient ??= createGitHubClient(github.token, github.apiUrl, this.options.log);
-        try {
-            const response = await this.githubClient.request(request.route, {
-                ...request.parameters,
-                request: { signal: AbortSignal.timeout(githubTimeoutMs) }
-            });
-            return { status: response.status, data: response.data, headers: response.headers };
-        }
-        catch (error) {
-            throw githubError(request, error);
-        }
-    }
-    async write(file) {
-        await (0,promises_.writeFile)(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {});
-    }
-}
-
-;// CONCATENATED MODULE: ./src/run/log.ts
-
-
-/** The runner's own log, through @actions/core. */
-class RunnerLog {
-    // Unguessable, so no tool output can end the stop-commands section early.
-    token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    info(message) {
-        lib_core/* info */.pq(message);
-    }
-    debug(message) {
-        lib_core/* debug */.Yz(message);
-    }
-    notice(message, properties) {
-        lib_core/* notice */.lm(message, properties);
-    }
-    warning(message, properties) {
-        lib_core/* warning */.$e(message, properties);
-    }
-    error(message, properties) {
-        lib_core/* error */.z3(message, properties);
-    }
-    untrusted(text) {
-        if (text === '')
-            return;
-        const body = text.endsWith('\n') ? text : `${text}\n`;
-        process.stdout.write(`::stop-commands::${this.token}\n${body}::${this.token}::\n`);
-    }
-    group(title, run) {
-        return lib_core/* group */.Os(title, run);
-    }
-    mask(secret) {
-        if (secret !== '')
-            lib_core/* setSecret */.Pq(secret);
-    }
-    setOutput(name, value) {
-        lib_core/* setOutput */.uH(name, value);
-    }
-    saveState(name, value) {
-        lib_core/* saveState */.LZ(name, value);
-    }
-    async summary(markdown) {
-        await lib_core/* summary */.z.addRaw(markdown, true).write();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/run/state.ts
-const stateKey = 'cleanup';
-class RunnerState {
-    log;
-    state = { registries: [], staging: [] };
-    constructor(log) {
-        this.log = log;
-    }
-    add(change) {
-        const { registry, staging, ...rest } = change;
-        this.state = {
-            ...this.state,
-            ...rest,
-            registries: registry ? [...this.state.registries, registry] : this.state.registries,
-            staging: staging ? [...this.state.staging, staging] : this.state.staging
-        };
-        this.log.saveState(stateKey, JSON.stringify(this.state));
-    }
-}
-class NoState {
-    add() { }
-}
-function parseSavedState(text) {
-    if (!text)
-        return { registries: [], staging: [] };
-    return { registries: [], staging: [], ...JSON.parse(text) };
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/github/code-scanning.ts
-
-
-/** The `sarif` field of the upload: gzip, then base64. */
-function encodeSarif(log) {
-    return (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).toString('base64');
-}
-/** POST /repos/{owner}/{repo}/code-scanning/sarifs for one category, against GITHUB_SHA and GITHUB_REF. */
-function planSarifUpload(context, upload) {
-    const [owner, repo] = context.repository.split('/');
-    const results = upload.sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0);
-    return {
-        route: 'POST /repos/{owner}/{repo}/code-scanning/sarifs',
-        parameters: {
-            owner,
-            repo,
-            commit_sha: context.sha,
-            ref: context.ref,
-            sarif: encodeSarif(upload.sarif),
-            checkout_uri: `file://${context.workspace}`,
-            tool_name: upload.sarif.runs[0]?.tool.driver.name ?? 'Trivy'
-        },
-        summary: `code scanning, category ${upload.category}, ${results} results`
-    };
-}
-function refusal(error) {
-    if (isRateLimited(error)) {
-        return {
-            status: 'error',
-            message: `Code scanning kept answering with a rate limit (HTTP ${error.status}) after the retries: ${error.message}. The findings are still in the scan report.`
-        };
-    }
-    if (error.status === 403) {
-        return {
-            status: 'forbidden',
-            message: `Code scanning refused the SARIF upload (403: ${error.message}). The token needs 'security-events: write' (add it to the job's permissions); pull requests from forks and Dependabot get a read-only token, and private repositories need GitHub Advanced Security. The findings are still in the scan report.`
-        };
-    }
-    if (error.status === 404) {
-        return {
-            status: 'not-found',
-            message: `Code scanning is not enabled for this repository (or the token cannot see it) (404: ${error.message}). Enable it under Settings → Code security, or set 'sarif-upload: false'. The findings are still in the scan report.`
-        };
-    }
-    return { status: 'error', message: `Could not upload SARIF to code scanning: ${error.message}` };
-}
-const code_scanning_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * Uploads every SARIF of the step at once, then waits for processing within one shared deadline. Never
- * throws: a failed upload must not hide the gate's verdict, so every problem is a warning and a status.
- */
-async function uploadSarifs(runner, log, context, uploads, options = {}) {
-    const deadline = Date.now() + (options.waitMs ?? 20_000);
-    const [owner, repo] = context.repository.split('/');
-    return Promise.all(uploads.map(async (upload) => {
-        let id;
-        try {
-            const response = await runner.github(planSarifUpload(context, upload));
-            if (runner.dryRun)
-                return { category: upload.category, status: 'pending' };
-            id = response.data.id ?? '';
-        }
-        catch (error) {
-            const { status, message } = refusal(error);
-            log.warning(message);
-            return { category: upload.category, status, message };
-        }
-        log.info(`SARIF uploaded to code scanning as category ${upload.category} (id ${id})`);
-        while (Date.now() < deadline) {
-            try {
-                const { data } = await runner.github({
-                    route: 'GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}',
-                    parameters: { owner, repo, sarif_id: id }
-                });
-                if (data.processing_status === 'complete')
-                    return { category: upload.category, status: 'complete', id };
-                if (data.processing_status === 'failed') {
-                    const message = `Code scanning could not process the SARIF upload ${id}: ${(data.errors ?? []).join('; ') || 'no reason given'}`;
-                    log.warning(message);
-                    return { category: upload.category, status: 'failed', id, message };
-                }
-            }
-            catch (error) {
-                log.debug(`Polling SARIF upload ${id}: ${error.message}`);
-            }
-            await code_scanning_sleep(Math.min(options.pollIntervalMs ?? 2000, Math.max(0, deadline - Date.now())));
-        }
-        const message = `Code scanning is still processing SARIF upload ${id}; the results will appear when it finishes.`;
-        log.info(message);
-        return { category: upload.category, status: 'pending', id, message };
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-
-/** GitHub shows at most 10 annotations of each level per step. */
-const annotationsPerLevel = 10;
-function levelOf(severity) {
-    return severity === 'CRITICAL' || severity === 'HIGH' ? 'error' : 'warning';
-}
-function originSentence(origin) {
-    if (!origin.mapped)
-        return "Could not tell which instruction added this layer: shown at the built stage's FROM.";
-    if (origin.fromBase)
-        return `It comes with the base image ${origin.baseImage ?? ''} that this FROM picks.`;
-    return `This instruction added it (stage ${origin.stage}).`;
-}
-function annotationOf(finding, file) {
-    const platform = finding.platform ? ` [${finding.platform}]` : '';
-    return {
-        level: levelOf(finding.severity),
-        file,
-        line: finding.origin.line,
-        title: `${finding.id}: ${finding.pkgName} (${finding.severity})${platform}`,
-        message: [
-            `${finding.pkgName} ${finding.installedVersion} → ${finding.fixedVersion ?? 'no fix yet'} (${finding.severity})${finding.title ? `: ${finding.title}` : ''}`,
-            originSentence(finding.origin),
-            ...(finding.primaryUrl ? [finding.primaryUrl] : [])
-        ].join('\n')
-    };
-}
-/** Scan findings at or above `annotate-severity`, most severe first, as annotations on their Dockerfile lines. */
-function findingAnnotations(findings, file, annotateSeverity) {
-    return bySeverity(uniqueFindings(findings))
-        .filter((finding) => severityRank(finding.severity) <= severityRank(annotateSeverity))
-        .map((finding) => annotationOf(finding, file));
-}
-function restAnnotation(rest, level) {
-    const listed = rest.slice(0, 20).map((plan) => `${plan.title} (line ${plan.line})`);
-    const more = rest.length > listed.length ? `, and ${rest.length - listed.length} more` : '';
-    return {
-        level,
-        file: rest[0].file,
-        line: rest[0].line,
-        title: `${rest.length} more not annotated`,
-        message: `${listed.join(', ')}${more}. The job summary lists them all.`
-    };
-}
-/**
- * One budget for the whole step, as GitHub applies it: in each level the first ones (callers order them
- * most important first) and, when some do not fit, one annotation that lists the rest.
- */
-function capAnnotations(plans, perLevel = annotationsPerLevel) {
-    return ['error', 'warning', 'notice'].flatMap((level) => {
-        const ofLevel = plans.filter((plan) => plan.level === level);
-        if (ofLevel.length <= perLevel)
-            return ofLevel;
-        const shown = ofLevel.slice(0, perLevel - 1);
-        return [...shown, restAnnotation(ofLevel.slice(shown.length), level)];
-    });
-}
-function emitAnnotations(log, plans) {
-    for (const plan of plans)
-        log[plan.level](plan.message, { file: plan.file, startLine: plan.line, title: plan.title });
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif-locations.ts
-function findingKey(id, pkgName) {
-    return `${id}\u0000${pkgName}`;
-}
-/** Trivy's SARIF names the package in the message (`Package: openssl`) and the location (`target: openssl@1.1`). */
-function sarifPackage(result) {
-    const fromMessage = /^Package: (.+)$/m.exec(result.message.text ?? '')?.[1];
-    if (fromMessage)
-        return fromMessage.trim();
-    const fromLocation = /: ([^\s:]+)@[^@\s]*$/.exec(result.locations?.[0]?.message?.text ?? '')?.[1];
-    return fromLocation;
-}
-function originNote(origin) {
-    if (!origin.mapped)
-        return `Layer not matched to a Dockerfile instruction: shown at the built stage's FROM (line ${origin.line}).`;
-    if (origin.fromBase)
-        return `From the base image ${origin.baseImage ?? ''} picked at line ${origin.line}: ${origin.instruction}`;
-    return `Introduced at line ${origin.line}: ${origin.instruction}`;
-}
-/**
- * Points every SARIF result at the Dockerfile line its layer came from (matched by rule id + package, via
- * the JSON report's findings), so code scanning can show image findings in the pull request diff.
- */
-function rewriteSarifLocations(sarif, findings, dockerfilePath, fallback) {
-    const origins = new Map();
-    for (const finding of findings) {
-        const key = findingKey(finding.id, finding.pkgName);
-        if (!origins.has(key))
-            origins.set(key, finding.origin);
-    }
-    const uri = dockerfilePath.split('\\').join('/');
-    return {
-        ...sarif,
-        runs: sarif.runs.map((run) => ({
-            ...run,
-            results: run.results?.map((result) => {
-                const pkgName = sarifPackage(result);
-                const origin = (result.ruleId && pkgName && origins.get(findingKey(result.ruleId, pkgName))) || fallback;
-                const imageLocation = result.locations?.[0]?.message?.text;
-                return {
-                    ...result,
-                    message: { ...result.message, text: `${result.message.text ?? ''}\n${originNote(origin)}` },
-                    locations: [
-                        {
-                            physicalLocation: {
-                                artifactLocation: { uri },
-                                region: { startLine: origin.line, endLine: origin.line }
-                            },
-                            ...(imageLocation ? { message: { text: imageLocation } } : {})
-                        }
-                    ]
-                };
-            })
-        }))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-const githubSarifLimits = {
-    maxRuns: 20,
-    maxResultsPerRun: 25_000,
-    maxGzippedBytes: 10 * 1024 * 1024
-};
-/** `trivy/<repository>/<target>/[<os>-<arch>/]`: one category per target and platform, so uploads don't replace each other. */
-function defaultCategory(repository, target, platform) {
-    const repositoryName = repository.replace(/\//g, '-');
-    return platformCategory(`trivy/${repositoryName}/${target || 'default'}/`, platform);
-}
-/** Adds the platform to a category for multi-platform scans, e.g. `…/linux-arm64/`. */
-function platformCategory(category, platform) {
-    const base = category.endsWith('/') ? category : `${category}/`;
-    return platform ? `${base}${platform.replace(/\//g, '-')}/` : base;
-}
-const levelSeverity = {
-    error: 'HIGH',
-    warning: 'MEDIUM',
-    note: 'LOW',
-    none: 'UNKNOWN'
-};
-function ruleOf(run, result) {
-    const rules = run.tool.driver.rules ?? [];
-    const byIndex = result.ruleIndex !== undefined ? rules[result.ruleIndex] : undefined;
-    return byIndex ?? rules.find((rule) => rule.id === result.ruleId);
-}
-/** Trivy tags each rule with its severity; other tools only give a level. */
-function sarif_severityOf(run, result) {
-    const tags = (ruleOf(run, result)?.properties?.tags ?? []);
-    const tagged = severities.find((severity) => tags.includes(severity));
-    return (tagged ??
-        levelSeverity[result.level ?? ruleOf(run, result)?.defaultConfiguration?.level ?? 'none'] ??
-        'UNKNOWN');
-}
-function scoreOf(run, result) {
-    const score = Number(ruleOf(run, result)?.properties?.['security-severity']);
-    return Number.isFinite(score) ? score : 0;
-}
-/** Most severe first; equal ones keep their order. */
-function sarif_bySeverity(a, b) {
-    return (severityRank(a.severity) - severityRank(b.severity) ||
-        b.score - a.score ||
-        a.run - b.run ||
-        a.index - b.index);
-}
-function rank(run, runIndex) {
-    return (run.results ?? []).map((result, index) => ({
-        run: runIndex,
-        index,
-        severity: sarif_severityOf(run, result),
-        score: scoreOf(run, result)
-    }));
-}
-/** Keeps the chosen results in their order and drops rules no kept result uses, renumbering `ruleIndex`. */
-function keepResults(run, keep) {
-    const results = (run.results ?? []).filter((_, index) => keep.has(index));
-    const rules = run.tool.driver.rules;
-    if (!rules)
-        return { ...run, results };
-    const usedRules = new Set(results.map((result) => ruleOf(run, result)));
-    const used = rules.filter((rule) => usedRules.has(rule));
-    const newIndex = new Map(used.map((rule, index) => [rule, index]));
-    const renumbered = results.map((result) => {
-        const rule = ruleOf(run, result);
-        return rule && result.ruleIndex !== undefined ? { ...result, ruleIndex: newIndex.get(rule) } : result;
-    });
-    return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: used } }, results: renumbered };
-}
-function gzippedSize(log) {
-    return (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).length;
-}
-function count(omitted, dropped) {
-    omitted.results += dropped.length;
-    for (const item of dropped)
-        omitted.bySeverity[item.severity] = (omitted.bySeverity[item.severity] ?? 0) + 1;
-}
-function keepTop(log, ranked, keepCount) {
-    return {
-        ...log,
-        runs: log.runs.map((run, runIndex) => {
-            const kept = [...ranked[runIndex]].sort(sarif_bySeverity).slice(0, keepCount(runIndex));
-            if (kept.length === ranked[runIndex].length)
-                return run;
-            return keepResults(run, new Set(kept.map((item) => item.index)));
-        })
-    };
-}
-/**
- * Fixes up Trivy's SARIF for code scanning: every run gets the category as `automationDetails.id`,
- * and the least severe results are left out until GitHub's limits are met.
- */
-function prepareSarif(input, { category, limits = githubSarifLimits }) {
-    const omitted = { runs: 0, results: 0, bySeverity: {} };
-    const id = category.endsWith('/') ? category : `${category}/`;
-    const runs = input.runs.map((run) => ({ ...run, automationDetails: { ...run.automationDetails, id } }));
-    runs.slice(limits.maxRuns).forEach((run, index) => count(omitted, rank(run, index)));
-    omitted.runs = Math.max(0, runs.length - limits.maxRuns);
-    let log = { ...input, runs: runs.slice(0, limits.maxRuns) };
-    let ranked = log.runs.map(rank);
-    for (const items of ranked)
-        count(omitted, [...items].sort(sarif_bySeverity).slice(limits.maxResultsPerRun));
-    log = keepTop(log, ranked, () => limits.maxResultsPerRun);
-    if (gzippedSize(log) > limits.maxGzippedBytes) {
-        ranked = log.runs.map(rank);
-        const all = ranked.flat().sort(sarif_bySeverity);
-        const fits = (keep) => {
-            const kept = all.slice(0, keep);
-            return keepTop(log, ranked, (runIndex) => kept.filter((item) => item.run === runIndex).length);
-        };
-        let low = 0;
-        let high = all.length;
-        while (low < high) {
-            const middle = Math.ceil((low + high) / 2);
-            if (gzippedSize(fits(middle)) <= limits.maxGzippedBytes)
-                low = middle;
-            else
-                high = middle - 1;
-        }
-        count(omitted, all.slice(low));
-        log = fits(low);
-    }
-    return { log, omitted };
-}
-/** What was left out, for a warning; undefined when nothing was. */
-function describeOmitted(omitted, limits = githubSarifLimits) {
-    if (omitted.results === 0 && omitted.runs === 0)
-        return undefined;
-    const parts = severities
-        .filter((severity) => omitted.bySeverity[severity])
-        .map((severity) => `${omitted.bySeverity[severity]} ${severity}`);
-    const runs = omitted.runs > 0 ? ` and ${omitted.runs} run(s)` : '';
-    const megabytes = limits.maxGzippedBytes / (1024 * 1024);
-    return (`The SARIF upload leaves out ${omitted.results} result(s)${runs}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}, ` +
-        `the least severe, to stay within GitHub's limits (${limits.maxResultsPerRun} results per run, ` +
-        `${limits.maxRuns} runs, ${megabytes} MB gzipped); the JSON scan report has every finding.`);
-}
-
-;// CONCATENATED MODULE: ./src/scan/layer-map.ts
-
-const instructionWidth = 100;
-const keywords = new Set([
-    ...'ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL'.split(' '),
-    ...'MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR'.split(' ')
-]);
-/**
- * The Dockerfile keyword a history entry was made by. BuildKit writes `RUN |1 A=b /bin/sh -c … # buildkit`,
- * `COPY /src /dst # buildkit` (no `--from`), `WORKDIR /app`; the classic builder `/bin/sh -c #(nop)  USER x`
- * for everything but RUN, whose entry is the bare command. '' for entries with no `created_by`.
- */
-function historyKeyword(createdBy) {
-    const text = createdBy.trim();
-    if (text === '')
-        return '';
-    const classic = /#\(nop\)\s+([A-Z]+)\b/.exec(text);
-    if (classic)
-        return classic[1];
-    const first = /^([A-Z]+)\b/.exec(text)?.[1];
-    return first && keywords.has(first) ? first : 'RUN';
-}
-function shorten(text) {
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return oneLine.length <= instructionWidth ? oneLine : `${oneLine.slice(0, instructionWidth - 1)}…`;
-}
-/** Expands `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` the way FROM lines use them. */
-function expandArgs(text, values) {
-    return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, operator, word, bare) => {
-        const value = values[braced ?? bare ?? ''];
-        if (operator === '-')
-            return value ? value : (word ?? '');
-        if (operator === '+')
-            return value ? (word ?? '') : '';
-        return value ?? '';
-    });
-}
-/** The ARGs before the first FROM, with `build-args` overriding their defaults: what FROM lines can use. */
-function globalArgs(dockerfile, buildArgs) {
-    const given = new Map(buildArgs.map((pair) => [pair.key, pair.value]));
-    const values = {};
-    for (const arg of dockerfile.getInitialARGs()) {
-        const property = arg.getProperty();
-        if (!property)
-            continue;
-        const name = property.getName();
-        values[name] = given.get(name) ?? expandArgs(property.getValue() ?? '', values);
-    }
-    return values;
-}
-function stageInstructions(dockerfile) {
-    const stages = stagesOf(dockerfile);
-    const froms = dockerfile.getFROMs();
-    const all = dockerfile.getInstructions();
-    return stages.map((stage, index) => {
-        const start = froms[index].getRange().start.line;
-        const end = index + 1 < froms.length ? froms[index + 1].getRange().start.line : Number.POSITIVE_INFINITY;
-        const instructions = all.filter((instruction) => {
-            const line = instruction.getRange().start.line;
-            return line > start && line < end;
-        });
-        return { stage, from: froms[index], instructions };
-    });
-}
-/** The stages the built one stands on, root first: `production` → `FROM base` → `FROM ${BASE_IMAGE} AS base`. */
-function stageChain(stages, built, args) {
-    const chain = [built];
-    for (;;) {
-        const current = chain[0];
-        const image = expandArgs(current.stage.from, args);
-        const parent = stages.find((candidate) => candidate.stage.index < current.stage.index &&
-            candidate.stage.name.toLowerCase() === image.toLowerCase());
-        if (!parent)
-            return { chain, baseImage: image };
-        chain.unshift(parent);
-    }
-}
-function originOf(instruction, stage, fromBase, baseImage) {
-    return {
-        line: instruction.getRange().start.line + 1,
-        instruction: shorten(instruction.toString()),
-        stage: stage.name,
-        fromBase,
-        mapped: true,
-        ...(baseImage !== undefined ? { baseImage } : {})
-    };
-}
-/**
- * Maps each layer of a built image to the Dockerfile instruction that made it. Every instruction but FROM
- * leaves one history entry, so the history's tail is the stage chain's instructions in order (checked by
- * keyword); what comes before them is the base image. Layers are the history entries without `empty_layer`.
- */
-function mapLayers(request) {
-    const stages = stageInstructions(request.dockerfile);
-    const built = stages[request.stage.index];
-    const { chain, baseImage } = stageChain(stages, built, globalArgs(request.dockerfile, request.buildArgs));
-    const fallback = { ...originOf(built.from, built.stage, false), mapped: false };
-    const baseOrigin = originOf(chain[0].from, chain[0].stage, true, baseImage);
-    const history = request.config.history ?? [];
-    const diffIds = request.config.rootfs?.diff_ids ?? [];
-    const expected = chain.flatMap(({ stage, instructions }) => instructions.map((instruction) => ({ stage, instruction })));
-    const historyOrigins = history.map(() => undefined);
-    let entry = history.length - 1;
-    let problem;
-    for (let step = expected.length - 1; step >= 0; step--, entry--) {
-        const { stage, instruction } = expected[step];
-        const keyword = instruction.getKeyword().toUpperCase();
-        const createdBy = entry >= 0 ? (history[entry].created_by ?? '') : undefined;
-        if (createdBy === undefined || historyKeyword(createdBy) !== keyword) {
-            problem = `line ${instruction.getRange().start.line + 1} (${keyword}) has no matching image history entry${createdBy === undefined ? '' : `: found '${shorten(createdBy)}'`}`;
-            break;
-        }
-        historyOrigins[entry] = originOf(instruction, stage, false);
-    }
-    if (!problem)
-        for (let index = 0; index <= entry; index++)
-            historyOrigins[index] = baseOrigin;
-    const layerEntries = history.flatMap((item, index) => (item.empty_layer ? [] : [index]));
-    if (layerEntries.length > diffIds.length) {
-        problem = `the image history names ${layerEntries.length} layers but rootfs.diff_ids has ${diffIds.length}`;
-        const layers = diffIds.map((diffId, index) => ({ diffId, index, createdBy: '', origin: fallback }));
-        return { layers, fallback, problem };
-    }
-    // Aligned from the end: a base image may have recorded fewer history entries than it has layers.
-    const offset = diffIds.length - layerEntries.length;
-    const layers = diffIds.map((diffId, index) => {
-        const historyIndex = index >= offset ? layerEntries[index - offset] : undefined;
-        if (historyIndex === undefined)
-            return { diffId, index, createdBy: '', origin: problem ? fallback : baseOrigin };
-        const createdBy = history[historyIndex].created_by ?? '';
-        return { diffId, index, createdBy, origin: historyOrigins[historyIndex] ?? fallback };
-    });
-    return { layers, fallback, ...(problem ? { problem } : {}) };
-}
-/** The origin of a layer by its DiffID; the first layer wins when two layers have the same content. */
-function originOfLayer(map, diffId) {
-    const layer = diffId === undefined ? undefined : map.layers.find((candidate) => candidate.diffId === diffId);
-    return layer?.origin ?? map.fallback;
-}
-function mapFindings(findings, map) {
-    return findings.map((finding) => ({ ...finding, origin: originOfLayer(map, finding.layerDiffId) }));
-}
-
-;// CONCATENATED MODULE: ./src/scan/gate.ts
-
-
-
-
-
-
-
-
-function sumCounts(all) {
-    const total = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-    for (const counts of all)
-        for (const key of Object.keys(total))
-            total[key] += counts[key];
-    return total;
-}
-/** The layers as the scan saw them, with the instruction that made each. */
-function sizedLayers(report, map) {
-    return (report.Metadata?.Layers ?? []).map((layer) => {
-        const origin = map.layers.find((candidate) => candidate.diffId === layer.DiffID)?.origin;
-        return {
-            digest: layer.Digest ?? layer.DiffID ?? '',
-            size: layer.Size ?? 0,
-            ...(origin?.mapped ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase } : {})
-        };
-    });
-}
-function platformOf(report) {
-    const config = report.Metadata?.ImageConfig;
-    if (!config?.os || !config.architecture)
-        return undefined;
-    return [config.os, config.architecture, config.variant].filter(Boolean).join('/');
-}
-/** `linux/arm64` and `linux/arm64/v8` are one platform; otherwise every part must match. */
-function samePlatform(scanned, built) {
-    const normalize = (platform) => platform.replace(/^(linux\/arm64)\/v8$/, '$1');
-    return normalize(scanned) === normalize(built);
-}
-/**
- * Fails closed when the report is not about the image that was built: another platform (Trivy picks
- * linux/amd64 of an index it cannot match), or other layers. The gate then has nothing to vouch with.
- */
-function verifyScanned(report, target) {
-    const scanned = platformOf(report);
-    if (scanned !== undefined && !samePlatform(scanned, target.platform)) {
-        return `Trivy scanned ${scanned} of ${target.reference}, but ${target.platform} was built: that platform was not scanned, so the image is not tagged.`;
-    }
-    const diffIds = report.Metadata?.DiffIDs ?? report.Metadata?.ImageConfig?.rootfs?.diff_ids;
-    const expected = target.expected?.diffIds;
-    if (expected && diffIds && expected.join() !== diffIds.join()) {
-        return `Trivy scanned an image with other layers than the one built (${target.reference}, ${target.platform}): the scan cannot vouch for it, so the image is not tagged.`;
-    }
-    return undefined;
-}
-function categoryFor(request, platform) {
-    return request.scan.sarifCategory
-        ? platformCategory(request.scan.sarifCategory, platform)
-        : defaultCategory(request.repository, request.stage.name, platform);
-}
-/**
- * Scans every platform of the image before any final tag exists and says whether it may be tagged: nothing
- * failing the policy, the size budget or the scan's own checks ever carries a final tag. In a dry run the
- * scans are printed and the gate is assumed to pass.
- */
-async function runGate(runner, log, request) {
-    const several = request.targets.length > 1;
-    const scans = [];
-    const findings = [];
-    const sarif = [];
-    const problems = [...(request.problems ?? [])];
-    let layers = [];
-    let scanner = 'Trivy';
-    for (const target of request.targets) {
-        const files = scanFiles(request.dir, target.platform);
-        for (const command of planScan(request.workspace, request.scan, target, files))
-            await runner.run(command, { stream: true });
-        if (runner.dryRun)
-            continue;
-        const report = await readTrivyReport(files.reportPath);
-        if (report.Trivy?.Version)
-            scanner = `Trivy ${report.Trivy.Version}`;
-        const problem = verifyScanned(report, target);
-        if (problem)
-            problems.push(problem);
-        const platform = several ? target.platform : undefined;
-        const map = mapLayers({
-            config: report.Metadata?.ImageConfig ?? {},
-            dockerfile: request.dockerfile.parsed,
-            stage: request.stage,
-            buildArgs: request.buildArgs
-        });
-        if (map.problem)
-            log.info(`Layer mapping: ${map.problem}`);
-        const mapped = mapFindings(findingsOf(report, platform), map);
-        findings.push(...mapped);
-        scans.push({ platform: target.platform, ...files, counts: countBySeverity(mapped) });
-        if (layers.length === 0)
-            layers = sizedLayers(report, map);
-        const category = categoryFor(request, platform);
-        const raw = JSON.parse(await (0,promises_.readFile)(files.sarifPath, 'utf8'));
-        const prepared = prepareSarif(rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback), {
-            category
-        });
-        const omitted = describeOmitted(prepared.omitted);
-        if (omitted)
-            log.warning(omitted);
-        sarif.push({ category, sarif: prepared.log });
-    }
-    const verdict = evaluateGate(findings, request.scan.failOn);
-    const layersCompressed = request.targets.every((target) => target.source === 'remote');
-    const budget = request.report.maxImageSize;
-    const sizeCheck = budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined;
-    const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean);
-    return {
-        scans,
-        findings,
-        counts: sumCounts(scans.map((scan) => scan.counts)),
-        layers,
-        layersCompressed,
-        ...(sizeCheck ? { sizeCheck } : {}),
-        sarif,
-        scanner,
-        ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
-    };
-}
-
-;// CONCATENATED MODULE: ./src/scan/layout.ts
-
-
-async function blob(layout, digest) {
-    const [algorithm, hex] = digest.split(':');
-    return JSON.parse(await (0,promises_.readFile)(external_node_path_.join(layout, 'blobs', algorithm, hex), 'utf8'));
-}
-function platformName(descriptor, config) {
-    const source = descriptor.platform?.os ? descriptor.platform : config;
-    return [source.os, source.architecture, source.variant].filter(Boolean).join('/');
-}
-/** A layout next to `layout` that shares its blobs and lists one manifest. */
-async function singleImageLayout(layout, descriptor, platform) {
-    const dir = `${layout}-${platform.replace(/\//g, '-')}`;
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    await (0,promises_.writeFile)(external_node_path_.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-    const { platform: _platform, ...plain } = descriptor;
-    await (0,promises_.writeFile)(external_node_path_.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [plain] }));
-    await (0,promises_.symlink)(external_node_path_.join(layout, 'blobs'), external_node_path_.join(dir, 'blobs')).catch((error) => {
-        if (error.code !== 'EEXIST')
-            throw error;
-    });
-    return dir;
-}
-/** Reads an OCI layout buildx wrote, skipping attestation manifests (`unknown/unknown`). */
-async function readLayout(layout) {
-    const top = JSON.parse(await (0,promises_.readFile)(external_node_path_.join(layout, 'index.json'), 'utf8'));
-    const image = top.manifests?.[0];
-    if (!image)
-        throw new Error(`${layout}/index.json names no image`);
-    const manifest = await blob(layout, image.digest);
-    const descriptors = manifest.manifests ? manifest.manifests : [image];
-    const platforms = [];
-    for (const descriptor of descriptors) {
-        if (descriptor.platform?.os === 'unknown')
-            continue;
-        const imageManifest = descriptor === image ? manifest : await blob(layout, descriptor.digest);
-        if (!imageManifest.config)
-            continue;
-        const config = await blob(layout, imageManifest.config.digest);
-        const platform = platformName(descriptor, config);
-        platforms.push({
-            platform,
-            manifestDigest: descriptor.digest,
-            diffIds: config.rootfs?.diff_ids ?? [],
-            dir: await singleImageLayout(layout, descriptor, platform)
-        });
-    }
-    return { digest: image.digest, platforms };
-}
-
-;// CONCATENATED MODULE: ./src/scan/trivy-setup.ts
-
-
-
-
-
-
-
-const releaseOs = { linux: 'Linux', darwin: 'macOS' };
-const releaseArch = { x64: '64bit', arm64: 'ARM64' };
-/** The release file names for this runner, e.g. `trivy_0.75.0_Linux-64bit.tar.gz` and `trivy_0.75.0_checksums.txt`. */
-function trivyAssets(version, platform, arch) {
-    const osName = releaseOs[platform];
-    const archName = releaseArch[arch];
-    if (!osName || !archName) {
-        throw new errors/* ConfigurationError */.j1(`Trivy has no release for ${platform}/${arch}: run on a Linux or macOS runner (x64 or arm64), or install Trivy yourself and set 'skip-setup-trivy: true'.`);
-    }
-    return {
-        archive: `trivy_${version}_${osName}-${archName}.tar.gz`,
-        checksums: `trivy_${version}_checksums.txt`
-    };
-}
-/** The sha256 that a `sha256sum`-style checksums file lists for `fileName`. */
-function checksumFor(checksums, fileName) {
-    for (const line of checksums.split('\n')) {
-        const match = /^([0-9a-f]{64})\s+\*?(\S+)\s*$/i.exec(line.trim());
-        if (match && match[2] === fileName)
-            return match[1].toLowerCase();
-    }
-    return undefined;
-}
-async function sha256Of(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-async function download(url, version) {
-    const tc = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
-    try {
-        return await tc.downloadTool(url);
-    }
-    catch (error) {
-        if (error instanceof tc.HTTPError && error.httpStatusCode === 404) {
-            throw new errors/* ConfigurationError */.j1(`Input 'trivy-version' is '${version}': ${url} does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`);
-        }
-        throw new errors/* ServiceError */._7(`Could not download ${url}: ${error.message}`);
-    }
-}
-/**
- * The pinned Trivy release from the tool cache, or downloaded, checked against the release's
- * checksums file, extracted and cached. Returns the path of the `trivy` binary.
- */
-async function installTrivy(request) {
-    const { version, baseUrl = 'https://github.com', platform = process.platform, arch = process.arch } = request;
-    const assets = trivyAssets(version, platform, arch);
-    const tc = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 9805));
-    const cached = tc.find('trivy', version, arch);
-    if (cached) {
-        lib_core/* info */.pq(`Trivy ${version} found in the tool cache`);
-        return external_node_path_.join(cached, 'trivy');
-    }
-    const releaseUrl = `${baseUrl.replace(/\/$/, '')}/aquasecurity/trivy/releases/download/v${version}`;
-    lib_core/* info */.pq(`Downloading Trivy ${version} from ${releaseUrl}/${assets.archive}`);
-    const [archive, checksumsFile] = await Promise.all([
-        download(`${releaseUrl}/${assets.archive}`, version),
-        download(`${releaseUrl}/${assets.checksums}`, version)
-    ]);
-    const expected = checksumFor(await (0,promises_.readFile)(checksumsFile, 'utf8'), assets.archive);
-    if (!expected) {
-        throw new errors/* ServiceError */._7(`Refusing to install Trivy ${version}: ${assets.checksums} has no line for ${assets.archive}.`);
-    }
-    const actual = await sha256Of(archive);
-    if (actual !== expected) {
-        throw new errors/* ServiceError */._7(`Refusing to install Trivy ${version}: ${assets.archive} has sha256 ${actual}, but ${assets.checksums} says ${expected}. The download is corrupt or was altered.`);
-    }
-    const extracted = await tc.extractTar(archive);
-    if (!(0,external_node_fs_.existsSync)(external_node_path_.join(extracted, 'trivy'))) {
-        throw new errors/* ServiceError */._7(`${assets.archive} has no 'trivy' binary at its top level.`);
-    }
-    const toolDir = await tc.cacheDir(extracted, 'trivy', version, arch);
-    lib_core/* info */.pq(`Trivy ${version} installed (sha256 ${actual} verified)`);
-    return external_node_path_.join(toolDir, 'trivy');
-}
-/** Trivy's cache directory; the vulnerability DB lives in its `db` folder. */
-function trivy_setup_trivyCacheDir(env = process.env) {
-    return env.TRIVY_CACHE_DIR || external_node_path_.join(external_node_os_.homedir(), '.cache', 'trivy');
-}
-/** One cache entry per OS and UTC day; any earlier day is a good enough start (Trivy refreshes a stale DB). */
-function trivyDbCacheKeys(platform, date) {
-    return {
-        key: `trivy-db-${platform}-${date.toISOString().slice(0, 10)}`,
-        restoreKeys: [`trivy-db-${platform}-`]
-    };
-}
-/** Restores the vulnerability DB so scans don't pull it from a rate-limited registry; failures are warnings. */
-async function restoreTrivyDb(options = {}) {
-    const cache = await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    if (!cache.isFeatureAvailable()) {
-        lib_core/* debug */.Yz('The Actions cache service is not available: the Trivy DB is not cached');
-        return undefined;
-    }
-    const { key, restoreKeys } = trivyDbCacheKeys(options.platform ?? process.platform, options.date ?? new Date());
-    const paths = [external_node_path_.join(trivy_setup_trivyCacheDir(options.env), 'db')];
-    try {
-        const restoredKey = await cache.restoreCache(paths, key, restoreKeys);
-        lib_core/* info */.pq(restoredKey ? `Trivy DB restored from cache ${restoredKey}` : 'No cached Trivy DB yet');
-        return { paths, key, ...(restoredKey ? { restoredKey } : {}) };
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Could not restore the Trivy DB cache: ${error.message}`);
-        return { paths, key };
-    }
-}
-/** Saves the DB under today's key unless that key was the one restored; failures are warnings. */
-async function saveTrivyDb(entry) {
-    if (!entry || entry.restoredKey === entry.key || !entry.paths.some((dir) => (0,external_node_fs_.existsSync)(dir)))
-        return;
-    const cache = await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
-    try {
-        await cache.saveCache(entry.paths, entry.key);
-        lib_core/* info */.pq(`Trivy DB saved to cache ${entry.key}`);
-    }
-    catch (error) {
-        lib_core/* warning */.$e(`Could not save the Trivy DB cache: ${error.message}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/scan/phase.ts
-
-
-
-
-
-
-
-
-
-const inspectFormat = '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}';
-/** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
-async function inspectStaging(probe, staging) {
-    const { stdout } = await probe.run({ tool: 'docker', args: ['image', 'inspect', '--format', inspectFormat, staging] });
-    const [id, platform, layers] = stdout.trim().split('|');
-    return { id, platform, diffIds: JSON.parse(layers || '[]') ?? [] };
-}
-/** Trivy once per step: the binary, a fresh DB (cached daily), and its own folder with the step's policy files. */
-async function setUpTrivy(request, dir) {
-    const scan = request.config.scan;
-    const dry = request.runner.dryRun;
-    const trivy = scan.skipSetupTrivy || dry ? 'trivy' : await installTrivy({ version: scan.trivyVersion });
-    const workspace = await prepareTrivyWorkspace(dir, trivy, scan);
-    const db = dry ? undefined : await restoreTrivyDb({ env: {} });
-    const download = planDbDownload(workspace, scan);
-    if (download)
-        await request.runner.run(download, { stream: true });
-    if (!dry)
-        await saveTrivyDb(db);
-    return workspace;
-}
-/** The platforms asked for that the image does not have: each would go out unscanned, or not at all. */
-function missing(asked, found) {
-    return asked.filter((platform) => !found.some((candidate) => samePlatform(candidate, platform)));
-}
-/** Each platform of an image the daemon holds: from the OCI layout where there is one, else the daemon itself. */
-async function stagedInDaemon(request, plan) {
-    const asked = request.config.build.platforms;
-    const daemon = await inspectStaging(request.probe, plan.staging);
-    if (!plan.layout) {
-        const platform = asked[0] ?? daemon.platform;
-        return { imageId: daemon.id, targets: [{ reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }], problems: [] };
-    }
-    const layout = await readLayout(plan.layout);
-    const problems = [
-        ...(layout.digest !== daemon.id ? [`The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`] : []),
-        ...missing(asked, layout.platforms.map((entry) => entry.platform)).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
-    ];
-    return {
-        imageId: layout.digest,
-        targets: layout.platforms.map((entry) => ({ reference: entry.dir, source: 'layout', platform: entry.platform, expected: { diffIds: entry.diffIds } })),
-        problems
-    };
-}
-/** Each platform the pushed index lists (attestations left out); a single manifest is the platform built. */
-async function stagedInRegistry(request, plan, built) {
-    const asked = request.config.build.platforms;
-    const reference = `${plan.image}@${built.digest}`;
-    const fallback = asked.length > 0 ? asked : [request.facts.daemon.platform];
-    if (request.runner.dryRun)
-        return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] };
-    const repository = request.facts.ecr?.repositories.get(plan.spec.repository);
-    const stored = storedManifest(await request.probe.ecr(planGetImage({ repository: plan.spec.repository, ...(repository?.registryId ? { registryId: repository.registryId } : {}) }, { imageDigest: built.digest })));
-    const listed = stored ? indexPlatforms(stored.manifest)?.map((entry) => entry.platform) : undefined;
-    const platforms = listed && listed.length > 0 ? listed : fallback;
-    return {
-        targets: platforms.map((platform) => ({ reference, source: 'remote', platform })),
-        problems: missing(asked, platforms).map((platform) => `The pushed image has no ${platform} to scan: it is not tagged.`)
-    };
-}
-async function staged(request, plan, built) {
-    if (plan.delivery === 'registry-staging')
-        return stagedInRegistry(request, plan, built);
-    const asked = request.config.build.platforms;
-    if (request.runner.dryRun) {
-        const platforms = asked.length > 0 ? asked : [request.facts.daemon.platform];
-        return {
-            targets: platforms.map((platform) => plan.layout
-                ? { reference: `${plan.layout}-${platform.replace(/\//g, '-')}`, source: 'layout', platform }
-                : { reference: plan.staging, source: 'docker', platform }),
-            problems: []
-        };
-    }
-    return stagedInDaemon(request, plan);
-}
-/** Scans each image (every platform) before any final tag; uploads SARIF and annotates, whatever the verdict. */
-async function gateAll(request) {
-    const { config, plans, built, runner, log } = request;
-    if (!config.scan)
-        return { images: plans.map(() => undefined), imageIds: plans.map(() => undefined) };
-    const dir = external_node_path_.join(external_node_path_.dirname(plans[0].dir), 'trivy');
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const workspace = await setUpTrivy(request, dir);
-    const images = [];
-    const imageIds = [];
-    // One after another: Trivy holds a lock on its cache while it scans.
-    for (const [index, plan] of plans.entries()) {
-        const { targets, imageId, problems } = await staged(request, plan, built[index]);
-        imageIds.push(imageId);
-        images.push(await runGate(runner, log, {
-            workspace,
-            scan: config.scan,
-            report: config.report,
-            dockerfile: config.dockerfile,
-            stage: plan.spec.stage,
-            repository: plan.spec.repository,
-            buildArgs: config.build.buildArgs,
-            targets,
-            problems,
-            dir: plan.dir
-        }));
-    }
-    emitAnnotations(log, capAnnotations(findingAnnotations(images.flatMap((image) => image.findings), config.dockerfile.relativePath, config.report.annotateSeverity)));
-    if (config.scan.sarifUpload && config.githubToken) {
-        await uploadSarifs(runner, log, request.context, images.flatMap((image) => image.sarif));
-    }
-    else if (config.scan.sarifUpload) {
-        log.warning("SARIF upload skipped: 'github-token' is empty.");
-    }
-    return { images, imageIds, workspace };
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function runnerIo(env = process.env) {
-    const log = new RunnerLog();
-    return { env, log, live: (options) => new LiveRunner({ log, ...options }), now: () => new Date() };
-}
-async function probeFacts(probe, config) {
-    const [buildx, daemon, ecr] = await Promise.all([
-        probeBuildx(probe),
-        probeDaemon(probe),
-        // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
-        config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined)
-    ]);
-    return { buildxVersion: buildx.buildxVersion, daemon, ...(ecr ? { ecr } : {}) };
-}
-function runKey(context) {
-    return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`;
-}
-async function buildAll(runner, log, plans, config, temp, builder) {
-    if (plans.length === 1) {
-        const [plan] = plans;
-        const stats = await runWithProgress(runner, log, planBuild(plan.request));
-        return [runner.dryRun ? dryResult(stats) : await readBuildResult(plan.request, stats)];
-    }
-    const bake = planBake(plans.map((plan) => plan.request), {
-        definitionFile: external_node_path_.join(temp, 'bake.json'),
-        metadataFile: external_node_path_.join(temp, 'bake-metadata.json'),
-        builder,
-        provenance: config.build.provenance,
-        sbom: config.build.sbom
-    });
-    if (!runner.dryRun)
-        return runBake(runner, log, bake);
-    await runner.write(bake.definition);
-    const stats = await runWithProgress(runner, log, bake.command);
-    return plans.map(() => dryResult(stats));
-}
-function dryResult(stats) {
-    return { digest: '<digest>', imageId: '<image id>', metadata: {}, stats };
-}
-/** The sequence: inputs → tags → facts → ECR → builder → cache → build → gate → release → report. */
-async function runAction(io) {
-    const started = Date.now();
-    const { log } = io;
-    const context = readRunContext(io.env);
-    const raw = readRawInputs(io.env);
-    // Before anything can print one, not even an error about them.
-    secretValues(raw).forEach((value) => log.mask(value));
-    const config = await log.group('Inputs', async () => parseConfig(raw, { env: io.env, context }));
-    const probe = io.live({ region: config.aws.region, github: { token: config.githubToken, apiUrl: context.apiUrl } });
-    const runner = config.dryRun ? new DryRunner(log) : probe;
-    const state = config.dryRun ? new NoState() : new RunnerState(log);
-    const now = io.now();
-    const needsTag = config.build.push || config.scan !== undefined;
-    const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context);
-    // A rule set that names no tag is refused before any AWS call (which might create repositories).
-    const meta = await log.group('Tags and labels', async () => {
-        const early = defaultBranch(context) !== undefined;
-        if (early)
-            runMeta({ tags: config.tags, labels: config.build.labels, context, now, needsTag });
-        const result = runMeta({ tags: config.tags, labels: config.build.labels, context, now, metadata: await metadata, needsTag });
-        result.warnings.forEach((warning) => log.warning(warning));
-        log.info(`Tags: ${result.tags.join(', ') || '(none)'}`);
-        return result;
-    });
-    const facts = await log.group('Docker, buildx and ECR', async () => {
-        const probed = await probeFacts(probe, config);
-        checkPlatformSupport(config, probed.daemon);
-        log.info(`buildx ${probed.buildxVersion}; daemon ${probed.daemon.platform}, ${probed.daemon.imageStore} image store`);
-        if (!probed.ecr)
-            return probed;
-        const ecr = await createRepositories(runner, probe, probed.ecr, config.aws);
-        for (const authorization of ecr.authorizations) {
-            log.mask(authorization.password);
-            await runner.run(planLogin(authorization));
-            state.add({ registry: authorization.registry });
-        }
-        return { ...probed, ecr };
-    });
-    const { builder, buildkitVersion } = await log.group('Builder', async () => {
-        const plan = planBuilder({ driver: config.build.driver, builder: config.build.builder, runId: runKey(context) });
-        if (plan.created)
-            state.add({ builder: plan.name });
-        // Emulators first: a builder sees the platforms it can run when it starts.
-        await setUpEmulation(runner, config.build.platforms);
-        return { builder: plan.name, buildkitVersion: await runBuilder(runner, plan) };
-    });
-    const temp = await (0,promises_.mkdtemp)(external_node_path_.join(io.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'ecr-build-push-'));
-    state.add({ tempDir: temp });
-    const plans = planImages(config, {
-        context,
-        meta,
-        ...(facts.ecr ? { ecr: facts.ecr } : {}),
-        daemon: facts.daemon,
-        buildxVersion: facts.buildxVersion,
-        ...(buildkitVersion ? { buildkitVersion } : {}),
-        builder,
-        temp,
-        runKey: runKey(context),
-        dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
-        env: io.env
-    });
-    await Promise.all(plans.map((plan) => (0,promises_.mkdir)(plan.dir, { recursive: true })));
-    const built = await log.group(plans.length > 1 ? `Build (one bake, ${plans.length} targets)` : 'Build', async () => {
-        plans.forEach((plan) => plan.cache.warnings.forEach((warning) => log.warning(warning)));
-        const restored = runner.dryRun ? [] : await Promise.all(plans.map((plan) => restoreLocalCache(plan.cache, log)));
-        plans.forEach((plan) => plan.delivery === 'daemon-staging' && state.add({ staging: plan.staging }));
-        const results = await buildAll(runner, log, plans, config, temp, builder);
-        if (!runner.dryRun)
-            await Promise.all(plans.map((plan, index) => saveLocalCache(plan.cache, restored[index], log)));
-        log.info(cacheReportLine(results[0].stats));
-        return results;
-    });
-    const gates = await log.group('Scan gate', () => gateAll({ runner, probe, log, config, context, facts, plans, built }));
-    const released = await log.group('Release', () => releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) }));
-    const outcomes = plans.map((plan, index) => ({
-        plan,
-        built: built[index],
-        ...(gates.images[index] ? { gate: gates.images[index] } : {}),
-        ...released[index]
-    }));
-    setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun);
-    await log.group('Report', () => reportAll({ runner, probe, log, config, context, meta, outcomes, trivy: gates.workspace, seconds: (Date.now() - started) / 1000 }));
-    if (config.dryRun) {
-        log.info(`Dry run: nothing was built, scanned or pushed (buildx ${facts.buildxVersion}).`);
-        return;
-    }
-    failIfAnyHeldBack(outcomes);
-}
-async function main_main() {
-    await runAction(runnerIo());
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 8995:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
-
-/***/ }),
-
-/***/ 7016:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3838:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth = __nccwpck_require__(2145);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return __awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return __awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 5260:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec),
-  H: () => (/* binding */ getExecOutput)
-});
-
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util = __nccwpck_require__(90);
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return __awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!io_util/* isRooted */.Qh(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield io/* which */.K7(this.toolPath, true);
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-
-/***/ }),
-
-/***/ 1758:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  getOctokit: () => (/* binding */ getOctokit)
-});
-
-// UNUSED EXPORTS: context
-
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -57573,10 +55409,10 @@ function Collection() {
 
 
 // pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
+var endpoint_dist_bundle_VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var userAgent = `octokit-endpoint.js/${endpoint_dist_bundle_VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -57829,7 +55665,7 @@ function expand(template, context) {
 }
 
 // pkg/dist-src/parse.js
-function parse(options) {
+function dist_bundle_parse(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -57895,7 +55731,7 @@ function parse(options) {
 
 // pkg/dist-src/endpoint-with-defaults.js
 function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
+  return dist_bundle_parse(merge(defaults, route, options));
 }
 
 // pkg/dist-src/with-defaults.js
@@ -57906,7 +55742,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse
+    parse: dist_bundle_parse
   });
 }
 
@@ -58807,8 +56643,6 @@ const JSONParse = (text, reviver) => {
 
 
 
-// EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-var dist_src = __nccwpck_require__(1015);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
@@ -58817,12 +56651,12 @@ var dist_src = __nccwpck_require__(1015);
 
 
 // pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
+var request_dist_bundle_VERSION = "10.0.16";
 
 // pkg/dist-src/defaults.js
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
   }
 };
 
@@ -58842,7 +56676,7 @@ function dist_bundle_isPlainObject(value) {
 
 // pkg/dist-src/fetch-wrapper.js
 
-var noop = () => "";
+var dist_bundle_noop = () => "";
 async function fetchWrapper(requestOptions) {
   const fetch = requestOptions.request?.fetch || globalThis.fetch;
   if (!fetch) {
@@ -58887,7 +56721,7 @@ async function fetchWrapper(requestOptions) {
         }
       }
     }
-    const requestError = new dist_src/* RequestError */.G(message, 500, {
+    const requestError = new RequestError(message, 500, {
       request: requestOptions
     });
     requestError.cause = error;
@@ -58919,21 +56753,21 @@ async function fetchWrapper(requestOptions) {
     if (status < 400) {
       return octokitResponse;
     }
-    throw new dist_src/* RequestError */.G(fetchResponse.statusText, status, {
+    throw new RequestError(fetchResponse.statusText, status, {
       response: octokitResponse,
       request: requestOptions
     });
   }
   if (status === 304) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new dist_src/* RequestError */.G("Not modified", status, {
+    throw new RequestError("Not modified", status, {
       response: octokitResponse,
       request: requestOptions
     });
   }
   if (status >= 400) {
     octokitResponse.data = await getResponseData(fetchResponse);
-    throw new dist_src/* RequestError */.G(toErrorMessage(octokitResponse.data), status, {
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
       response: octokitResponse,
       request: requestOptions
     });
@@ -58944,7 +56778,7 @@ async function fetchWrapper(requestOptions) {
 async function getResponseData(response) {
   const contentType = response.headers.get("content-type");
   if (!contentType) {
-    return response.text().catch(noop);
+    return response.text().catch(dist_bundle_noop);
   }
   const mimetype = dist_parse(contentType);
   if (isJSONResponse(mimetype)) {
@@ -58959,7 +56793,7 @@ async function getResponseData(response) {
   // (RFC 2046) and must never be decoded as text, even when the response
   // carries a (misleading) `charset=utf-8` parameter — see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
+    return response.text().catch(dist_bundle_noop);
   } else {
     return response.arrayBuffer().catch(
       /* v8 ignore next -- @preserve */
@@ -62259,6 +60093,6525 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/github/client.ts
+
+
+
+/** How long the action waits on a rate limit before it gives up on that request (it only reports). */
+const maxRateLimitWaitSeconds = 60;
+const rateLimitRetries = 2;
+/**
+ * The run's one GitHub client: retries 5xx and network errors (@octokit/plugin-retry), waits out rate
+ * limits and secondary rate limits as GitHub's `retry-after` says (@octokit/plugin-throttling).
+ */
+function createGitHubClient(token, apiUrl, log) {
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const retrying = retryCount < rateLimitRetries && retryAfter <= maxRateLimitWaitSeconds;
+        log.info(`GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up on this request'}.`);
+        return retrying;
+    };
+    return getOctokit(token, {
+        baseUrl: apiUrl,
+        throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
+        retry: { retries: 3 }
+    }, retry, throttling);
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./src/run/exec.ts
+
+
+
+const stderrTailLines = 20;
+/** The last lines of stderr that say something: what a user needs to see when a tool fails. */
+function stderrTail(stderr, lines = stderrTailLines) {
+    return stderr
+        .split(/\r?\n|\r/)
+        .map((line) => line.trimEnd())
+        .filter((line) => line.length > 0)
+        .slice(-lines)
+        .join('\n');
+}
+/** The command's environment: the action's, minus dropped prefixes, plus its own; undefined to inherit as is. */
+function environmentFor(command) {
+    if (!command.env && !command.dropEnvPrefixes)
+        return undefined;
+    const dropped = command.dropEnvPrefixes ?? [];
+    const inherited = Object.entries(process.env).filter((entry) => entry[1] !== undefined && !dropped.some((prefix) => entry[0].startsWith(prefix)));
+    return { ...Object.fromEntries(inherited), ...command.env };
+}
+/** Runs one command through @actions/exec, never through a shell; tool output reaches the log as untrusted text. */
+async function execute(log, command, options = {}) {
+    log.info(formatCommand(command));
+    let pending = '';
+    const onStderr = (data) => {
+        if (!options.onStderrLine) {
+            if (options.stream)
+                log.untrusted(data.toString());
+            return;
+        }
+        pending += data.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        lines.forEach((line) => options.onStderrLine?.(line));
+    };
+    const env = environmentFor(command);
+    // Always silent: @actions/exec would echo its own `[command]` line next to ours.
+    const result = await (0,exec/* getExecOutput */.H)(command.tool, command.args, {
+        silent: true,
+        ignoreReturnCode: true,
+        ...(command.cwd ? { cwd: command.cwd } : {}),
+        input: command.stdin ? Buffer.from(command.stdin.text) : undefined,
+        env,
+        listeners: {
+            stdout: (data) => {
+                if (options.stream)
+                    log.untrusted(data.toString());
+            },
+            stderr: onStderr
+        }
+    }).catch((error) => {
+        // @actions/exec throws before starting a tool that is not on PATH.
+        throw new errors/* ServiceError */._7(`'${command.tool}' could not be started: ${error.message}`, 'ToolMissing');
+    });
+    if (pending)
+        options.onStderrLine?.(pending);
+    if (result.exitCode !== 0 && !options.allowFailure) {
+        throw new errors/* CommandError */.Qd(formatCommand(command), result.exitCode, stderrTail(result.stderr));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/run/live.ts
+
+
+
+
+
+
+/** A GitHub call never holds the step longer than this, retries included. */
+const githubTimeoutMs = 60_000;
+/** Does what plans say: commands through @actions/exec, one ECR client and one GitHub client for the run. */
+class LiveRunner {
+    options;
+    dryRun = false;
+    ecrClient;
+    githubClient;
+    constructor(options) {
+        this.options = options;
+    }
+    run(command, options) {
+        return execute(this.options.log, command, options);
+    }
+    /** The SDK loads on the first ECR call only: most of the action's start-up cost otherwise. */
+    loadEcr() {
+        this.ecrClient ??= __nccwpck_require__.e(/* import() */ 249).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8249, 19)).then((sdk) => ({
+            sdk: sdk,
+            // Adaptive retries slow down on ThrottlingException instead of failing the step.
+            client: new sdk.ECRClient({
+                region: this.options.region,
+                retryMode: 'adaptive',
+                maxAttempts: 5,
+                customUserAgent: 'ecr-build-push'
+            })
+        }));
+        return this.ecrClient;
+    }
+    async ecr(request) {
+        const { client, sdk } = await this.loadEcr();
+        const Operation = sdk[`${request.operation}Command`];
+        try {
+            return (await client.send(new Operation(request.input)));
+        }
+        catch (error) {
+            throw ecrError(request.operation, error);
+        }
+    }
+    async github(request) {
+        const github = this.options.github;
+        if (!github?.token)
+            throw new errors/* ServiceError */._7(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401);
+        this.githubClient ??= createGitHubClient(github.token, github.apiUrl, this.options.log);
+        try {
+            const response = await this.githubClient.request(request.route, {
+                ...request.parameters,
+                request: { signal: AbortSignal.timeout(githubTimeoutMs) }
+            });
+            return { status: response.status, data: response.data, headers: response.headers };
+        }
+        catch (error) {
+            throw githubError(request, error);
+        }
+    }
+    async write(file) {
+        await (0,promises_.writeFile)(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {});
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/log.ts
+
+
+/** The runner's own log, through @actions/core. */
+class RunnerLog {
+    // Unguessable, so no tool output can end the stop-commands section early.
+    token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    open = false;
+    /** Our own lines are commands again: the section of tool output, if one is open, ends first. */
+    trusted() {
+        if (!this.open)
+            return;
+        process.stdout.write(`::${this.token}::\n`);
+        this.open = false;
+    }
+    info(message) {
+        this.trusted();
+        core.info(message);
+    }
+    debug(message) {
+        this.trusted();
+        core.debug(message);
+    }
+    notice(message, properties) {
+        this.trusted();
+        core.notice(message, properties);
+    }
+    warning(message, properties) {
+        this.trusted();
+        core.warning(message, properties);
+    }
+    error(message, properties) {
+        this.trusted();
+        core.error(message, properties);
+    }
+    untrusted(text) {
+        if (text === '')
+            return;
+        if (!this.open)
+            process.stdout.write(`::stop-commands::${this.token}\n`);
+        this.open = true;
+        process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+    async group(title, run) {
+        this.trusted();
+        core.startGroup(title);
+        try {
+            return await run();
+        }
+        finally {
+            this.trusted();
+            core.endGroup();
+        }
+    }
+    mask(secret) {
+        this.trusted();
+        if (secret !== '')
+            core.setSecret(secret);
+    }
+    setOutput(name, value) {
+        core.setOutput(name, value);
+    }
+    saveState(name, value) {
+        core.saveState(name, value);
+    }
+    async summary(markdown) {
+        await core.summary.addRaw(markdown, true).write();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/state.ts
+const stateKey = 'cleanup';
+class RunnerState {
+    log;
+    state = { registries: [], staging: [] };
+    constructor(log) {
+        this.log = log;
+    }
+    add(change) {
+        const { registry, staging, ...rest } = change;
+        this.state = {
+            ...this.state,
+            ...rest,
+            registries: registry ? [...this.state.registries, registry] : this.state.registries,
+            staging: staging ? [...this.state.staging, staging] : this.state.staging
+        };
+        this.log.saveState(stateKey, JSON.stringify(this.state));
+    }
+}
+class NoState {
+    add() { }
+}
+function parseSavedState(text) {
+    if (!text)
+        return { registries: [], staging: [] };
+    return { registries: [], staging: [], ...JSON.parse(text) };
+}
+
+;// CONCATENATED MODULE: ./src/report/sarif-locations.ts
+function findingKey(id, pkgName) {
+    return `${id}\u0000${pkgName}`;
+}
+/** Trivy's SARIF names the package in the message (`Package: openssl`) and the location (`target: openssl@1.1`). */
+function sarifPackage(result) {
+    const fromMessage = /^Package: (.+)$/m.exec(result.message.text ?? '')?.[1];
+    if (fromMessage)
+        return fromMessage.trim();
+    const fromLocation = /: ([^\s:]+)@[^@\s]*$/.exec(result.locations?.[0]?.message?.text ?? '')?.[1];
+    return fromLocation;
+}
+function originNote(origin) {
+    if (!origin.mapped)
+        return `Layer not matched to a Dockerfile instruction: shown at the built stage's FROM (line ${origin.line}).`;
+    if (origin.fromBase)
+        return `From the base image ${origin.baseImage ?? ''} picked at line ${origin.line}: ${origin.instruction}`;
+    return `Introduced at line ${origin.line}: ${origin.instruction}`;
+}
+/**
+ * Points every SARIF result at the Dockerfile line its layer came from (matched by rule id + package, via
+ * the JSON report's findings), so code scanning can show image findings in the pull request diff.
+ */
+function rewriteSarifLocations(sarif, findings, dockerfilePath, fallback) {
+    const origins = new Map();
+    for (const finding of findings) {
+        const key = findingKey(finding.id, finding.pkgName);
+        if (!origins.has(key))
+            origins.set(key, finding.origin);
+    }
+    const uri = dockerfilePath.split('\\').join('/');
+    return {
+        ...sarif,
+        runs: sarif.runs.map((run) => ({
+            ...run,
+            results: run.results?.map((result) => {
+                const pkgName = sarifPackage(result);
+                const origin = (result.ruleId && pkgName && origins.get(findingKey(result.ruleId, pkgName))) || fallback;
+                const imageLocation = result.locations?.[0]?.message?.text;
+                return {
+                    ...result,
+                    message: { ...result.message, text: `${result.message.text ?? ''}\n${originNote(origin)}` },
+                    locations: [
+                        {
+                            physicalLocation: {
+                                artifactLocation: { uri },
+                                region: { startLine: origin.line, endLine: origin.line }
+                            },
+                            ...(imageLocation ? { message: { text: imageLocation } } : {})
+                        }
+                    ]
+                };
+            })
+        }))
+    };
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+const githubSarifLimits = {
+    maxRuns: 20,
+    maxResultsPerRun: 25_000,
+    maxGzippedBytes: 10 * 1024 * 1024
+};
+/** `trivy/<repository>/<target>/[<os>-<arch>/]`: one category per target and platform, so uploads don't replace each other. */
+function defaultCategory(repository, target, platform) {
+    const repositoryName = repository.replace(/\//g, '-');
+    return platformCategory(`trivy/${repositoryName}/${target || 'default'}/`, platform);
+}
+/** Adds the platform to a category for multi-platform scans, e.g. `…/linux-arm64/`. */
+function platformCategory(category, platform) {
+    const base = category.endsWith('/') ? category : `${category}/`;
+    return platform ? `${base}${platform.replace(/\//g, '-')}/` : base;
+}
+const levelSeverity = {
+    error: 'HIGH',
+    warning: 'MEDIUM',
+    note: 'LOW',
+    none: 'UNKNOWN'
+};
+function ruleOf(run, result) {
+    const rules = run.tool.driver.rules ?? [];
+    const byIndex = result.ruleIndex !== undefined ? rules[result.ruleIndex] : undefined;
+    return byIndex ?? rules.find((rule) => rule.id === result.ruleId);
+}
+/** Trivy tags each rule with its severity; other tools only give a level. */
+function sarif_severityOf(run, result) {
+    const tags = (ruleOf(run, result)?.properties?.tags ?? []);
+    const tagged = severities.find((severity) => tags.includes(severity));
+    return (tagged ??
+        levelSeverity[result.level ?? ruleOf(run, result)?.defaultConfiguration?.level ?? 'none'] ??
+        'UNKNOWN');
+}
+function scoreOf(run, result) {
+    const score = Number(ruleOf(run, result)?.properties?.['security-severity']);
+    return Number.isFinite(score) ? score : 0;
+}
+/** Most severe first; equal ones keep their order. */
+function sarif_bySeverity(a, b) {
+    return (severityRank(a.severity) - severityRank(b.severity) ||
+        b.score - a.score ||
+        a.run - b.run ||
+        a.index - b.index);
+}
+function rank(run, runIndex) {
+    return (run.results ?? []).map((result, index) => ({
+        run: runIndex,
+        index,
+        severity: sarif_severityOf(run, result),
+        score: scoreOf(run, result)
+    }));
+}
+/** Keeps the chosen results in their order and drops rules no kept result uses, renumbering `ruleIndex`. */
+function keepResults(run, keep) {
+    const results = (run.results ?? []).filter((_, index) => keep.has(index));
+    const rules = run.tool.driver.rules;
+    if (!rules)
+        return { ...run, results };
+    const usedRules = new Set(results.map((result) => ruleOf(run, result)));
+    const used = rules.filter((rule) => usedRules.has(rule));
+    const newIndex = new Map(used.map((rule, index) => [rule, index]));
+    const renumbered = results.map((result) => {
+        const rule = ruleOf(run, result);
+        return rule && result.ruleIndex !== undefined ? { ...result, ruleIndex: newIndex.get(rule) } : result;
+    });
+    return { ...run, tool: { ...run.tool, driver: { ...run.tool.driver, rules: used } }, results: renumbered };
+}
+function gzippedSize(log) {
+    return (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).length;
+}
+function count(omitted, dropped) {
+    omitted.results += dropped.length;
+    for (const item of dropped)
+        omitted.bySeverity[item.severity] = (omitted.bySeverity[item.severity] ?? 0) + 1;
+}
+function keepTop(log, ranked, keepCount) {
+    return {
+        ...log,
+        runs: log.runs.map((run, runIndex) => {
+            const kept = [...ranked[runIndex]].sort(sarif_bySeverity).slice(0, keepCount(runIndex));
+            if (kept.length === ranked[runIndex].length)
+                return run;
+            return keepResults(run, new Set(kept.map((item) => item.index)));
+        })
+    };
+}
+/**
+ * Fixes up Trivy's SARIF for code scanning: every run gets the category as `automationDetails.id`,
+ * and the least severe results are left out until GitHub's limits are met.
+ */
+function prepareSarif(input, { category, limits = githubSarifLimits }) {
+    const omitted = { runs: 0, results: 0, bySeverity: {} };
+    const id = category.endsWith('/') ? category : `${category}/`;
+    const runs = input.runs.map((run) => ({ ...run, automationDetails: { ...run.automationDetails, id } }));
+    runs.slice(limits.maxRuns).forEach((run, index) => count(omitted, rank(run, index)));
+    omitted.runs = Math.max(0, runs.length - limits.maxRuns);
+    let log = { ...input, runs: runs.slice(0, limits.maxRuns) };
+    let ranked = log.runs.map(rank);
+    for (const items of ranked)
+        count(omitted, [...items].sort(sarif_bySeverity).slice(limits.maxResultsPerRun));
+    log = keepTop(log, ranked, () => limits.maxResultsPerRun);
+    if (gzippedSize(log) > limits.maxGzippedBytes) {
+        ranked = log.runs.map(rank);
+        const all = ranked.flat().sort(sarif_bySeverity);
+        const fits = (keep) => {
+            const kept = all.slice(0, keep);
+            return keepTop(log, ranked, (runIndex) => kept.filter((item) => item.run === runIndex).length);
+        };
+        let low = 0;
+        let high = all.length;
+        while (low < high) {
+            const middle = Math.ceil((low + high) / 2);
+            if (gzippedSize(fits(middle)) <= limits.maxGzippedBytes)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        count(omitted, all.slice(low));
+        log = fits(low);
+    }
+    return { log, omitted };
+}
+/** What was left out, for a warning; undefined when nothing was. */
+function describeOmitted(omitted, limits = githubSarifLimits) {
+    if (omitted.results === 0 && omitted.runs === 0)
+        return undefined;
+    const parts = severities
+        .filter((severity) => omitted.bySeverity[severity])
+        .map((severity) => `${omitted.bySeverity[severity]} ${severity}`);
+    const runs = omitted.runs > 0 ? ` and ${omitted.runs} run(s)` : '';
+    const megabytes = limits.maxGzippedBytes / (1024 * 1024);
+    return (`The SARIF upload leaves out ${omitted.results} result(s)${runs}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}, ` +
+        `the least severe, to stay within GitHub's limits (${limits.maxResultsPerRun} results per run, ` +
+        `${limits.maxRuns} runs, ${megabytes} MB gzipped); the JSON scan report has every finding.`);
+}
+
+;// CONCATENATED MODULE: ./src/scan/layer-map.ts
+
+const instructionWidth = 100;
+const keywords = new Set([
+    ...'ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE HEALTHCHECK LABEL'.split(' '),
+    ...'MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR'.split(' ')
+]);
+/**
+ * The Dockerfile keyword a history entry was made by. BuildKit writes `RUN |1 A=b /bin/sh -c … # buildkit`,
+ * `COPY /src /dst # buildkit` (no `--from`), `WORKDIR /app`; the classic builder `/bin/sh -c #(nop)  USER x`
+ * for everything but RUN, whose entry is the bare command. '' for entries with no `created_by`.
+ */
+function historyKeyword(createdBy) {
+    const text = createdBy.trim();
+    if (text === '')
+        return '';
+    const classic = /#\(nop\)\s+([A-Z]+)\b/.exec(text);
+    if (classic)
+        return classic[1];
+    const first = /^([A-Z]+)\b/.exec(text)?.[1];
+    return first && keywords.has(first) ? first : 'RUN';
+}
+function shorten(text) {
+    const oneLine = text.replace(/\s+/g, ' ').trim();
+    return oneLine.length <= instructionWidth ? oneLine : `${oneLine.slice(0, instructionWidth - 1)}…`;
+}
+/** Expands `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` the way FROM lines use them. */
+function expandArgs(text, values) {
+    return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, operator, word, bare) => {
+        const value = values[braced ?? bare ?? ''];
+        if (operator === '-')
+            return value ? value : (word ?? '');
+        if (operator === '+')
+            return value ? (word ?? '') : '';
+        return value ?? '';
+    });
+}
+/** The ARGs before the first FROM, with `build-args` overriding their defaults: what FROM lines can use. */
+function globalArgs(dockerfile, buildArgs) {
+    const given = new Map(buildArgs.map((pair) => [pair.key, pair.value]));
+    const values = {};
+    for (const arg of dockerfile.getInitialARGs()) {
+        const property = arg.getProperty();
+        if (!property)
+            continue;
+        const name = property.getName();
+        values[name] = given.get(name) ?? expandArgs(property.getValue() ?? '', values);
+    }
+    return values;
+}
+/** Each stage with its FROM and the instructions up to the next FROM, in file order. */
+function stageInstructions(dockerfile) {
+    const stages = stagesOf(dockerfile);
+    const froms = dockerfile.getFROMs();
+    const all = dockerfile.getInstructions();
+    return stages.map((stage, index) => {
+        const start = froms[index].getRange().start.line;
+        const end = index + 1 < froms.length ? froms[index + 1].getRange().start.line : Number.POSITIVE_INFINITY;
+        const instructions = all.filter((instruction) => {
+            const line = instruction.getRange().start.line;
+            return line > start && line < end;
+        });
+        return { stage, from: froms[index], instructions };
+    });
+}
+/** The stages the built one stands on, root first: `production` → `FROM base` → `FROM ${BASE_IMAGE} AS base`. */
+function stageChain(stages, built, args) {
+    const chain = [built];
+    for (;;) {
+        const current = chain[0];
+        const image = expandArgs(current.stage.from, args);
+        const parent = stages.find((candidate) => candidate.stage.index < current.stage.index &&
+            candidate.stage.name.toLowerCase() === image.toLowerCase());
+        if (!parent)
+            return { chain, baseImage: image };
+        chain.unshift(parent);
+    }
+}
+function originOf(instruction, stage, fromBase, baseImage) {
+    return {
+        line: instruction.getRange().start.line + 1,
+        instruction: shorten(instruction.toString()),
+        stage: stage.name,
+        fromBase,
+        mapped: true,
+        ...(baseImage !== undefined ? { baseImage } : {})
+    };
+}
+/**
+ * Maps each layer of a built image to the Dockerfile instruction that made it. Every instruction but FROM
+ * leaves one history entry, so the history's tail is the stage chain's instructions in order (checked by
+ * keyword); what comes before them is the base image. Layers are the history entries without `empty_layer`.
+ */
+function mapLayers(request) {
+    const stages = stageInstructions(request.dockerfile);
+    const built = stages[request.stage.index];
+    const { chain, baseImage } = stageChain(stages, built, globalArgs(request.dockerfile, request.buildArgs));
+    const fallback = { ...originOf(built.from, built.stage, false), mapped: false };
+    const baseOrigin = originOf(chain[0].from, chain[0].stage, true, baseImage);
+    const history = request.config.history ?? [];
+    const diffIds = request.config.rootfs?.diff_ids ?? [];
+    const expected = chain.flatMap(({ stage, instructions }) => instructions.map((instruction) => ({ stage, instruction })));
+    const historyOrigins = history.map(() => undefined);
+    let entry = history.length - 1;
+    let problem;
+    for (let step = expected.length - 1; step >= 0; step--, entry--) {
+        const { stage, instruction } = expected[step];
+        const keyword = instruction.getKeyword().toUpperCase();
+        const createdBy = entry >= 0 ? (history[entry].created_by ?? '') : undefined;
+        if (createdBy === undefined || historyKeyword(createdBy) !== keyword) {
+            problem = `line ${instruction.getRange().start.line + 1} (${keyword}) has no matching image history entry${createdBy === undefined ? '' : `: found '${shorten(createdBy)}'`}`;
+            break;
+        }
+        historyOrigins[entry] = originOf(instruction, stage, false);
+    }
+    if (!problem)
+        for (let index = 0; index <= entry; index++)
+            historyOrigins[index] = baseOrigin;
+    const layerEntries = history.flatMap((item, index) => (item.empty_layer ? [] : [index]));
+    if (layerEntries.length > diffIds.length) {
+        problem = `the image history names ${layerEntries.length} layers but rootfs.diff_ids has ${diffIds.length}`;
+        const layers = diffIds.map((diffId, index) => ({ diffId, index, createdBy: '', origin: fallback }));
+        return { layers, fallback, problem };
+    }
+    // Aligned from the end: a base image may have recorded fewer history entries than it has layers.
+    const offset = diffIds.length - layerEntries.length;
+    const layers = diffIds.map((diffId, index) => {
+        const historyIndex = index >= offset ? layerEntries[index - offset] : undefined;
+        if (historyIndex === undefined)
+            return { diffId, index, createdBy: '', origin: problem ? fallback : baseOrigin };
+        const createdBy = history[historyIndex].created_by ?? '';
+        return { diffId, index, createdBy, origin: historyOrigins[historyIndex] ?? fallback };
+    });
+    return { layers, fallback, ...(problem ? { problem } : {}) };
+}
+/** The origin of a layer by its DiffID; the first layer wins when two layers have the same content. */
+function originOfLayer(map, diffId) {
+    const layer = diffId === undefined ? undefined : map.layers.find((candidate) => candidate.diffId === diffId);
+    return layer?.origin ?? map.fallback;
+}
+function mapFindings(findings, map) {
+    return findings.map((finding) => ({ ...finding, origin: originOfLayer(map, finding.layerDiffId) }));
+}
+
+;// CONCATENATED MODULE: ./src/scan/gate.ts
+
+
+
+
+
+
+
+
+function sumCounts(all) {
+    const total = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
+    for (const counts of all)
+        for (const key of Object.keys(total))
+            total[key] += counts[key];
+    return total;
+}
+/** The layers as the scan saw them, with the instruction that made each. */
+function sizedLayers(report, map) {
+    return (report.Metadata?.Layers ?? []).map((layer) => {
+        const origin = map.layers.find((candidate) => candidate.diffId === layer.DiffID)?.origin;
+        return {
+            digest: layer.Digest ?? layer.DiffID ?? '',
+            size: layer.Size ?? 0,
+            ...(origin?.mapped
+                ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase }
+                : {})
+        };
+    });
+}
+function platformOf(report) {
+    const config = report.Metadata?.ImageConfig;
+    if (!config?.os || !config.architecture)
+        return undefined;
+    return [config.os, config.architecture, config.variant].filter(Boolean).join('/');
+}
+/** `linux/arm64` and `linux/arm64/v8` are one platform; otherwise every part must match. */
+function samePlatform(scanned, built) {
+    const normalize = (platform) => platform.replace(/^(linux\/arm64)\/v8$/, '$1');
+    return normalize(scanned) === normalize(built);
+}
+/**
+ * Fails closed when the report is not about the image that was built: another platform (Trivy picks
+ * linux/amd64 of an index it cannot match), or other layers. The gate then has nothing to vouch with.
+ */
+function verifyScanned(report, target) {
+    const scanned = platformOf(report);
+    if (scanned !== undefined && !samePlatform(scanned, target.platform)) {
+        return `Trivy scanned ${scanned} of ${target.reference}, but ${target.platform} was built: that platform was not scanned, so the image is not tagged.`;
+    }
+    const diffIds = report.Metadata?.DiffIDs ?? report.Metadata?.ImageConfig?.rootfs?.diff_ids;
+    const expected = target.expected?.diffIds;
+    if (expected && diffIds && expected.join() !== diffIds.join()) {
+        return `Trivy scanned an image with other layers than the one built (${target.reference}, ${target.platform}): the scan cannot vouch for it, so the image is not tagged.`;
+    }
+    return undefined;
+}
+function categoryFor(request, platform) {
+    return request.scan.sarifCategory
+        ? platformCategory(request.scan.sarifCategory, platform)
+        : defaultCategory(request.repository, request.stage.name, platform);
+}
+/**
+ * Scans every platform of the image before any final tag exists and says whether it may be tagged: nothing
+ * failing the policy, the size budget or the scan's own checks ever carries a final tag. In a dry run the
+ * scans are printed and the gate is assumed to pass.
+ */
+async function runGate(runner, log, request) {
+    const several = request.targets.length > 1;
+    const scans = [];
+    const findings = [];
+    const sarif = [];
+    const problems = [...(request.problems ?? [])];
+    let layers = [];
+    let scanner = 'Trivy';
+    const startedAt = new Date();
+    for (const target of request.targets) {
+        const files = scanFiles(request.dir, target.platform);
+        for (const command of planScan(request.workspace, request.scan, target, files))
+            await runner.run(command, { stream: true });
+        if (runner.dryRun)
+            continue;
+        const report = await readTrivyReport(files.reportPath);
+        if (report.Trivy?.Version)
+            scanner = `Trivy ${report.Trivy.Version}`;
+        const problem = verifyScanned(report, target);
+        if (problem)
+            problems.push(problem);
+        const platform = several ? target.platform : undefined;
+        const map = mapLayers({
+            config: report.Metadata?.ImageConfig ?? {},
+            dockerfile: request.dockerfile.parsed,
+            stage: request.stage,
+            buildArgs: request.buildArgs
+        });
+        if (map.problem)
+            log.info(`Layer mapping: ${map.problem}`);
+        const mapped = mapFindings(findingsOf(report, platform), map);
+        findings.push(...mapped);
+        scans.push({ platform: target.platform, ...files, counts: countBySeverity(mapped) });
+        if (layers.length === 0)
+            layers = sizedLayers(report, map);
+        const category = categoryFor(request, platform);
+        const raw = JSON.parse(await (0,promises_.readFile)(files.sarifPath, 'utf8'));
+        const prepared = prepareSarif(rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback), {
+            category
+        });
+        const omitted = describeOmitted(prepared.omitted);
+        if (omitted)
+            log.warning(omitted);
+        sarif.push({ category, sarif: prepared.log });
+    }
+    const verdict = evaluateGate(findings, request.scan.failOn);
+    const layersCompressed = request.targets.every((target) => target.source === 'remote');
+    const budget = request.report.maxImageSize;
+    const sizeCheck = budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined;
+    const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean);
+    return {
+        scans,
+        findings,
+        counts: sumCounts(scans.map((scan) => scan.counts)),
+        layers,
+        layersCompressed,
+        ...(sizeCheck ? { sizeCheck } : {}),
+        sarif,
+        scanner,
+        startedAt,
+        finishedAt: new Date(),
+        ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scan/layout.ts
+
+
+async function blob(layout, digest) {
+    const [algorithm, hex] = digest.split(':');
+    return JSON.parse(await (0,promises_.readFile)(external_node_path_.join(layout, 'blobs', algorithm, hex), 'utf8'));
+}
+function platformName(descriptor, config) {
+    const source = descriptor.platform?.os ? descriptor.platform : config;
+    return [source.os, source.architecture, source.variant].filter(Boolean).join('/');
+}
+/** A layout next to `layout` that shares its blobs and lists one manifest. */
+async function singleImageLayout(layout, descriptor, platform) {
+    const dir = `${layout}-${platform.replace(/\//g, '-')}`;
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    await (0,promises_.writeFile)(external_node_path_.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    const plain = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+    await (0,promises_.writeFile)(external_node_path_.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [plain] }));
+    await (0,promises_.symlink)(external_node_path_.join(layout, 'blobs'), external_node_path_.join(dir, 'blobs')).catch((error) => {
+        if (error.code !== 'EEXIST')
+            throw error;
+    });
+    return dir;
+}
+/** Reads an OCI layout buildx wrote, skipping attestation manifests (`unknown/unknown`). */
+async function readLayout(layout) {
+    const top = JSON.parse(await (0,promises_.readFile)(external_node_path_.join(layout, 'index.json'), 'utf8'));
+    const image = top.manifests?.[0];
+    if (!image)
+        throw new Error(`${layout}/index.json names no image`);
+    const manifest = await blob(layout, image.digest);
+    const descriptors = manifest.manifests ? manifest.manifests : [image];
+    const platforms = [];
+    for (const descriptor of descriptors) {
+        if (descriptor.platform?.os === 'unknown')
+            continue;
+        const imageManifest = descriptor === image ? manifest : await blob(layout, descriptor.digest);
+        if (!imageManifest.config)
+            continue;
+        const config = await blob(layout, imageManifest.config.digest);
+        const platform = platformName(descriptor, config);
+        platforms.push({
+            platform,
+            manifestDigest: descriptor.digest,
+            diffIds: config.rootfs?.diff_ids ?? [],
+            dir: await singleImageLayout(layout, descriptor, platform)
+        });
+    }
+    return { digest: image.digest, platforms };
+}
+
+;// CONCATENATED MODULE: ./src/scan/trivy-db.ts
+
+
+/** One cache entry per OS and UTC day; any earlier day is a good enough start (Trivy refreshes a stale DB). */
+function trivyDbCacheKeys(platform, date) {
+    return {
+        key: `trivy-db-${platform}-${date.toISOString().slice(0, 10)}`,
+        restoreKeys: [`trivy-db-${platform}-`]
+    };
+}
+/** Restores the vulnerability DB so scans don't pull it from a rate-limited registry; failures are warnings. */
+async function restoreTrivyDb(log, options) {
+    const cache = await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
+    if (!cache.isFeatureAvailable()) {
+        log.debug('The Actions cache service is not available: the Trivy DB is not cached');
+        return undefined;
+    }
+    const { key, restoreKeys } = trivyDbCacheKeys(options.platform ?? process.platform, options.date ?? new Date());
+    const paths = [external_node_path_.join(options.cacheDir, 'db')];
+    try {
+        const restoredKey = await cache.restoreCache(paths, key, restoreKeys);
+        log.info(restoredKey ? `Trivy DB restored from cache ${restoredKey}` : 'No cached Trivy DB yet');
+        return { paths, key, ...(restoredKey ? { restoredKey } : {}) };
+    }
+    catch (error) {
+        log.warning(`Could not restore the Trivy DB cache: ${error.message}`);
+        return { paths, key };
+    }
+}
+/** Saves the DB under today's key unless that key was the one restored; failures are warnings. */
+async function saveTrivyDb(log, entry) {
+    if (!entry || entry.restoredKey === entry.key || !entry.paths.some((dir) => (0,external_node_fs_.existsSync)(dir)))
+        return;
+    const cache = await __nccwpck_require__.e(/* import() */ 691).then(__nccwpck_require__.bind(__nccwpck_require__, 1691));
+    try {
+        await cache.saveCache(entry.paths, entry.key);
+        log.info(`Trivy DB saved to cache ${entry.key}`);
+    }
+    catch (error) {
+        log.warning(`Could not save the Trivy DB cache: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/scan/phase.ts
+
+
+
+
+
+
+
+
+/** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
+async function inspectStaging(probe, staging) {
+    const { stdout } = await probe.run({
+        tool: 'docker',
+        args: ['image', 'inspect', '--format', '{{json .}}', staging]
+    });
+    const image = JSON.parse(stdout);
+    return {
+        id: image.Id,
+        platform: [image.Os, image.Architecture, image.Variant].filter(Boolean).join('/'),
+        diffIds: image.RootFS?.Layers ?? []
+    };
+}
+/** Trivy once per step: the binary, a fresh DB (cached daily), and its own folder with the step's policy files. */
+async function setUpTrivy(request, dir) {
+    const scan = request.config.scan;
+    const dry = request.runner.dryRun;
+    const trivy = scan.skipSetupTrivy || dry
+        ? 'trivy'
+        : await installTrivy({ version: scan.trivyVersion, checksum: scan.trivyChecksum });
+    const workspace = await prepareTrivyWorkspace(dir, trivy, scan);
+    const db = dry ? undefined : await restoreTrivyDb(request.log, { cacheDir: workspace.cacheDir });
+    const download = planDbDownload(workspace, scan);
+    if (download)
+        await request.runner.run(download, { stream: true });
+    if (!dry)
+        await saveTrivyDb(request.log, db);
+    return workspace;
+}
+/** The platforms asked for that the image does not have: each would go out unscanned, or not at all. */
+function missing(asked, found) {
+    return asked.filter((platform) => !found.some((candidate) => samePlatform(candidate, platform)));
+}
+/** Each platform of an image the daemon holds: from the OCI layout where there is one, else the daemon itself. */
+async function stagedInDaemon(request, plan) {
+    const asked = request.config.build.platforms;
+    const daemon = await inspectStaging(request.probe, plan.staging);
+    if (!plan.layout) {
+        const platform = asked[0] ?? daemon.platform;
+        return {
+            imageId: daemon.id,
+            targets: [
+                { reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }
+            ],
+            problems: []
+        };
+    }
+    const layout = await readLayout(plan.layout);
+    const problems = [
+        ...(layout.digest !== daemon.id
+            ? [
+                `The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`
+            ]
+            : []),
+        ...missing(asked, layout.platforms.map((entry) => entry.platform)).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
+    ];
+    return {
+        imageId: layout.digest,
+        targets: layout.platforms.map((entry) => ({
+            reference: entry.dir,
+            source: 'layout',
+            platform: entry.platform,
+            expected: { diffIds: entry.diffIds }
+        })),
+        problems
+    };
+}
+/** Each platform the pushed index lists (attestations left out); a single manifest is the platform built. */
+async function stagedInRegistry(request, plan, built) {
+    const asked = request.config.build.platforms;
+    const reference = `${plan.image}@${built.digest}`;
+    const fallback = asked.length > 0 ? asked : [request.facts.daemon.platform];
+    if (request.runner.dryRun)
+        return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] };
+    const repository = request.facts.ecr?.repositories.get(plan.spec.repository);
+    const stored = storedManifest(await request.probe.ecr(planGetImage({
+        repository: plan.spec.repository,
+        ...(repository?.registryId ? { registryId: repository.registryId } : {})
+    }, { imageDigest: built.digest })));
+    const listed = stored ? indexPlatforms(stored.manifest)?.map((entry) => entry.platform) : undefined;
+    const platforms = listed && listed.length > 0 ? listed : fallback;
+    return {
+        targets: platforms.map((platform) => ({ reference, source: 'remote', platform })),
+        problems: missing(asked, platforms).map((platform) => `The pushed image has no ${platform} to scan: it is not tagged.`)
+    };
+}
+async function staged(request, plan, built) {
+    if (plan.delivery === 'registry-staging')
+        return stagedInRegistry(request, plan, built);
+    const asked = request.config.build.platforms;
+    if (request.runner.dryRun) {
+        const platforms = asked.length > 0 ? asked : [request.facts.daemon.platform];
+        return {
+            targets: platforms.map((platform) => plan.layout
+                ? {
+                    reference: `${plan.layout}-${platform.replace(/\//g, '-')}`,
+                    source: 'layout',
+                    platform
+                }
+                : { reference: plan.staging, source: 'docker', platform }),
+            problems: []
+        };
+    }
+    return stagedInDaemon(request, plan);
+}
+/** Scans each image (every platform) before any final tag; uploads SARIF and annotates, whatever the verdict. */
+async function gateAll(request) {
+    const { config, plans, built, runner, log } = request;
+    if (!config.scan)
+        return { images: plans.map(() => undefined), imageIds: plans.map(() => undefined) };
+    const dir = external_node_path_.join(external_node_path_.dirname(plans[0].dir), 'trivy');
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const workspace = await setUpTrivy(request, dir);
+    const images = [];
+    const imageIds = [];
+    // One after another: Trivy holds a lock on its cache while it scans.
+    for (const [index, plan] of plans.entries()) {
+        const { targets, imageId, problems } = await staged(request, plan, built[index]);
+        imageIds.push(imageId);
+        images.push(await runGate(runner, log, {
+            workspace,
+            scan: config.scan,
+            report: config.report,
+            dockerfile: config.dockerfile,
+            stage: plan.spec.stage,
+            repository: plan.spec.repository,
+            buildArgs: config.build.buildArgs,
+            targets,
+            problems,
+            dir: plan.dir
+        }));
+    }
+    return { images, imageIds, workspace };
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/model.ts
+
+
+
+const developmentWords = new Set([
+    'dev',
+    'devel',
+    'develop',
+    'development',
+    'test',
+    'tests',
+    'testing',
+    'debug'
+]);
+/** `development`, `testing`, `e2e-test`, `dev_tools`: a word of the stage name says it is not production. */
+function isDevelopmentStage(name) {
+    return name
+        .toLowerCase()
+        .split(/[-_.]/)
+        .some((word) => developmentWords.has(word));
+}
+/** CRLF as LF: heredoc delimiters and shell commands are compared line by line; line numbers stay the same. */
+function withUnixLineEnds(text) {
+    return text.replace(/\r\n/g, '\n');
+}
+/** How messages name a stage: its AS name, or `#0` for an unnamed one. */
+function stageLabel(stage) {
+    return stage.stage.name === String(stage.stage.index) ? `#${stage.stage.index}` : stage.stage.name;
+}
+/** 1-based line where an instruction (or comment) starts. */
+function lineOf(node) {
+    return node.getRange().start.line + 1;
+}
+function keywordOf(instruction) {
+    return instruction.getKeyword().toUpperCase();
+}
+/** The flags of an instruction (`--mount=…`, `--from=…`), empty for instructions that take none. */
+function flagsOf(instruction) {
+    if (!(instruction instanceof main.ModifiableInstruction))
+        return [];
+    return instruction.getFlags().map((flag) => ({
+        name: flag.getName().toLowerCase(),
+        value: flag.getValue() ?? '',
+        options: new Map(flag.getOptions().map((option) => [option.getName().toLowerCase(), option.getValue() ?? '']))
+    }));
+}
+/** `RUN --mount=…` flags; `type` defaults to bind, `dst`/`destination` are `target`. */
+function mountsOf(instruction) {
+    return flagsOf(instruction)
+        .filter((flag) => flag.name === 'mount')
+        .map(({ options }) => ({
+        type: (options.get('type') ?? 'bind').toLowerCase(),
+        target: (options.get('target') ?? options.get('dst') ?? options.get('destination') ?? '').replace(/\/+$/, ''),
+        from: options.get('from') ?? ''
+    }));
+}
+/** True for the exec (JSON array) form of RUN, CMD and ENTRYPOINT. */
+function isExecForm(instruction) {
+    const content = (instruction.getArgumentsContent() ?? '').trim();
+    if (!content.startsWith('['))
+        return false;
+    try {
+        const parsed = JSON.parse(content);
+        return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string');
+    }
+    catch {
+        return false;
+    }
+}
+/** The instructions of a stage's chain in the order they run, root first. */
+function instructionsOf(chain) {
+    return chain.flatMap((stage) => stage.instructions);
+}
+/** The stage a reference names (by AS name or index), among `candidates`. */
+function stageNamed(candidates, reference) {
+    const name = reference.toLowerCase();
+    return candidates.find((candidate) => candidate.stage.name.toLowerCase() === name || String(candidate.stage.index) === name);
+}
+/** Stages a stage's instructions copy or mount from (`COPY --from=builder`, `RUN --mount=from=builder`). */
+function sourcesOf(model, stage) {
+    const references = stage.instructions.flatMap((instruction) => [
+        ...flagsOf(instruction)
+            .filter((flag) => flag.name === 'from')
+            .map((flag) => flag.value),
+        ...mountsOf(instruction)
+            .map((mount) => mount.from)
+            .filter((from) => from !== '')
+    ]);
+    return references.flatMap((reference) => {
+        const others = model.stages.filter((candidate) => candidate !== stage);
+        const found = stageNamed(others, expandArgs(reference, model.args));
+        return found ? [found] : [];
+    });
+}
+function chainOf(model, stage) {
+    return stageChain(model.stages, stage, model.args).chain;
+}
+/** The built stage, what it builds on, and what any of those copy from, transitively; in file order. */
+function closureOf(model, built) {
+    const seen = new Set();
+    const queue = [built];
+    while (queue.length > 0) {
+        const stage = queue.shift();
+        for (const member of chainOf(model, stage)) {
+            if (seen.has(member))
+                continue;
+            seen.add(member);
+            queue.push(...sourcesOf(model, member));
+        }
+    }
+    return model.stages.filter((stage) => seen.has(stage));
+}
+function buildModel(request) {
+    const dockerfile = parseDockerfile(withUnixLineEnds(request.dockerfile));
+    const stages = stageInstructions(dockerfile);
+    const built = stages[request.stage?.index ?? stages.length - 1];
+    const buildArgs = request.buildArgs ?? [];
+    const args = globalArgs(dockerfile, buildArgs);
+    const base = { stages, args };
+    return {
+        dockerfile,
+        file: request.file,
+        stages,
+        built,
+        chain: chainOf(base, built),
+        closure: closureOf(base, built),
+        args,
+        buildArgs: new Map(buildArgs.map((pair) => [pair.key, pair.value])),
+        development: isDevelopmentStage(built.stage.name),
+        ...(request.context ? { context: request.context } : {})
+    };
+}
+/** True when the stage's FROM names an earlier stage rather than an image. */
+function buildsOnStage(model, stage) {
+    const earlier = model.stages.filter((candidate) => candidate.stage.index < stage.stage.index);
+    return stageNamed(earlier, expandArgs(stage.stage.from, model.args)) !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/suppress.ts
+
+
+const pragma = /^check-ignore\s*=\s*(.*)$/i;
+function ignoreComments(dockerfile) {
+    // Comments at the very top parse as parser directives (`# check-ignore=x` looks like one): read both.
+    const comments = new Map([
+        ...dockerfile
+            .getDirectives()
+            .map((directive) => [lineOf(directive), `${directive.getName()}=${directive.getValue()}`]),
+        ...dockerfile.getComments().map((comment) => [lineOf(comment), comment.getContent().trim()])
+    ]);
+    const instructionLines = new Set(dockerfile.getInstructions().map(lineOf));
+    return [...comments].flatMap(([line, content]) => {
+        const match = pragma.exec(content);
+        if (!match)
+            return [];
+        const names = match[1]
+            .split(/[\s,]+/)
+            .map((name) => name.trim())
+            .filter((name) => name !== '');
+        // The comment may sit in a block of comments right above the instruction (no blank line between).
+        let below = line + 1;
+        while (comments.has(below))
+            below++;
+        return [{ line, names, ...(instructionLines.has(below) ? { instructionLine: below } : {}) }];
+    });
+}
+/** Findings for `# check-ignore=` comments that silence nothing: unknown names, or no instruction below. */
+function invalidIgnoreComments(dockerfile, file) {
+    const info = ruleInfo('check-ignore-invalid');
+    if (!info)
+        return [];
+    return ignoreComments(dockerfile).flatMap((comment) => {
+        const unknown = comment.names.filter((name) => canonicalRule(name) === undefined);
+        const problems = [
+            ...(unknown.length > 0
+                ? [`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a rule id`]
+                : []),
+            ...(comment.instructionLine === undefined ? ['no instruction follows directly below it'] : []),
+            ...(comment.names.length === 0 ? ['it names no rule'] : [])
+        ];
+        if (problems.length === 0)
+            return [];
+        return [
+            {
+                rule: info.id,
+                severity: info.severity,
+                file,
+                line: comment.line,
+                message: `# check-ignore silences nothing: ${problems.join('; ')}.`,
+                fix: info.fix
+            }
+        ];
+    });
+}
+/**
+ * Drops findings ignored by the `dockerfile-checks-ignore` list or by a `# check-ignore=` comment above their
+ * instruction. Ignoring a rule also ignores its Docker build check equivalent, and the other way round.
+ */
+function suppressFindings(findings, options) {
+    const everywhere = new Set((options.ignore ?? []).flatMap((name) => ruleAliases(canonicalRule(name) ?? name)));
+    const byLine = new Map();
+    for (const comment of ignoreComments(options.dockerfile)) {
+        if (comment.instructionLine === undefined)
+            continue;
+        const names = byLine.get(comment.instructionLine) ?? new Set();
+        for (const name of comment.names)
+            for (const alias of ruleAliases(canonicalRule(name) ?? name))
+                names.add(alias);
+        byLine.set(comment.instructionLine, names);
+    }
+    return findings.filter((finding) => !everywhere.has(finding.rule) && !byLine.get(finding.line)?.has(finding.rule));
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/buildx.ts
+
+
+
+
+
+
+/** `docker buildx build --call=check` needs buildx 0.15 (with the Dockerfile 1.8 frontend it brings). */
+const buildChecksMinimumBuildx = '0.15.0';
+/** Whether this buildx runs Docker's build checks: `0.13.1` → false, `github.com/docker/buildx v0.17.1 …` → true. */
+function supportsBuildChecks(buildxVersion) {
+    const version = semver_default().coerce(buildxVersion);
+    return version !== null && semver_default().gte(version, buildChecksMinimumBuildx);
+}
+/** The one notice for a run whose buildx is too old for Docker's build checks. */
+function buildChecksSkippedNotice(buildxVersion) {
+    return (`Docker's build checks (docker buildx build --call=check) need buildx ${buildChecksMinimumBuildx} or later ` +
+        `and this runner has ${semver_default().coerce(buildxVersion)?.version ?? buildxVersion}: only this action's Dockerfile checks ran.`);
+}
+/**
+ * The check run: same file, target, build args and builder as the build, so Docker lints what will be built.
+ * It exits 1 when there are warnings; run it with `allowFailure` and read stdout either way.
+ */
+function planBuildChecks(request) {
+    return {
+        tool: 'docker',
+        args: [
+            'buildx',
+            'build',
+            ...(request.builder ? ['--builder', request.builder] : []),
+            '--call=check,format=json',
+            '--file',
+            request.file,
+            ...(request.target ? ['--target', request.target] : []),
+            ...request.buildArgs.flatMap((arg) => ['--build-arg', `${arg.key}=${arg.value}`]),
+            request.context
+        ]
+    };
+}
+/** 1-based line of a location's first range; line 1 when BuildKit gave none (the check is about the whole file). */
+function lineOfLocation(location) {
+    const line = location?.ranges?.[0]?.start?.line;
+    return typeof line === 'number' && line >= 1 ? line : 1;
+}
+function parseResults(stdout) {
+    const text = stdout.trim();
+    const start = text.indexOf('{');
+    const end = text.lastIndexOf('}');
+    if (start < 0 || end < start)
+        throw new Error('docker buildx build --call=check printed no JSON result');
+    const parsed = JSON.parse(text.slice(start, end + 1));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('docker buildx build --call=check printed JSON that is not a lint result');
+    return parsed;
+}
+/**
+ * Docker's build check results as findings on the Dockerfile (every warning points at the one Dockerfile the
+ * check ran on), with the same ignores applied as to ours. Throws when stdout holds no lint result.
+ */
+function parseBuildCheckResult(stdout, options) {
+    const results = parseResults(stdout);
+    const findings = (results.warnings ?? []).flatMap((warning) => {
+        if (!warning.ruleName)
+            return [];
+        const description = warning.description ?? '';
+        return [
+            {
+                rule: warning.ruleName,
+                severity: dockerBuildChecks[warning.ruleName] ?? 'warning',
+                file: options.file,
+                line: lineOfLocation(warning.location),
+                message: warning.detail || description || warning.ruleName,
+                fix: description || `See Docker's build check ${warning.ruleName}.`,
+                ...(warning.url ? { url: warning.url } : {})
+            }
+        ];
+    });
+    const kept = suppressFindings(finding_uniqueFindings(findings), {
+        dockerfile: parseDockerfile(withUnixLineEnds(options.dockerfile)),
+        ignore: options.ignore
+    });
+    const error = results.buildError?.message;
+    return {
+        findings: sortFindings(kept),
+        ...(error ? { buildError: { message: error, line: lineOfLocation(results.buildError?.location) } } : {})
+    };
+}
+/**
+ * Ours and Docker's in one list, sorted. A Docker finding is a duplicate when one of ours is on the same line
+ * for the equivalent rule (JSONArgsRecommended ≡ shell-form-cmd, SecretsUsedInArgOrEnv ≡ secret-in-image):
+ * ours is kept, for its strategy-specific fix and severity.
+ */
+function mergeFindings(ours, docker) {
+    const covered = new Set(ours.map((finding) => `${finding.rule}\u0000${finding.line}`));
+    const fresh = docker.filter((finding) => {
+        const equivalent = equivalentRule(finding.rule);
+        return !(equivalent && covered.has(`${equivalent}\u0000${finding.line}`));
+    });
+    return sortFindings(finding_uniqueFindings([...ours, ...fresh]));
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/shell.ts
+
+const heredocStart = /<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+const shells = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)(?:\s+-[A-Za-z]+)*\s*$/;
+/** Splits `<<EOF …\nbody\nEOF` into the first line and the bodies, in order. */
+function splitHeredocs(content) {
+    const lines = content.split('\n');
+    const first = lines[0];
+    const delimiters = [...first.matchAll(heredocStart)].map((match) => ({
+        name: match[3],
+        strip: match[1] === '-'
+    }));
+    if (delimiters.length === 0)
+        return { command: content, bodies: [] };
+    const bodies = [];
+    let index = 1;
+    for (const { name, strip } of delimiters) {
+        const body = [];
+        while (index < lines.length && (strip ? lines[index].replace(/^\t+/, '') : lines[index]) !== name) {
+            body.push(lines[index++]);
+        }
+        index++;
+        bodies.push(body.join('\n'));
+    }
+    return { command: first.replace(heredocStart, ' ').trim(), bodies };
+}
+function runScript(instruction) {
+    const content = instruction.getArgumentsContent() ?? '';
+    if (isExecForm(instruction))
+        return { script: JSON.parse(content).join(' '), data: [] };
+    const { command, bodies } = splitHeredocs(content);
+    if (bodies.length === 0)
+        return { script: command, data: [] };
+    // `RUN <<EOF` and `RUN bash <<EOF` run the body; `RUN cat <<EOF > f` and `RUN python3 <<EOF` read it as data.
+    if (command === '' || shells.test(command))
+        return { script: bodies.join('\n'), data: [] };
+    return { script: command, data: bodies };
+}
+/** The sources of COPY or ADD (all arguments but the destination); a heredoc is `<<NAME`. */
+function copySources(instruction) {
+    const content = instruction.getArgumentsContent() ?? '';
+    if (isExecForm(instruction))
+        return JSON.parse(content).slice(0, -1);
+    const heredocs = [...(content.split('\n')[0] ?? '').matchAll(heredocStart)].map((match) => `<<${match[3]}`);
+    const words = splitHeredocs(content)
+        .command.split(/\s+/)
+        .filter((word) => word !== '');
+    return [...heredocs, ...words.slice(0, -1)];
+}
+const shell_keywords = new Set([
+    'if',
+    'then',
+    'else',
+    'elif',
+    'fi',
+    'do',
+    'done',
+    'while',
+    'until',
+    '!',
+    '{',
+    '}',
+    'time',
+    'exec'
+]);
+function finish(raw) {
+    const words = [...raw.words];
+    const env = {};
+    for (;;) {
+        const word = words[0];
+        if (word === undefined)
+            break;
+        const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+        if (assignment)
+            env[assignment[1]] = assignment[2];
+        else if (!shell_keywords.has(word) &&
+            word !== 'sudo' &&
+            word !== 'env' &&
+            !(word.startsWith('-') && raw.words[0] === 'sudo'))
+            break;
+        words.shift();
+    }
+    const text = raw.text.replace(/[\s;&|()]+$/, '').trim();
+    if (words.length === 0 && raw.writes.length === 0)
+        return undefined;
+    const writes = [...raw.writes];
+    if (words[0] === 'tee')
+        writes.push(...words.slice(1).filter((word) => !word.startsWith('-')));
+    return { words, env, writes: writes.filter((file) => !/^\/dev\/(null|stdout|stderr)$/.test(file)), text };
+}
+/**
+ * The simple commands of a shell script, split at `&&`, `||`, `;`, `|`, `&` and newlines outside quotes.
+ * Enough of sh to read what RUN lines install and write; not a full parser (no functions, no `case`).
+ */
+function shellCommands(script) {
+    const commands = [];
+    let current = { words: [], writes: [], text: '' };
+    let word;
+    let redirect;
+    let quote;
+    let depth = 0;
+    const endWord = () => {
+        if (word === undefined)
+            return;
+        if (redirect === 'write')
+            current.writes.push(word);
+        else if (redirect === undefined)
+            current.words.push(word);
+        redirect = undefined;
+        word = undefined;
+    };
+    const endCommand = () => {
+        endWord();
+        const command = finish(current);
+        if (command)
+            commands.push(command);
+        current = { words: [], writes: [], text: '' };
+    };
+    for (let index = 0; index < script.length; index++) {
+        const char = script[index];
+        const next = script[index + 1];
+        current.text += char;
+        if (quote) {
+            if (char === quote)
+                quote = undefined;
+            else if (char === '\\' && quote === '"' && next !== undefined) {
+                word = (word ?? '') + next;
+                current.text += next;
+                index++;
+            }
+            else
+                word = (word ?? '') + char;
+            continue;
+        }
+        if (depth > 0) {
+            if (char === '(')
+                depth++;
+            if (char === ')')
+                depth--;
+            word = (word ?? '') + char;
+            continue;
+        }
+        if (char === '\\' && next !== undefined) {
+            if (next !== '\n')
+                word = (word ?? '') + next;
+            current.text += next;
+            index++;
+        }
+        else if (char === "'" || char === '"') {
+            quote = char;
+            word = word ?? '';
+        }
+        else if (char === '$' && next === '(') {
+            depth = 1;
+            word = (word ?? '') + '$(';
+            current.text += next;
+            index++;
+        }
+        else if (char === '#' && word === undefined) {
+            while (index + 1 < script.length && script[index + 1] !== '\n')
+                index++;
+        }
+        else if (char === '>' || char === '<') {
+            const descriptor = word !== undefined && /^\d$/.test(word);
+            if (descriptor)
+                word = undefined;
+            endWord();
+            const operator = char === '>' && (next === '>' || next === '|') ? 2 : 1;
+            const duplicate = script[index + operator] === '&';
+            const heredoc = char === '<' && next === '<';
+            index += operator - 1 + (duplicate || heredoc ? 1 : 0);
+            redirect = char === '>' && !duplicate ? 'write' : 'read';
+        }
+        else if (char === '&' && next === '>') {
+            endWord();
+            index += script[index + 2] === '>' ? 2 : 1;
+            redirect = 'write';
+        }
+        else if (char === '\n' ||
+            char === ';' ||
+            char === '|' ||
+            char === '&' ||
+            char === '(' ||
+            char === ')') {
+            endCommand();
+            if ((char === '&' || char === '|') && next === char)
+                index++;
+        }
+        else if (char === ' ' || char === '\t') {
+            endWord();
+        }
+        else {
+            word = (word ?? '') + char;
+        }
+    }
+    endCommand();
+    return commands;
+}
+/** A command's words without its options (`-y`, `--no-cache`), for finding subcommands. */
+function positional(words) {
+    return words.filter((word) => !word.startsWith('-'));
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/found.ts
+
+
+/** A finding of one of our rules at an instruction (or a line), with the rule's severity and fix unless given. */
+function found(model, rule, at, message, options = {}) {
+    const info = ruleInfo(rule);
+    if (!info)
+        throw new Error(`No rule '${rule}' in the catalogue`);
+    return {
+        rule,
+        severity: options.severity ?? info.severity,
+        file: model.file,
+        line: typeof at === 'number' ? at : lineOf(at),
+        message,
+        fix: options.fix ?? info.fix
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/add.ts
+
+
+
+const archive = /\.(?:tar|tar\.(?:gz|bz2|xz|zst)|tgz|tbz2?|txz)$/i;
+const git = /^git@|^git:\/\/|\.git(?:#.*)?$/;
+const url = /^https?:\/\//i;
+/** ADD of a URL (unverified download) and ADD of plain files (COPY is meant). */
+function addChecks(model) {
+    return model.closure.flatMap((stage) => stage.instructions
+        .filter((instruction) => keywordOf(instruction) === 'ADD')
+        .flatMap((instruction) => {
+        const sources = copySources(instruction);
+        const checksum = flagsOf(instruction).some((flag) => flag.name === 'checksum');
+        const remote = sources.filter((source) => url.test(source) && !git.test(source));
+        const local = sources.filter((source) => !url.test(source) && !git.test(source) && !archive.test(source));
+        const findings = [];
+        if (remote.length > 0 && !checksum)
+            findings.push(found(model, 'add-remote-url', instruction, `ADD downloads ${remote.join(', ')} without a checksum.`));
+        if (local.length > 0)
+            findings.push(found(model, 'add-instead-of-copy', instruction, `ADD ${local.join(' ')} copies plain files: COPY says what happens.`, {
+                fix: 'Use COPY instead of ADD.'
+            }));
+        return findings;
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/image.ts
+function parseImage(reference) {
+    const [withoutDigest, digest = ''] = reference.trim().split('@', 2);
+    const slash = withoutDigest.lastIndexOf('/');
+    const colon = withoutDigest.lastIndexOf(':');
+    const hasTag = colon > slash;
+    const name = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+    const tag = hasTag ? withoutDigest.slice(colon + 1) : '';
+    const shortName = name
+        .toLowerCase()
+        .replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+        .replace(/^library\//, '');
+    return { name, shortName, tag, digest };
+}
+/** Pinned: a digest, or a tag other than `latest`. */
+function isPinned(image) {
+    return image.digest !== '' || (image.tag !== '' && image.tag !== 'latest');
+}
+/**
+ * Official images whose slim variant is the usual production base, and where `-slim` goes in their tags:
+ * python and ruby put it after the version (`3.13-slim-bookworm`), node and debian at the end (`22-bookworm-slim`).
+ */
+const slimVariants = {
+    python: 'after-version',
+    ruby: 'after-version',
+    perl: 'after-version',
+    node: 'at-end',
+    debian: 'at-end'
+};
+const codenames = /^(?:buster|bullseye|bookworm|trixie|forky)$/;
+/** The slim tag for a full official image (`python:3.13` → `3.13-slim`), or undefined when it is not one. */
+function slimTagFor(image) {
+    const placement = slimVariants[image.shortName];
+    if (!placement)
+        return undefined;
+    const tag = image.tag === '' || image.tag === 'latest' ? '' : image.tag;
+    if (/slim|alpine|windows|nanoserver|distroless/.test(tag))
+        return undefined;
+    if (tag === '')
+        return image.shortName === 'debian' ? 'stable-slim' : '<version>-slim';
+    if (placement === 'at-end')
+        return `${tag}-slim`;
+    const parts = tag.split('-');
+    const last = parts[parts.length - 1];
+    if (parts.length > 1 && codenames.test(last))
+        return `${parts.slice(0, -1).join('-')}-slim-${last}`;
+    return `${tag}-slim`;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/base-images.ts
+
+
+
+
+/** FROM lines that pick an image (not an earlier stage) in every stage the build runs. */
+function baseImageChecks(model) {
+    return model.closure.flatMap((stage) => {
+        if (buildsOnStage(model, stage))
+            return [];
+        const reference = expandArgs(stage.stage.from, model.args).trim();
+        // An ARG without a value leaves nothing to judge; Docker's own checks report the empty name.
+        if (reference === '' || reference.toLowerCase() === 'scratch')
+            return [];
+        const image = parseImage(reference);
+        const findings = [];
+        const written = stage.stage.from === reference ? reference : `${stage.stage.from} (${reference})`;
+        if (!isPinned(image))
+            findings.push(found(model, 'unpinned-base', stage.from, `FROM ${written} is not pinned: ${image.tag === 'latest' ? ':latest' : 'no tag (:latest)'} changes underneath the build.`, { fix: `Name a version tag (${image.name}:<version>) or a digest (${image.name}@sha256:…).` }));
+        const slim = image.digest === '' ? slimTagFor(image) : undefined;
+        if (slim) {
+            const shipped = model.chain.includes(stage);
+            const suggestion = `${image.name}:${slim}`;
+            findings.push(found(model, 'full-base-image', stage.from, shipped
+                ? `FROM ${written} is the full image, and ${stageLabel(model.built)} is built on it.`
+                : `FROM ${written} in ${stageLabel(stage)}, which ${stageLabel(model.built)} copies from, is the full image.`, {
+                fix: `Use ${suggestion}${shipped ? '' : ' unless this stage needs the compilers of the full image'}.`,
+                severity: shipped ? 'warning' : 'notice'
+            }));
+        }
+        return findings;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/dockerignore.ts
+function dockerignore_escape(text) {
+    return text.replace(/[.+^${}()|\\]/g, '\\$&');
+}
+/** Docker's glob (`*`, `?`, `**`, `[...]`) as a regular expression over `/`-separated paths. */
+function globToRegExp(glob) {
+    let source = '';
+    for (let index = 0; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '*' && glob[index + 1] === '*') {
+            const slash = glob[index + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            index += slash ? 2 : 1;
+        }
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else if (char === '[') {
+            const end = glob.indexOf(']', index);
+            source += end > index ? glob.slice(index, end + 1).replace(/^\[!/, '[^') : '\\[';
+            index = end > index ? end : index;
+        }
+        else
+            source += dockerignore_escape(char);
+    }
+    return new RegExp(`^${source}$`);
+}
+function parseDockerignore(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map((line) => {
+        const exception = line.startsWith('!');
+        const path = (exception ? line.slice(1) : line)
+            .trim()
+            .replace(/^(\.\/|\/)+/, '')
+            .replace(/\/+$/, '')
+            // `.git/**` and `.git/*` empty the directory: for what reaches the image that is the same as `.git`.
+            .replace(/\/\*\*?$/, '');
+        return { pattern: globToRegExp(path), exception };
+    });
+}
+/** Whether a top-level entry of the context is left out by the `.dockerignore`; the last matching line wins. */
+function isIgnored(entry, patterns) {
+    let ignored = false;
+    for (const { pattern, exception } of patterns)
+        if (pattern.test(entry))
+            ignored = !exception;
+    return ignored;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/context.ts
+
+
+/** What must not reach the image or the builder: history, environment files, dependency and bytecode caches. */
+const sensitive = (entry) => entry === '.git' || entry.startsWith('.env') || entry === 'node_modules' || entry === '__pycache__';
+/** Reported at line 1: the problem is the context next to the Dockerfile, not one instruction. */
+function contextChecks(model) {
+    if (!model.context)
+        return [];
+    const present = model.context.entries.filter(sensitive).sort();
+    if (present.length === 0)
+        return [];
+    if (model.context.dockerignore === undefined)
+        return [
+            found(model, 'missing-dockerignore', 1, `There is no .dockerignore and the build context holds ${present.join(', ')}.`, { fix: `Add a .dockerignore that lists ${present.join(', ')}.` })
+        ];
+    const patterns = parseDockerignore(model.context.dockerignore);
+    const through = present.filter((entry) => !isIgnored(entry, patterns));
+    if (through.length === 0)
+        return [];
+    return [
+        found(model, 'dockerignore-incomplete', 1, `The .dockerignore lets ${through.join(', ')} into the build context.`, { fix: `Add ${through.join(', ')} to the .dockerignore.` })
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/package-managers.ts
+const syntaxes = {
+    'apt-get': {
+        manager: 'apt',
+        valued: new Set(['-o', '--option', '-t', '--target-release', '-c', '--config-file']),
+        actions: {
+            install: 'install',
+            remove: 'remove',
+            purge: 'remove',
+            autoremove: 'remove',
+            update: 'update',
+            clean: 'clean'
+        }
+    },
+    apk: {
+        manager: 'apk',
+        valued: new Set([
+            '-t',
+            '--virtual',
+            '-X',
+            '--repository',
+            '-p',
+            '--root',
+            '--arch',
+            '--cache-dir',
+            '--keys-dir'
+        ]),
+        actions: { add: 'install', del: 'remove', update: 'update', cache: 'clean' }
+    },
+    dnf: {
+        manager: 'dnf',
+        valued: new Set([
+            '--enablerepo',
+            '--disablerepo',
+            '--repo',
+            '-c',
+            '--config',
+            '--installroot',
+            '--releasever',
+            '--setopt'
+        ]),
+        actions: {
+            install: 'install',
+            groupinstall: 'install',
+            group: 'install',
+            remove: 'remove',
+            erase: 'remove',
+            clean: 'clean',
+            makecache: 'update'
+        }
+    },
+    zypper: {
+        manager: 'zypper',
+        valued: new Set(['-t', '--type', '-r', '--repo', '--from']),
+        actions: {
+            install: 'install',
+            in: 'install',
+            remove: 'remove',
+            rm: 'remove',
+            clean: 'clean',
+            cc: 'clean',
+            refresh: 'update',
+            ref: 'update'
+        }
+    }
+};
+syntaxes.apt = syntaxes['apt-get'];
+syntaxes.aptitude = syntaxes['apt-get'];
+syntaxes.microdnf = syntaxes.dnf;
+syntaxes.yum = { ...syntaxes.dnf, manager: 'yum' };
+/** `gcc=4:12.2.0-3`, `gcc~12`, `gcc:amd64` → `gcc`. */
+function packageName(word) {
+    return word.replace(/[=~:<>].*$/, '').trim();
+}
+function packageOperation(command) {
+    const tool = command.words[0]?.replace(/^.*\//, '') ?? '';
+    if (!Object.hasOwn(syntaxes, tool))
+        return undefined;
+    const syntax = syntaxes[tool];
+    const options = [];
+    const rest = [];
+    let virtual;
+    const words = command.words.slice(1);
+    for (let index = 0; index < words.length; index++) {
+        const word = words[index];
+        if (!word.startsWith('-')) {
+            rest.push(word);
+            continue;
+        }
+        const [name, inline] = word.split(/=(.*)/s, 2);
+        const value = inline ?? (syntax.valued.has(name) ? words[++index] : undefined);
+        options.push(value === undefined ? word : `${name}=${value}`);
+        if (syntax.manager === 'apk' && (name === '-t' || name === '--virtual'))
+            virtual = value;
+    }
+    const [subcommand, ...packages] = rest;
+    // `dnf group install "Development Tools"`: the word after `group` is the action.
+    const groupAction = subcommand === 'group' ? packages.shift() : undefined;
+    const action = groupAction !== undefined && groupAction !== 'install'
+        ? 'other'
+        : (syntax.actions[subcommand ?? ''] ?? 'other');
+    return {
+        manager: syntax.manager,
+        tool,
+        action,
+        packages: packages.map(packageName).filter((name) => name !== ''),
+        ...(virtual ? { virtual } : {}),
+        options
+    };
+}
+const buildTools = new Set([
+    'build-essential',
+    'build-base',
+    'gcc',
+    'g++',
+    'gcc-c++',
+    'clang',
+    'make',
+    'cmake',
+    'git',
+    'git-core',
+    'development tools'
+]);
+/** Compilers, build systems, headers (`*-dev`, `*-devel`) and git: what belongs in a builder stage. */
+function isBuildTool(name) {
+    const lower = name.toLowerCase();
+    return (buildTools.has(lower) ||
+        /^(gcc|g\+\+|clang)-\d+$/.test(lower) ||
+        /.-dev$/.test(lower) ||
+        /.-devel$/.test(lower));
+}
+/** `pip install`, `pip3 wheel`, `python -m pip install` → the pip subcommand. */
+function pipSubcommand(words) {
+    if (/^pip[0-9.]*$/.test(words[0] ?? ''))
+        return words[1];
+    if (/^python[0-9.]*$/.test(words[0] ?? '') && words[1] === '-m' && /^pip/.test(words[2] ?? ''))
+        return words[3];
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/order.ts
+
+
+
+
+/** Copy the manifests first, install, then copy the rest: per ecosystem, what "the manifests" are. */
+const manifests = {
+    python: 'requirements*.txt (or pyproject.toml and the lock file)',
+    node: 'package.json and the lock file',
+    go: 'go.mod and go.sum',
+    ruby: 'Gemfile and Gemfile.lock',
+    rust: 'Cargo.toml and Cargo.lock (or use cargo-chef)',
+    php: 'composer.json and composer.lock'
+};
+/** The dependency installs of one command: what reinstalls everything when it runs after `COPY . .`. */
+function dependencyInstall(words) {
+    const [tool, first, second] = words;
+    const pip = pipSubcommand(words);
+    if (pip === 'install' && words.some((word) => /^(-r|--requirement)/.test(word)))
+        return 'python';
+    if (tool === 'uv' && (first === 'sync' || (first === 'pip' && second === 'install')))
+        return 'python';
+    if ((tool === 'poetry' || tool === 'pipenv' || tool === 'pdm') && first === 'install')
+        return 'python';
+    if (tool === 'npm' &&
+        (first === 'ci' || ((first === 'install' || first === 'i') && positional(words).length === 2)))
+        return 'node';
+    if (tool === 'yarn' && (first === undefined || first === 'install' || first.startsWith('-')))
+        return 'node';
+    if (tool === 'pnpm' && (first === 'install' || first === 'i'))
+        return 'node';
+    if (tool === 'go' && first === 'mod' && second === 'download')
+        return 'go';
+    if (tool === 'bundle' && (first === 'install' || first === undefined))
+        return 'ruby';
+    if (tool === 'cargo' && (first === 'build' || first === 'fetch' || (first === 'chef' && second === 'cook')))
+        return 'rust';
+    if (tool === 'composer' && first === 'install')
+        return 'php';
+    return undefined;
+}
+/** `COPY . .`, `ADD ./ /app`, `COPY * ./`: the whole build context, not files picked for a layer. */
+function copiesWholeContext(instruction) {
+    const keyword = keywordOf(instruction);
+    if (keyword !== 'COPY' && keyword !== 'ADD')
+        return false;
+    if (flagsOf(instruction).some((flag) => flag.name === 'from'))
+        return false;
+    return copySources(instruction).some((source) => ['.', './', '*', './*'].includes(source));
+}
+/** Installs that run after the first whole-context copy of the chain, unless done before it as well. */
+function cacheBustingInstalls(model, instructions) {
+    const findings = [];
+    const installed = new Set();
+    let copy;
+    for (const instruction of instructions) {
+        if (!copy && copiesWholeContext(instruction))
+            copy = { instruction, installedBefore: new Set(installed) };
+        if (keywordOf(instruction) !== 'RUN')
+            continue;
+        for (const command of shellCommands(runScript(instruction).script)) {
+            const ecosystem = dependencyInstall(command.words);
+            if (!ecosystem)
+                continue;
+            installed.add(ecosystem);
+            if (!copy || copy.installedBefore.has(ecosystem))
+                continue;
+            const copyText = `${keywordOf(copy.instruction)} ${(copy.instruction.getArgumentsContent() ?? '').trim()}`;
+            findings.push(found(model, 'install-after-copy-all', copy.instruction, `${copyText} comes before ${command.text} (line ${lineOf(instruction)}): every code change reinstalls the dependencies.`, { fix: `Copy ${manifests[ecosystem]} first, install, then copy the rest of the context.` }));
+        }
+    }
+    return findings;
+}
+function orderChecks(model) {
+    return model.closure.flatMap((stage) => cacheBustingInstalls(model, instructionsOf(chainOf(model, stage))));
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/packages.ts
+
+
+
+
+
+function envOf(instructions) {
+    const env = new Map();
+    for (const instruction of instructions) {
+        if (instruction instanceof main.Env)
+            for (const property of instruction.getProperties())
+                env.set(property.getName(), property.getValue() ?? '');
+    }
+    return env;
+}
+function stepsOf(model, stages) {
+    return stages.flatMap((stage) => {
+        const chain = instructionsOf(chainOf(model, stage));
+        return stage.instructions
+            .filter((instruction) => keywordOf(instruction) === 'RUN')
+            .map((run) => {
+            const commands = shellCommands(runScript(run).script);
+            const before = chain.slice(0, chain.indexOf(run));
+            return {
+                run,
+                commands,
+                operations: commands.flatMap((command) => packageOperation(command) ?? []),
+                mounts: mountsOf(run),
+                env: envOf(before),
+                before
+            };
+        });
+    });
+}
+function hasMount(step, target) {
+    return step.mounts.some((mount) => (mount.type === 'cache' || mount.type === 'tmpfs') && target.test(mount.target));
+}
+/** Packages a RUN installs and does not remove again before it ends (`apk add --virtual .deps …; apk del .deps`). */
+function keptPackages(step) {
+    const kept = [];
+    step.operations.forEach((operation, index) => {
+        if (operation.action !== 'install')
+            return;
+        const removed = step.operations
+            .slice(index + 1)
+            .filter((later) => later.action === 'remove')
+            .flatMap((later) => later.packages);
+        if (operation.virtual && removed.includes(operation.virtual))
+            return;
+        kept.push(...operation.packages.filter((name) => !removed.includes(name)));
+    });
+    return kept;
+}
+function packages_buildTools(model) {
+    const severity = model.development ? 'notice' : 'warning';
+    return stepsOf(model, model.chain).flatMap((step) => {
+        const tools = [...new Set(keptPackages(step).filter(isBuildTool))];
+        if (tools.length === 0)
+            return [];
+        return [
+            found(model, 'build-tools-in-image', step.run, `${tools.join(', ')} installed here end up in the image of ${stageLabel(model.built)}: build tools belong in a builder stage.`, { severity })
+        ];
+    });
+}
+function isAptUpdate(operation) {
+    return operation.manager === 'apt' && operation.action === 'update';
+}
+function removes(step, path) {
+    return step.commands.some((command) => command.words[0] === 'rm' && command.words.some((word) => path.test(word)));
+}
+function aptChecks(model, steps) {
+    return steps.flatMap((step) => {
+        const findings = [];
+        const update = step.operations.find(isAptUpdate);
+        const installs = step.operations.filter((operation) => operation.manager === 'apt' && operation.action === 'install');
+        if (update && installs.length === 0)
+            findings.push(found(model, 'apt-update-alone', step.run, `${update.tool} update runs in a RUN without an install.`));
+        const recommendsOff = step.before.some((instruction) => /APT::Install-Recommends\W+(?:"?(?:0|false)"?)/i.test(instruction.getArgumentsContent() ?? ''));
+        const withRecommends = installs.filter((operation) => !recommendsOff &&
+            !operation.options.some((option) => option === '--no-install-recommends' || /APT::Install-Recommends=(?:0|false)/i.test(option)));
+        if (withRecommends.length > 0)
+            findings.push(found(model, 'apt-no-install-recommends', step.run, `${withRecommends.map((operation) => [operation.tool, 'install', ...operation.packages].join(' ')).join(', ')} also installs recommended packages.`));
+        if (update && !removes(step, /^\/var\/lib\/apt\/lists/) && !hasMount(step, /^\/var\/lib\/apt(\/lists)?$/))
+            findings.push(found(model, 'apt-lists-not-removed', step.run, `The package lists ${update.tool} update writes stay in this layer.`));
+        return findings;
+    });
+}
+const packages_truthy = (value) => value !== undefined && !/^(|0|false|no|off)$/i.test(value);
+function envValue(command, step, name) {
+    return command.env[name] ?? step.env.get(name);
+}
+function runsInStep(step, words) {
+    return step.commands.some((command) => words.every((word, index) => command.words[index] === word));
+}
+/** Tools that keep a download cache in the home directory, and how a RUN avoids leaving it in the layer. */
+const toolCaches = [
+    {
+        name: 'pip',
+        runs: (words) => ['install', 'wheel'].includes(pipSubcommand(words) ?? ''),
+        avoided: (command, step) => command.words.includes('--no-cache-dir') ||
+            packages_truthy(envValue(command, step, 'PIP_NO_CACHE_DIR')) ||
+            hasMount(step, /(^|\/)\.cache(\/pip)?$|pip/)
+    },
+    {
+        name: 'uv',
+        runs: ([tool, first, second]) => tool === 'uv' && (first === 'sync' || (first === 'pip' && second === 'install')),
+        avoided: (command, step) => command.words.includes('--no-cache') ||
+            packages_truthy(envValue(command, step, 'UV_NO_CACHE')) ||
+            hasMount(step, /(^|\/)\.cache(\/uv)?$|uv/)
+    },
+    {
+        name: 'npm',
+        runs: ([tool, first]) => tool === 'npm' && ['ci', 'install', 'i'].includes(first ?? ''),
+        avoided: (_command, step) => runsInStep(step, ['npm', 'cache', 'clean']) || hasMount(step, /npm/)
+    },
+    {
+        name: 'yarn',
+        runs: ([tool, first]) => tool === 'yarn' && (first === undefined || first === 'install' || first.startsWith('-')),
+        avoided: (_command, step) => runsInStep(step, ['yarn', 'cache', 'clean']) || hasMount(step, /yarn/)
+    }
+];
+/** System package managers' caches, and how a RUN avoids leaving them. */
+function managerCacheLeft(step, operation) {
+    const cleaned = step.operations.some((other) => other.manager === operation.manager && other.action === 'clean');
+    switch (operation.manager) {
+        case 'apk':
+            return (!operation.options.includes('--no-cache') &&
+                !removes(step, /^\/var\/cache\/apk/) &&
+                !hasMount(step, /^\/(var\/cache|etc)\/apk/));
+        case 'dnf':
+        case 'yum':
+            return (!cleaned && !removes(step, /^\/var\/cache\/(dnf|yum)/) && !hasMount(step, /^\/var\/cache\/(dnf|yum)/));
+        case 'zypper':
+            return !cleaned && !hasMount(step, /^\/var\/cache\/zypp/);
+        default:
+            // apt: Debian and Ubuntu images delete downloaded .debs themselves; the lists are apt-lists-not-removed.
+            return false;
+    }
+}
+/** The caches a RUN leaves in its layer, by tool. */
+function leftCaches(step) {
+    const fromTools = step.commands.flatMap((command) => toolCaches
+        .filter((cache) => cache.runs(command.words) && !cache.avoided(command, step))
+        .map((cache) => cache.name));
+    const fromManagers = step.operations
+        .filter((operation) => operation.action === 'install' && managerCacheLeft(step, operation))
+        .map((operation) => operation.manager);
+    return [...new Set([...fromTools, ...fromManagers])];
+}
+function packageCaches(model, steps) {
+    return steps.flatMap((step) => {
+        const caches = leftCaches(step);
+        if (caches.length === 0)
+            return [];
+        return [
+            found(model, 'package-cache-in-layer', step.run, `The ${caches.join(', ')} cache stays in this layer.`)
+        ];
+    });
+}
+function packageChecks(model) {
+    const steps = stepsOf(model, model.closure);
+    return [...packages_buildTools(model), ...aptChecks(model, steps), ...packageCaches(model, steps)];
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/runtime.ts
+
+
+
+
+// What the image does when it runs: decided by the built stage's chain alone (COPY --from brings files only).
+function last(instructions, keyword) {
+    return instructions.filter((instruction) => keywordOf(instruction) === keyword).pop();
+}
+/** `root`, `0`, `root:root`, `0:0`. A user from a variable is taken as not root: it cannot be told here. */
+function isRoot(user) {
+    const name = user.trim().split(':')[0];
+    return name === 'root' || name === '0';
+}
+function rootUser(model) {
+    const severity = model.development ? 'notice' : 'warning';
+    const user = last(instructionsOf(model.chain), 'USER');
+    const stage = stageLabel(model.built);
+    if (user) {
+        const value = user.getArgumentsContent() ?? '';
+        if (!isRoot(value))
+            return [];
+        return [
+            found(model, 'root-user', user, `Stage ${stage} runs as root: USER ${value.trim()} is the last USER of its chain.`, {
+                severity
+            })
+        ];
+    }
+    // Distroless and similar `nonroot` images set a user in the image itself.
+    const base = parseImage(expandArgs(model.chain[0].stage.from, model.args));
+    if (/nonroot/.test(`${base.shortName}:${base.tag}`))
+        return [];
+    return [
+        found(model, 'root-user', model.built.from, `Stage ${stage} runs as root: no stage in its chain sets USER.`, {
+            severity
+        })
+    ];
+}
+function shellFormCommand(model) {
+    const instructions = instructionsOf(model.chain);
+    return ['ENTRYPOINT', 'CMD'].flatMap((keyword) => {
+        const effective = last(instructions, keyword);
+        if (!effective || isExecForm(effective))
+            return [];
+        const text = (effective.getArgumentsContent() ?? '').replace(/\s+/g, ' ').trim();
+        const fix = /[|&;<>$`*]/.test(text)
+            ? `Use the exec form; move the shell parts into a script and run it with ${keyword} ["/path/to/script"].`
+            : `Use the exec form: ${keyword} [${text
+                .split(' ')
+                .map((word) => JSON.stringify(word.replace(/^["']|["']$/g, '')))
+                .join(', ')}]`;
+        return [
+            found(model, 'shell-form-cmd', effective, `${keyword} ${text} is in shell form: /bin/sh is PID 1 and the process does not get SIGTERM.`, { fix })
+        ];
+    });
+}
+function healthcheckMissing(model) {
+    const instructions = instructionsOf(model.chain);
+    const expose = last(instructions, 'EXPOSE');
+    if (!expose || last(instructions, 'HEALTHCHECK'))
+        return [];
+    const ports = (expose.getArgumentsContent() ?? '').trim();
+    return [
+        found(model, 'healthcheck-missing', model.built.from, `Stage ${stageLabel(model.built)} exposes ${ports} but has no HEALTHCHECK.`)
+    ];
+}
+function runtimeChecks(model) {
+    return [...rootUser(model), ...shellFormCommand(model), ...healthcheckMissing(model)];
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/rules/secrets.ts
+
+
+
+
+// Messages name the variable or file, never the value: findings end up in logs, comments and SARIF.
+const secretWords = new Set([
+    'PASSWORD',
+    'PASSWD',
+    'PASSPHRASE',
+    'SECRET',
+    'SECRETS',
+    'TOKEN',
+    'CREDENTIAL',
+    'CREDENTIALS',
+    'APIKEY',
+    'AUTHTOKEN'
+]);
+/** Last words that make a name about a secret rather than the secret itself: `DB_PASSWORD_FILE`, `TOKEN_URL`. */
+const notSecretEndings = [
+    'FILE',
+    'PATH',
+    'DIR',
+    'URL',
+    'URI',
+    'ENDPOINT',
+    'HOST',
+    'PORT',
+    'LENGTH',
+    'TYPE',
+    'NAME',
+    'HASHERS',
+    'ALGORITHM',
+    'POLICY',
+    'TIMEOUT',
+    'TTL',
+    'EXPIRY',
+    'LIFETIME',
+    'HEADER',
+    'PREFIX',
+    'ENABLED',
+    'REQUIRED',
+    'VERSION'
+];
+const secretPairs = [
+    ['API', 'KEY'],
+    ['PRIVATE', 'KEY'],
+    ['ACCESS', 'KEY'],
+    ['SECRET', 'KEY'],
+    ['AUTH', 'TOKEN']
+];
+/** `DB_PASSWORD`, `apiKey`, `_authToken`, `AWS_SECRET_ACCESS_KEY`; not `PASSWORD_FILE`, `PUBLIC_KEY`, `TOKEN_URL`. */
+function isSecretName(name) {
+    const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toUpperCase()
+        .split(/[^A-Z0-9]+/)
+        .filter((word) => word !== '');
+    if (words.includes('PUBLIC'))
+        return false;
+    if (notSecretEndings.includes(words[words.length - 1] ?? ''))
+        return false;
+    if (words.some((word) => secretWords.has(word)))
+        return true;
+    return secretPairs.some(([first, second]) => words.some((word, index) => word === first && words[index + 1] === second));
+}
+/** A value written out, not taken from a variable: `hunter2`, `"abc"`; not `$TOKEN`, `${TOKEN:-}`, `""`. */
+function secrets_isLiteral(value) {
+    const unquoted = value.trim().replace(/^(["'])(.*)\1$/s, '$2');
+    return unquoted !== '' && !/^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(unquoted);
+}
+function envAndArgFindings(model, instruction) {
+    if (instruction instanceof main.Env) {
+        return instruction
+            .getProperties()
+            .filter((property) => isSecretName(property.getName()) && secrets_isLiteral(property.getValue() ?? ''))
+            .map((property) => found(model, 'secret-in-image', instruction, `ENV ${property.getName()} sets a secret-looking value in the image.`));
+    }
+    if (instruction instanceof main.Arg) {
+        const property = instruction.getProperty();
+        if (!property || !isSecretName(property.getName()))
+            return [];
+        const name = property.getName();
+        if (secrets_isLiteral(property.getValue() ?? ''))
+            return [found(model, 'secret-in-image', instruction, `ARG ${name} has a secret-looking default value.`)];
+        if (model.buildArgs.get(name))
+            return [
+                found(model, 'secret-in-image', instruction, `ARG ${name} gets a secret-looking value from build-args: build arguments stay in the image history and provenance.`)
+            ];
+    }
+    return [];
+}
+/** `password=hunter2`, `_authToken: abc`, `$NPM_TOKEN` in text that is written to a file. */
+function secretIn(text) {
+    for (const match of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
+        if (isSecretName(match[1]))
+            return `$${match[1]}`;
+    for (const match of text.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(["']?)([^\s"'$]+)\2/g))
+        if (isSecretName(match[1]) && secrets_isLiteral(match[3]))
+            return match[1];
+    if (/\/run\/secrets\//.test(text))
+        return 'a mounted secret';
+    return undefined;
+}
+function writtenSecrets(model, instruction) {
+    const keyword = keywordOf(instruction);
+    if (keyword === 'COPY' || keyword === 'ADD') {
+        const { bodies } = splitHeredocs(instruction.getArgumentsContent() ?? '');
+        const secret = bodies.map(secretIn).find((name) => name !== undefined && name !== 'a mounted secret');
+        return secret
+            ? [
+                found(model, 'secret-in-image', instruction, `${keyword} writes ${secret} into a file of the image.`)
+            ]
+            : [];
+    }
+    if (keyword !== 'RUN')
+        return [];
+    const { script, data } = runScript(instruction);
+    const commands = shellCommands(script);
+    const removed = commands
+        .filter((command) => command.words[0] === 'rm')
+        .flatMap((command) => command.words.slice(1));
+    for (const command of commands) {
+        const targets = command.words[0] === 'cp' && command.words.some((word) => word.startsWith('/run/secrets/'))
+            ? command.words.slice(-1)
+            : command.writes;
+        const kept = targets.filter((target) => !removed.includes(target));
+        if (kept.length === 0)
+            continue;
+        const secret = secretIn([command.text, ...data].join('\n'));
+        if (secret)
+            return [
+                found(model, 'secret-in-image', instruction, `RUN writes ${secret} into ${kept.join(', ')}, which stays in the layer.`)
+            ];
+    }
+    return [];
+}
+function secretChecks(model) {
+    const initial = model.dockerfile.getInitialARGs();
+    const instructions = [...initial, ...model.closure.flatMap((stage) => stage.instructions)];
+    return instructions.flatMap((instruction) => [
+        ...envAndArgFindings(model, instruction),
+        ...writtenSecrets(model, instruction)
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/check.ts
+
+
+
+
+
+
+
+
+
+
+const ruleGroups = [
+    runtimeChecks,
+    packageChecks,
+    orderChecks,
+    secretChecks,
+    baseImageChecks,
+    addChecks,
+    contextChecks
+];
+/**
+ * Checks a Dockerfile against the container build strategy for one built stage, before anything is built.
+ * Pure: the caller reads the Dockerfile and the context's entries. Findings come sorted by line, then rule.
+ */
+function checkDockerfile(request) {
+    const model = buildModel(request);
+    const findings = [
+        ...ruleGroups.flatMap((group) => group(model)),
+        ...invalidIgnoreComments(model.dockerfile, model.file)
+    ];
+    const kept = suppressFindings(finding_uniqueFindings(findings), {
+        dockerfile: model.dockerfile,
+        ignore: request.ignore
+    });
+    return sortFindings(kept);
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/sarif.ts
+
+const levels = { error: 'error', warning: 'warning', notice: 'note' };
+/** Code scanning's severity for security rules: error → high, warning → medium, notice → low. */
+const securitySeverity = { error: '8.0', warning: '5.0', notice: '2.0' };
+/** `dockerfile/<target>/`: its own category, so this upload and Trivy's never replace each other. */
+function dockerfileChecksCategory(target) {
+    return `dockerfile/${target || 'default'}/`;
+}
+function ruleDescriptor(finding, docsUrl) {
+    const info = ruleInfo(finding.rule);
+    if (!info) {
+        return {
+            id: finding.rule,
+            shortDescription: { text: finding.fix },
+            help: { text: `Docker build check ${finding.rule}.${finding.url ? ` See ${finding.url}` : ''}` },
+            ...(finding.url ? { helpUri: finding.url } : {}),
+            defaultConfiguration: { level: levels[finding.severity] },
+            properties: { tags: ['dockerfile', 'docker-build-check'] }
+        };
+    }
+    const equivalents = [...info.hadolint, ...info.trivy, ...info.docker];
+    const helpText = `${info.why}\nFix: ${info.fix}${equivalents.length > 0 ? `\nSame as: ${equivalents.join(', ')}` : ''}`;
+    return {
+        id: info.id,
+        name: info.id
+            .split('-')
+            .map((word) => word[0].toUpperCase() + word.slice(1))
+            .join(''),
+        shortDescription: { text: info.title },
+        fullDescription: { text: info.why },
+        help: { text: helpText, markdown: helpText.replace(/\n/g, '\n\n') },
+        ...(docsUrl ? { helpUri: `${docsUrl}#${info.id}` } : {}),
+        defaultConfiguration: { level: levels[info.severity] },
+        properties: {
+            tags: ['dockerfile', ...(info.security ? ['security'] : [])],
+            precision: 'high',
+            ...(info.security ? { 'security-severity': securitySeverity[info.severity] } : {})
+        }
+    };
+}
+/**
+ * SARIF 2.1.0 for the Dockerfile checks: one run, a rule per rule id found, a result per finding on its
+ * Dockerfile line. `docsUrl` (docs/dockerfile-checks.md on the action's repository) becomes each rule's helpUri.
+ */
+function dockerfileChecksSarif(findings, options) {
+    const ruleIds = [...new Set(findings.map((finding) => finding.rule))].sort();
+    const rules = ruleIds.map((id) => ruleDescriptor(findings.find((finding) => finding.rule === id), options.docsUrl));
+    const results = findings.map((finding) => ({
+        ruleId: finding.rule,
+        ruleIndex: ruleIds.indexOf(finding.rule),
+        level: levels[finding.severity],
+        message: { text: `${finding.message}\nFix: ${finding.fix}` },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: finding.file },
+                    region: { startLine: finding.line }
+                }
+            }
+        ]
+    }));
+    return {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'ecr-build-push dockerfile-checks',
+                        ...(options.toolVersion ? { version: options.toolVersion } : {}),
+                        ...(options.docsUrl ? { informationUri: options.docsUrl } : {}),
+                        rules
+                    }
+                },
+                automationDetails: { id: dockerfileChecksCategory(options.target) },
+                results
+            }
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/verdict.ts
+
+/** Whether the findings fail the step under `dockerfile-checks-fail-on`, and why. */
+function checksVerdict(findings, failOn) {
+    const blocking = failOn === 'none' ? [] : findings.filter((finding) => atOrAbove(finding.severity, failOn));
+    if (blocking.length === 0)
+        return { failed: false, blocking, message: '' };
+    const listed = blocking.slice(0, 10).map((finding) => `${finding.rule} (${finding.file}:${finding.line})`);
+    const more = blocking.length > listed.length ? `, and ${blocking.length - listed.length} more` : '';
+    return {
+        failed: true,
+        blocking,
+        message: `Dockerfile checks found ${blocking.length} ${blocking.length === 1 ? 'finding' : 'findings'} at or above ` +
+            `'${failOn}' (dockerfile-checks-fail-on), so nothing was built: ${listed.join(', ')}${more}.`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/phase.ts
+
+
+
+
+
+
+
+
+/** The context's top-level names and its `.dockerignore` (the Dockerfile's own `<file>.dockerignore` first, as BuildKit reads). */
+async function buildContext(config) {
+    const entries = await (0,promises_.readdir)(config.build.context);
+    const candidates = [
+        `${config.dockerfile.path}.dockerignore`,
+        external_node_path_.join(config.build.context, '.dockerignore')
+    ];
+    const found = candidates.find((file) => (0,external_node_fs_.existsSync)(file));
+    return { entries, ...(found ? { dockerignore: await (0,promises_.readFile)(found, 'utf8') } : {}) };
+}
+/** Errors first, then warnings, then notices, each by line: the order annotations are capped in. */
+function annotationsOf(findings) {
+    return [...findings]
+        .sort((a, b) => finding_severityRank(a.severity) - finding_severityRank(b.severity) || a.line - b.line)
+        .map((finding) => ({
+        level: finding.severity,
+        file: finding.file,
+        line: finding.line,
+        title: `${finding.rule} (${finding.severity})`,
+        message: `${finding.message}\nFix: ${finding.fix}`
+    }));
+}
+/**
+ * The container build strategy's checks on each image's stage chain, before anything is built (so also in
+ * a dry run), with Docker's own build checks where buildx has them; `failure` says when
+ * `dockerfile-checks-fail-on` stops the step here.
+ */
+async function checkAll(request) {
+    const { config, log, probe } = request;
+    if (!config.checks.enabled)
+        return { findings: config.images.map(() => []), sarif: [], annotations: [] };
+    const context = await buildContext(config);
+    const docker = supportsBuildChecks(request.buildxVersion);
+    const note = docker ? undefined : buildChecksSkippedNotice(request.buildxVersion);
+    if (note)
+        log.notice(note);
+    const findings = await Promise.all(config.images.map(async (image) => {
+        const ours = checkDockerfile({
+            dockerfile: config.dockerfile.text,
+            file: config.dockerfile.relativePath,
+            stage: image.stage,
+            buildArgs: config.build.buildArgs,
+            context,
+            ignore: config.checks.ignore
+        });
+        if (!docker)
+            return ours;
+        const result = await probe.run(planBuildChecks({
+            file: config.dockerfile.path,
+            context: config.build.context,
+            target: image.stage.named ? image.stage.name : '',
+            buildArgs: config.build.buildArgs
+        }), { allowFailure: true });
+        try {
+            const theirs = parseBuildCheckResult(result.stdout, {
+                file: config.dockerfile.relativePath,
+                dockerfile: config.dockerfile.text,
+                ignore: config.checks.ignore
+            });
+            return mergeFindings(ours, theirs.findings);
+        }
+        catch (error) {
+            log.notice(`Docker's build checks gave no result (${error.message}); only this action's checks ran.`);
+            return ours;
+        }
+    }));
+    findings.forEach((list, index) => {
+        const stage = config.images[index].stage.name;
+        log.info(`${stage}: ${list.length} Dockerfile ${list.length === 1 ? 'finding' : 'findings'}`);
+    });
+    const unique = new Map(findings.flat().map((finding) => [`${finding.rule}\u0000${finding.line}`, finding]));
+    const result = {
+        findings,
+        sarif: config.images.map((image, index) => {
+            const category = dockerfileChecksCategory(image.stage.name);
+            return { category, sarif: dockerfileChecksSarif(findings[index], { target: image.stage.name }) };
+        }),
+        annotations: annotationsOf([...unique.values()]),
+        ...(note ? { note } : {})
+    };
+    const verdict = checksVerdict([...unique.values()], config.checks.failOn);
+    return verdict.failed ? { ...result, failure: verdict.message } : result;
+}
+
+;// CONCATENATED MODULE: ./src/sign/cosign.ts
+/** The in-toto predicate type cosign writes for each `--type` (cosign's options/predicate.go). */
+const predicateTypes = {
+    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdxjson: 'https://spdx.dev/Document',
+    slsaprovenance1: 'https://slsa.dev/provenance/v1',
+    slsaprovenance02: 'https://slsa.dev/provenance/v0.2'
+};
+const ecrHost = /^\d{12}\.dkr(-fips)?\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+/** Referrers for ECR; for another registry, what a probe of its referrers API found (200 means supported). */
+function signatureStorage(registry, referrersApi) {
+    if (ecrHost.test(registry))
+        return 'referrers';
+    return referrersApi ? 'referrers' : 'tags';
+}
+function signingFlags(options) {
+    const flags = ['--yes'];
+    if (options.credentials.method === 'key') {
+        flags.push('--key', 'env://COSIGN_PRIVATE_KEY');
+        if (options.transparencyLog === false)
+            flags.push('--tlog-upload=false');
+    }
+    if (options.allowInsecureRegistry)
+        flags.push('--allow-insecure-registry');
+    return flags;
+}
+/** `cosign sign` of one digest; the secret (OIDC token or private key and password) is in `env` only. */
+function planSign(subject, options) {
+    const referrers = options.storage === 'referrers';
+    return {
+        tool: options.cosign,
+        args: [
+            'sign',
+            ...signingFlags(options),
+            ...(referrers ? ['--registry-referrers-mode=oci-1-1'] : []),
+            subject.reference
+        ],
+        // cosign 2.x accepts the oci-1-1 mode only in experimental mode.
+        env: { ...options.credentials.env, ...(referrers ? { COSIGN_EXPERIMENTAL: '1' } : {}) }
+    };
+}
+/** `cosign attest --type <type> --predicate <file>` of one digest, signed the same way as the signature. */
+function planAttest(subject, attestation, options) {
+    return {
+        tool: options.cosign,
+        args: [
+            'attest',
+            ...signingFlags(options),
+            // cosign 2.x stores an attestation as an OCI 1.1 referrer only as a Sigstore bundle.
+            ...(options.storage === 'referrers' ? ['--new-bundle-format'] : []),
+            '--type',
+            attestation.type,
+            '--predicate',
+            attestation.predicateFile,
+            subject.reference
+        ],
+        env: { ...options.credentials.env }
+    };
+}
+/** Every command that signs and attests, in order: each subject's signature, then its attestations. */
+function planSigning(request) {
+    return request.subjects.flatMap(({ subject, attestations }) => [
+        planSign(subject, request),
+        ...attestations.map((attestation) => planAttest(subject, attestation, request))
+    ]);
+}
+/** `cosign public-key` of the signing key: its stdout is the PEM public key a verifier needs. */
+function planPublicKey(options) {
+    return {
+        tool: options.cosign,
+        args: ['public-key', '--key', 'env://COSIGN_PRIVATE_KEY'],
+        env: { ...options.credentials.env }
+    };
+}
+function verifyFlags(options) {
+    const flags = 'publicKeyFile' in options.verifier
+        ? ['--key', options.verifier.publicKeyFile]
+        : [
+            '--certificate-identity',
+            options.verifier.subject,
+            '--certificate-oidc-issuer',
+            options.verifier.issuer
+        ];
+    if (options.transparencyLog === false)
+        flags.push('--insecure-ignore-tlog=true');
+    if (options.allowInsecureRegistry)
+        flags.push('--allow-insecure-registry');
+    return flags;
+}
+/** `cosign verify` of a digest's signature, as a user would run it. */
+function planVerify(reference, options) {
+    return {
+        tool: options.cosign ?? 'cosign',
+        args: [
+            'verify',
+            ...verifyFlags(options),
+            ...(options.storage === 'referrers' ? ['--experimental-oci11'] : []),
+            reference
+        ]
+    };
+}
+/** `cosign verify-attestation --type <type>` of a digest, as a user would run it. */
+function planVerifyAttestation(reference, type, options) {
+    const bundle = options.storage === 'referrers';
+    return {
+        tool: options.cosign ?? 'cosign',
+        args: [
+            'verify-attestation',
+            ...verifyFlags(options),
+            ...(bundle ? ['--new-bundle-format'] : []),
+            ...(bundle && options.trustedRoot ? ['--trusted-root', options.trustedRoot] : []),
+            '--type',
+            type,
+            reference
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sign/credentials.ts
+
+
+const githubIssuer = 'https://token.actions.githubusercontent.com';
+function claimsOf(token) {
+    try {
+        return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * The identity Fulcio writes into the certificate for a GitHub token: the workflow that runs the job
+ * (`job_workflow_ref`, which is the reusable workflow when one is called), on the token's issuer.
+ */
+function keylessIdentity(claims, env = process.env) {
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const workflow = typeof claims.job_workflow_ref === 'string' ? claims.job_workflow_ref : (env.GITHUB_WORKFLOW_REF ?? '');
+    return {
+        subject: `${serverUrl}/${workflow}`,
+        issuer: typeof claims.iss === 'string' ? claims.iss : githubIssuer
+    };
+}
+/**
+ * Asks the runner for an OIDC token with audience `sigstore` (needs `permissions: id-token: write`), masks it,
+ * and returns it as the environment of the cosign commands.
+ */
+async function keylessCredentials(source = core, env = process.env) {
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new errors/* ConfigurationError */.j1("Keyless signing needs an OIDC token, and this job cannot mint one: add 'permissions: id-token: write' to the job, or sign with 'sign-key'.");
+    }
+    let token;
+    try {
+        token = await source.getIDToken('sigstore');
+    }
+    catch (error) {
+        throw new errors/* ServiceError */._7(`Could not get an OIDC token for Sigstore from the runner: ${error.message}`);
+    }
+    source.setSecret(token);
+    return {
+        method: 'keyless',
+        env: { SIGSTORE_ID_TOKEN: token },
+        identity: keylessIdentity(claimsOf(token), env)
+    };
+}
+/** The same commands in a dry run, without asking for a token: the identity comes from GITHUB_WORKFLOW_REF. */
+function plannedKeylessCredentials(env = process.env) {
+    return { method: 'keyless', env: { SIGSTORE_ID_TOKEN: '' }, identity: keylessIdentity({}, env) };
+}
+/**
+ * Signing with `sign-key` (cosign's encrypted PEM) and `sign-key-password`: cosign reads the key from
+ * `env://COSIGN_PRIVATE_KEY` and the password from COSIGN_PASSWORD. Both are masked, the key's lines one by one
+ * too, so a line of it printed on its own is hidden as well.
+ */
+function keyCredentials(privateKey, password, setSecret = core.setSecret) {
+    if (privateKey.trim())
+        setSecret(privateKey);
+    for (const line of privateKey.split('\n').map((part) => part.trim())) {
+        // The armor lines are public boilerplate; a very short last line would mask common text everywhere.
+        if (line.length >= 8 && !line.startsWith('-----'))
+            setSecret(line);
+    }
+    if (password)
+        setSecret(password);
+    return { method: 'key', env: { COSIGN_PRIVATE_KEY: privateKey, COSIGN_PASSWORD: password } };
+}
+
+;// CONCATENATED MODULE: ./src/sign/cosign-setup.ts
+
+
+const cosign_setup_releaseOs = { linux: 'linux', darwin: 'darwin' };
+const cosign_setup_releaseArch = { x64: 'amd64', arm64: 'arm64' };
+/**
+ * The cosign release this action signs with, and the sha256 of its binaries. A v2 release: its flags are the
+ * ones cosign 2.5 (Debian trixie, the tests' cosign) has, and v3 changes what `sign` stores. Sources: docs/signing.md.
+ */
+const pinnedCosign = {
+    version: '2.6.4',
+    sha256: {
+        'cosign-linux-amd64': '309779b0c4e409186b0a80daba99041fe2cf65a920ce645013901df6211895a9',
+        'cosign-linux-arm64': 'df408e5418129306fed7349ec46e27be0445d05c5127c07f435e9a566af67593',
+        'cosign-darwin-amd64': 'ec648fddfedf1dad59dff9fbab177284a618204e03126ea37a87ab3cec4e7cb1',
+        'cosign-darwin-arm64': 'b2987c1b55a1e2735c59ac5c3e140acbf7ba5c1ed0cc07dbbf1b85676595237e'
+    }
+};
+/** The release binary for this runner, e.g. `cosign-linux-amd64`. */
+function cosignAsset(platform, arch) {
+    const asset = `cosign-${cosign_setup_releaseOs[platform] ?? platform}-${cosign_setup_releaseArch[arch] ?? arch}`;
+    if (!pinnedCosign.sha256[asset]) {
+        throw new errors/* ConfigurationError */.j1(`No sha256 is pinned for ${asset} (cosign ${pinnedCosign.version}), so ecr-build-push will not install it on ${platform}/${arch}: install cosign yourself and set 'skip-setup-cosign: true', or run on a Linux or macOS runner (x64 or arm64).`);
+    }
+    return asset;
+}
+/** The pinned cosign from the tool cache (verified again on every hit) or downloaded and verified. */
+async function installCosign(request = {}) {
+    const { baseUrl = 'https://github.com', platform = process.platform, arch = process.arch } = request;
+    const asset = cosignAsset(platform, arch);
+    const { version } = pinnedCosign;
+    return installVerified({
+        name: 'cosign',
+        version,
+        arch,
+        url: `${baseUrl.replace(/\/$/, '')}/sigstore/cosign/releases/download/v${version}/${asset}`,
+        asset,
+        sha256: pinnedCosign.sha256[asset],
+        checksumSource: 'pinned in ecr-build-push',
+        executable: { from: 'asset', name: 'cosign' },
+        missingRelease: (url) => new errors/* ConfigurationError */.j1(`cosign ${version} is not at ${url}; install cosign yourself and set 'skip-setup-cosign: true'.`)
+    });
+}
+/** The cosign to run: the one on PATH with `skip-setup-cosign: true`, otherwise the pinned, verified one. */
+async function setupCosign(skipSetup) {
+    return skipSetup ? 'cosign' : installCosign();
+}
+
+;// CONCATENATED MODULE: ./src/sign/files.ts
+
+
+/** Writes a predicate for `cosign attest --predicate` into `dir` (RUNNER_TEMP), one file per digest and type. */
+async function writePredicate(dir, subject, type, predicate) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const file = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+    await (0,promises_.writeFile)(file, JSON.stringify(predicate, null, 2));
+    return { type, predicateFile: file };
+}
+
+;// CONCATENATED MODULE: ./src/sign/provenance.ts
+/**
+ * Reads the run's facts from the environment. `jobWorkflowRef` is the OIDC token's `job_workflow_ref` claim when
+ * known (keyless signing); otherwise the builder is the workflow in GITHUB_WORKFLOW_REF.
+ */
+function runFactsFromEnv(env = process.env, jobWorkflowRef) {
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const workflowRef = env.GITHUB_WORKFLOW_REF ?? '';
+    return {
+        serverUrl,
+        repository: env.GITHUB_REPOSITORY ?? '',
+        repositoryId: env.GITHUB_REPOSITORY_ID ?? '',
+        repositoryOwnerId: env.GITHUB_REPOSITORY_OWNER_ID ?? '',
+        workflowRef,
+        builderId: `${serverUrl}/${jobWorkflowRef || workflowRef}`,
+        ref: env.GITHUB_REF ?? '',
+        sha: env.GITHUB_SHA ?? '',
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        runnerEnvironment: env.RUNNER_ENVIRONMENT ?? ''
+    };
+}
+/** This run's page, the provenance's invocation id. */
+function invocationId(run) {
+    return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}/attempts/${run.runAttempt}`;
+}
+/** Same shape as GitHub's artifact attestations (actions/attest-build-provenance), so the same verifiers read it. */
+const buildType = 'https://actions.github.io/buildtypes/workflow/v1';
+function buildxVersion(provenance) {
+    if (!provenance || typeof provenance !== 'object')
+        return undefined;
+    if ('buildDefinition' in provenance && 'runDetails' in provenance)
+        return 'slsaprovenance1';
+    if ('buildType' in provenance && ('invocation' in provenance || 'materials' in provenance))
+        return 'slsaprovenance02';
+    return undefined;
+}
+/** The workflow file's path and ref from `owner/repo/.github/workflows/build.yml@refs/heads/main`. */
+function workflowParts(run) {
+    const withoutRepository = run.workflowRef.startsWith(`${run.repository}/`)
+        ? run.workflowRef.slice(run.repository.length + 1)
+        : run.workflowRef;
+    const at = withoutRepository.indexOf('@');
+    return at < 0
+        ? { path: withoutRepository, ref: run.ref }
+        : { path: withoutRepository.slice(0, at), ref: withoutRepository.slice(at + 1) };
+}
+/**
+ * The provenance predicate to attest and its `cosign attest --type`: buildx's own provenance where it made one,
+ * otherwise SLSA provenance v1 written from the run's facts.
+ */
+function provenancePredicate(request) {
+    const fromBuildx = buildxVersion(request.buildx);
+    if (fromBuildx)
+        return { type: fromBuildx, predicate: request.buildx };
+    const { run } = request;
+    const workflow = workflowParts(run);
+    const predicate = {
+        buildDefinition: {
+            buildType,
+            externalParameters: {
+                workflow: {
+                    ref: workflow.ref,
+                    repository: `${run.serverUrl}/${run.repository}`,
+                    path: workflow.path
+                },
+                inputs: request.inputs
+            },
+            internalParameters: {
+                github: {
+                    event_name: run.eventName,
+                    repository_id: run.repositoryId,
+                    repository_owner_id: run.repositoryOwnerId,
+                    runner_environment: run.runnerEnvironment
+                }
+            },
+            resolvedDependencies: [
+                { uri: `git+${run.serverUrl}/${run.repository}@${run.ref}`, digest: { gitCommit: run.sha } }
+            ]
+        },
+        runDetails: {
+            builder: { id: run.builderId },
+            metadata: {
+                invocationId: invocationId(run),
+                ...(request.startedOn ? { startedOn: request.startedOn.toISOString() } : {}),
+                ...(request.finishedOn ? { finishedOn: request.finishedOn.toISOString() } : {})
+            }
+        }
+    };
+    return { type: 'slsaprovenance1', predicate };
+}
+
+;// CONCATENATED MODULE: ./src/sign/referrers.ts
+
+
+/** ECR keeps at most this many referrers (signatures, attestations) per image. */
+const ecrReferrerLimit = 100;
+/** How many referrers signing adds to each digest: its signature and one per attestation. */
+function plannedReferrers(request) {
+    return request.subjects.map(({ subject, attestations }) => ({
+        reference: subject.reference,
+        digest: subject.digest,
+        count: 1 + attestations.length
+    }));
+}
+/**
+ * Refuses, before anything is signed, to push a digest past the registry's referrer limit (`existing`: how many
+ * referrers each digest has now, from the referrers API). Re-running a job on the same digest adds referrers again.
+ */
+function checkReferrerBudget(planned, existing, limit = ecrReferrerLimit) {
+    for (const { reference, digest, count } of planned) {
+        const now = existing[digest] ?? 0;
+        if (now + count > limit) {
+            throw new errors/* ConfigurationError */.j1(`${reference} already has ${now} referrers (signatures and attestations); signing adds ${count}, over the registry's limit of ${limit} per image. It has been signed many times already: delete old signatures and attestations of this digest, or stop re-signing it.`);
+        }
+    }
+}
+const signatureArtifactType = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+const bundleArtifactType = /^application\/vnd\.dev\.sigstore\.bundle\.v0\.\d+\+json$/;
+const kindOfType = {
+    vuln: 'vuln',
+    cyclonedx: 'sbom',
+    spdxjson: 'sbom',
+    slsaprovenance1: 'provenance',
+    slsaprovenance02: 'provenance'
+};
+function newestFirst(a, b) {
+    const created = (entry) => entry.annotations?.['org.opencontainers.image.created'] ?? '';
+    return created(b).localeCompare(created(a));
+}
+/** The digest of the newest cosign signature among a digest's referrers: the `signature` output. */
+function signatureDigest(entries) {
+    return [...entries].sort(newestFirst).find((entry) => entry.artifactType === signatureArtifactType)?.digest;
+}
+/** The newest attestation of each kind among a digest's referrers: the `attestations` output (kind → digest). */
+function attestationDigests(entries) {
+    const found = {};
+    for (const entry of [...entries].sort(newestFirst)) {
+        const predicateType = entry.annotations?.['dev.sigstore.bundle.predicateType'];
+        if (!predicateType || !bundleArtifactType.test(entry.artifactType ?? ''))
+            continue;
+        const type = Object.keys(predicateTypes).find((key) => predicateTypes[key] === predicateType);
+        if (type && !found[kindOfType[type]])
+            found[kindOfType[type]] = entry.digest;
+    }
+    return found;
+}
+/** cosign's log line `Uploading signature for [<image>] to [<repo>@sha256:…]` (referrers mode) names the signature. */
+function signatureDigestFromLog(stderr) {
+    return /Uploading signature for \[[^\]]+\] to \[[^\]@]+@(sha256:[0-9a-f]{64})\]/.exec(stderr)?.[1];
+}
+/** cosign's tag scheme for a digest, used where a registry has no referrers API. */
+function signatureTags(digest) {
+    const name = digest.replace(':', '-');
+    return { signature: `${name}.sig`, attestations: `${name}.att` };
+}
+/**
+ * A cosign failure the user can act on: a tag of cosign's tag scheme (or of the OCI referrers fallback) that
+ * already exists in a repository with IMMUTABLE tags, because this digest was signed before.
+ */
+function explainCosignFailure(stderr, context) {
+    if (!/cannot be overwritten because the (repository|tag) is immutable|ImageTagAlreadyExistsException/i.test(stderr)) {
+        return undefined;
+    }
+    const digest = context.reference.split('@')[1] ?? '';
+    const tags = signatureTags(digest);
+    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestation of ${context.reference}: repository '${context.repository}' has IMMUTABLE tags, and the tag cosign stores it under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`);
+}
+
+;// CONCATENATED MODULE: ./src/sign/sbom.ts
+
+const trivyFormats = { cyclonedx: 'cyclonedx', spdxjson: 'spdx-json' };
+/** The `cosign attest --type` of an SBOM in this format. */
+function sbomAttestationType(format) {
+    return format;
+}
+/**
+ * The SBOM from the gate's own JSON report (`trivy convert`), so the image is not scanned a second time. The
+ * scan ran with `--list-all-pkgs` (ScanConfig.listAllPackages), since an SBOM is made of every package.
+ */
+function planSbom(request) {
+    return isolated(request.workspace, [
+        'convert',
+        '--format',
+        trivyFormats[request.format],
+        '--output',
+        request.output,
+        request.report
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/sign/subjects.ts
+const digestPattern = /^sha256:[0-9a-f]{64}$/;
+function subjects_platformOf(entry) {
+    const platform = entry.platform;
+    // buildx's attestation manifests sit in the index as unknown/unknown; they are not images to sign.
+    if (!platform || platform.os === 'unknown' || platform.architecture === 'unknown')
+        return undefined;
+    if (entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')
+        return undefined;
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+/**
+ * What to sign for a pushed digest: the digest itself and, when it is an index, each platform's manifest (a
+ * per-platform policy checks those), never buildx's attestation manifests.
+ */
+function signingSubjects(image, digest, index) {
+    if (!digestPattern.test(digest))
+        throw new Error(`'${digest}' is not a sha256 digest: only digests are signed.`);
+    const top = { reference: `${image}@${digest}`, digest };
+    const platforms = (index?.manifests ?? []).flatMap((entry) => {
+        const platform = subjects_platformOf(entry);
+        return platform ? [{ reference: `${image}@${entry.digest}`, digest: entry.digest, platform }] : [];
+    });
+    return [top, ...platforms];
+}
+
+;// CONCATENATED MODULE: ./src/sign/summary.ts
+
+
+function verifierOf(request) {
+    return request.signer.method === 'keyless'
+        ? { subject: request.signer.identity.subject, issuer: request.signer.identity.issuer }
+        : { publicKeyFile: request.publicKeyFile ?? 'cosign.pub' };
+}
+/** The `cosign verify` and `cosign verify-attestation` commands for each signed digest, as a user pastes them. */
+function verifyCommands(request) {
+    const options = {
+        verifier: verifierOf(request),
+        storage: request.storage,
+        transparencyLog: request.transparencyLog
+    };
+    return request.subjects.flatMap(({ subject, attestations }) => [
+        planVerify(subject.reference, options),
+        ...attestations.map((type) => planVerifyAttestation(subject.reference, type, options))
+    ]);
+}
+/** The job summary's signing section: what was signed, by which identity, and how to verify it. */
+function signingSummary(request) {
+    const signer = request.signer.method === 'keyless'
+        ? [
+            `Signed keyless by \`${request.signer.identity.subject}\` (OIDC issuer \`${request.signer.identity.issuer}\`), certificate from Fulcio, recorded in the Rekor transparency log.`
+        ]
+        : [
+            `Signed with \`sign-key\`${request.transparencyLog ? ', recorded in the Rekor transparency log' : ''}. Its public key (save it as \`${request.publicKeyFile ?? 'cosign.pub'}\`):`,
+            '',
+            '```',
+            request.signer.publicKey.trim(),
+            '```'
+        ];
+    const rows = request.subjects.map(({ subject, attestations }) => `| \`${subject.reference}\` | ${subject.platform ?? 'all (the digest the tags point at)'} | ${['signature', ...attestations].join(', ')} |`);
+    return [
+        '### Signature and attestations',
+        '',
+        ...signer,
+        '',
+        '| Digest | Platform | Signed |',
+        '| --- | --- | --- |',
+        ...rows,
+        '',
+        'Verify:',
+        '',
+        '```sh',
+        ...verifyCommands(request).map((command) => formatCommand(command).replace(/^\$ /, '')),
+        '```',
+        ''
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/sign/vuln.ts
+
+
+
+function countsOf(report) {
+    return countBySeverity(findingsOf(report));
+}
+/** One Trivy-shaped report for an index: every platform's results, each target naming its platform. */
+function mergedReport(artifactName, reports) {
+    const results = reports.flatMap(({ report, platform }) => report.Results.map((result) => ({ ...result, Target: `${result.Target} (${platform ?? 'unknown'})` })));
+    return { SchemaVersion: 2, ArtifactName: artifactName, ArtifactType: 'container_image', Results: results };
+}
+/**
+ * The `cosign attest --type vuln` predicate for an image that passed the gate, from the gate's own Trivy
+ * report(s) (what `trivy convert --format cosign-vuln` writes, plus the gate's decision). Handing the raw Trivy
+ * JSON to cosign instead records an empty predicate.
+ */
+function vulnPredicate(request) {
+    if (!request.passed)
+        throw new Error('Refusing to attest an image the gate blocked.');
+    if (request.reports.length === 0)
+        throw new Error('A vulnerability attestation needs the gate’s Trivy report.');
+    const findings = request.reports.flatMap(({ report }) => findingsOf(report));
+    const blocked = evaluateGate(findings, request.policy.failOn).blocked;
+    if (blocked.length > 0)
+        throw new Error(`Refusing to attest: ${blocked.length} finding(s) in the report block it.`);
+    const single = request.reports.length === 1;
+    const gate = {
+        Tool: 'ecr-build-push',
+        Passed: true,
+        Policy: {
+            FailOn: request.policy.failOn,
+            Severities: request.policy.severities,
+            IgnoreUnfixed: request.policy.ignoreUnfixed,
+            Scanners: request.policy.scanners,
+            PkgTypes: request.policy.pkgTypes,
+            ...(request.policy.maxImageSize !== undefined ? { MaxImageSize: request.policy.maxImageSize } : {})
+        },
+        Counts: countBySeverity(findings),
+        ...(single
+            ? {}
+            : {
+                Platforms: Object.fromEntries(request.reports.map(({ report, platform }) => [platform ?? 'unknown', countsOf(report)]))
+            })
+    };
+    const report = single
+        ? { ...request.reports[0].report }
+        : mergedReport(request.artifactName, request.reports);
+    return {
+        invocation: {
+            parameters: request.parameters,
+            uri: invocationId(request.run),
+            event_id: request.run.runId,
+            'builder.id': request.run.builderId
+        },
+        scanner: {
+            uri: `pkg:github/aquasecurity/trivy@${request.trivyVersion}`,
+            version: request.trivyVersion,
+            db: request.database ?? { uri: '', version: '' },
+            result: { ...report, Gate: gate }
+        },
+        metadata: {
+            scanStartedOn: request.scanStartedOn.toISOString(),
+            scanFinishedOn: request.scanFinishedOn.toISOString()
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sign/phase.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Docker treats loopback registries as plain HTTP; cosign must be told so. ECR is always HTTPS. */
+function insecure(registry) {
+    return /^(?:127\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.test(registry);
+}
+/** `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now. */
+async function referrersOf(registry, repository, digest, ecr) {
+    const login = ecr?.authorizations.find((authorization) => authorization.registry === registry);
+    const scheme = insecure(registry) ? 'http' : 'https';
+    const response = await fetch(`${scheme}://${registry}/v2/${repository}/referrers/${digest}`, {
+        headers: {
+            accept: 'application/vnd.oci.image.index.v1+json',
+            ...(login
+                ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` }
+                : {})
+        },
+        signal: AbortSignal.timeout(15_000)
+    });
+    if (!response.ok)
+        return [];
+    return (await response.json()).manifests ?? [];
+}
+async function credentialsFor(request) {
+    const { sign } = request.config;
+    if (sign.method === 'key')
+        return keyCredentials(sign['sign-key'], sign['sign-key-password'], (secret) => request.log.mask(secret));
+    // A token is short-lived: asked for only now, after the tags are on the digest.
+    return request.runner.dryRun ? plannedKeylessCredentials(request.env) : keylessCredentials();
+}
+/** What is attested about each digest: the index gets the merged scan, each platform its own, and its SBOM. */
+async function predicatesFor(request, outcome, subject, index) {
+    const { config, runner } = request;
+    const gate = outcome.gate;
+    if (!gate || runner.dryRun)
+        return [];
+    const dir = external_node_path_.join(outcome.plan.dir, 'attestations');
+    const run = runFactsFromEnv(request.env);
+    const scans = subject.platform
+        ? gate.scans.filter((scan) => scan.platform === subject.platform)
+        : gate.scans;
+    const attestations = [];
+    for (const kind of config.sign.attest) {
+        if (kind === 'vuln' && config.scan) {
+            const reports = await Promise.all(scans.map(async (scan) => ({
+                report: parseTrivyReport(await (0,promises_.readFile)(scan.reportPath, 'utf8'), scan.reportPath),
+                platform: scan.platform
+            })));
+            const predicate = vulnPredicate({
+                reports,
+                artifactName: subject.reference,
+                policy: {
+                    failOn: config.scan.failOn,
+                    severities: config.scan.severity,
+                    ignoreUnfixed: config.scan.ignoreUnfixed,
+                    scanners: config.scan.scanners,
+                    pkgTypes: config.scan.pkgTypes,
+                    ...(config.report.maxImageSize ? { maxImageSize: config.report.maxImageSize } : {})
+                },
+                passed: true,
+                trivyVersion: gate.scanner.replace(/^Trivy /, ''),
+                parameters: [
+                    `--severity=${config.scan.severity.join(',')}`,
+                    `--scanners=${config.scan.scanners.join(',')}`
+                ],
+                run,
+                scanStartedOn: gate.startedAt,
+                scanFinishedOn: gate.finishedAt
+            });
+            attestations.push(await writePredicate(dir, subject, 'vuln', predicate));
+        }
+        if (kind === 'provenance') {
+            const metadata = outcome.built.metadata;
+            const buildx = (subject.platform && metadata[`buildx.build.provenance/${subject.platform}`]) ||
+                metadata['buildx.build.provenance'];
+            const { type, predicate } = provenancePredicate({
+                run,
+                inputs: {
+                    target: outcome.plan.spec.stage.name,
+                    platforms: config.build.platforms,
+                    file: config.dockerfile.relativePath
+                },
+                ...(buildx ? { buildx } : {})
+            });
+            attestations.push(await writePredicate(dir, subject, type, predicate));
+        }
+        // One SBOM per platform image: an index has no packages of its own.
+        if (kind === 'sbom' && (!index || gate.scans.length === 1) && scans[0] && request.trivy) {
+            const type = sbomAttestationType(config.sign.sbomFormat);
+            const output = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+            await runner.run(planSbom({
+                workspace: request.trivy,
+                report: scans[0].reportPath,
+                format: config.sign.sbomFormat,
+                output
+            }));
+            attestations.push({ type, predicateFile: output });
+        }
+    }
+    return attestations;
+}
+/**
+ * Signs and attests exactly what passed the gate, after its tags are written: the digest the tags point at,
+ * and for an index each platform's digest. Nothing blocked, held back, unpushed or unwritten is ever signed.
+ */
+async function signAll(request) {
+    const { config, runner, outcomes } = request;
+    const signable = outcomes.filter((outcome) => config.build.push && outcome.release?.digest && outcome.release.written.length > 0);
+    if (!config.sign.sign || signable.length === 0)
+        return outcomes;
+    const credentials = await credentialsFor(request);
+    const cosign = runner.dryRun ? 'cosign' : await setupCosign(config.sign['skip-setup-cosign']);
+    const setup = {
+        cosign,
+        credentials,
+        transparencyLog: credentials.method === 'keyless' || config.sign['transparency-log']
+    };
+    return Promise.all(outcomes.map(async (outcome) => {
+        if (!signable.includes(outcome))
+            return outcome;
+        try {
+            return { ...outcome, signed: await signImage(request, outcome, setup) };
+        }
+        catch (error) {
+            return { ...outcome, signError: error.message };
+        }
+    }));
+}
+async function signImage(request, outcome, setup) {
+    const { runner, probe } = request;
+    const { cosign, credentials, transparencyLog } = setup;
+    const digest = outcome.release?.digest;
+    const registry = outcome.plan.image.split('/')[0];
+    const repository = outcome.plan.spec.repository;
+    const registryId = request.ecr?.repositories.get(repository)?.registryId;
+    const ref = { repository, ...(registryId ? { registryId } : {}) };
+    const stored = runner.dryRun
+        ? undefined
+        : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
+    const index = stored ? JSON.parse(stored.manifest) : undefined;
+    const subjects = signingSubjects(outcome.plan.image, digest, index);
+    const storage = signatureStorage(registry);
+    const options = {
+        cosign,
+        credentials,
+        storage,
+        transparencyLog,
+        allowInsecureRegistry: insecure(registry)
+    };
+    const plan = {
+        ...options,
+        subjects: await Promise.all(subjects.map(async (subject) => ({
+            subject,
+            attestations: await predicatesFor(request, outcome, subject, subject.platform === undefined && subjects.length > 1)
+        })))
+    };
+    if (storage === 'referrers' && !runner.dryRun) {
+        const counts = await Promise.all(subjects.map(async (subject) => [
+            subject.digest,
+            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
+        ]));
+        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts));
+    }
+    let stderr = '';
+    for (const command of planSigning(plan)) {
+        try {
+            stderr += (await runner.run(command)).stderr;
+        }
+        catch (error) {
+            const explained = error instanceof errors/* CommandError */.Qd
+                ? explainCosignFailure(error.stderrTail, { reference: outcome.plan.image, repository })
+                : undefined;
+            throw explained ?? error;
+        }
+    }
+    const signer = credentials.method === 'keyless'
+        ? { method: 'keyless', identity: credentials.identity }
+        : {
+            method: 'key',
+            publicKey: runner.dryRun ? '<public key>' : (await runner.run(planPublicKey(options))).stdout
+        };
+    const summary = signingSummary({
+        signer,
+        subjects: plan.subjects.map(({ subject, attestations }) => ({
+            subject,
+            attestations: attestations.map((attestation) => attestation.type)
+        })),
+        storage,
+        transparencyLog
+    });
+    if (runner.dryRun)
+        return { attestations: {}, summary };
+    return { ...(await storedSignature(request, outcome, storage, stderr, digest)), summary };
+}
+/** The `signature` and `attestations` outputs: from the referrers API, or from cosign's tags. */
+async function storedSignature(request, outcome, storage, stderr, digest) {
+    const registry = outcome.plan.image.split('/')[0];
+    const repository = outcome.plan.spec.repository;
+    if (storage === 'referrers') {
+        const entries = await referrersOf(registry, repository, digest, request.ecr);
+        const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries);
+        return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) };
+    }
+    const tags = signatureTags(digest);
+    const tagged = async (tag) => storedManifest(await request.probe
+        .ecr(planGetImage({ repository }, { imageTag: tag }))
+        .catch(() => ({ $metadata: {} })))?.digest;
+    const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)]);
+    return {
+        ...(signature ? { signature } : {}),
+        attestations: attestations
+            ? Object.fromEntries(request.config.sign.attest.map((kind) => [kind, attestations]))
+            : {}
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+/** GitHub shows at most 10 annotations of each level per step. */
+const annotationsPerLevel = 10;
+function levelOf(severity) {
+    return severity === 'CRITICAL' || severity === 'HIGH' ? 'error' : 'warning';
+}
+function originSentence(origin) {
+    if (!origin.mapped)
+        return "Could not tell which instruction added this layer: shown at the built stage's FROM.";
+    if (origin.fromBase)
+        return `It comes with the base image ${origin.baseImage ?? ''} that this FROM picks.`;
+    return `This instruction added it (stage ${origin.stage}).`;
+}
+function annotationOf(finding, file) {
+    const platform = finding.platform ? ` [${finding.platform}]` : '';
+    return {
+        level: levelOf(finding.severity),
+        file,
+        line: finding.origin.line,
+        title: `${finding.id}: ${finding.pkgName} (${finding.severity})${platform}`,
+        message: [
+            `${finding.pkgName} ${finding.installedVersion} → ${finding.fixedVersion ?? 'no fix yet'} (${finding.severity})${finding.title ? `: ${finding.title}` : ''}`,
+            originSentence(finding.origin),
+            ...(finding.primaryUrl ? [finding.primaryUrl] : [])
+        ].join('\n')
+    };
+}
+/** Scan findings at or above `annotate-severity`, most severe first, as annotations on their Dockerfile lines. */
+function findingAnnotations(findings, file, annotateSeverity) {
+    return bySeverity(uniqueFindings(findings))
+        .filter((finding) => severityRank(finding.severity) <= severityRank(annotateSeverity))
+        .map((finding) => annotationOf(finding, file));
+}
+function restAnnotation(rest, level) {
+    const listed = rest.slice(0, 20).map((plan) => `${plan.title} (line ${plan.line})`);
+    const more = rest.length > listed.length ? `, and ${rest.length - listed.length} more` : '';
+    return {
+        level,
+        file: rest[0].file,
+        line: rest[0].line,
+        title: `${rest.length} more not annotated`,
+        message: `${listed.join(', ')}${more}. The job summary lists them all.`
+    };
+}
+/**
+ * One budget for the whole step, as GitHub applies it: in each level the first ones (callers order them
+ * most important first) and, when some do not fit, one annotation that lists the rest.
+ */
+function capAnnotations(plans, perLevel = annotationsPerLevel) {
+    return ['error', 'warning', 'notice'].flatMap((level) => {
+        const ofLevel = plans.filter((plan) => plan.level === level);
+        if (ofLevel.length <= perLevel)
+            return ofLevel;
+        const shown = ofLevel.slice(0, perLevel - 1);
+        return [...shown, restAnnotation(ofLevel.slice(shown.length), level)];
+    });
+}
+function emitAnnotations(log, plans) {
+    for (const plan of plans)
+        log[plan.level](plan.message, { file: plan.file, startLine: plan.line, title: plan.title });
+}
+
+;// CONCATENATED MODULE: ./src/github/code-scanning.ts
+
+
+/** The `sarif` field of the upload: gzip, then base64. */
+function encodeSarif(log) {
+    return (0,external_node_zlib_.gzipSync)(JSON.stringify(log)).toString('base64');
+}
+/** POST /repos/{owner}/{repo}/code-scanning/sarifs for one category, against GITHUB_SHA and GITHUB_REF. */
+function planSarifUpload(context, upload) {
+    const [owner, repo] = context.repository.split('/');
+    const results = upload.sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0);
+    return {
+        route: 'POST /repos/{owner}/{repo}/code-scanning/sarifs',
+        parameters: {
+            owner,
+            repo,
+            commit_sha: context.sha,
+            ref: context.ref,
+            sarif: encodeSarif(upload.sarif),
+            checkout_uri: `file://${context.workspace}`,
+            tool_name: upload.sarif.runs[0]?.tool.driver.name ?? 'Trivy'
+        },
+        summary: `code scanning, category ${upload.category}, ${results} results`
+    };
+}
+function refusal(error) {
+    if (isRateLimited(error)) {
+        return {
+            status: 'error',
+            message: `Code scanning kept answering with a rate limit (HTTP ${error.status}) after the retries: ${error.message}. The findings are still in the scan report.`
+        };
+    }
+    if (error.status === 403) {
+        return {
+            status: 'forbidden',
+            message: `Code scanning refused the SARIF upload (403: ${error.message}). The token needs 'security-events: write' (add it to the job's permissions); pull requests from forks and Dependabot get a read-only token, and private repositories need GitHub Advanced Security. The findings are still in the scan report.`
+        };
+    }
+    if (error.status === 404) {
+        return {
+            status: 'not-found',
+            message: `Code scanning is not enabled for this repository (or the token cannot see it) (404: ${error.message}). Enable it under Settings → Code security, or set 'sarif-upload: false'. The findings are still in the scan report.`
+        };
+    }
+    return { status: 'error', message: `Could not upload SARIF to code scanning: ${error.message}` };
+}
+const code_scanning_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Uploads every SARIF of the step at once, then waits for processing within one shared deadline. Never
+ * throws: a failed upload must not hide the gate's verdict, so every problem is a warning and a status.
+ */
+async function uploadSarifs(runner, log, context, uploads, options = {}) {
+    const deadline = Date.now() + (options.waitMs ?? 20_000);
+    const [owner, repo] = context.repository.split('/');
+    return Promise.all(uploads.map(async (upload) => {
+        let id;
+        try {
+            const response = await runner.github(planSarifUpload(context, upload));
+            if (runner.dryRun)
+                return { category: upload.category, status: 'pending' };
+            id = response.data.id ?? '';
+        }
+        catch (error) {
+            const { status, message } = refusal(error);
+            log.warning(message);
+            return { category: upload.category, status, message };
+        }
+        log.info(`SARIF uploaded to code scanning as category ${upload.category} (id ${id})`);
+        while (Date.now() < deadline) {
+            try {
+                const { data } = await runner.github({
+                    route: 'GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}',
+                    parameters: { owner, repo, sarif_id: id }
+                });
+                if (data.processing_status === 'complete')
+                    return { category: upload.category, status: 'complete', id };
+                if (data.processing_status === 'failed') {
+                    const message = `Code scanning could not process the SARIF upload ${id}: ${(data.errors ?? []).join('; ') || 'no reason given'}`;
+                    log.warning(message);
+                    return { category: upload.category, status: 'failed', id, message };
+                }
+            }
+            catch (error) {
+                log.debug(`Polling SARIF upload ${id}: ${error.message}`);
+            }
+            await code_scanning_sleep(Math.min(options.pollIntervalMs ?? 2000, Math.max(0, deadline - Date.now())));
+        }
+        const message = `Code scanning is still processing SARIF upload ${id}; the results will appear when it finishes.`;
+        log.info(message);
+        return { category: upload.category, status: 'pending', id, message };
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/report/findings-upload.ts
+
+
+/**
+ * Where findings land on the Dockerfile, whatever the verdict: annotations under one budget for the step
+ * (scan findings first, then Dockerfile checks), and every SARIF of the step uploaded together.
+ */
+async function publishFindings(request) {
+    const { config, gates, checks, log } = request;
+    const scanned = gates.images.flatMap((image) => image?.findings ?? []);
+    emitAnnotations(log, capAnnotations([
+        ...findingAnnotations(scanned, config.dockerfile.relativePath, config.report.annotateSeverity),
+        ...checks.annotations
+    ]));
+    const uploads = [...gates.images.flatMap((image) => image?.sarif ?? []), ...checks.sarif];
+    const wanted = config.scan ? config.scan.sarifUpload : true;
+    if (!wanted || uploads.length === 0)
+        return;
+    if (!config.githubToken) {
+        log.warning("SARIF upload skipped: 'github-token' is empty.");
+        return;
+    }
+    await uploadSarifs(request.runner, log, request.context, uploads);
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function runnerIo(env = process.env) {
+    const log = new RunnerLog();
+    return { env, log, live: (options) => new LiveRunner({ log, ...options }), now: () => new Date() };
+}
+async function probeFacts(probe, config) {
+    const [buildx, daemon, ecr] = await Promise.all([
+        probeBuildx(probe),
+        probeDaemon(probe),
+        // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
+        config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined)
+    ]);
+    return { buildxVersion: buildx.buildxVersion, daemon, ...(ecr ? { ecr } : {}) };
+}
+function runKey(context) {
+    return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`;
+}
+async function buildAll(runner, log, plans, config, temp, builder) {
+    if (plans.length === 1) {
+        const [plan] = plans;
+        const stats = await runWithProgress(runner, log, planBuild(plan.request));
+        return [runner.dryRun ? dryResult(stats) : await readBuildResult(plan.request, stats)];
+    }
+    const bake = planBake(plans.map((plan) => plan.request), {
+        definitionFile: external_node_path_.join(temp, 'bake.json'),
+        metadataFile: external_node_path_.join(temp, 'bake-metadata.json'),
+        builder,
+        provenance: config.build.provenance,
+        sbom: config.build.sbom
+    });
+    if (!runner.dryRun)
+        return runBake(runner, log, bake);
+    await runner.write(bake.definition);
+    const stats = await runWithProgress(runner, log, bake.command);
+    return plans.map(() => dryResult(stats));
+}
+function dryResult(stats) {
+    return { digest: '<digest>', imageId: '<image id>', metadata: {}, stats };
+}
+/** The sequence: inputs → tags → facts → ECR → builder → cache → build → gate → release → report. */
+async function runAction(io) {
+    const started = Date.now();
+    const { log } = io;
+    const context = readRunContext(io.env);
+    const raw = readRawInputs(io.env);
+    // Before anything can print one, not even an error about them.
+    secretValues(raw).forEach((value) => log.mask(value));
+    const config = await log.group('Inputs', async () => parseConfig(raw, { env: io.env, context }));
+    const probe = io.live({
+        region: config.aws.region,
+        github: { token: config.githubToken, apiUrl: context.apiUrl }
+    });
+    const runner = config.dryRun ? new DryRunner(log) : probe;
+    const state = config.dryRun ? new NoState() : new RunnerState(log);
+    const now = io.now();
+    const needsTag = config.build.push || config.scan !== undefined;
+    const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context);
+    const commitDate = readCommitDate(probe, context, config.tags);
+    // A rule set that names no tag is refused before any AWS call (which might create repositories).
+    const meta = await log.group('Tags and labels', async () => {
+        const request = { tags: config.tags, labels: config.build.labels, context, now, needsTag };
+        // The payload names the default branch on most events: then no wait for the API before the check.
+        if (defaultBranch(context) !== undefined)
+            runMeta(request);
+        const [repository, committed] = await Promise.all([metadata, commitDate]);
+        const result = runMeta({
+            ...request,
+            ...(repository ? { metadata: repository } : {}),
+            ...(committed ? { commitDate: committed } : {})
+        });
+        result.warnings.forEach((warning) => log.warning(warning));
+        log.info(`Tags: ${result.tags.join(', ') || '(none)'}`);
+        return result;
+    });
+    const probed = await log.group('Docker, buildx and ECR', async () => {
+        const found = await probeFacts(probe, config);
+        checkPlatformSupport(config, found.daemon);
+        log.info(`buildx ${found.buildxVersion}; daemon ${found.daemon.platform}, ${found.daemon.imageStore} image store`);
+        return found;
+    });
+    const checks = await log.group('Dockerfile checks', () => checkAll({ probe, log, config, buildxVersion: probed.buildxVersion }));
+    if (checks.failure) {
+        emitAnnotations(log, capAnnotations(checks.annotations));
+        log.setOutput('dockerfile-findings', dockerfileFindingsOutput(checks.findings.flat()));
+        throw new errors/* GateError */.ue(checks.failure);
+    }
+    const facts = probed.ecr
+        ? await log.group('ECR login', async () => {
+            const ecr = await createRepositories(runner, probe, probed.ecr, config.aws);
+            for (const authorization of ecr.authorizations) {
+                log.mask(authorization.password);
+                await runner.run(planLogin(authorization));
+                state.add({ registry: authorization.registry });
+            }
+            return { ...probed, ecr };
+        })
+        : probed;
+    const { builder, buildkitVersion } = await log.group('Builder', async () => {
+        const plan = planBuilder({
+            driver: config.build.driver,
+            builder: config.build.builder,
+            runId: runKey(context)
+        });
+        if (plan.created)
+            state.add({ builder: plan.name });
+        // Emulators first: a builder sees the platforms it can run when it starts.
+        await setUpEmulation(runner, config.build.platforms);
+        return { builder: plan.name, buildkitVersion: await runBuilder(runner, plan) };
+    });
+    const temp = await (0,promises_.mkdtemp)(external_node_path_.join(io.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'ecr-build-push-'));
+    state.add({ tempDir: temp });
+    const plans = planImages(config, {
+        context,
+        meta,
+        ...(facts.ecr ? { ecr: facts.ecr } : {}),
+        daemon: facts.daemon,
+        buildxVersion: facts.buildxVersion,
+        ...(buildkitVersion ? { buildkitVersion } : {}),
+        builder,
+        temp,
+        runKey: runKey(context),
+        dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
+        env: io.env
+    });
+    await Promise.all(plans.map((plan) => (0,promises_.mkdir)(plan.dir, { recursive: true })));
+    const built = await log.group(plans.length > 1 ? `Build (one bake, ${plans.length} targets)` : 'Build', async () => {
+        plans.forEach((plan) => plan.cache.warnings.forEach((warning) => log.warning(warning)));
+        const restored = runner.dryRun
+            ? []
+            : await Promise.all(plans.map((plan) => restoreLocalCache(plan.cache, log)));
+        plans.forEach((plan) => plan.delivery === 'daemon-staging' && state.add({ staging: plan.staging }));
+        const results = await buildAll(runner, log, plans, config, temp, builder);
+        if (!runner.dryRun)
+            await Promise.all(plans.map((plan, index) => saveLocalCache(plan.cache, restored[index], log)));
+        log.info(cacheReportLine(results[0].stats));
+        return results;
+    });
+    const gates = await log.group('Scan gate', () => gateAll({ runner, probe, log, config, context, facts, plans, built }));
+    await log.group('Code scanning and annotations', () => publishFindings({ runner, log, config, context, checks, gates }));
+    const released = await log.group('Release', () => releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) }));
+    const released_ = plans.map((plan, index) => ({
+        plan,
+        built: built[index],
+        ...(gates.images[index] ? { gate: gates.images[index] } : {}),
+        ...released[index]
+    }));
+    const outcomes = await log.group('Sign and attest', () => signAll({
+        runner,
+        probe,
+        log,
+        config,
+        env: io.env,
+        outcomes: released_,
+        ...(facts.ecr ? { ecr: facts.ecr } : {}),
+        ...(gates.workspace ? { trivy: gates.workspace } : {})
+    }));
+    setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', {
+        dryRun: config.dryRun,
+        push: config.build.push
+    });
+    log.setOutput('dockerfile-findings', dockerfileFindingsOutput(finding_uniqueFindings(checks.findings.flat())));
+    await log.group('Report', () => reportAll({
+        runner,
+        probe,
+        log,
+        config,
+        context,
+        meta,
+        outcomes,
+        checks,
+        trivy: gates.workspace,
+        seconds: (Date.now() - started) / 1000
+    }));
+    if (config.dryRun) {
+        log.info(`Dry run: nothing was built, scanned or pushed (buildx ${facts.buildxVersion}).`);
+        return;
+    }
+    failIfAnyHeldBack(outcomes);
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 8995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 5574:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8898:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { valid, clean, explain, parse } = __nccwpck_require__(4818);
+
+const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
+
+const {
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+} = __nccwpck_require__(790);
+
+const { major, minor, patch, inc } = __nccwpck_require__(8940);
+
+module.exports = {
+  // version
+  valid,
+  clean,
+  explain,
+  parse,
+
+  // operator
+  lt,
+  le,
+  lte: le,
+  eq,
+  ne,
+  neq: ne,
+  ge,
+  gte: ge,
+  gt,
+  compare,
+  rcompare,
+
+  // range
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+
+  // semantic
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+
+/***/ }),
+
+/***/ 2124:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { parse } = __nccwpck_require__(4818);
+
+module.exports = {
+  compare,
+  rcompare,
+  lt,
+  le,
+  eq,
+  ne,
+  ge,
+  gt,
+  '<': lt,
+  '<=': le,
+  '==': eq,
+  '!=': ne,
+  '>=': ge,
+  '>': gt,
+  '===': arbitrary,
+};
+
+function lt(version, other) {
+  return compare(version, other) < 0;
+}
+
+function le(version, other) {
+  return compare(version, other) <= 0;
+}
+
+function eq(version, other) {
+  return compare(version, other) === 0;
+}
+
+function ne(version, other) {
+  return compare(version, other) !== 0;
+}
+
+function ge(version, other) {
+  return compare(version, other) >= 0;
+}
+
+function gt(version, other) {
+  return compare(version, other) > 0;
+}
+
+function arbitrary(version, other) {
+  return version.toLowerCase() === other.toLowerCase();
+}
+
+function compare(version, other) {
+  const parsedVersion = parse(version);
+  const parsedOther = parse(other);
+
+  const keyVersion = calculateKey(parsedVersion);
+  const keyOther = calculateKey(parsedOther);
+
+  return pyCompare(keyVersion, keyOther);
+}
+
+function rcompare(version, other) {
+  return -compare(version, other);
+}
+
+// this logic is buitin in python, but we need to port it to js
+// see https://stackoverflow.com/a/5292332/1438522
+function pyCompare(elemIn, otherIn) {
+  let elem = elemIn;
+  let other = otherIn;
+  if (elem === other) {
+    return 0;
+  }
+  if (Array.isArray(elem) !== Array.isArray(other)) {
+    elem = Array.isArray(elem) ? elem : [elem];
+    other = Array.isArray(other) ? other : [other];
+  }
+  if (Array.isArray(elem)) {
+    const len = Math.min(elem.length, other.length);
+    for (let i = 0; i < len; i += 1) {
+      const res = pyCompare(elem[i], other[i]);
+      if (res !== 0) {
+        return res;
+      }
+    }
+    return elem.length - other.length;
+  }
+  if (elem === -Infinity || other === Infinity) {
+    return -1;
+  }
+  if (elem === Infinity || other === -Infinity) {
+    return 1;
+  }
+  return elem < other ? -1 : 1;
+}
+
+function calculateKey(input) {
+  const { epoch } = input;
+  let { release, pre, post, local, dev } = input;
+  // When we compare a release version, we want to compare it with all of the
+  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+  // leading zeros until we come to something non zero, then take the rest
+  // re-reverse it back into the correct order and make it a tuple and use
+  // that for our sorting key.
+  release = release.concat();
+  release.reverse();
+  while (release.length && release[0] === 0) {
+    release.shift();
+  }
+  release.reverse();
+
+  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+  // We'll do this by abusing the pre segment, but we _only_ want to do this
+  // if there is !a pre or a post segment. If we have one of those then
+  // the normal sorting rules will handle this case correctly.
+  if (!pre && !post && dev) pre = -Infinity;
+  // Versions without a pre-release (except as noted above) should sort after
+  // those with one.
+  else if (!pre) pre = Infinity;
+
+  // Versions without a post segment should sort before those with one.
+  if (!post) post = -Infinity;
+
+  // Versions without a development segment should sort after those with one.
+  if (!dev) dev = Infinity;
+
+  if (!local) {
+    // Versions without a local segment should sort before those with one.
+    local = -Infinity;
+  } else {
+    // Versions with a local segment need that segment parsed to implement
+    // the sorting rules in PEP440.
+    // - Alpha numeric segments sort before numeric segments
+    // - Alpha numeric segments sort lexicographically
+    // - Numeric segments sort numerically
+    // - Shorter versions sort before longer versions when the prefixes
+    //   match exactly
+    local = local.map((i) =>
+      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+    );
+  }
+
+  return [epoch, release, pre, post, dev, local];
+}
+
+
+/***/ }),
+
+/***/ 8940:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { explain, parse, stringify } = __nccwpck_require__(4818);
+
+// those notation are borrowed from semver
+module.exports = {
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+function major(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  return version.release[0];
+}
+
+function minor(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 2) {
+    return 0;
+  }
+  return version.release[1];
+}
+
+function patch(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 3) {
+    return 0;
+  }
+  return version.release[2];
+}
+
+function inc(input, release, preReleaseIdentifier) {
+  let identifier = preReleaseIdentifier || `a`;
+  const version = parse(input);
+
+  if (!version) {
+    return null;
+  }
+
+  if (
+    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+      identifier,
+    )
+  ) {
+    return null;
+  }
+
+  switch (release) {
+    case 'premajor':
+      {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'preminor':
+      {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prepatch':
+      {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prerelease':
+      if (version.pre === null) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+        version.pre = [identifier, 0];
+      } else {
+        if (preReleaseIdentifier === undefined && version.pre !== null) {
+          [identifier] = version.pre;
+        }
+
+        const [letter, number] = version.pre;
+        if (letter === identifier) {
+          version.pre = [letter, number + 1];
+        } else {
+          version.pre = [identifier, 0];
+        }
+      }
+
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'major':
+      if (
+        version.release.slice(1).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'minor':
+      if (
+        version.release.slice(2).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'patch':
+      if (
+        version.release.slice(3).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    default:
+      return null;
+  }
+
+  return stringify(version);
+}
+
+
+/***/ }),
+
+/***/ 790:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// This file is dual licensed under the terms of the Apache License, Version
+// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+// for complete details.
+
+const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
+
+const Operator = __nccwpck_require__(2124);
+
+const RANGE_PATTERN = [
+  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+  '\\s*',
+  '(',
+  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+  /*  */ '(?<prefix>\\.\\*)?',
+  /*  */ '|',
+  /*  */ '(?<legacy>[^,;\\s)]+)',
+  ')',
+].join('');
+
+module.exports = {
+  RANGE_PATTERN,
+  parse,
+  satisfies,
+  filter,
+  validRange,
+  maxSatisfying,
+  minSatisfying,
+};
+
+const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+function parse(ranges) {
+  if (!ranges.trim()) {
+    return [];
+  }
+
+  const specifiers = ranges
+    .split(',')
+    .map((range) => rangeRegex.exec(range.trim()) || {})
+    .map(({ groups }) => {
+      if (!groups) {
+        return null;
+      }
+
+      let { ...spec } = groups;
+      const { operator, version, prefix, legacy } = groups;
+
+      if (version) {
+        spec = { ...spec, ...explainVersion(version) };
+        if (operator === '~=') {
+          if (spec.release.length < 2) {
+            return null;
+          }
+        }
+        if (!isEqualityOperator(operator) && spec.local) {
+          return null;
+        }
+
+        if (prefix) {
+          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+            return null;
+          }
+        }
+      }
+      if (legacy && operator !== '===') {
+        return null;
+      }
+
+      return spec;
+    });
+
+  if (specifiers.filter(Boolean).length !== specifiers.length) {
+    return null;
+  }
+
+  return specifiers;
+}
+
+function filter(versions, specifier, options = {}) {
+  const filtered = pick(versions, specifier, options);
+  if (filtered.length === 0 && options.prereleases === undefined) {
+    return pick(versions, specifier, { prereleases: true });
+  }
+  return filtered;
+}
+
+function maxSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[found.length - 1];
+}
+
+function minSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[0];
+}
+
+function pick(versions, specifier, options) {
+  const parsed = parse(specifier);
+
+  if (!parsed) {
+    return [];
+  }
+
+  return versions.filter((version) => {
+    const explained = explainVersion(version);
+
+    if (!parsed.length) {
+      return explained && !(explained.is_prerelease && !options.prereleases);
+    }
+
+    return parsed.reduce((pass, spec) => {
+      if (!pass) {
+        return false;
+      }
+      return contains({ ...spec, ...options }, { version, explained });
+    }, true);
+  });
+}
+
+function satisfies(version, specifier, options = {}) {
+  const filtered = pick([version], specifier, options);
+
+  return filtered.length === 1;
+}
+
+function arrayStartsWith(array, prefix) {
+  if (prefix.length > array.length) {
+    return false;
+  }
+
+  for (let i = 0; i < prefix.length; i += 1) {
+    if (prefix[i] !== array[i]) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+function contains(specifier, input) {
+  const { explained } = input;
+  let { version } = input;
+  const { ...spec } = specifier;
+
+  if (spec.prereleases === undefined) {
+    spec.prereleases = spec.is_prerelease;
+  }
+
+  if (explained && explained.is_prerelease && !spec.prereleases) {
+    return false;
+  }
+
+  if (spec.operator === '~=') {
+    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+    if (spec.epoch) {
+      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+    }
+    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+      prereleases: spec.prereleases,
+    });
+  }
+
+  if (spec.prefix) {
+    const isMatching =
+      explained.epoch === spec.epoch &&
+      arrayStartsWith(explained.release, spec.release);
+    const isEquality = spec.operator !== '!=';
+    return isEquality ? isMatching : !isMatching;
+  }
+
+  if (explained)
+    if (explained.local && spec.version) {
+      version = explained.public;
+      spec.version = explainVersion(spec.version).public;
+    }
+
+  if (spec.operator === '<' || spec.operator === '>') {
+    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+      return false;
+    }
+  }
+
+  const op = Operator[spec.operator];
+  return op(version, spec.version || spec.legacy);
+}
+
+function validRange(specifier) {
+  return Boolean(parse(specifier));
+}
+
+
+/***/ }),
+
+/***/ 4818:
+/***/ ((module) => {
+
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+module.exports = {
+  VERSION_PATTERN,
+  valid,
+  clean,
+  explain,
+  parse,
+  stringify,
+};
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return stringify(parse(version, cleanRegex));
+}
+
+function parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function explain(version) {
+  const parsed = parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
+
+/***/ }),
+
+/***/ 3838:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(2145);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return __awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return __awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = _summary;
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, external_path_.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 5260:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec),
+  H: () => (/* binding */ getExecOutput)
+});
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(5574);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return __awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
 
 /***/ }),
 
@@ -63649,55 +68002,6 @@ function copyFile(srcFile, destFile, force) {
     });
 }
 //# sourceMappingURL=io.js.map
-
-/***/ }),
-
-/***/ 1015:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ RequestError)
-/* harmony export */ });
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
 
 /***/ }),
 

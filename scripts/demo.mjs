@@ -40,7 +40,7 @@ const scanner = realTrivy
         'STAND-IN scanner (__tests__/support/stand-ins/trivy replays a real Trivy report; this is not a real scan)',
       env: {
         PATH: `${path.join(root, '__tests__/support/stand-ins')}:${process.env.PATH}`,
-        TRIVY_STANDIN_REPORT: 'alpine-310'
+        STANDIN_TRIVY_REPORT: 'alpine-310'
       }
     }
 console.log(`scanner: ${scanner.label}`)

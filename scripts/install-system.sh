@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests and the demo need on a fresh Debian 12 machine:
-# Docker Engine, buildx (static binary from trixie, pinned low so nothing else upgrades),
-# the CNCF registry and htpasswd. Idempotent: does nothing when everything is present.
+# Installs what the end-to-end tests, the stand-ins' tests and the demo need on a fresh Debian 12 machine (root):
+# - Docker Engine, the CNCF registry, htpasswd, busybox, iproute2 (the containerd-store daemon's own bridge);
+# - QEMU user emulation (qemu-user-static, binfmt-support) for linux/arm64 builds;
+# - buildx and cosign from trixie, pinned low so nothing else upgrades (docker.io/docker-cli come along);
+# - the arm64 busybox-static .deb, cached in /var/cache/ecr-build-push for the multi-platform base image.
+# It installs; it starts nothing: __tests__/support/local-stack.mjs starts the daemons and registers QEMU.
+# Idempotent: when everything is present it only checks, in well under a second.
 set -euo pipefail
 
+cache=/var/cache/ecr-build-push
+
+have_arm64_busybox() { compgen -G "$cache/busybox-static_*_arm64.deb" >/dev/null; }
 have_all() {
   command -v dockerd >/dev/null && command -v docker-registry >/dev/null &&
-    command -v htpasswd >/dev/null && command -v busybox >/dev/null &&
+    command -v htpasswd >/dev/null && command -v busybox >/dev/null && command -v ip >/dev/null &&
+    command -v cosign >/dev/null && [ -x /usr/bin/qemu-aarch64-static ] &&
+    [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ] && have_arm64_busybox &&
     docker buildx version >/dev/null 2>&1
 }
 if have_all; then exit 0; fi
 
 export DEBIAN_FRONTEND=noninteractive
+native=$(dpkg --print-architecture)
 if [ ! -f /etc/apt/sources.list.d/trixie.sources ]; then
-  cat >/etc/apt/sources.list.d/trixie.sources <<'SRC'
+  # Only the native architecture from trixie: the arm64 lists are needed from bookworm alone.
+  cat >/etc/apt/sources.list.d/trixie.sources <<SRC
 Types: deb
 URIs: http://deb.debian.org/debian
 Suites: trixie
 Components: main
+Architectures: $native
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
   cat >/etc/apt/preferences.d/trixie-low <<'PIN'
@@ -26,7 +38,25 @@ Pin: release n=trixie
 Pin-Priority: 100
 PIN
 fi
+# The arm64 busybox comes from bookworm's arm64 lists.
+if [ "$native" != arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+fi
 apt-get update -qq
-apt-get install -y -qq docker.io docker-registry apache2-utils busybox-static >/dev/null
-apt-get install -y -qq -t trixie docker-buildx >/dev/null
+apt-get install -y -qq docker.io docker-registry apache2-utils busybox-static iproute2 \
+  qemu-user-static binfmt-support >/dev/null
+# Bookworm's packages (and their recommends) are in place first, so trixie brings only what these need.
+apt-get install -y -qq --no-install-recommends -t trixie docker-buildx cosign >/dev/null
+
+if ! have_arm64_busybox; then
+  install -d -m 0755 "$cache"
+  # apt downloads as _apt when it can write the directory; a temporary one avoids the unsandboxed warning.
+  download=$(mktemp -d)
+  chown _apt "$download" 2>/dev/null || true
+  (cd "$download" && apt-get download -qq busybox-static:arm64)
+  mv "$download"/busybox-static_*_arm64.deb "$cache"/
+  rm -rf "$download"
+fi
 docker buildx version
+cosign version 2>/dev/null | grep -m1 GitVersion || true
+qemu-aarch64-static --version | head -n1

@@ -1,14 +1,15 @@
-import * as core from '@actions/core'
 import { isExpected } from './errors.js'
-import { main } from './main.js'
+import { runAction, runnerIo } from './main.js'
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
 async function run(): Promise<void> {
+  const io = runnerIo()
   try {
-    await main()
+    await runAction(io)
   } catch (error) {
-    if (!isExpected(error)) core.debug((error as Error).stack ?? String(error))
-    core.setFailed((error as Error).message ?? String(error))
+    if (!isExpected(error)) io.log.debug((error as Error).stack ?? String(error))
+    io.log.error((error as Error).message ?? String(error))
+    process.exitCode = 1
   }
 }
 

@@ -27,6 +27,13 @@ import { LiveRunner } from './run/live.js'
 import { RunnerLog, type Log } from './run/log.js'
 import { NoState, RunnerState, type StateStore } from './run/state.js'
 import { gateAll } from './scan/phase.js'
+import { checkAll } from './dockerfile/phase.js'
+import { signAll } from './sign/phase.js'
+import { dockerfileFindingsOutput } from './dockerfile/render.js'
+import { uniqueFindings as uniqueChecks } from './dockerfile/finding.js'
+import { GateError } from './errors.js'
+import { capAnnotations, emitAnnotations } from './report/annotations.js'
+import { publishFindings } from './report/findings-upload.js'
 
 /** What a run needs from the outside world; tests give stubs. */
 export interface Io {
@@ -132,21 +139,35 @@ export async function runAction(io: Io): Promise<void> {
     return result
   })
 
-  const facts = await log.group('Docker, buildx and ECR', async () => {
-    const probed = await probeFacts(probe, config)
-    checkPlatformSupport(config, probed.daemon)
+  const probed = await log.group('Docker, buildx and ECR', async () => {
+    const found = await probeFacts(probe, config)
+    checkPlatformSupport(config, found.daemon)
     log.info(
-      `buildx ${probed.buildxVersion}; daemon ${probed.daemon.platform}, ${probed.daemon.imageStore} image store`
+      `buildx ${found.buildxVersion}; daemon ${found.daemon.platform}, ${found.daemon.imageStore} image store`
     )
-    if (!probed.ecr) return probed
-    const ecr = await createRepositories(runner, probe, probed.ecr, config.aws)
-    for (const authorization of ecr.authorizations) {
-      log.mask(authorization.password)
-      await runner.run(planLogin(authorization))
-      state.add({ registry: authorization.registry })
-    }
-    return { ...probed, ecr }
+    return found
   })
+
+  const checks = await log.group('Dockerfile checks', () =>
+    checkAll({ probe, log, config, buildxVersion: probed.buildxVersion })
+  )
+  if (checks.failure) {
+    emitAnnotations(log, capAnnotations(checks.annotations))
+    log.setOutput('dockerfile-findings', dockerfileFindingsOutput(checks.findings.flat()))
+    throw new GateError(checks.failure)
+  }
+
+  const facts: Facts = probed.ecr
+    ? await log.group('ECR login', async () => {
+        const ecr = await createRepositories(runner, probe, probed.ecr!, config.aws)
+        for (const authorization of ecr.authorizations) {
+          log.mask(authorization.password)
+          await runner.run(planLogin(authorization))
+          state.add({ registry: authorization.registry })
+        }
+        return { ...probed, ecr }
+      })
+    : probed
 
   const { builder, buildkitVersion } = await log.group('Builder', async () => {
     const plan = planBuilder({
@@ -196,16 +217,35 @@ export async function runAction(io: Io): Promise<void> {
   const gates = await log.group('Scan gate', () =>
     gateAll({ runner, probe, log, config, context, facts, plans, built })
   )
+  await log.group('Code scanning and annotations', () =>
+    publishFindings({ runner, log, config, context, checks, gates })
+  )
   const released = await log.group('Release', () =>
     releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) })
   )
-  const outcomes: ImageOutcome[] = plans.map((plan, index) => ({
+  const released_: ImageOutcome[] = plans.map((plan, index) => ({
     plan,
     built: built[index],
     ...(gates.images[index] ? { gate: gates.images[index] } : {}),
     ...released[index]
   }))
-  setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', config.dryRun)
+  const outcomes = await log.group('Sign and attest', () =>
+    signAll({
+      runner,
+      probe,
+      log,
+      config,
+      env: io.env,
+      outcomes: released_,
+      ...(facts.ecr ? { ecr: facts.ecr } : {}),
+      ...(gates.workspace ? { trivy: gates.workspace } : {})
+    })
+  )
+  setOutputs(log, outcomes, meta, facts.ecr?.registry ?? '', {
+    dryRun: config.dryRun,
+    push: config.build.push
+  })
+  log.setOutput('dockerfile-findings', dockerfileFindingsOutput(uniqueChecks(checks.findings.flat())))
   await log.group('Report', () =>
     reportAll({
       runner,
@@ -215,6 +255,7 @@ export async function runAction(io: Io): Promise<void> {
       context,
       meta,
       outcomes,
+      checks,
       trivy: gates.workspace,
       seconds: (Date.now() - started) / 1000
     })
@@ -224,8 +265,4 @@ export async function runAction(io: Io): Promise<void> {
     return
   }
   failIfAnyHeldBack(outcomes)
-}
-
-export async function main(): Promise<void> {
-  await runAction(runnerIo())
 }

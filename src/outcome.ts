@@ -5,17 +5,22 @@ import type { RunMeta } from './meta/run-tags.js'
 import type { Released } from './release/phase.js'
 import type { Log } from './run/log.js'
 import type { GateOutcome } from './scan/gate.js'
+import type { SignResult } from './sign/phase.js'
 
 /** Everything one image went through, put together once the release is done; read by outputs and reports. */
 export type ImageOutcome = Released & {
   plan: ImagePlan
   built: BuildResult
   gate?: GateOutcome
+  signed?: SignResult
+  /** Why signing failed after the tags were written. */
+  signError?: string
 }
 
-/** The references that exist now: what the release wrote (in a dry run, what it would write). */
-export function writtenTags(outcome: ImageOutcome, dryRun: boolean): string[] {
-  if (dryRun) return outcome.plan.tags
+/** The references pushed: what the release wrote (in a dry run, what it would write); none without a push. */
+export function pushedTags(outcome: ImageOutcome, run: { dryRun: boolean; push: boolean }): string[] {
+  if (!run.push) return []
+  if (run.dryRun) return outcome.plan.tags
   return outcome.release?.written ?? []
 }
 
@@ -25,12 +30,13 @@ export function setOutputs(
   outcomes: ImageOutcome[],
   meta: RunMeta,
   registry: string,
-  dryRun: boolean
+  run: { dryRun: boolean; push: boolean }
 ): void {
+  const { dryRun } = run
   const [first] = outcomes
   log.setOutput('registry', registry)
   log.setOutput('image', first.plan.image)
-  log.setOutput('tags', writtenTags(first, dryRun).join('\n'))
+  log.setOutput('tags', pushedTags(first, run).join('\n'))
   log.setOutput('version', meta.version)
   log.setOutput(
     'labels',
@@ -39,11 +45,13 @@ export function setOutputs(
       .join('\n')
   )
   log.setOutput('json', JSON.stringify(meta.json))
-  if (first.release?.digest) log.setOutput('digest', first.release.digest)
+  if (first.release?.digest && !dryRun) log.setOutput('digest', first.release.digest)
   if (!dryRun) {
     log.setOutput('imageid', first.built.imageId)
     log.setOutput('metadata', JSON.stringify(first.built.metadata))
   }
+  if (first.signed?.signature) log.setOutput('signature', first.signed.signature)
+  if (first.signed) log.setOutput('attestations', JSON.stringify(first.signed.attestations))
   if (first.gate && !dryRun) {
     log.setOutput('vulnerabilities', JSON.stringify(first.gate.counts))
     log.setOutput('scan-report', first.gate.scans.map((scan) => scan.reportPath).join('\n'))
@@ -56,8 +64,8 @@ export function setOutputs(
         stage: outcome.plan.spec.stage.name,
         repository: outcome.plan.spec.repository,
         image: outcome.plan.image,
-        digest: outcome.release?.digest ?? null,
-        tags: writtenTags(outcome, dryRun),
+        digest: dryRun ? null : (outcome.release?.digest ?? null),
+        tags: pushedTags(outcome, run),
         vulnerabilities: outcome.gate && !dryRun ? outcome.gate.counts : null,
         ...(outcome.gate?.blocked ? { blocked: outcome.gate.blocked } : {}),
         ...(outcome.heldBackBy ? { heldBackBy: outcome.heldBackBy } : {}),

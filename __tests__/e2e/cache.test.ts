@@ -57,7 +57,7 @@ describe('inline cache on the docker driver', () => {
     expect(first.main.code).toBe(0)
     expect(cacheLine(first.summary)).toBe('0 of 7 build steps from cache')
     expect(first.summary).toMatch(
-      /Slowest uncached steps:[\s\S]*\| <code>\[builder 1\/3\] RUN mkdir -p \/build/
+      /\*\*Slowest uncached steps\*\*[\s\S]*\| <code>\[builder 1\/3\] RUN mkdir -p \/build/
     )
     const build = stack
       .argvLog()
@@ -92,7 +92,7 @@ describe('cache the docker driver cannot export', () => {
     expect(result.main.code).toBe(0)
     const warnings = result.main.stdout.split('\n').filter((line) => line.startsWith('::warning::Cache:'))
     expect(warnings).toEqual([
-      "::warning::Cache: the docker driver can't export 'registry', 'gha' cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default)."
+      "::warning::Cache: the docker driver with the classic image store can't export 'registry', 'gha' cache (it only embeds 'inline' cache in the image), so this build uses inline cache. For gha, registry or local cache, use 'driver: docker-container' (the default) or Docker's containerd image store."
     ])
     const build = stack
       .argvLog()
@@ -121,7 +121,7 @@ describe('dry-run shows the docker-container cache plans in full', () => {
     )
   }, 60_000)
 
-  it('gha cache scoped per target and branch, reading the default branch, with no token printed', async () => {
+  it('gha cache scoped per target, a pull request writing only its own scope and reading the default branch’s, with no token printed', async () => {
     const token = `runtime-token-${randomBytes(6).toString('hex')}`
     const result = await runAction({
       eventName: 'pull_request',
@@ -154,8 +154,10 @@ describe('dry-run shows the docker-container cache plans in full', () => {
     })
     expect(result.main.code).toBe(0)
     expect(buildLine(result.main.stdout)).toContain(
-      '--cache-from type=gha,scope=shop-cache-plan-production-feature-login --cache-from type=gha,scope=shop-cache-plan-production-main --cache-to type=gha,scope=shop-cache-plan-production-feature-login,mode=max,ignore-error=true'
+      '--cache-from type=gha,scope=shop-cache-plan-production-pr-3 --cache-from type=gha,scope=shop-cache-plan-production-main --cache-to type=gha,scope=shop-cache-plan-production-pr-3,mode=max,ignore-error=true'
     )
+    // A pull request reads the default branch's cache and never writes it (cache poisoning).
+    expect(buildLine(result.main.stdout)).not.toMatch(/--cache-to type=gha,scope=shop-cache-plan-production-main/)
     expect(result.main.stdout).not.toContain(token)
   }, 60_000)
 

@@ -89,8 +89,8 @@ async function scanRun(
     env: {
       ...stack.env,
       PATH: `${standIns}:${stack.env.PATH}`,
-      TRIVY_STANDIN_REPORT: report,
-      TRIVY_STANDIN_VERIFY: '1'
+      STANDIN_TRIVY_REPORT: report,
+      STANDIN_TRIVY_VERIFY: '1'
     }
   })
 }
@@ -160,7 +160,8 @@ describe('a CRITICAL finding blocks the image', () => {
     })
     expect(files.report?.SchemaVersion).toBe(2)
     expect(files.sarif?.version).toBe('2.1.0')
-    expect(result.summary).toContain('blocked by 1 finding at or above CRITICAL')
+    expect(result.summary).toContain('**Gate: blocked** by 1 CRITICAL — fail-on CRITICAL')
+    expect(result.summary).toMatch(/^\| Push \| ⛔ not pushed — The blocked image was removed from the Docker daemon/m)
   })
 
   it('posts the report on the pull request', () => {
@@ -202,20 +203,28 @@ describe('a MEDIUM-only image passes and is pushed', () => {
 
   it('scanned before it pushed', () => {
     const steps = result.main.stdout.split('\n').filter((line) => /^\$ (trivy|docker push)/.test(line))
-    expect(steps[0]).toMatch(/^\$ trivy image --download-db-only/)
-    expect(steps[1]).toMatch(/^\$ trivy image --format json .* --image-src docker .*shop\/medium:/)
-    expect(steps[2]).toMatch(/^\$ trivy convert --format sarif/)
-    expect(steps.slice(3)).toEqual([
-      `$ docker push ${stack.registry.host}/shop/medium:main`,
-      `$ docker push ${stack.registry.host}/shop/medium:9c1e2d3`,
-      `$ docker push ${stack.registry.host}/shop/medium:latest`
+    expect(steps[0]).toMatch(/^\$ trivy image --config \S+ --cache-dir \S+ --download-db-only/)
+    expect(steps[1]).toMatch(
+      /^\$ trivy image --config \S+ --cache-dir \S+ --format json .* --platform linux\/amd64 .*--image-src docker ecr-build-push-staging\/shop\/medium:/
+    )
+    expect(steps[2]).toMatch(/^\$ trivy convert --config \S+ --cache-dir \S+ --format sarif/)
+    // One push moves the layers and the first tag; the others are put on that digest.
+    expect(steps.slice(3)).toEqual([`$ docker push ${stack.registry.host}/shop/medium:main`])
+    const puts = stack.ecr.requests
+      .filter((request) => request.operation === 'PutImage' && request.body.repositoryName === 'shop/medium')
+      .map((request) => [request.body.imageTag, request.body.imageDigest])
+    expect(puts).toEqual([
+      ['9c1e2d3', result.outputs.digest],
+      ['latest', result.outputs.digest]
     ])
   })
 
   it('summarises the image with its size and findings table', () => {
-    expect(result.summary).toContain('✅ pushed')
-    expect(result.summary).toMatch(/\| Size \| [\d.]+ [kMG]?B compressed, 5 layers/)
-    expect(result.summary).toContain('MEDIUM')
+    expect(result.summary).toContain('**Gate: passed** — fail-on CRITICAL, 0 blocking findings')
+    expect(result.summary).toMatch(/^\| Push \| ✅ 3 tags written \|$/m)
+    expect(result.summary).toMatch(/^\| Size \| [\d.]+ [kMG]?B compressed, 5 layers \|$/m)
+    expect(result.summary).toMatch(/^\| 0 \| 0 \| 4 \| 0 \| 0 \|$/m)
+    expect(result.summary).toMatch(/^\| MEDIUM \| \[CVE-2019-1549\]\(https:\/\/avd\.aquasec\.com\/nvd\/cve-2019-1549\) \| libcrypto1\.1 \|/m)
   })
 })
 
@@ -328,8 +337,8 @@ describe('scan-only without a push (pull requests from forks)', () => {
       env: {
         ...withoutAws,
         PATH: `${standIns}:${stack.env.PATH}`,
-        TRIVY_STANDIN_REPORT: 'alpine-310',
-        TRIVY_STANDIN_VERIFY: '1'
+        STANDIN_TRIVY_REPORT: 'alpine-310',
+        STANDIN_TRIVY_VERIFY: '1'
       }
     })
     expect(result.main.stdout).not.toContain('::error')
@@ -343,6 +352,9 @@ describe('scan-only without a push (pull requests from forks)', () => {
       .map((args) => args.slice(0, 2).join(' '))
     expect(commands).not.toContain('login --username')
     expect(commands.filter((command) => command.startsWith('push'))).toEqual([])
-    expect(result.summary).toContain('not pushed')
+    expect(result.summary).toMatch(
+      /^\| Push \| not pushed \('push: false'\): kept in the Docker daemon as `shop\/fork:pr-31`, `shop\/fork:aa11bb2` \|$/m
+    )
+    expect(result.outputs.tags).toBe('')
   }, 180_000)
 })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
+import { ensureEmulation, unemulatedArchitecture } from '../support/local-stack.mjs'
 import { root } from '../support/run-action.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
 
@@ -31,7 +32,7 @@ function runTargets(targets: string, inputs: Record<string, string>, report: str
       'build-args': `APP_VERSION=${randomBytes(4).toString('hex')}`,
       ...inputs
     },
-    env: { ...stack.env, PATH: `${standIns}:${stack.env.PATH}`, TRIVY_STANDIN_REPORT: report }
+    env: { ...stack.env, PATH: `${standIns}:${stack.env.PATH}`, STANDIN_TRIVY_REPORT: report }
   })
 }
 
@@ -135,13 +136,16 @@ describe('a failing scan on one target', () => {
 })
 
 describe('dry-run of two multi-platform targets on docker-container', () => {
-  it('prints QEMU for the emulated platform, one bake pushing by digest, and a scan per platform', async () => {
+  it('prints QEMU for the platform the host cannot emulate, one bake pushing by digest, and a scan per platform', async () => {
+    // Whatever the host had registered: arm64 is emulated (the stack registers it), `other` is not.
+    ensureEmulation()
+    const other = unemulatedArchitecture()
     const result = await runAction({
       ...pushToMain,
       workspace: exampleWorkspace(),
       inputs: {
         targets: 'production=shop/dry-web\ndevelopment=shop/dry-dev',
-        platforms: 'linux/amd64,linux/arm64',
+        platforms: `linux/amd64,linux/arm64,linux/${other}`,
         cache: 'registry',
         'skip-setup-trivy': 'true',
         'dry-run': 'true',
@@ -152,17 +156,23 @@ describe('dry-run of two multi-platform targets on docker-container', () => {
     expect(result.main.code).toBe(0)
     const commands = result.main.stdout.split('\n').filter((line) => line.startsWith('$ '))
     const host = stack.registry.host
-    expect(commands).toContain('$ docker run --privileged --rm tonistiigi/binfmt:latest --install arm64')
+    expect(commands.filter((line) => line.includes('tonistiigi/binfmt'))).toEqual([
+      `$ docker run --privileged --rm tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0 --install ${other}`
+    ])
     expect(commands.filter((line) => line.startsWith('$ docker buildx bake '))).toHaveLength(1)
     expect(result.main.stdout).toContain(
       `"type=image,name=${host}/shop/dry-dev,push-by-digest=true,name-canonical=true,push=true"`
     )
     expect(result.main.stdout).toContain(
-      `"type=registry,ref=${host}/shop/dry-web:buildcache-production-linux-amd64_linux-arm64,mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true"`
+      `"type=registry,ref=${host}/shop/dry-web:buildcache-production-linux-amd64_linux-arm64_linux-${other},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true"`
     )
-    const scans = commands.filter((line) => line.startsWith('$ trivy image --format json'))
-    expect(scans).toHaveLength(4)
-    expect(scans.filter((line) => line.includes('--platform linux/arm64 --image-src remote'))).toHaveLength(2)
+    const scans = commands.filter((line) => /^\$ trivy image --config \S+ --cache-dir \S+ --format json/.test(line))
+    expect(scans).toHaveLength(6)
+    for (const platform of ['linux/amd64', 'linux/arm64', `linux/${other}`]) {
+      expect(scans.filter((line) => line.includes(`--platform ${platform} `) && line.includes(' --image-src remote '))).toHaveLength(
+        2
+      )
+    }
     expect(scans.every((line) => line.endsWith("@<digest>'"))).toBe(true)
     expect(await stack.client.tags('shop/dry-web')).toEqual([])
   }, 60_000)

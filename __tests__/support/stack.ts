@@ -3,63 +3,114 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { ensureBaseImage, ensureDocker, registryClient, startRegistry } from './local-stack.mjs'
+import {
+  ensureBaseImage,
+  ensureDocker,
+  ensureEmulation,
+  registryClient,
+  startRegistry,
+  type DockerStore
+} from './local-stack.mjs'
 import { sdkEnv, startEcr } from './stand-ins/ecr.mjs'
+import { startRegistryProxy } from './stand-ins/registry-proxy.mjs'
 import { pushToMain, root, runAction } from './run-action.mjs'
 
 const spyDir = path.join(root, '__tests__/support/bin')
 
 export type Stack = Awaited<ReturnType<typeof startStack>>
 
-/** A registry with a random password, an ECR stand-in handing it out, and a private docker config. */
-export async function startStack(repositories: Array<{ name: string; tagMutability?: string }>) {
-  await ensureDocker()
-  ensureBaseImage()
+export interface StackOptions {
+  /** Which daemon the action and the stack's own docker calls use (default `classic`). */
+  store?: DockerStore
+  /** Put the fault-injecting proxy in front of the registry and hand out its host (ECR's proxyEndpoint). */
+  proxy?: boolean
+}
+
+/** One docker call the action made through the spy, with the daemon it was pointed at. */
+export interface DockerCall {
+  dockerHost: string
+  args: string[]
+}
+
+/**
+ * A registry with a random password, an ECR stand-in handing it out (or the proxy in front of it), a private
+ * docker config, and the daemon of the chosen image store. The containerd store also gets arm64 emulation and
+ * a linux/amd64 + linux/arm64 `busybox:local`.
+ */
+export async function startStack(
+  repositories: Array<{ name: string; tagMutability?: string }>,
+  options: StackOptions = {}
+) {
+  const daemon = await ensureDocker({ store: options.store ?? 'classic' })
+  if (daemon.store === 'containerd') ensureEmulation()
+  ensureBaseImage(daemon)
   const password = randomBytes(18).toString('base64url')
   const registry = await startRegistry({ password })
-  const ecr = await startEcr({ registryHost: registry.host, password, repositories })
+  const proxy = options.proxy ? await startRegistryProxy({ upstream: registry.host }) : undefined
+  const host = proxy?.host ?? registry.host
+  const ecr = await startEcr({
+    registryHost: registry.host,
+    endpointHost: host,
+    registryStorage: registry.storage,
+    password,
+    repositories
+  })
   const dockerConfig = mkdtempSync(path.join(tmpdir(), 'docker-config-'))
   const spyLog = path.join(dockerConfig, 'argv.log')
   const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim()
   const client = registryClient(registry.host, 'AWS', password)
+  const dockerEnv = { ...process.env, DOCKER_CONFIG: dockerConfig, DOCKER_HOST: daemon.host }
+  const calls = (): DockerCall[] => {
+    if (!existsSync(spyLog)) return []
+    return readFileSync(spyLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [dockerHost, argv] = line.split('\x1e')
+        return { dockerHost, args: argv.split('\x1f').slice(0, -1) }
+      })
+  }
   return {
     password,
+    /** The real registry (the stack's client and the ECR stand-in reach it directly, never through the proxy). */
     registry,
+    /** The registry host the action is handed: the proxy's with `proxy: true`, else the registry's. */
+    host,
+    proxy,
     ecr,
     client,
+    daemon,
     dockerConfig,
     spyLog,
-    /** Environment every action run gets: AWS SDK → stand-in, docker → spy + private config. */
+    /** Environment every action run gets: AWS SDK → stand-in, docker → spy + private config + the daemon. */
     env: {
       ...sdkEnv(ecr.url),
       DOCKER_CONFIG: dockerConfig,
+      DOCKER_HOST: daemon.host,
       DOCKER_SPY_LOG: spyLog,
       REAL_DOCKER: realDocker,
       PATH: `${spyDir}:${process.env.PATH}`
     },
+    /** Every docker call the spy saw, with its DOCKER_HOST. */
+    dockerCalls: calls,
     argvLog(): string[][] {
-      if (!existsSync(spyLog)) return []
-      return readFileSync(spyLog, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split('\x1f').filter((arg, index, all) => index < all.length - 1 || arg !== ''))
+      return calls().map((call) => call.args)
     },
-    login(): void {
-      execFileSync(realDocker, ['login', '--username', 'AWS', '--password-stdin', registry.host], {
+    /** `docker login` to the handed-out host (or `to`), password on stdin, into the private config. */
+    login(to: string = host): void {
+      execFileSync(realDocker, ['login', '--username', 'AWS', '--password-stdin', to], {
         input: password,
-        env: { ...process.env, DOCKER_CONFIG: dockerConfig },
+        env: dockerEnv,
         stdio: ['pipe', 'ignore', 'ignore']
       })
     },
+    /** The real docker against the stack's daemon, with the private config. */
     docker(args: string[]): string {
-      return execFileSync(realDocker, args, {
-        encoding: 'utf8',
-        env: { ...process.env, DOCKER_CONFIG: dockerConfig }
-      })
+      return execFileSync(realDocker, args, { encoding: 'utf8', env: dockerEnv })
     },
     async stop() {
       registry.stop()
-      await ecr.close()
+      await Promise.all([ecr.close(), proxy?.close()])
     }
   }
 }

@@ -31630,7 +31630,9 @@ async function post() {
         catch (error) {
             // A staging name is gone once main tagged or removed it: nothing to clean.
             const message = error.stderr?.trim() || error.message;
-            if (args[0] === 'image' && /No such image/i.test(message) && !/Error response.*(conflict|in use)/i.test(message))
+            if (args[0] === 'image' &&
+                /No such image/i.test(message) &&
+                !/Error response.*(conflict|in use)/i.test(message))
                 continue;
             warning(`Cleanup step failed: docker ${args.join(' ')}: ${message}`);
         }

@@ -114,12 +114,19 @@ export function architecturesNeedingEmulation(
   return [...new Set(needed)]
 }
 
+/**
+ * The QEMU installer runs `--privileged`, so it is pinned by digest (the multi-platform index of the
+ * `qemu-v10.2.3` tag; the tag is only there for readers). Source: docs/signing.md.
+ */
+export const binfmtImage =
+  'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0'
+
 export function planQemu(architectures: string[]): Command[] {
   if (architectures.length === 0) return []
   return [
     {
       tool: 'docker',
-      args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', architectures.join(',')]
+      args: ['run', '--privileged', '--rm', binfmtImage, '--install', architectures.join(',')]
     }
   ]
 }

@@ -3,12 +3,14 @@ import type { RunContext } from '../github/context.js'
 import { parseFlavor, parseTagRules, type Flavor, type ShaSource, type TagRule } from '../meta/meta.js'
 import { parseBuildConfig, type BuildConfig } from './build.js'
 import { parseCacheConfig, type CacheConfig } from './cache.js'
+import { parseDockerfileChecksInputs, type DockerfileChecksInputs } from './checks.js'
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js'
 import { resolveImages, targetRequests, type ImageSpec } from './images.js'
 import { parseList } from './lists.js'
 import { parseReportConfig, type ReportConfig } from './report.js'
 import { checkCombinations } from './rules.js'
 import { parseScanConfig, type ScanConfig } from './scan.js'
+import { parseSignInputs, type SignInputs } from './sign.js'
 import { bool, checkRawInput, oneOf, text, type RawInputs } from './values.js'
 
 export type GateScope = 'atomic' | 'per-target'
@@ -42,6 +44,8 @@ export interface Config {
   /** Undefined with `scan: false`. */
   scan?: ScanConfig
   report: ReportConfig
+  checks: DockerfileChecksInputs
+  sign: SignInputs
   dryRun: boolean
   githubToken: string
 }
@@ -86,7 +90,8 @@ function lines(value: string | undefined): string[] {
 
 /**
  * Every value a run must never print, from the raw inputs: each line of `secrets` and its value, the
- * token. Masked before anything is parsed, so not even an error about them can show one.
+ * token, the signing key (whole and line by line) and its password. Masked before anything is parsed, so
+ * not even an error about them can show one.
  */
 export function secretValues(raw: RawInputs): string[] {
   const secretLines = (raw.secrets ?? '').split(/\r?\n/).map((line) => line.trim())
@@ -94,7 +99,11 @@ export function secretValues(raw: RawInputs): string[] {
     const at = line.indexOf('=')
     return at > 0 ? [line, line.slice(at + 1).trim(), line.slice(at + 1)] : [line]
   })
-  return [...new Set([...values, (raw['github-token'] ?? '').trim()].filter((value) => value.length >= 1))]
+  const key = (raw['sign-key'] ?? '').split(/\r?\n/).map((line) => line.trim())
+  const others = [raw['github-token'], raw['sign-key'], raw['sign-key-password']].map((value) =>
+    (value ?? '').trim()
+  )
+  return [...new Set([...values, ...key, ...others].filter((value) => value.length >= 1))]
 }
 
 export interface ConfigEnvironment {
@@ -109,7 +118,8 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
   const requests = targetRequests(raw)
   const build = parseBuildConfig(raw, roots)
   const dockerfile = readDockerfile(build.file, build.filePath, context.workspace)
-  const scan = parseScanConfig(raw, roots)
+  const sign = parseSignInputs(raw, env)
+  const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') }
   const config: Config = {
     images: resolveImages(requests, dockerfile, build.file),
     gate: oneOf(raw, 'gate', ['atomic', 'per-target'] as const, 'atomic'),
@@ -129,6 +139,8 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
     },
     ...(bool(raw, 'scan', true) ? { scan } : {}),
     report: parseReportConfig(raw),
+    checks: parseDockerfileChecksInputs(raw),
+    sign,
     dryRun: bool(raw, 'dry-run', false),
     githubToken: text(raw, 'github-token')
   }

@@ -1,6 +1,7 @@
 import semver from 'semver'
 import { ConfigurationError } from '../errors.js'
 import { severities, type Severity } from '../scan/findings.js'
+import { expectedTrivyChecksum, pinnedTrivy } from '../scan/trivy-install.js'
 import { allowedPath } from './dockerfile.js'
 import { parseList } from './lists.js'
 import { bool, text, type RawInputs } from './values.js'
@@ -9,7 +10,7 @@ export type FailOn = Severity | 'none'
 export type Scanner = 'vuln' | 'secret' | 'misconfig'
 export type PkgType = 'os' | 'library'
 
-export const defaultTrivyVersion = '0.75.0'
+export const defaultTrivyVersion = pinnedTrivy.version
 /** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
 const minimumTrivyVersion = '0.51.0'
 const scannerNames: readonly Scanner[] = ['vuln', 'secret', 'misconfig']
@@ -20,6 +21,8 @@ const dbRepositoryPattern = /^[a-z0-9][a-z0-9.-]*(?::\d+)?(?:\/[a-z0-9._-]+)+(?:
 /** The gate's policy and how Trivy runs: from the step's inputs only, never from the workspace. */
 export interface ScanConfig {
   trivyVersion: string
+  /** `trivy-checksum`: required for a release other than the pinned one. */
+  trivyChecksum: TrivyChecksum
   skipSetupTrivy: boolean
   /** Empty: Trivy's own mirror order. */
   dbRepositories: string[]
@@ -35,6 +38,26 @@ export interface ScanConfig {
   sarifCategory: string
   /** Keep a blocked image that was pushed by digest, instead of deleting it. */
   keepBlocked: boolean
+  /** Every package in the report, not only vulnerable ones: what an SBOM attestation is made from. */
+  listAllPackages: boolean
+}
+
+/** `trivy-checksum`: empty, one sha256 (this runner's archive), or `sha256sum` lines naming archives. */
+export type TrivyChecksum =
+  { kind: 'none' } | { kind: 'sha256'; sha256: string } | { kind: 'lines'; text: string }
+
+export function parseTrivyChecksum(raw: RawInputs): TrivyChecksum {
+  const value = (raw['trivy-checksum'] ?? '').trim()
+  if (value === '') return { kind: 'none' }
+  if (/^[0-9a-f]{64}$/i.test(value)) return { kind: 'sha256', sha256: value.toLowerCase() }
+  const lines = value.split('\n').map((line) => line.trim())
+  const bad = lines.findIndex((line) => line !== '' && !/^[0-9a-f]{64}\s+\*?\S+$/i.test(line))
+  if (bad >= 0) {
+    throw new ConfigurationError(
+      `Input 'trivy-checksum' line ${bad + 1} is '${lines[bad]}': expected the sha256 of this runner's Trivy archive (64 hex digits), or lines '<sha256>  trivy_<version>_<os>-<arch>.tar.gz' as in the release's checksums file.`
+    )
+  }
+  return { kind: 'lines', text: value }
 }
 
 /** A list input of known values, returned in the order of `allowed` without repeats. */
@@ -105,9 +128,16 @@ export function parseScanConfig(
   raw: RawInputs,
   roots: { workspace: string; runnerTemp?: string }
 ): ScanConfig {
+  const version = trivyVersion(raw)
+  const checksum = parseTrivyChecksum(raw)
+  const skipSetupTrivy = bool(raw, 'skip-setup-trivy', false)
+  // Before the build: a release without a sha256 to check it against is refused now, not after.
+  if (!skipSetupTrivy)
+    expectedTrivyChecksum({ version, checksum, platform: process.platform, arch: process.arch })
   return {
-    trivyVersion: trivyVersion(raw),
-    skipSetupTrivy: bool(raw, 'skip-setup-trivy', false),
+    trivyVersion: version,
+    trivyChecksum: checksum,
+    skipSetupTrivy,
     dbRepositories: dbRepositories(raw),
     severity: listOf(raw, 'severity', severities, [...severities]),
     failOn: failOn(raw),
@@ -117,6 +147,7 @@ export function parseScanConfig(
     pkgTypes: listOf(raw, 'pkg-types', pkgTypeNames, ['os', 'library']),
     sarifUpload: bool(raw, 'sarif-upload', true),
     sarifCategory: text(raw, 'sarif-category'),
-    keepBlocked: bool(raw, 'keep-blocked', false)
+    keepBlocked: bool(raw, 'keep-blocked', false),
+    listAllPackages: false
   }
 }

@@ -127,12 +127,8 @@ async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest):
   const imageId = request.imageId ?? request.built.imageId
   await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))))
   if (request.staging) await runner.run(planRemoveStaging(request.staging))
-  if (!request.push)
-    return {
-      ...(request.built.digest ? { digest: request.built.digest } : {}),
-      written: request.tags,
-      failed: []
-    }
+  // Without a push the final names exist only in this daemon; there is no registry digest to report.
+  if (!request.push) return { written: request.tags, failed: [] }
   const [first, ...rest] = request.tags
   let stored: StoredManifest
   try {

@@ -1,6 +1,7 @@
 import { slowestStepsMarkdown } from '../build/progress.js'
 import { cacheReportLine } from '../build/progress.js'
 import type { Config } from '../config/config.js'
+import type { ChecksResult } from '../dockerfile/phase.js'
 import { commentAuthor, upsertStickyComment } from '../github/comments.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
@@ -18,6 +19,7 @@ import { scanBase, type BaseComparison } from '../scan/base.js'
 import type { SizedLayer } from '../scan/size.js'
 import type { TrivyWorkspace } from '../scan/trivy.js'
 import { commentBody, commentMarker, pullRequestOf } from './comment.js'
+import { cell } from './markdown.js'
 import { summaryMarkdown, type TargetReport, type Verdict } from './summary.js'
 
 export interface ReportRequest {
@@ -28,6 +30,7 @@ export interface ReportRequest {
   context: RunContext
   meta: RunMeta
   outcomes: ImageOutcome[]
+  checks: ChecksResult
   trivy?: TrivyWorkspace
   seconds: number
 }
@@ -64,7 +67,11 @@ function imageRef(config: Config, repository: string): ImageRef {
   return { repository, ...(registryId ? { registryId } : {}) }
 }
 
-async function targetReport(request: ReportRequest, outcome: ImageOutcome): Promise<TargetReport> {
+async function targetReport(
+  request: ReportRequest,
+  outcome: ImageOutcome,
+  index: number
+): Promise<TargetReport> {
   const { config, context, probe, log } = request
   const { plan, gate, release } = outcome
   const ref = imageRef(config, plan.spec.repository)
@@ -81,6 +88,7 @@ async function targetReport(request: ReportRequest, outcome: ImageOutcome): Prom
     image: plan.image,
     ...(release?.digest ? { digest: release.digest } : {}),
     tags: release?.written ?? [],
+    pushed: config.build.push,
     failedTags: release?.failed ?? [],
     verdict: verdictOf(outcome, config),
     ...(config.scan ? { failOn: config.scan.failOn } : {}),
@@ -97,6 +105,16 @@ async function targetReport(request: ReportRequest, outcome: ImageOutcome): Prom
     cachedSteps: cacheReportLine(outcome.built.stats),
     ...(outcome.cleanup ? { cleanup: outcome.cleanup } : {}),
     ...(release?.loadError ? { loadError: release.loadError } : {}),
+    ...(outcome.signed ? { signing: outcome.signed.summary } : {}),
+    ...(outcome.signError ? { signing: `**Signing failed**: ${cell(outcome.signError)}` } : {}),
+    ...(config.checks.enabled
+      ? {
+          dockerfileChecks: {
+            findings: request.checks.findings[index],
+            ...(request.checks.note ? { note: request.checks.note } : {})
+          }
+        }
+      : {}),
     dockerfile: config.dockerfile.relativePath,
     blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`
   }
@@ -138,9 +156,9 @@ export async function reportAll(request: ReportRequest): Promise<void> {
   const pullRequest = pullRequestOf(context)
   const commenting = Boolean(pullRequest && config.report.prComment && config.githubToken)
   const author = commenting ? await commentAuthor(request.probe) : ''
-  for (const outcome of request.outcomes) {
+  for (const [index, outcome] of request.outcomes.entries()) {
     try {
-      const report = await targetReport(request, outcome)
+      const report = await targetReport(request, outcome, index)
       try {
         await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`)
       } catch (error) {

@@ -9,6 +9,11 @@ export function cell(text: string): string {
     .replace(/@/g, '@\u200b')
 }
 
+/** Our own Markdown in a table cell (e.g. a fix with code spans): one line, pipes and HTML escaped, formatting kept. */
+export function markdownCell(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
 /** Inline code in a table cell: entities are not decoded inside code spans, so only pipes and backticks change. */
 export function code(text: string): string {
   return `\`${text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|').replace(/`/g, "'")}\``

@@ -1,4 +1,6 @@
 import type { FailOn } from '../config/scan.js'
+import type { DockerfileFinding } from '../dockerfile/finding.js'
+import { dockerfileChecksMarkdown } from '../dockerfile/render.js'
 import type { TagFailure } from '../release/release.js'
 import { severities, severityRank } from '../scan/findings.js'
 import type { MappedFinding, Origin } from '../scan/layer-map.js'
@@ -23,8 +25,10 @@ export interface TargetReport {
   /** Registry and repository without a tag. */
   image: string
   digest?: string
-  /** Final references that exist now. */
+  /** Final references that exist now: in the registry, or only in the daemon without a push. */
   tags: string[]
+  /** False with `push: false`: the tags are names in the Docker daemon only. */
+  pushed: boolean
   /** Final references that could not be written, and why. */
   failedTags: TagFailure[]
   verdict: Verdict
@@ -46,6 +50,10 @@ export interface TargetReport {
   cleanup?: string
   /** Why tags could not be pulled back into the daemon (`load`); the push went through. */
   loadError?: string
+  /** The signing section: what was signed, by whom, how to verify it; or why signing failed. */
+  signing?: string
+  /** What the Dockerfile checks found on this image's stages; absent when they are off. */
+  dockerfileChecks?: { findings: DockerfileFinding[]; note?: string }
   /** The Dockerfile, workspace-relative. */
   dockerfile: string
   /** `https://github.com/<owner>/<repo>/blob/<sha>`: turns Dockerfile lines into links. */
@@ -136,6 +144,11 @@ function sizeRow(report: TargetReport): string[] {
 }
 
 function pushRow(report: TargetReport): string[] {
+  if (!report.pushed) {
+    const kept =
+      report.tags.length > 0 ? `: kept in the Docker daemon as ${report.tags.map(code).join(', ')}` : ''
+    return [`| Push | not pushed ('push: false')${kept} |`]
+  }
   const failed = report.failedTags
   if (report.tags.length > 0 && failed.length === 0) {
     return [
@@ -218,7 +231,19 @@ export function summaryMarkdown(report: TargetReport, options: SummaryOptions = 
     ...(report.cachedSteps ? [`| Cache | ${cell(report.cachedSteps)} |`] : []),
     ...pushRow(report),
     ...layerTable(report),
-    ...findingsTables(report, findings, options.topFindings ?? 10)
+    ...findingsTables(report, findings, options.topFindings ?? 10),
+    ...(report.signing ? ['', report.signing.trimEnd()] : []),
+    ...(report.dockerfileChecks
+      ? [
+          '',
+          dockerfileChecksMarkdown(report.dockerfileChecks.findings, {
+            file: report.dockerfile,
+            ...(report.blobUrl ? { blobUrl: report.blobUrl } : {}),
+            headingLevel: (options.headingLevel ?? 3) + 1,
+            ...(report.dockerfileChecks.note ? { note: report.dockerfileChecks.note } : {})
+          }).trimEnd()
+        ]
+      : [])
   ]
   return limitMarkdown(`${lines.join('\n')}\n`, options.maxBytes ?? summaryLimitBytes)
 }

@@ -27,31 +27,53 @@ export interface Log {
 export class RunnerLog implements Log {
   // Unguessable, so no tool output can end the stop-commands section early.
   private readonly token = randomBytes(16).toString('hex')
+  private open = false
+
+  /** Our own lines are commands again: the section of tool output, if one is open, ends first. */
+  private trusted(): void {
+    if (!this.open) return
+    process.stdout.write(`::${this.token}::\n`)
+    this.open = false
+  }
 
   info(message: string): void {
+    this.trusted()
     core.info(message)
   }
   debug(message: string): void {
+    this.trusted()
     core.debug(message)
   }
   notice(message: string, properties?: AnnotationProperties): void {
+    this.trusted()
     core.notice(message, properties)
   }
   warning(message: string, properties?: AnnotationProperties): void {
+    this.trusted()
     core.warning(message, properties)
   }
   error(message: string, properties?: AnnotationProperties): void {
+    this.trusted()
     core.error(message, properties)
   }
   untrusted(text: string): void {
     if (text === '') return
-    const body = text.endsWith('\n') ? text : `${text}\n`
-    process.stdout.write(`::stop-commands::${this.token}\n${body}::${this.token}::\n`)
+    if (!this.open) process.stdout.write(`::stop-commands::${this.token}\n`)
+    this.open = true
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }
-  group<T>(title: string, run: () => Promise<T>): Promise<T> {
-    return core.group(title, run)
+  async group<T>(title: string, run: () => Promise<T>): Promise<T> {
+    this.trusted()
+    core.startGroup(title)
+    try {
+      return await run()
+    } finally {
+      this.trusted()
+      core.endGroup()
+    }
   }
   mask(secret: string): void {
+    this.trusted()
     if (secret !== '') core.setSecret(secret)
   }
   setOutput(name: string, value: string): void {

@@ -57,6 +57,9 @@ export interface GateOutcome {
   sarif: SarifUpload[]
   /** What scanned it, e.g. `Trivy 0.75.0`, as the report says. */
   scanner: string
+  /** When the first scan started and the last ended: what a vulnerability attestation records. */
+  startedAt: Date
+  finishedAt: Date
   /** Why the image must not be tagged (blocking findings, size budget, an unverified scan); undefined when it passed. */
   blocked?: string
 }
@@ -133,6 +136,7 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
   const problems: string[] = [...(request.problems ?? [])]
   let layers: SizedLayer[] = []
   let scanner = 'Trivy'
+  const startedAt = new Date()
   for (const target of request.targets) {
     const files = scanFiles(request.dir, target.platform)
     for (const command of planScan(request.workspace, request.scan, target, files))
@@ -183,6 +187,8 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
     ...(sizeCheck ? { sizeCheck } : {}),
     sarif,
     scanner,
+    startedAt,
+    finishedAt: new Date(),
     ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
   }
 }

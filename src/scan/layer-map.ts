@@ -105,7 +105,7 @@ export function expandArgs(text: string, values: Record<string, string>): string
 }
 
 /** The ARGs before the first FROM, with `build-args` overriding their defaults: what FROM lines can use. */
-function globalArgs(dockerfile: Dockerfile, buildArgs: Pair[]): Record<string, string> {
+export function globalArgs(dockerfile: Dockerfile, buildArgs: Pair[]): Record<string, string> {
   const given = new Map(buildArgs.map((pair) => [pair.key, pair.value]))
   const values: Record<string, string> = {}
   for (const arg of dockerfile.getInitialARGs()) {
@@ -117,13 +117,14 @@ function globalArgs(dockerfile: Dockerfile, buildArgs: Pair[]): Record<string, s
   return values
 }
 
-interface StageInstructions {
+export interface StageInstructions {
   stage: Stage
   from: Instruction
   instructions: Instruction[]
 }
 
-function stageInstructions(dockerfile: Dockerfile): StageInstructions[] {
+/** Each stage with its FROM and the instructions up to the next FROM, in file order. */
+export function stageInstructions(dockerfile: Dockerfile): StageInstructions[] {
   const stages = stagesOf(dockerfile)
   const froms = dockerfile.getFROMs()
   const all = dockerfile.getInstructions()
@@ -139,7 +140,7 @@ function stageInstructions(dockerfile: Dockerfile): StageInstructions[] {
 }
 
 /** The stages the built one stands on, root first: `production` → `FROM base` → `FROM ${BASE_IMAGE} AS base`. */
-function stageChain(
+export function stageChain(
   stages: StageInstructions[],
   built: StageInstructions,
   args: Record<string, string>

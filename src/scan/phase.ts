@@ -6,15 +6,14 @@ import type { ImagePlan } from '../build/plan.js'
 import type { Config } from '../config/config.js'
 import type { EcrConnection } from '../ecr/connect.js'
 import type { RunContext } from '../github/context.js'
-import { uploadSarifs } from '../github/code-scanning.js'
-import { capAnnotations, emitAnnotations, findingAnnotations } from '../report/annotations.js'
 import { indexPlatforms, planGetImage, storedManifest } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { runGate, samePlatform, type ExpectedImage, type GateOutcome } from './gate.js'
 import { readLayout } from './layout.js'
 import { prepareTrivyWorkspace, planDbDownload, type ScanTarget, type TrivyWorkspace } from './trivy.js'
-import { installTrivy, restoreTrivyDb, saveTrivyDb } from './trivy-setup.js'
+import { restoreTrivyDb, saveTrivyDb } from './trivy-db.js'
+import { installTrivy } from './trivy-install.js'
 
 /** An image held in the daemon, as `docker image inspect` describes it right after the build. */
 export interface DaemonImage {
@@ -49,29 +48,39 @@ export interface GatePhaseRequest {
   built: BuildResult[]
 }
 
-const inspectFormat =
-  '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}'
-
 /** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
 export async function inspectStaging(probe: Runner, staging: string): Promise<DaemonImage> {
   const { stdout } = await probe.run({
     tool: 'docker',
-    args: ['image', 'inspect', '--format', inspectFormat, staging]
+    args: ['image', 'inspect', '--format', '{{json .}}', staging]
   })
-  const [id, platform, layers] = stdout.trim().split('|')
-  return { id, platform, diffIds: (JSON.parse(layers || '[]') as string[] | null) ?? [] }
+  const image = JSON.parse(stdout) as {
+    Id: string
+    Os: string
+    Architecture: string
+    Variant?: string
+    RootFS?: { Layers?: string[] }
+  }
+  return {
+    id: image.Id,
+    platform: [image.Os, image.Architecture, image.Variant].filter(Boolean).join('/'),
+    diffIds: image.RootFS?.Layers ?? []
+  }
 }
 
 /** Trivy once per step: the binary, a fresh DB (cached daily), and its own folder with the step's policy files. */
 async function setUpTrivy(request: GatePhaseRequest, dir: string): Promise<TrivyWorkspace> {
   const scan = request.config.scan!
   const dry = request.runner.dryRun
-  const trivy = scan.skipSetupTrivy || dry ? 'trivy' : await installTrivy({ version: scan.trivyVersion })
+  const trivy =
+    scan.skipSetupTrivy || dry
+      ? 'trivy'
+      : await installTrivy({ version: scan.trivyVersion, checksum: scan.trivyChecksum })
   const workspace = await prepareTrivyWorkspace(dir, trivy, scan)
-  const db = dry ? undefined : await restoreTrivyDb({ env: {} })
+  const db = dry ? undefined : await restoreTrivyDb(request.log, { cacheDir: workspace.cacheDir })
   const download = planDbDownload(workspace, scan)
   if (download) await request.runner.run(download, { stream: true })
-  if (!dry) await saveTrivyDb(db)
+  if (!dry) await saveTrivyDb(request.log, db)
   return workspace
 }
 
@@ -199,26 +208,6 @@ export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResul
         dir: plan.dir
       })
     )
-  }
-  emitAnnotations(
-    log,
-    capAnnotations(
-      findingAnnotations(
-        images.flatMap((image) => image.findings),
-        config.dockerfile.relativePath,
-        config.report.annotateSeverity
-      )
-    )
-  )
-  if (config.scan.sarifUpload && config.githubToken) {
-    await uploadSarifs(
-      runner,
-      log,
-      request.context,
-      images.flatMap((image) => image.sarif)
-    )
-  } else if (config.scan.sarifUpload) {
-    log.warning("SARIF upload skipped: 'github-token' is empty.")
   }
   return { images, imageIds, workspace }
 }

@@ -77,7 +77,11 @@ export async function prepareTrivyWorkspace(
 }
 
 /** Flags every Trivy command gets: its own config, cache and working folder, none of the job's TRIVY_*. */
-function isolated(workspace: TrivyWorkspace, args: string[], env: Record<string, string> = {}): Command {
+export function isolated(
+  workspace: TrivyWorkspace,
+  args: string[],
+  env: Record<string, string> = {}
+): Command {
   return {
     tool: workspace.trivy,
     args: [
@@ -137,7 +141,10 @@ export function scanFiles(dir: string, platform: string): ScanFiles {
  */
 export function planScan(
   workspace: TrivyWorkspace,
-  scan: Pick<ScanConfig, 'severity' | 'failOn' | 'ignoreUnfixed' | 'scanners' | 'pkgTypes'>,
+  scan: Pick<
+    ScanConfig,
+    'severity' | 'failOn' | 'ignoreUnfixed' | 'scanners' | 'pkgTypes' | 'listAllPackages'
+  >,
   target: ScanTarget,
   files: ScanFiles
 ): Command[] {
@@ -155,6 +162,7 @@ export function planScan(
       scan.scanners.join(','),
       ...(vuln ? ['--pkg-types', scan.pkgTypes.join(',')] : []),
       ...(scan.ignoreUnfixed ? ['--ignore-unfixed'] : []),
+      ...(scan.listAllPackages ? ['--list-all-pkgs'] : []),
       '--ignorefile',
       workspace.ignoreFile,
       '--platform',

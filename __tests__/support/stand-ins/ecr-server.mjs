@@ -3,6 +3,8 @@
 //   ECR_STANDIN_REGISTRY_HOST  registry the stand-in hands out, e.g. 127.0.0.1:5000 (required)
 //   ECR_STANDIN_PASSWORD       that registry's password for user AWS (required)
 //   ECR_STANDIN_REPOSITORIES   comma list of repositories that already exist (default: none)
+//   ECR_STANDIN_ENDPOINT_HOST  host handed out as the registry (proxyEndpoint), e.g. a proxy in front of it
+//                              (default: ECR_STANDIN_REGISTRY_HOST)
 import { startEcr } from './ecr.mjs'
 
 const registryHost = process.env.ECR_STANDIN_REGISTRY_HOST
@@ -16,6 +18,7 @@ const repositories = (process.env.ECR_STANDIN_REPOSITORIES ?? '')
   .map((name) => name.trim())
   .filter(Boolean)
   .map((name) => ({ name }))
-const ecr = await startEcr({ registryHost, password, repositories })
+const endpointHost = process.env.ECR_STANDIN_ENDPOINT_HOST || undefined
+const ecr = await startEcr({ registryHost, endpointHost, password, repositories })
 console.log(ecr.url)
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => ecr.close().then(() => process.exit(0)))

@@ -1,16 +1,87 @@
 // A local stand-in for the GitHub REST API, reached by @actions/github through GITHUB_API_URL. It speaks
 // the few endpoints the action uses (code scanning uploads, repository metadata, PR comments, check runs),
-// keeps state in memory and records every request for tests to assert.
+// keeps state in memory and records every request for tests to assert. For retry tests, `fail` makes the next
+// matching requests answer as GitHub does when it is down or rate limiting (see the reply builders below).
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 
+const secondaryRateLimitMessage =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID '
+const rateLimitDocs = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api'
+
 /**
- * @typedef {{ method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any }} RecordedRequest
+ * 502 as GitHub's front end sends it when the API behind it fails; a retry usually succeeds.
+ * @returns {Reply}
+ */
+export function badGateway() {
+  return { status: 502, body: { message: 'Server Error' } }
+}
+
+/**
+ * 429 with `retry-after` (seconds): a secondary rate limit answered with 429, as GitHub documents.
+ * @param {number} retryAfter
+ * @returns {Reply}
+ */
+export function tooManyRequests(retryAfter) {
+  return {
+    status: 429,
+    headers: { 'retry-after': String(retryAfter) },
+    body: { message: `${secondaryRateLimitMessage}${randomUUID()}.`, documentation_url: rateLimitDocs }
+  }
+}
+
+/**
+ * 403 for a secondary rate limit: GitHub's message (which octokit's throttling plugin recognises by
+ * "secondary rate"), with either `retry-after` (seconds) or `x-ratelimit-remaining: 0` and
+ * `x-ratelimit-reset` (UTC epoch seconds).
+ * @param {{ retryAfter: number } | { reset: number }} wait
+ * @returns {Reply}
+ */
+export function secondaryRateLimit(wait) {
+  return {
+    status: 403,
+    headers:
+      'retryAfter' in wait
+        ? { 'retry-after': String(wait.retryAfter) }
+        : { ...rateLimitHeaders(wait.reset), 'x-ratelimit-remaining': '0' },
+    body: { message: `${secondaryRateLimitMessage}${randomUUID()}.`, documentation_url: rateLimitDocs }
+  }
+}
+
+/**
+ * 403 for an exhausted primary rate limit: `x-ratelimit-remaining: 0` until `reset` (UTC epoch seconds).
+ * @param {number} reset
+ * @returns {Reply}
+ */
+export function rateLimitExceeded(reset) {
+  return {
+    status: 403,
+    headers: { ...rateLimitHeaders(reset), 'x-ratelimit-remaining': '0' },
+    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: rateLimitDocs }
+  }
+}
+
+/** @param {number} reset */
+function rateLimitHeaders(reset) {
+  return {
+    'x-ratelimit-limit': '1000',
+    'x-ratelimit-used': '1000',
+    'x-ratelimit-reset': String(reset),
+    'x-ratelimit-resource': 'core'
+  }
+}
+
+/**
+ * @typedef {{ method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any, status?: number }} RecordedRequest
+ *   `status` is what the stand-in answered.
  * @typedef {{ id: number, node_id: string, body: string, user: { login: string, type: string }, html_url: string, created_at: string, updated_at: string }} IssueComment
  * @typedef {{ status: number, body?: any, headers?: Record<string, string> }} Reply
  * @typedef {{ name?: string, description?: string | null, default_branch?: string, license?: { spdx_id: string } | null, topics?: string[], private?: boolean }} RepositoryOptions
  * @typedef {{ repository?: RepositoryOptions, comments?: Record<string, string[]>, sarifStatus?: 'pending' | 'complete' | 'failed', sarifErrors?: string[], botLogin?: string }} GitHubApiOptions
  * @typedef {{ url: string, requests: RecordedRequest[], comments: Map<string, IssueComment[]>,
- *   respond: (method: string, path: RegExp, status: number, body?: any) => void, reset: () => void, close: () => Promise<void> }} GitHubApi
+ *   respond: (method: string, path: RegExp, status: number, body?: any) => void,
+ *   fail: (method: string, path: RegExp, reply: Reply, options?: { times?: number }) => { readonly fired: number },
+ *   reset: () => void, close: () => Promise<void> }} GitHubApi
  */
 
 /**
@@ -22,6 +93,8 @@ export async function startGitHubApi(options = {}) {
   const requests = []
   /** @type {Array<{ method: string, path: RegExp, reply: Reply }>} */
   const overrides = []
+  /** @type {Array<{ method: string, path: RegExp, reply: Reply, times: number, fired: number }>} */
+  const failures = []
   /** Comments by `owner/repo#number`. @type {Map<string, IssueComment[]>} */
   const comments = new Map()
   const sarifs = new Map()
@@ -177,6 +250,13 @@ export async function startGitHubApi(options = {}) {
 
   /** @returns {Reply} */
   function handle(method, path, body) {
+    const failure = failures.find(
+      (item) => item.method === method && item.path.test(path) && item.fired < item.times
+    )
+    if (failure) {
+      failure.fired++
+      return failure.reply
+    }
     const override = [...overrides].reverse().find((item) => item.method === method && item.path.test(path))
     if (override) return override.reply
     for (const [routeMethod, pattern, handler] of routes) {
@@ -198,16 +278,20 @@ export async function startGitHubApi(options = {}) {
         body = text
       }
       const method = request.method ?? 'GET'
-      requests.push({
+      /** @type {RecordedRequest} */
+      const record = {
         method,
         path: parsed.pathname,
         query: Object.fromEntries(parsed.searchParams),
         headers: request.headers,
         body
-      })
+      }
+      requests.push(record)
       const reply = handle(method, parsed.pathname, body)
+      record.status = reply.status
       response.writeHead(reply.status, {
         'content-type': 'application/json; charset=utf-8',
+        'x-github-request-id': randomUUID().toUpperCase(),
         ...reply.headers
       })
       response.end(reply.body === undefined ? '' : JSON.stringify(reply.body))
@@ -221,9 +305,23 @@ export async function startGitHubApi(options = {}) {
     url,
     requests,
     comments,
-    /** Drops every `respond` override: the stand-in answers as it does by default again. */
+    /** Drops every `respond` override and pending `fail`: the stand-in answers as it does by default again. */
     reset() {
       overrides.length = 0
+      failures.length = 0
+    },
+    /**
+     * The next `times` (default 1) requests matching method and path get `reply` (e.g. badGateway(),
+     * tooManyRequests(1)); later ones are answered normally. Pending failures apply in the order added.
+     */
+    fail(method, path, reply, { times = 1 } = {}) {
+      const failure = { method: method.toUpperCase(), path, reply, times, fired: 0 }
+      failures.push(failure)
+      return {
+        get fired() {
+          return failure.fired
+        }
+      }
     },
     respond(method, path, status, body) {
       overrides.push({ method: method.toUpperCase(), path, reply: { status, body } })

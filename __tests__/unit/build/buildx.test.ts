@@ -85,7 +85,14 @@ describe('QEMU only where a platform needs emulation', () => {
     expect(planQemu(['arm64', 'arm'])).toEqual([
       {
         tool: 'docker',
-        args: ['run', '--privileged', '--rm', 'tonistiigi/binfmt:latest', '--install', 'arm64,arm']
+        args: [
+          'run',
+          '--privileged',
+          '--rm',
+          'tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0',
+          '--install',
+          'arm64,arm'
+        ]
       }
     ])
     expect(planQemu([])).toEqual([])

@@ -17,7 +17,7 @@ import { DryRunner } from '../../../src/run/dry.js'
 import { LiveRunner } from '../../../src/run/live.js'
 import { RecordingLog, ScriptedRunner } from '../doubles.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
+const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const golden = JSON.parse(readFileSync(`${fixtures}/alpine-310.sarif.golden`, 'utf8')) as SarifLog
 const context: RunContext = {
   eventName: 'pull_request',

@@ -13,7 +13,7 @@ import {
   prepareSarif
 } from '../../../src/report/sarif.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
+const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const golden = JSON.parse(readFileSync(`${fixtures}/alpine-310.sarif.golden`, 'utf8')) as Log
 const noLimits = { maxRuns: 20, maxResultsPerRun: 25_000, maxGzippedBytes: 10 * 1024 * 1024 }
 

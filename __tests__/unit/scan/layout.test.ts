@@ -83,7 +83,7 @@ describe('readLayout on a hand-made OCI layout', () => {
       ],
       {
         encoding: 'utf8',
-        env: { ...process.env, TRIVY_STANDIN_FIXTURES: path.resolve('__tests__/fixtures/trivy') }
+        env: { ...process.env, STANDIN_TRIVY_FIXTURES: path.resolve('__tests__/fixtures/trivy') }
       }
     )
     expect(result.stderr).toBe('')

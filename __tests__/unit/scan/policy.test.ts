@@ -6,7 +6,7 @@ import type { Finding, Severity } from '../../../src/scan/findings.js'
 import { describeFinding, describePolicy, evaluateGate, scanSeverities } from '../../../src/scan/policy.js'
 import { findingsOf, parseTrivyReport } from '../../../src/scan/trivy-report.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
+const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 
 function findings(name: string, platform?: string): Finding[] {
   return findingsOf(parseTrivyReport(readFileSync(`${fixtures}/${name}.json.golden`, 'utf8')), platform)

@@ -9,7 +9,7 @@ import {
   readTrivyReport
 } from '../../../src/scan/trivy-report.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
+const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 
 function fixture(name: string): string {
   return readFileSync(`${fixtures}/${name}.json.golden`, 'utf8')

@@ -6,7 +6,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { findingsOf, parseTrivyReport } from '../../../src/scan/trivy-report.js'
 
-const fixtures = process.env.TRIVY_STANDIN_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
+const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const standIn = path.resolve('__tests__/support/stand-ins/trivy')
 let dir: string
 
@@ -20,7 +20,7 @@ afterAll(() => {
 function standInRun(args: string[], env: Record<string, string> = {}) {
   return spawnSync(standIn, args, {
     encoding: 'utf8',
-    env: { ...process.env, TRIVY_STANDIN_FIXTURES: fixtures, ...env }
+    env: { ...process.env, STANDIN_TRIVY_FIXTURES: fixtures, ...env }
   })
 }
 
@@ -70,7 +70,7 @@ describe('the trivy stand-in', () => {
 
   it('reports the scanned reference as the artifact and target, and says it is a stand-in', () => {
     const report = standInReport([...amd64, '--image-src', 'remote', 'registry.local/shop/web@sha256:feed'], {
-      TRIVY_STANDIN_REPORT: 'alpine-310'
+      STANDIN_TRIVY_REPORT: 'alpine-310'
     })
     expect(report.ArtifactName).toBe('registry.local/shop/web@sha256:feed')
     expect(report.Results.map((result) => result.Target)).toEqual([
@@ -80,7 +80,7 @@ describe('the trivy stand-in', () => {
   })
 
   it('picks a report per platform and honours --ignorefile', () => {
-    const env = { TRIVY_STANDIN_REPORT: 'debian-buster,linux/arm64=centos-7' }
+    const env = { STANDIN_TRIVY_REPORT: 'debian-buster,linux/arm64=centos-7' }
     writeFileSync(path.join(dir, 'ignore'), '# accepted risk\nCVE-2019-1559\n')
     expect(
       findingsOf(standInReport(['--platform', 'linux/amd64', 'x'], env)).map((finding) => finding.id)
@@ -139,7 +139,7 @@ describe('the trivy stand-in', () => {
   })
 
   it('fails the DB download the way a rate-limited registry does, when asked to', () => {
-    const result = standInRun(['image', '--download-db-only'], { TRIVY_STANDIN_FAIL_DB: '1' })
+    const result = standInRun(['image', '--download-db-only'], { STANDIN_TRIVY_FAIL_DB: '1' })
     expect(result.status).toBe(1)
     expect(result.stderr).toContain('TOOMANYREQUESTS')
   })

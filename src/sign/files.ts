@@ -1,0 +1,17 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import type { AttestationType, PlannedAttestation } from './cosign.js'
+import type { SigningSubject } from './subjects.js'
+
+/** Writes a predicate for `cosign attest --predicate` into `dir` (RUNNER_TEMP), one file per digest and type. */
+export async function writePredicate(
+  dir: string,
+  subject: SigningSubject,
+  type: AttestationType,
+  predicate: unknown
+): Promise<PlannedAttestation> {
+  await mkdir(dir, { recursive: true })
+  const file = path.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`)
+  await writeFile(file, JSON.stringify(predicate, null, 2))
+  return { type, predicateFile: file }
+}
