@@ -15,7 +15,7 @@ import { createServer } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ExecRunner } from '../../src/run/exec.js'
+import { LiveRunner } from '../../src/run/live.js'
 import type { TrivyReport } from '../../src/scan/trivy-report.js'
 import {
   planSigning,
@@ -38,6 +38,7 @@ import {
 } from '../../src/sign/referrers.js'
 import { signingSubjects, type SigningSubject } from '../../src/sign/subjects.js'
 import { vulnPredicate } from '../../src/sign/vuln.js'
+import { RecordingLog } from './doubles.js'
 
 const works = (tool: string, args: string[]) => spawnSync(tool, args, { stdio: 'ignore' }).status === 0
 const missing = [
@@ -60,7 +61,7 @@ const fixture = path.join(
   'alpine-310.json.golden'
 )
 const password = 'a test password'
-const run = new ExecRunner()
+const run = new LiveRunner({ log: new RecordingLog(), region: '' })
 
 let dir: string
 let host: string

@@ -15,11 +15,13 @@ function io(inputs: Record<string, string>) {
   const log = new RecordingLog()
   const probe = new ScriptedRunner({
     run: (command) =>
-      command.args[0] === 'buildx'
+      command.args.join(' ') === 'buildx version'
         ? { stdout: 'github.com/docker/buildx v0.21.1 8c2ff1d\n' }
-        : command.args[0] === 'info'
-          ? { stdout: 'linux/x86_64 []\n' }
-          : new Error(`unexpected probe command ${command.args.join(' ')}`),
+        : command.args[1] === 'build' && command.args.includes('--call=check,format=json')
+          ? { stdout: '{"warnings":null}\n' }
+          : command.args[0] === 'info'
+            ? { stdout: 'linux/x86_64 []\n' }
+            : new Error(`unexpected probe command ${command.args.join(' ')}`),
     ecr: (request) =>
       request.operation === 'GetAuthorizationToken'
         ? { authorizationData: [{ authorizationToken: token, proxyEndpoint: `https://${registry}` }] }
@@ -108,7 +110,9 @@ describe('runAction in a dry run', () => {
       'buildx version',
       'info --format',
       'GetAuthorizationToken',
-      'DescribeRepositories'
+      'DescribeRepositories',
+      // Docker's build checks: read-only, so they run in a dry run too.
+      'buildx build'
     ])
 
     const printed = log.of('info')

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { ImagePlan } from '../../src/build/plan.js'
 import { GateError, ServiceError } from '../../src/errors.js'
 import type { RunMeta } from '../../src/meta/run-tags.js'
-import { failIfAnyHeldBack, setOutputs, writtenTags, type ImageOutcome } from '../../src/outcome.js'
+import { failIfAnyHeldBack, pushedTags, setOutputs, type ImageOutcome } from '../../src/outcome.js'
 import type { GateOutcome } from '../../src/scan/gate.js'
 import { RecordingLog } from './doubles.js'
 
@@ -35,6 +35,8 @@ const gate = (blocked?: string): GateOutcome => ({
   layersCompressed: true,
   sarif: [],
   scanner: 'Trivy',
+  startedAt: new Date(0),
+  finishedAt: new Date(0),
   ...(blocked ? { blocked } : {})
 })
 const built = {
@@ -62,7 +64,7 @@ describe('setOutputs', () => {
       { plan: web, built, gate: gate(), release: { digest, written: web.tags, failed: [] } },
       { plan: worker, built, gate: gate('1 finding blocks it'), cleanup: 'deleted' }
     ]
-    setOutputs(log, outcomes, meta, registry, false)
+    setOutputs(log, outcomes, meta, registry, { dryRun: false, push: true })
     expect(log.outputs()).toEqual({
       registry,
       image: `${registry}/shop/web`,
@@ -117,7 +119,7 @@ describe('setOutputs', () => {
       ],
       meta,
       registry,
-      false
+      { dryRun: false, push: true }
     )
     const images = JSON.parse(log.outputs().images)
     expect(images[0]).toMatchObject({
@@ -131,7 +133,16 @@ describe('setOutputs', () => {
 
   it('in a dry run says what would be tagged, without build or scan results', () => {
     const log = new RecordingLog()
-    setOutputs(log, [{ plan: web, built, gate: gate() }], meta, '', true)
+    setOutputs(
+      log,
+      [{ plan: web, built, gate: gate(), release: { digest: '<digest>', written: web.tags, failed: [] } }],
+      meta,
+      '',
+      {
+        dryRun: true,
+        push: true
+      }
+    )
     const outputs = log.outputs()
     expect(outputs.tags).toBe(web.tags.join('\n'))
     expect(Object.keys(outputs).sort()).toEqual([
@@ -150,9 +161,55 @@ describe('setOutputs', () => {
     })
   })
 
-  it('writtenTags is what the release wrote, or in a dry run what it would', () => {
-    expect(writtenTags({ plan: web, built }, false)).toEqual([])
-    expect(writtenTags({ plan: web, built }, true)).toEqual(web.tags)
+  it('pushedTags is what the release wrote, in a dry run what it would, and nothing without a push', () => {
+    const released: ImageOutcome = {
+      plan: web,
+      built,
+      release: { digest, written: [web.tags[0]], failed: [] }
+    }
+    expect(pushedTags(released, { dryRun: false, push: true })).toEqual([web.tags[0]])
+    expect(pushedTags({ plan: web, built }, { dryRun: false, push: true })).toEqual([])
+    expect(pushedTags({ plan: web, built }, { dryRun: true, push: true })).toEqual(web.tags)
+    expect(pushedTags(released, { dryRun: false, push: false })).toEqual([])
+  })
+
+  it('says what the first target’s signature and attestations are', () => {
+    const log = new RecordingLog()
+    const signed = {
+      signature: `sha256:${'5'.repeat(64)}`,
+      attestations: { vuln: `sha256:${'6'.repeat(64)}` },
+      summary: ''
+    }
+    setOutputs(
+      log,
+      [{ plan: web, built, release: { digest, written: web.tags, failed: [] }, signed }],
+      meta,
+      registry,
+      {
+        dryRun: false,
+        push: true
+      }
+    )
+    expect([log.outputs().signature, JSON.parse(log.outputs().attestations)]).toEqual([
+      signed.signature,
+      signed.attestations
+    ])
+  })
+
+  it('sets no tags without a push: the names exist only in the Docker daemon', () => {
+    const log = new RecordingLog()
+    setOutputs(
+      log,
+      [{ plan: web, built, gate: gate(), release: { written: web.tags, failed: [] } }],
+      meta,
+      '',
+      {
+        dryRun: false,
+        push: false
+      }
+    )
+    expect(log.outputs().tags).toBe('')
+    expect(JSON.parse(log.outputs().images)[0].tags).toEqual([])
   })
 })
 

@@ -30,7 +30,8 @@ describe('parseSignInputs', () => {
       'sign-key-password': '',
       attest: ['provenance', 'vuln'],
       sbomFormat: 'cyclonedx',
-      'skip-setup-cosign': false
+      'skip-setup-cosign': false,
+      'transparency-log': true
     })
     expect(parseSignInputs({}, {}).attest).toEqual([])
   })

@@ -443,16 +443,37 @@ describe('referrers', () => {
 })
 
 describe('the SBOM', () => {
-  it('is converted from the gate’s own report, not scanned again', () => {
+  it('is converted from the gate’s own report, not scanned again, by the same isolated Trivy', () => {
+    const workspace = {
+      trivy: '/t/trivy',
+      dir: '/r/trivy',
+      configFile: '/r/trivy/trivy.yaml',
+      ignoreFile: '/r/trivy/trivyignore',
+      cacheDir: '/home/runner/.cache/trivy',
+      dbDockerConfig: '/r/trivy/db-docker-config'
+    }
     expect(
-      planSbom({ trivy: '/t/trivy', report: '/r/report.json', format: 'spdxjson', output: '/r/sbom.json' })
+      planSbom({ workspace, report: '/r/report.json', format: 'spdxjson', output: '/r/sbom.json' })
     ).toEqual({
       tool: '/t/trivy',
-      args: ['convert', '--format', 'spdx-json', '--output', '/r/sbom.json', '/r/report.json']
+      args: [
+        'convert',
+        '--config',
+        '/r/trivy/trivy.yaml',
+        '--cache-dir',
+        '/home/runner/.cache/trivy',
+        '--format',
+        'spdx-json',
+        '--output',
+        '/r/sbom.json',
+        '/r/report.json'
+      ],
+      cwd: '/r/trivy',
+      dropEnvPrefixes: ['TRIVY_']
     })
-    expect(
-      planSbom({ trivy: 'trivy', report: 'r.json', format: 'cyclonedx', output: 's.json' }).args[2]
-    ).toBe('cyclonedx')
+    expect(planSbom({ workspace, report: 'r.json', format: 'cyclonedx', output: 's.json' }).args[6]).toBe(
+      'cyclonedx'
+    )
     expect(sbomAttestationType('cyclonedx')).toBe('cyclonedx')
     expect(sbomAttestationType('spdxjson')).toBe('spdxjson')
   })

@@ -57,6 +57,7 @@ describe('parseConfig', () => {
       },
       scan: {
         trivyVersion: '0.75.0',
+        trivyChecksum: { kind: 'none' },
         skipSetupTrivy: false,
         dbRepositories: [],
         severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
@@ -67,9 +68,20 @@ describe('parseConfig', () => {
         pkgTypes: ['os', 'library'],
         sarifUpload: true,
         sarifCategory: '',
-        keepBlocked: false
+        keepBlocked: false,
+        listAllPackages: false
       },
       report: { annotateSeverity: 'HIGH', prComment: true },
+      checks: { enabled: true, failOn: 'none', ignore: [] },
+      sign: {
+        sign: false,
+        'sign-key': '',
+        'sign-key-password': '',
+        attest: [],
+        sbomFormat: 'cyclonedx',
+        'skip-setup-cosign': false,
+        'transparency-log': true
+      },
       dryRun: false,
       githubToken: ''
     }
@@ -149,6 +161,13 @@ describe('parseConfig', () => {
     ['gate per-target', { gate: 'Per-Target' }, env, (c) => c.gate, 'per-target'],
     ['the token, trimmed', { 'github-token': ' ghs_abc \n' }, env, (c) => c.githubToken, 'ghs_abc'],
     ['dry-run', { 'dry-run': 'true' }, env, (c) => c.dryRun, true],
+    [
+      'an SBOM attestation makes the scan list every package',
+      { attest: 'sbom,vuln' },
+      { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example' },
+      (c) => [c.sign.sign, c.sign.method, c.sign.attest, c.scan?.listAllPackages],
+      [true, 'keyless', ['sbom', 'vuln'], true]
+    ],
     [
       'the target stage, case-insensitively as BuildKit',
       { target: 'PRODUCTION' },
@@ -388,6 +407,19 @@ describe('secretValues', () => {
         'build-args': 'NOT=secret'
       })
     ).toEqual(['npm_token=hunter2', 'hunter2', 'pip = a=b', 'a=b', ' a=b', 'not a pair', 'ghs_abc'])
+  })
+
+  it('lists the signing key whole and line by line, and its password', () => {
+    const key =
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\nBBBB\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'
+    expect(secretValues({ 'sign-key': key, 'sign-key-password': ' pw ' })).toEqual([
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----',
+      'AAAA',
+      'BBBB',
+      '-----END ENCRYPTED SIGSTORE PRIVATE KEY-----',
+      key,
+      'pw'
+    ])
   })
 
   it('is empty without secrets or a token', () => {

@@ -11,6 +11,7 @@ import { configOf, makeWorkspace } from './workspace.js'
 const { workspace } = makeWorkspace()
 const secret = 'hunter2-the-secret-value'
 const base = { repository: 'shop/web', secrets: `npm_token=${secret}` }
+const secretInputs = ['secrets', 'github-token', 'sign-key', 'sign-key-password']
 
 const values = {
   empty: '',
@@ -115,7 +116,22 @@ const inputs: Record<string, InputRow> = {
   'annotate-severity': { read: (c) => c.report.annotateSeverity, fallback: 'HIGH' },
   'pr-comment': { read: (c) => c.report.prComment, fallback: true },
   'max-image-size': { read: (c) => c.report.maxImageSize, fallback: undefined },
-  'github-token': freeText((c) => c.githubToken)
+  'github-token': freeText((c) => c.githubToken),
+  'trivy-checksum': { read: (c) => c.scan?.trivyChecksum, fallback: { kind: 'none' } },
+  'dockerfile-checks': { read: (c) => c.checks.enabled, fallback: true },
+  'dockerfile-checks-fail-on': { read: (c) => c.checks.failOn, fallback: 'none' },
+  'dockerfile-checks-ignore': { read: (c) => c.checks.ignore, fallback: [] },
+  sign: { read: (c) => c.sign.sign, fallback: false },
+  'sign-key': { read: (c) => c.sign['sign-key'], fallback: '' },
+  // A password is taken as written; without 'sign-key' any password, even blanks, is a mistake.
+  'sign-key-password': {
+    read: (c) => c.sign['sign-key-password'],
+    fallback: '',
+    except: { whitespace: 'error' }
+  },
+  attest: { read: (c) => c.sign.attest, fallback: [] },
+  'transparency-log': { read: (c) => c.sign['transparency-log'], fallback: true },
+  'skip-setup-cosign': { read: (c) => c.sign['skip-setup-cosign'], fallback: false }
 }
 
 function outcomeOf(row: InputRow, kind: Kind): Outcome {
@@ -150,8 +166,8 @@ describe('every input × every awkward value', () => {
       const message = (error as Error).message
       expect(message).toContain(`'${name}'`)
       expect(message).not.toContain(secret)
-      // What the secrets and token inputs held is never shown, whatever it was.
-      if ((name === 'secrets' || name === 'github-token') && value.trim().length > 2) {
+      // What the secret inputs held is never shown, whatever it was.
+      if (secretInputs.includes(name) && value.trim().length > 2) {
         expect(message).not.toContain(value.trim())
       }
       expect(message.length).toBeLessThan(2000)

@@ -14,6 +14,7 @@ const roots = { workspace, runnerTemp }
 
 const defaults: ScanConfig = {
   trivyVersion: '0.75.0',
+  trivyChecksum: { kind: 'none' },
   skipSetupTrivy: false,
   dbRepositories: [],
   severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
@@ -24,7 +25,8 @@ const defaults: ScanConfig = {
   pkgTypes: ['os', 'library'],
   sarifUpload: true,
   sarifCategory: '',
-  keepBlocked: false
+  keepBlocked: false,
+  listAllPackages: false
 }
 
 describe('parseScanConfig', () => {
@@ -37,6 +39,7 @@ describe('parseScanConfig', () => {
       parseScanConfig(
         {
           'trivy-version': 'v0.70.0',
+          'trivy-checksum': 'AB'.repeat(32),
           'skip-setup-trivy': 'true',
           'trivy-db-repository': 'public.ecr.aws/aquasecurity/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
           severity: 'high, critical,HIGH',
@@ -53,6 +56,7 @@ describe('parseScanConfig', () => {
       )
     ).toEqual({
       trivyVersion: '0.70.0',
+      trivyChecksum: { kind: 'sha256', sha256: 'ab'.repeat(32) },
       skipSetupTrivy: true,
       dbRepositories: ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
       severity: ['CRITICAL', 'HIGH'],
@@ -63,7 +67,8 @@ describe('parseScanConfig', () => {
       pkgTypes: ['os'],
       sarifUpload: false,
       sarifCategory: 'trivy/custom',
-      keepBlocked: true
+      keepBlocked: true,
+      listAllPackages: false
     })
   })
 
@@ -146,5 +151,14 @@ describe('parseScanConfig', () => {
         "Input 'trivyignores' mixes a YAML ignore file with others: Trivy reads one ignore file, so a .trivyignore.yaml must be the only one."
       )
     )
+  })
+
+  it('refuses a release other than the pinned one without its sha256, before the build', () => {
+    expect(() => parseScanConfig({ 'trivy-version': '0.70.0' }, roots)).toThrow(
+      "Input 'trivy-version' is '0.70.0', which is not the release ecr-build-push pins (0.75.0): set 'trivy-checksum'"
+    )
+    expect(() =>
+      parseScanConfig({ 'trivy-version': '0.70.0', 'skip-setup-trivy': 'true' }, roots)
+    ).not.toThrow()
   })
 })

@@ -34,6 +34,8 @@ const gate = (blocked?: string): GateOutcome => ({
   layersCompressed: true,
   sarif: [],
   scanner: 'Trivy',
+  startedAt: new Date(0),
+  finishedAt: new Date(0),
   ...(blocked ? { blocked } : {})
 })
 

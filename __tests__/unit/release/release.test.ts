@@ -251,7 +251,8 @@ describe('releaseImage', () => {
       const runner = new ScriptedRunner()
       const result = await releaseImage(runner, new RecordingLog(), daemon({ push: false }))
       expect(runner.plans()).toHaveLength(4)
-      expect(result).toEqual({ digest, written: tags, failed: [] })
+      // The names exist only in this daemon: there is no registry digest to report.
+      expect(result).toEqual({ written: tags, failed: [] })
     })
 
     it.each<[string, Script['run'], string]>([

@@ -53,6 +53,7 @@ const report: TargetReport = {
   image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web',
   digest: 'sha256:4eb05531f7ef2dd5236abe82c60026dc614b86d23c49ccf331062e85962b7afd',
   tags: [],
+  pushed: true,
   failedTags: [],
   verdict: { kind: 'blocked', reason: '1 finding blocks it' },
   layers: [

@@ -60,7 +60,9 @@ const gate: GateOutcome = {
   ],
   layersCompressed: false,
   sarif: [],
-  scanner: 'Trivy 0.75.0'
+  scanner: 'Trivy 0.75.0',
+  startedAt: new Date('2024-05-03T08:40:00Z'),
+  finishedAt: new Date('2024-05-03T08:41:00Z')
 }
 
 function setUp(raw: RawInputs, context: RunContext) {
@@ -102,6 +104,7 @@ const pushed = (request: EcrRequest) => {
   ]
   return { images: [{ imageId: id, imageManifest: JSON.stringify({ layers }) }] }
 }
+const checks = { findings: [[]], sarif: [], annotations: [] }
 const github = (request: GitHubRequest) =>
   request.route === 'GET /user'
     ? new Error('Resource not accessible by integration')
@@ -119,7 +122,7 @@ describe('reportAll', () => {
     const probe = new ScriptedRunner({ ecr: pushed, github })
     const runner = new ScriptedRunner()
     const log = new RecordingLog()
-    await reportAll({ runner, probe, log, config, context, meta, outcomes: [outcome], seconds: 75 })
+    await reportAll({ runner, probe, log, config, context, meta, outcomes: [outcome], checks, seconds: 75 })
     expect(probe.plans()).toEqual([
       {
         ecr: {
@@ -168,6 +171,7 @@ describe('reportAll', () => {
       context,
       meta,
       outcomes: [outcome],
+      checks,
       trivy: undefined,
       seconds: 1
     })
@@ -208,6 +212,7 @@ describe('reportAll', () => {
       context,
       meta,
       outcomes: [outcome],
+      checks,
       trivy,
       seconds: 1
     })
@@ -246,6 +251,7 @@ describe('reportAll', () => {
       context,
       meta,
       outcomes: [outcome],
+      checks,
       seconds: 1
     })
     expect(log.of('warning')).toEqual([
@@ -263,7 +269,7 @@ describe('reportAll', () => {
     const runner = new ScriptedRunner({ github })
     const probe = new ScriptedRunner({ ecr: pushed, github })
     const log = new RecordingLog()
-    await reportAll({ runner, probe, log, config, context, meta, outcomes: [outcome], seconds: 1 })
+    await reportAll({ runner, probe, log, config, context, meta, outcomes: [outcome], checks, seconds: 1 })
     expect(runner.steps).toEqual([])
     expect(probe.plans().filter((step) => 'github' in step)).toEqual([])
     expect(log.of('summary')).toHaveLength(1)
@@ -274,7 +280,17 @@ describe('reportAll', () => {
     const { config, outcome } = setUp({ 'dry-run': 'true' }, context)
     const runner = new ScriptedRunner({}, true)
     const log = new RecordingLog()
-    await reportAll({ runner, probe: runner, log, config, context, meta, outcomes: [outcome], seconds: 1 })
+    await reportAll({
+      runner,
+      probe: runner,
+      log,
+      config,
+      context,
+      meta,
+      outcomes: [outcome],
+      checks,
+      seconds: 1
+    })
     expect([runner.steps, log.entries]).toEqual([[], []])
   })
 })

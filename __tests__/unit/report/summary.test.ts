@@ -180,6 +180,15 @@ describe('summaryMarkdown', () => {
     )
   })
 
+  it('says where the tags are without a push: names in the Docker daemon only', () => {
+    expect(summaryMarkdown({ ...report, pushed: false, tags: ['shop/web:pr-42'] })).toContain(
+      "| Push | not pushed ('push: false'): kept in the Docker daemon as `shop/web:pr-42` |"
+    )
+    expect(summaryMarkdown({ ...report, pushed: false, tags: [] })).toContain(
+      "| Push | not pushed ('push: false') |"
+    )
+  })
+
   it('lists the top findings only and stays under its byte cap', () => {
     const many = Array.from({ length: 5000 }, (_, index): Finding => ({
       ...findings[3],

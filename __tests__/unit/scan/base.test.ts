@@ -13,6 +13,7 @@ import { playTrivy, report } from './trivy-double.js'
 
 const scan: ScanConfig = {
   trivyVersion: '0.75.0',
+  trivyChecksum: { kind: 'none' },
   skipSetupTrivy: true,
   dbRepositories: [],
   severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
@@ -23,7 +24,8 @@ const scan: ScanConfig = {
   pkgTypes: ['os', 'library'],
   sarifUpload: true,
   sarifCategory: '',
-  keepBlocked: false
+  keepBlocked: false,
+  listAllPackages: false
 }
 const request = (dir: string): BaseRequest => ({
   repository: 'shop/web',

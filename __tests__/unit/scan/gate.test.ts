@@ -30,6 +30,7 @@ const workspace: TrivyWorkspace = {
 }
 const scan: ScanConfig = {
   trivyVersion: '0.75.0',
+  trivyChecksum: { kind: 'none' },
   skipSetupTrivy: true,
   dbRepositories: [],
   severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
@@ -40,7 +41,8 @@ const scan: ScanConfig = {
   pkgTypes: ['os', 'library'],
   sarifUpload: true,
   sarifCategory: '',
-  keepBlocked: false
+  keepBlocked: false,
+  listAllPackages: false
 }
 
 function request(change: Partial<GateRequest> = {}): GateRequest {
@@ -265,6 +267,7 @@ describe('runGate', () => {
 
   it('only prints the scans in a dry run, and passes', async () => {
     const runner = new ScriptedRunner({}, true)
+    const before = new Date()
     const outcome = await runGate(runner, new RecordingLog(), request({ report: { maxImageSize: 1 } }))
     expect(runner.steps).toHaveLength(2)
     expect(outcome).toEqual({
@@ -274,7 +277,11 @@ describe('runGate', () => {
       layers: [],
       layersCompressed: false,
       sarif: [],
-      scanner: 'Trivy'
+      scanner: 'Trivy',
+      startedAt: expect.any(Date),
+      finishedAt: expect.any(Date)
     })
+    expect(outcome.startedAt.getTime()).toBeGreaterThanOrEqual(before.getTime())
+    expect(outcome.finishedAt.getTime()).toBeGreaterThanOrEqual(outcome.startedAt.getTime())
   })
 })

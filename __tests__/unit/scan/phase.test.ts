@@ -12,7 +12,7 @@ import type { EcrRequest } from '../../../src/run/ecr-request.js'
 import { gateAll } from '../../../src/scan/phase.js'
 import { contextFor } from '../../fixtures/events/runs.js'
 import { configOf, makeWorkspace } from '../config/workspace.js'
-import { RecordingLog, ScriptedRunner, type Script } from '../doubles.js'
+import { RecordingLog, ScriptedRunner } from '../doubles.js'
 import { LayoutWriter } from './oci-layout.js'
 import { diffIds, playTrivy, report } from './trivy-double.js'
 
@@ -109,6 +109,9 @@ afterAll(() => {
 })
 
 const high = ['CVE-2024-2398', 'curl', 'HIGH', 5] as const
+/** `docker image inspect --format '{{json .}}'` of an image in the daemon (the fields the gate reads). */
+const inspected = (id: string, layers: string[]) =>
+  `${JSON.stringify({ Id: id, Os: 'linux', Architecture: 'amd64', RootFS: { Type: 'layers', Layers: layers } })}\n`
 
 describe('gateAll', () => {
   it('does nothing without a scan', async () => {
@@ -196,23 +199,18 @@ describe('gateAll', () => {
     ])
     expect(result.imageIds).toEqual([undefined])
     expect(result.images[0]?.blocked).toBeUndefined()
-    expect(log.of('warning')).toEqual(["SARIF upload skipped: 'github-token' is empty."])
+    expect(log.of('warning')).toEqual([])
   })
 
-  it('scans each platform the pushed index lists, annotates the Dockerfile and uploads the SARIF', async () => {
+  it('scans each platform the pushed index lists, attestations left out, and keeps one SARIF per platform', async () => {
     const { config, plans, facts } = setUp({ platforms: 'linux/amd64,linux/arm64', 'github-token': 'ghs_x' })
     const probe = new ScriptedRunner({ ecr: storedIndex(['linux/amd64', 'linux/arm64']) })
-    const script: Script = {
+    const runner = new ScriptedRunner({
       run: playTrivy({
         'linux/amd64': report('linux/amd64', [[...high]]),
         'linux/arm64': report('linux/arm64', [[...high]])
-      }),
-      github: (request) =>
-        request.route.startsWith('POST')
-          ? { status: 202, data: { id: `sarif-${request.summary?.includes('arm64') ? 2 : 1}` } }
-          : { data: { processing_status: 'complete' } }
-    }
-    const runner = new ScriptedRunner(script)
+      })
+    })
     const log = new RecordingLog()
     const result = await gateAll({ runner, probe, log, config, context, facts, plans, built: [built] })
     expect(probe.plans()).toEqual([
@@ -229,27 +227,14 @@ describe('gateAll', () => {
       }
     ])
     expect(result.images[0]?.scans.map((scan) => scan.platform)).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(result.images[0]?.sarif.map((upload) => upload.category)).toEqual([
+      'trivy/shop-web/production/linux-amd64/',
+      'trivy/shop-web/production/linux-arm64/'
+    ])
     expect(result.images[0]?.blocked).toBeUndefined()
-    expect(
-      runner
-        .plans()
-        .flatMap((step) =>
-          'github' in step ? [`${step.github.route} ${step.github.summary ?? ''}`.trim()] : []
-        )
-    ).toEqual([
-      'POST /repos/{owner}/{repo}/code-scanning/sarifs code scanning, category trivy/shop-web/production/linux-amd64/, 1 results',
-      'POST /repos/{owner}/{repo}/code-scanning/sarifs code scanning, category trivy/shop-web/production/linux-arm64/, 1 results',
-      'GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}',
-      'GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}'
-    ])
-    // One annotation for the package both platforms report.
-    expect(log.entries.filter((entry) => entry.level === 'error')).toEqual([
-      {
-        level: 'error',
-        text: 'curl 1.0 → 1.1 (HIGH)\nIt comes with the base image busybox that this FROM picks.',
-        properties: { file: 'Dockerfile', startLine: 2, title: 'CVE-2024-2398: curl (HIGH) [linux/amd64]' }
-      }
-    ])
+    // Uploads and annotations are the next phase's (publishFindings): the gate only scans.
+    expect(runner.plans().filter((step) => 'github' in step)).toEqual([])
+    expect(log.entries.filter((entry) => entry.level === 'error' || entry.level === 'warning')).toEqual([])
   })
 
   it('blocks a pushed image that lacks a platform the step asked for', async () => {
@@ -277,7 +262,7 @@ describe('gateAll', () => {
     const top = writer.index([amd64.manifest, writer.attestation(amd64.manifest)])
     writer.top(top)
     const probe = new ScriptedRunner({
-      run: () => ({ stdout: `${top.digest}|linux/amd64|${JSON.stringify(diffIds)}\n` })
+      run: () => ({ stdout: inspected(top.digest, diffIds) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
     const result = await gateAll({
@@ -294,13 +279,7 @@ describe('gateAll', () => {
       {
         run: {
           tool: 'docker',
-          args: [
-            'image',
-            'inspect',
-            '--format',
-            '{{.Id}}|{{.Os}}/{{.Architecture}}{{with .Variant}}/{{.}}{{end}}|{{json .RootFS.Layers}}',
-            plans[0].staging
-          ]
+          args: ['image', 'inspect', '--format', '{{json .}}', plans[0].staging]
         }
       }
     ])
@@ -316,7 +295,7 @@ describe('gateAll', () => {
     const amd64 = writer.image({ os: 'linux', architecture: 'amd64' }, diffIds.map(String), diffIds)
     writer.top(amd64.manifest)
     const probe = new ScriptedRunner({
-      run: () => ({ stdout: `sha256:other|linux/amd64|${JSON.stringify(diffIds)}` })
+      run: () => ({ stdout: inspected('sha256:other', diffIds) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
     const result = await gateAll({
@@ -338,7 +317,7 @@ describe('gateAll', () => {
     const { config, plans, facts } = setUp({ driver: 'docker', 'sarif-upload': 'false' })
     expect(plans[0].layout).toBeUndefined()
     const probe = new ScriptedRunner({
-      run: () => ({ stdout: `sha256:iid|linux/amd64|${JSON.stringify(diffIds.slice(0, 1))}` })
+      run: () => ({ stdout: inspected('sha256:iid', diffIds.slice(0, 1)) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
     const result = await gateAll({

@@ -23,6 +23,7 @@ afterAll(() => {
 
 const defaults: ScanConfig = {
   trivyVersion: '0.75.0',
+  trivyChecksum: { kind: 'none' },
   skipSetupTrivy: false,
   dbRepositories: [],
   severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'],
@@ -33,7 +34,8 @@ const defaults: ScanConfig = {
   pkgTypes: ['os', 'library'],
   sarifUpload: true,
   sarifCategory: '',
-  keepBlocked: false
+  keepBlocked: false,
+  listAllPackages: false
 }
 
 const workspace: TrivyWorkspace = {
@@ -154,6 +156,22 @@ describe('planScan', () => {
       cwd: '/tmp/run/trivy',
       dropEnvPrefixes: ['TRIVY_']
     })
+  })
+
+  it('lists every package, not only vulnerable ones, when an SBOM is made from the report', () => {
+    const [scan] = planScan(
+      workspace,
+      { ...defaults, listAllPackages: true },
+      { reference: 'img', source: 'docker', platform: 'linux/amd64' },
+      { reportPath: 'r.json', sarifPath: 'r.sarif' }
+    )
+    expect(scan.args.slice(13, 18)).toEqual([
+      '--pkg-types',
+      'os,library',
+      '--list-all-pkgs',
+      '--ignorefile',
+      '/tmp/run/trivy/trivyignore'
+    ])
   })
 
   it('scans a single-image OCI layout with --input', () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -6,31 +6,15 @@ import { createServer, type Server } from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-const cacheService = {
-  available: true,
-  restoreCache:
-    jest.fn<(paths: string[], key: string, restoreKeys?: string[]) => Promise<string | undefined>>(),
-  saveCache: jest.fn<(paths: string[], key: string) => Promise<number>>()
-}
-jest.unstable_mockModule('@actions/cache', () => ({
-  isFeatureAvailable: () => cacheService.available,
-  restoreCache: cacheService.restoreCache,
-  saveCache: cacheService.saveCache
-}))
-
-const { ConfigurationError, ServiceError } = await import('../../../src/errors.js')
-const {
+import { defaultTrivyVersion, parseTrivyChecksum } from '../../../src/config/scan.js'
+import { ConfigurationError, ServiceError } from '../../../src/errors.js'
+import {
   checksumFor,
   expectedTrivyChecksum,
   installTrivy,
-  parseTrivyChecksum,
   pinnedTrivy,
-  restoreTrivyDb,
-  saveTrivyDb,
-  trivyArchive,
-  trivyCacheDir,
-  trivyDbCacheKeys
-} = await import('../../../src/scan/trivy-setup.js')
+  trivyArchive
+} from '../../../src/scan/trivy-install.js'
 
 let dir: string
 let server: Server
@@ -64,7 +48,7 @@ function captureOutput(): string[] {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'trivy-setup-test-'))
+  dir = mkdtempSync(path.join(os.tmpdir(), 'trivy-install-test-'))
   for (const [key, value] of Object.entries({
     RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
     RUNNER_TEMP: path.join(dir, 'temp')
@@ -135,8 +119,7 @@ describe('the pinned release', () => {
     })
   })
 
-  it('matches the version the scan inputs default to', async () => {
-    const { defaultTrivyVersion } = await import('../../src/scan/scan.js')
+  it('matches the version the scan inputs default to', () => {
     expect(pinnedTrivy.version).toBe(defaultTrivyVersion)
   })
 })
@@ -343,83 +326,5 @@ describe('installTrivy over HTTP', () => {
     await expect(install).rejects.toThrow(
       `Input 'trivy-version' is '9.9.4': ${baseUrl}/aquasecurity/trivy/releases/download/v9.9.4/trivy_9.9.4_Linux-64bit.tar.gz does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`
     )
-  })
-})
-
-describe('the Trivy DB cache', () => {
-  let output: string[]
-
-  beforeEach(() => {
-    cacheService.available = true
-    cacheService.restoreCache.mockReset()
-    cacheService.saveCache.mockReset()
-    output = []
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk))
-      return true
-    })
-  })
-
-  afterAll(() => {
-    jest.restoreAllMocks()
-  })
-
-  it('keys by OS and UTC day, falling back to any earlier day', () => {
-    expect(trivyDbCacheKeys('linux', new Date('2026-08-20T23:59:00Z'))).toEqual({
-      key: 'trivy-db-linux-2026-08-20',
-      restoreKeys: ['trivy-db-linux-']
-    })
-  })
-
-  it.each([
-    [{ TRIVY_CACHE_DIR: '/cache/trivy' }, '/cache/trivy'],
-    [{}, path.join(os.homedir(), '.cache', 'trivy')]
-  ])('cache directory for %j', (env, expected) => {
-    expect(trivyCacheDir(env)).toBe(expected)
-  })
-
-  it('restores the db folder, and saves a new day only', async () => {
-    cacheService.restoreCache.mockResolvedValue('trivy-db-linux-2026-08-19')
-    const env = { TRIVY_CACHE_DIR: path.join(dir, 'trivy-cache') }
-    const entry = await restoreTrivyDb({ date: new Date('2026-08-20T08:00:00Z'), env, platform: 'linux' })
-    expect(entry).toEqual({
-      paths: [path.join(dir, 'trivy-cache', 'db')],
-      key: 'trivy-db-linux-2026-08-20',
-      restoredKey: 'trivy-db-linux-2026-08-19'
-    })
-    expect(cacheService.restoreCache).toHaveBeenCalledWith(
-      [path.join(dir, 'trivy-cache', 'db')],
-      'trivy-db-linux-2026-08-20',
-      ['trivy-db-linux-']
-    )
-
-    mkdirSync(path.join(dir, 'trivy-cache', 'db'), { recursive: true })
-    await saveTrivyDb(entry)
-    expect(cacheService.saveCache).toHaveBeenCalledWith(
-      [path.join(dir, 'trivy-cache', 'db')],
-      'trivy-db-linux-2026-08-20'
-    )
-
-    cacheService.saveCache.mockClear()
-    await saveTrivyDb({ ...entry!, restoredKey: 'trivy-db-linux-2026-08-20' })
-    await saveTrivyDb(undefined)
-    await saveTrivyDb({ paths: [path.join(dir, 'no-db')], key: 'trivy-db-linux-2026-08-20' })
-    expect(cacheService.saveCache).not.toHaveBeenCalled()
-  })
-
-  it('turns cache failures into warnings and skips when the cache service is unavailable', async () => {
-    cacheService.restoreCache.mockRejectedValue(new Error('cache service down'))
-    cacheService.saveCache.mockRejectedValue(new Error('reserve failed'))
-    const env = { TRIVY_CACHE_DIR: path.join(dir, 'trivy-cache') }
-    const entry = await restoreTrivyDb({ date: new Date('2026-08-21T00:00:00Z'), env, platform: 'linux' })
-    expect(entry).toEqual({ paths: [path.join(dir, 'trivy-cache', 'db')], key: 'trivy-db-linux-2026-08-21' })
-    await saveTrivyDb(entry)
-    expect(output.filter((line) => line.startsWith('::warning::'))).toEqual([
-      `::warning::Could not restore the Trivy DB cache: cache service down${os.EOL}`,
-      `::warning::Could not save the Trivy DB cache: reserve failed${os.EOL}`
-    ])
-
-    cacheService.available = false
-    expect(await restoreTrivyDb({ env })).toBeUndefined()
   })
 })
