@@ -6,8 +6,8 @@ import {
   parseBuildCheckResult,
   planBuildChecks,
   supportsBuildChecks
-} from '../../src/dockerfile/buildx.js'
-import { checkNamed } from './dockerfile-checks-request.js'
+} from '../../../src/dockerfile/buildx.js'
+import { checkNamed } from './request.js'
 
 const fixture = (name: string) => readFileSync(`__tests__/fixtures/dockerfiles/${name}`, 'utf8')
 const dockerfile = fixture('buildx-check.Dockerfile')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { checkRules, dockerBuildChecks } from '../../src/dockerfile/rules.js'
+import { checkRules, dockerBuildChecks } from '../../../src/dockerfile/rules.js'
 
 const docs = readFileSync('docs/dockerfile-checks.md', 'utf8')
 

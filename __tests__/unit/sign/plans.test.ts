@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../src/errors.js'
+import { ConfigurationError } from '../../../src/errors.js'
 import {
   planAttest,
   planPublicKey,
@@ -11,8 +11,8 @@ import {
   type AttestationType,
   type CosignOptions,
   type SignatureStorage
-} from '../../src/sign/cosign.js'
-import type { SigningCredentials } from '../../src/sign/credentials.js'
+} from '../../../src/sign/cosign.js'
+import type { SigningCredentials } from '../../../src/sign/credentials.js'
 import {
   attestationDigests,
   checkReferrerBudget,
@@ -22,10 +22,10 @@ import {
   signatureDigestFromLog,
   signatureTags,
   type ReferrerEntry
-} from '../../src/sign/referrers.js'
-import { planSbom, sbomAttestationType } from '../../src/sign/sbom.js'
-import { signingSubjects } from '../../src/sign/subjects.js'
-import { signingSummary, verifyCommands } from '../../src/sign/summary.js'
+} from '../../../src/sign/referrers.js'
+import { planSbom, sbomAttestationType } from '../../../src/sign/sbom.js'
+import { signingSubjects } from '../../../src/sign/subjects.js'
+import { signingSummary, verifyCommands } from '../../../src/sign/summary.js'
 
 const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web'
 const digest = `sha256:${'1'.repeat(64)}`

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../src/errors.js'
-import type { DockerfileFinding } from '../../src/dockerfile/finding.js'
-import { parseDockerfileChecksInputs, type ChecksFailOn } from '../../src/config/checks.js'
-import { checksVerdict } from '../../src/dockerfile/verdict.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import type { DockerfileFinding } from '../../../src/dockerfile/finding.js'
+import { parseDockerfileChecksInputs, type ChecksFailOn } from '../../../src/config/checks.js'
+import { checksVerdict } from '../../../src/dockerfile/verdict.js'
 
 describe('parseDockerfileChecksInputs', () => {
   it('defaults: on, never failing, nothing ignored', () => {

@@ -6,11 +6,11 @@ import { createServer, type Server } from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-const { ConfigurationError, ServiceError } = await import('../../src/errors.js')
-const { installVerified } = await import('../../src/tools/verified-download.js')
+const { ConfigurationError, ServiceError } = await import('../../../src/errors.js')
+const { installVerified } = await import('../../../src/tools/verified-download.js')
 const { cosignAsset, installCosign, pinnedCosign, setupCosign } =
-  await import('../../src/sign/cosign-setup.js')
-type VerifiedTool = import('../../src/tools/verified-download.js').VerifiedTool
+  await import('../../../src/sign/cosign-setup.js')
+type VerifiedTool = import('../../../src/tools/verified-download.js').VerifiedTool
 
 let dir: string
 let server: Server

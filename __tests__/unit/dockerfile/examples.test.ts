@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { checkNamed } from './dockerfile-checks-request.js'
-import { atOrAbove } from '../../src/dockerfile/finding.js'
+import { checkNamed } from './request.js'
+import { atOrAbove } from '../../../src/dockerfile/finding.js'
 
 const fixture = (name: string) => readFileSync(`__tests__/fixtures/dockerfiles/${name}`, 'utf8')
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseTrivyReport, type TrivyReport } from '../../src/scan/trivy-report.js'
-import { provenancePredicate, runFactsFromEnv, type RunFacts } from '../../src/sign/provenance.js'
-import { vulnPredicate, type GatePolicy } from '../../src/sign/vuln.js'
+import { parseTrivyReport, type TrivyReport } from '../../../src/scan/trivy-report.js'
+import { provenancePredicate, runFactsFromEnv, type RunFacts } from '../../../src/sign/provenance.js'
+import { vulnPredicate, type GatePolicy } from '../../../src/sign/vuln.js'
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'trivy')
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'trivy')
 /** A report as Trivy wrote it (every field kept), typed as the gate reads it. */
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8')) as TrivyReport
 

@@ -15,8 +15,8 @@ import { createServer } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { LiveRunner } from '../../src/run/live.js'
-import type { TrivyReport } from '../../src/scan/trivy-report.js'
+import { LiveRunner } from '../../../src/run/live.js'
+import type { TrivyReport } from '../../../src/scan/trivy-report.js'
 import {
   planSigning,
   planVerify,
@@ -25,20 +25,20 @@ import {
   type CosignOptions,
   type SignatureStorage,
   type VerifyOptions
-} from '../../src/sign/cosign.js'
-import { keyCredentials } from '../../src/sign/credentials.js'
-import { writePredicate } from '../../src/sign/files.js'
-import { provenancePredicate, runFactsFromEnv } from '../../src/sign/provenance.js'
+} from '../../../src/sign/cosign.js'
+import { keyCredentials } from '../../../src/sign/credentials.js'
+import { writePredicate } from '../../../src/sign/files.js'
+import { provenancePredicate, runFactsFromEnv } from '../../../src/sign/provenance.js'
 import {
   attestationDigests,
   signatureDigest,
   signatureDigestFromLog,
   signatureTags,
   type ReferrerEntry
-} from '../../src/sign/referrers.js'
-import { signingSubjects, type SigningSubject } from '../../src/sign/subjects.js'
-import { vulnPredicate } from '../../src/sign/vuln.js'
-import { RecordingLog } from './doubles.js'
+} from '../../../src/sign/referrers.js'
+import { signingSubjects, type SigningSubject } from '../../../src/sign/subjects.js'
+import { vulnPredicate } from '../../../src/sign/vuln.js'
+import { RecordingLog } from '../doubles.js'
 
 const works = (tool: string, args: string[]) => spawnSync(tool, args, { stdio: 'ignore' }).status === 0
 const missing = [
@@ -55,6 +55,7 @@ if (missing.length > 0) {
 
 const fixture = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
+  '..',
   '..',
   'fixtures',
   'trivy',

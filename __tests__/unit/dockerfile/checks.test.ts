@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { checkNamed, type NamedRequest } from './dockerfile-checks-request.js'
+import { checkNamed, type NamedRequest } from './request.js'
 
 type Row = [line: number, rule: string, severity: string, message: string]
 

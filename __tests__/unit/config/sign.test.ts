@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigurationError } from '../../src/errors.js'
-import { parseSignInputs } from '../../src/config/sign.js'
+import { ConfigurationError } from '../../../src/errors.js'
+import { parseSignInputs } from '../../../src/config/sign.js'
 
 const oidc = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x?api-version=2.0' }
 const key = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { DockerfileFinding } from '../../src/dockerfile/finding.js'
-import { dockerfileChecksMarkdown, dockerfileFindingsOutput } from '../../src/dockerfile/render.js'
-import { dockerfileChecksSarif } from '../../src/dockerfile/sarif.js'
+import type { DockerfileFinding } from '../../../src/dockerfile/finding.js'
+import { dockerfileChecksMarkdown, dockerfileFindingsOutput } from '../../../src/dockerfile/render.js'
+import { dockerfileChecksSarif } from '../../../src/dockerfile/sarif.js'
 
 const findings: DockerfileFinding[] = [
   {

@@ -1,5 +1,5 @@
-import { parseDockerfile, stagesOf } from '../../src/config/dockerfile.js'
-import { checkDockerfile, type DockerfileCheckRequest } from '../../src/dockerfile/check.js'
+import { parseDockerfile, stagesOf } from '../../../src/config/dockerfile.js'
+import { checkDockerfile, type DockerfileCheckRequest } from '../../../src/dockerfile/check.js'
 
 /** A check request as the tests write it: the stage by name and build args as lines, resolved as the config stage does. */
 export type NamedRequest = Omit<DockerfileCheckRequest, 'stage' | 'buildArgs'> & {

@@ -2,16 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import * as os from 'node:os'
 import * as core from '@actions/core'
-import { ConfigurationError, ServiceError } from '../../src/errors.js'
+import { ConfigurationError, ServiceError } from '../../../src/errors.js'
 import {
   githubIssuer,
   keyCredentials,
   keylessCredentials,
   keylessIdentity,
   plannedKeylessCredentials
-} from '../../src/sign/credentials.js'
-import { planSign } from '../../src/sign/cosign.js'
-import { formatCommand } from '../../src/run/command.js'
+} from '../../../src/sign/credentials.js'
+import { planSign } from '../../../src/sign/cosign.js'
+import { formatCommand } from '../../../src/run/command.js'
 
 const claims = {
   iss: githubIssuer,
