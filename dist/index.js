@@ -49123,7 +49123,7 @@ function pushRow(report) {
         return [`| Push | ⚠️ ${written}failed: ${failures} |`];
     }
     const why = report.verdict.kind === 'blocked' || report.verdict.kind === 'held-back' ? '⛔ not pushed' : 'not pushed';
-    return [`| Push | ${why}${report.cleanup ? ` — ${cell(report.cleanup)}` : ''} |`];
+    return [`| Push | ${why}${report.cleanup ? ` — ${markdownCell(report.cleanup)}` : ''} |`];
 }
 function layerTable(report) {
     if (!report.layers || report.layers.length === 0)
