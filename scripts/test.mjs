@@ -37,13 +37,21 @@ step('Docker engines (classic and containerd image stores), arm64 emulation, bas
 for (const store of ['classic', 'containerd']) ensureBaseImage(await ensureDocker({ store }))
 ensureEmulation()
 for (const daemon of startedDaemons) {
-  console.log(`started dockerd (${daemon.store} image store) on ${daemon.host}; left running, log ${daemon.log}`)
+  console.log(
+    `started dockerd (${daemon.store} image store) on ${daemon.host}; left running, log ${daemon.log}`
+  )
 }
 console.log(execFileSync('docker', ['buildx', 'version'], { encoding: 'utf8' }).trim())
 if (!hasImage(buildkitImage) && asRoot) {
-  console.log(`building ${buildkitImage} from Debian's BuildKit sources in the background (log ${buildkitLog})`)
+  console.log(
+    `building ${buildkitImage} from Debian's BuildKit sources in the background (log ${buildkitLog})`
+  )
   const log = openSync(buildkitLog, 'a')
-  const child = spawn('bash', ['scripts/build-buildkit-image.sh'], { cwd: root, stdio: ['ignore', log, log], env: { ...process.env, BK_CLEAN: '1' } })
+  const child = spawn('bash', ['scripts/build-buildkit-image.sh'], {
+    cwd: root,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, BK_CLEAN: '1' }
+  })
   buildkit = new Promise((resolve) => child.on('close', resolve))
 }
 
@@ -79,7 +87,16 @@ function runJest(node, name, kind, args) {
   const outputFile = path.join(results, `${name}.json`)
   const result = spawnSync(
     node,
-    ['--experimental-vm-modules', '--no-warnings', jest, '--ci', '--json', '--outputFile', outputFile, ...args],
+    [
+      '--experimental-vm-modules',
+      '--no-warnings',
+      jest,
+      '--ci',
+      '--json',
+      '--outputFile',
+      outputFile,
+      ...args
+    ],
     { cwd: root, stdio: 'inherit' }
   )
   if (existsSync(outputFile)) {
@@ -107,7 +124,13 @@ for (const [name, node] of nodes) {
   runJest(node, `unit-${version}`, 'unit', ['--selectProjects', 'unit'])
   // End-to-end tests share the Docker engines and empty a build cache: one at a time.
   step(`end-to-end tests on ${name} (${version}), running dist/ as the runner does`)
-  runJest(node, `e2e-${version}`, 'e2e', ['--selectProjects', 'e2e', '--runInBand', '--testPathIgnorePatterns', builderContainerTests])
+  runJest(node, `e2e-${version}`, 'e2e', [
+    '--selectProjects',
+    'e2e',
+    '--runInBand',
+    '--testPathIgnorePatterns',
+    builderContainerTests
+  ])
 }
 if (buildkit) {
   step(`waiting for ${buildkitImage}`)
@@ -121,6 +144,11 @@ if (buildkit) {
 for (const [name, node] of nodes) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   step(`end-to-end tests of the docker-container driver on ${name} (${version})`)
-  runJest(node, `e2e-builder-${version}`, 'e2e', ['--selectProjects', 'e2e', '--runInBand', builderContainerTests])
+  runJest(node, `e2e-builder-${version}`, 'e2e', [
+    '--selectProjects',
+    'e2e',
+    '--runInBand',
+    builderContainerTests
+  ])
 }
 console.log(`\n${closingLine()}`)

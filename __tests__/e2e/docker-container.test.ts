@@ -25,7 +25,11 @@ let trivyLog: string
 function docker(args: string[], dockerHost?: string): string {
   return execFileSync('docker', args, {
     encoding: 'utf8',
-    env: { ...process.env, DOCKER_CONFIG: stack.dockerConfig, ...(dockerHost ? { DOCKER_HOST: dockerHost } : {}) }
+    env: {
+      ...process.env,
+      DOCKER_CONFIG: stack.dockerConfig,
+      ...(dockerHost ? { DOCKER_HOST: dockerHost } : {})
+    }
   })
 }
 
@@ -38,9 +42,14 @@ beforeAll(async () => {
     { name: 'base/busybox' }
   ])
   if (
-    execFileSync('docker', ['image', 'ls', '-q', 'moby/buildkit:buildx-stable-1'], { encoding: 'utf8', env: { ...process.env, ...stack.env } }).trim() === ''
+    execFileSync('docker', ['image', 'ls', '-q', 'moby/buildkit:buildx-stable-1'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...stack.env }
+    }).trim() === ''
   ) {
-    throw new Error("No moby/buildkit:buildx-stable-1 image: run 'bash scripts/build-buildkit-image.sh' (npm test does).")
+    throw new Error(
+      "No moby/buildkit:buildx-stable-1 image: run 'bash scripts/build-buildkit-image.sh' (npm test does)."
+    )
   }
   stack.login()
   // A builder container sees no daemon's images: the amd64 + arm64 base goes to the registry it pushes to.
@@ -50,7 +59,20 @@ beforeAll(async () => {
   docker(['push', '--quiet', base], containerd.host)
   builder = `ecr-build-push-e2e-${randomBytes(4).toString('hex')}`
   // Host networking: the builder reaches the registry on loopback, as a hosted runner's reaches ECR.
-  docker(['buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host', '--bootstrap'], stack.daemon.host)
+  docker(
+    [
+      'buildx',
+      'create',
+      '--name',
+      builder,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--bootstrap'
+    ],
+    stack.daemon.host
+  )
 }, 300_000)
 
 afterAll(async () => {
@@ -114,7 +136,13 @@ describe('linux/amd64 and linux/arm64, pushed by digest', () => {
     expect(result.main.stdout.split('\n').filter((line) => line.startsWith('::error'))).toEqual([])
     expect(result.main.code).toBe(0)
     const digest = result.outputs.digest
-    expect(scans().map((call) => [flag(call, '--platform'), flag(call, '--image-src'), call.argv[call.argv.length - 1]])).toEqual([
+    expect(
+      scans().map((call) => [
+        flag(call, '--platform'),
+        flag(call, '--image-src'),
+        call.argv[call.argv.length - 1]
+      ])
+    ).toEqual([
       ['linux/amd64', 'remote', `${stack.host}/shop/bc@${digest}`],
       ['linux/arm64', 'remote', `${stack.host}/shop/bc@${digest}`]
     ])
@@ -126,7 +154,8 @@ describe('linux/amd64 and linux/arm64, pushed by digest', () => {
       [sha7, digest],
       ['latest', digest]
     ])
-    for (const tag of ['main', sha7, 'latest']) expect((await stack.client.manifest('shop/bc', tag))?.digest).toBe(digest)
+    for (const tag of ['main', sha7, 'latest'])
+      expect((await stack.client.manifest('shop/bc', tag))?.digest).toBe(digest)
   })
 
   it('wrote the registry cache for real, in the form ECR accepts', async () => {
@@ -138,16 +167,21 @@ describe('linux/amd64 and linux/arm64, pushed by digest', () => {
 
 describe('a blocked image pushed by digest', () => {
   it('is deleted from the registry, so nobody can pull it by its digest', async () => {
-    const result = await builderRun('shop/bc-blocked', 'alpine-310,linux/arm64=debian-buster', { platforms: 'linux/amd64,linux/arm64' })
+    const result = await builderRun('shop/bc-blocked', 'alpine-310,linux/arm64=debian-buster', {
+      platforms: 'linux/amd64,linux/arm64'
+    })
     expect(result.main.code).toBe(1)
     expect(await finalTags('shop/bc-blocked')).toEqual([])
     const digest = (scans()[0].argv.at(-1) as string).split('@')[1]
     expect(await stack.client.manifest('shop/bc-blocked', digest)).toBeUndefined()
     const deleted = stack.ecr.requests.filter(
-      (request) => request.operation === 'BatchDeleteImage' && request.body.repositoryName === 'shop/bc-blocked'
+      (request) =>
+        request.operation === 'BatchDeleteImage' && request.body.repositoryName === 'shop/bc-blocked'
     )
     expect(deleted[0].body.imageIds).toEqual([{ imageDigest: digest }])
-    expect(result.summary).toMatch(/The blocked image was deleted from ECR \(\d+ manifests of shop\/bc-blocked@sha256:/)
+    expect(result.summary).toMatch(
+      /The blocked image was deleted from ECR \(\d+ manifests of shop\/bc-blocked@sha256:/
+    )
   }, 300_000)
 
   it('stays, untagged, with keep-blocked: true, and the summary says who can pull it', async () => {
@@ -164,9 +198,13 @@ describe('load: true with a push by digest', () => {
   it('pulls the tags into the daemon only after they are on the scanned digest', async () => {
     const result = await builderRun('shop/bc-load', 'alpine-310', { load: 'true' })
     expect(result.main.code).toBe(0)
-    const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{json .RepoDigests}}', `${stack.host}/shop/bc-load:main`], {
-      env: { ...process.env, ...stack.env }
-    })
+    const { stdout } = await run(
+      'docker',
+      ['image', 'inspect', '--format', '{{json .RepoDigests}}', `${stack.host}/shop/bc-load:main`],
+      {
+        env: { ...process.env, ...stack.env }
+      }
+    )
     expect(stdout).toContain(result.outputs.digest)
   }, 300_000)
 })
