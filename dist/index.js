@@ -49123,7 +49123,7 @@ function pushRow(report) {
         return [`| Push | ⚠️ ${written}failed: ${failures} |`];
     }
     const why = report.verdict.kind === 'blocked' || report.verdict.kind === 'held-back' ? '⛔ not pushed' : 'not pushed';
-    return [`| Push | ${why}${report.cleanup ? ` — ${cell(report.cleanup)}` : ''} |`];
+    return [`| Push | ${why}${report.cleanup ? ` — ${markdownCell(report.cleanup)}` : ''} |`];
 }
 function layerTable(report) {
     if (!report.layers || report.layers.length === 0)
@@ -53988,12 +53988,38 @@ async function releaseDigest(runner, log, request) {
     }
 }
 /**
- * An image held in the daemon: the final names go onto the scanned image id (not a name that could
- * have moved), the first tag is pushed and checked against that id, the others are put on its digest.
+ * Whether what a push stored is what was scanned: from a layout, exactly the scanned platform manifests
+ * (attestations aside); from the classic store, the image whose config is the scanned image's id.
+ */
+function isScannedImage(stored, held) {
+    if (!held.scanned)
+        return stored.digest === held.id || configDigest(stored.manifest) === held.id;
+    const scanned = Object.entries(held.scanned);
+    const platforms = indexPlatforms(stored.manifest);
+    if (!platforms)
+        return scanned.length === 1 && scanned[0][1] === stored.digest;
+    return (platforms.length === scanned.length &&
+        platforms.every((entry) => scanned.some(([platform, digest]) => platform === entry.platform && digest === entry.digest)));
+}
+/** Takes back a tag that names something other than the scanned image. */
+function planDeleteTag(ref, tag) {
+    return {
+        operation: 'BatchDeleteImage',
+        input: {
+            ...(ref.registryId ? { registryId: ref.registryId } : {}),
+            repositoryName: ref.repository,
+            imageIds: [{ imageTag: tag }]
+        }
+    };
+}
+/**
+ * An image held in the daemon: the final names go onto the scanned image id (not a name that could have
+ * moved), the first tag is pushed and what it stored is checked against the scan (and taken back if it is
+ * not the scanned image), the others are put on its digest.
  */
 async function releaseDaemon(runner, log, request) {
-    const imageId = request.imageId ?? request.built.imageId;
-    await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))));
+    const held = request.held ?? { id: request.built.imageId };
+    await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(held.id, tag))));
     if (request.staging)
         await runner.run(planRemoveStaging(request.staging));
     // Without a push the final names exist only in this daemon; there is no registry digest to report.
@@ -54007,18 +54033,31 @@ async function releaseDaemon(runner, log, request) {
         if (!digest)
             throw new errors/* ServiceError */._7(`docker push ${first} reported no digest.`, 'NoDigest');
         stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest);
-        // A classic store pushes the image whose config is the id; the containerd store pushes the id itself.
-        if (!runner.dryRun && digest !== imageId && configDigest(stored.manifest) !== imageId) {
-            return {
-                digest,
-                written: [first],
-                failed: rest.map((tag) => ({ tag, error: 'not written: the pushed image is not the scanned one' })),
-                problem: `docker push ${first} wrote ${digest}, which is not the scanned image ${imageId}: that tag must be deleted.`
-            };
-        }
     }
     catch (error) {
         return { written: [], failed: request.tags.map((tag) => ({ tag, error: release_message(error) })) };
+    }
+    if (!runner.dryRun && !isScannedImage(stored, held)) {
+        const notWritten = rest.map((tag) => ({
+            tag,
+            error: 'not written: the pushed image is not the scanned one'
+        }));
+        try {
+            await runner.ecr(planDeleteTag(request, tagOf(first)));
+            return {
+                written: [],
+                failed: [{ tag: first, error: 'pushed, then deleted again' }, ...notWritten],
+                problem: `docker push ${first} stored ${stored.digest}, which is not the image that was scanned; the tag was deleted again and no other tag was written.`
+            };
+        }
+        catch (error) {
+            return {
+                digest: stored.digest,
+                written: [first],
+                failed: notWritten,
+                problem: `docker push ${first} stored ${stored.digest}, which is not the image that was scanned, and deleting that tag failed (${release_message(error)}): delete it by hand.`
+            };
+        }
     }
     const { written, failed } = await putTags(runner, request, stored, rest);
     return { digest: stored.digest, written: [first, ...written], failed };
@@ -54168,7 +54207,7 @@ async function releaseAll(request) {
             image: plan.image,
             tags: plan.tags,
             built: built[index],
-            ...(gates.imageIds[index] ? { imageId: gates.imageIds[index] } : {}),
+            ...(gates.held[index] ? { held: gates.held[index] } : {}),
             ...(plan.delivery === 'daemon-staging' ? { staging: plan.staging } : {}),
             push: config.build.push,
             load: config.build.load
@@ -60865,6 +60904,7 @@ async function readLayout(layout) {
         platforms.push({
             platform,
             manifestDigest: descriptor.digest,
+            configDigest: imageManifest.config.digest,
             diffIds: config.rootfs?.diff_ids ?? [],
             dir: await singleImageLayout(layout, descriptor, platform)
         });
@@ -60964,7 +61004,7 @@ async function stagedInDaemon(request, plan) {
     if (!plan.layout) {
         const platform = asked[0] ?? daemon.platform;
         return {
-            imageId: daemon.id,
+            held: { id: daemon.id },
             targets: [
                 { reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }
             ],
@@ -60972,16 +61012,22 @@ async function stagedInDaemon(request, plan) {
         };
     }
     const layout = await readLayout(plan.layout);
+    // The daemon may add attestations the layout lacks, so it is compared by content: its own platform's layers.
+    const own = layout.platforms.find((entry) => samePlatform(entry.platform, daemon.platform));
+    const same = own !== undefined && own.diffIds.join() === daemon.diffIds.join();
     const problems = [
-        ...(layout.digest !== daemon.id
+        ...(!same
             ? [
-                `The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`
+                `The daemon holds another image under ${plan.staging} than the build exported for the scan: nothing was tagged.`
             ]
             : []),
         ...missing(asked, layout.platforms.map((entry) => entry.platform)).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
     ];
     return {
-        imageId: layout.digest,
+        held: {
+            id: daemon.id,
+            scanned: Object.fromEntries(layout.platforms.map((entry) => [entry.platform, entry.manifestDigest]))
+        },
         targets: layout.platforms.map((entry) => ({
             reference: entry.dir,
             source: 'layout',
@@ -61033,16 +61079,17 @@ async function staged(request, plan, built) {
 async function gateAll(request) {
     const { config, plans, built, runner, log } = request;
     if (!config.scan)
-        return { images: plans.map(() => undefined), imageIds: plans.map(() => undefined) };
+        return { images: plans.map(() => undefined), held: plans.map(() => undefined) };
     const dir = external_node_path_.join(external_node_path_.dirname(plans[0].dir), 'trivy');
     await (0,promises_.mkdir)(dir, { recursive: true });
     const workspace = await setUpTrivy(request, dir);
     const images = [];
-    const imageIds = [];
+    const held = [];
     // One after another: Trivy holds a lock on its cache while it scans.
     for (const [index, plan] of plans.entries()) {
-        const { targets, imageId, problems } = await staged(request, plan, built[index]);
-        imageIds.push(imageId);
+        const image = await staged(request, plan, built[index]);
+        held.push(image.held);
+        const { targets, problems } = image;
         images.push(await runGate(runner, log, {
             workspace,
             scan: config.scan,
@@ -61056,7 +61103,7 @@ async function gateAll(request) {
             dir: plan.dir
         }));
     }
-    return { images, imageIds, workspace };
+    return { images, held, workspace };
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/model.ts

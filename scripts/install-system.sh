@@ -3,7 +3,8 @@
 # - Docker Engine, the CNCF registry, htpasswd, busybox, iproute2 (the containerd-store daemon's own bridge);
 # - QEMU user emulation (qemu-user-static, binfmt-support) for linux/arm64 builds;
 # - buildx and cosign from trixie, pinned low so nothing else upgrades (docker.io/docker-cli come along);
-# - the arm64 busybox-static .deb, cached in /var/cache/ecr-build-push for the multi-platform base image.
+# - the arm64 busybox-static .deb, cached in /var/cache/ecr-build-push for the multi-platform base image;
+# - trixie's source lists, for BuildKit's sources (scripts/build-buildkit-image.sh builds the driver image).
 # It installs; it starts nothing: __tests__/support/local-stack.mjs starts the daemons and registers QEMU.
 # Idempotent: when everything is present it only checks, in well under a second.
 set -euo pipefail
@@ -16,6 +17,7 @@ have_all() {
     command -v htpasswd >/dev/null && command -v busybox >/dev/null && command -v ip >/dev/null &&
     command -v cosign >/dev/null && [ -x /usr/bin/qemu-aarch64-static ] &&
     [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ] && have_arm64_busybox &&
+    [ -f /etc/apt/sources.list.d/trixie-src.sources ] &&
     docker buildx version >/dev/null 2>&1
 }
 if have_all; then exit 0; fi
@@ -37,6 +39,16 @@ Package: *
 Pin: release n=trixie
 Pin-Priority: 100
 PIN
+fi
+# BuildKit's sources for the docker-container driver's image (scripts/build-buildkit-image.sh): trixie's docker.io.
+if [ ! -f /etc/apt/sources.list.d/trixie-src.sources ]; then
+  cat >/etc/apt/sources.list.d/trixie-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
 fi
 # The arm64 busybox comes from bookworm's arm64 lists.
 if [ "$native" != arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then

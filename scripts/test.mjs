@@ -1,8 +1,9 @@
 // README's test command: prepares what the tests need on a fresh machine (dependencies, both Docker engines,
-// buildx, registry binary, arm64 emulation, base images), typechecks, runs the stand-ins' own tests, then every
-// product test on Node 20 and on Node 24.
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+// buildx, a BuildKit image for the docker-container driver, arm64 emulation, base images), typechecks,
+// packages dist/ when src/ is newer, runs the stand-ins' own tests, then every product test on Node 22 (the
+// oldest supported) and Node 24 (the node24 runtime).
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,10 +19,18 @@ if (!existsSync(path.join(root, 'node_modules/.bin/jest'))) {
   step('npm ci')
   run('npm', ['ci', '--no-audit', '--no-fund'])
 }
-if (process.getuid?.() === 0) {
+const asRoot = process.getuid?.() === 0
+if (asRoot) {
   step('system packages (Docker engine, buildx, registry, QEMU, cosign, arm64 busybox)')
   run('bash', ['scripts/install-system.sh'])
 }
+
+const buildkitImage = 'moby/buildkit:buildx-stable-1'
+const hasImage = (image) => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0
+/** BuildKit for the docker-container driver, built from Debian's sources (minutes): in the background meanwhile. */
+let buildkit
+const buildkitLog = path.join(tmpdir(), 'ecr-build-push-buildkit.log')
+
 const { ensureDocker, ensureBaseImage, ensureEmulation, startedDaemons } =
   await import('../__tests__/support/local-stack.mjs')
 step('Docker engines (classic and containerd image stores), arm64 emulation, base images')
@@ -33,9 +42,35 @@ for (const daemon of startedDaemons) {
   )
 }
 console.log(execFileSync('docker', ['buildx', 'version'], { encoding: 'utf8' }).trim())
+if (!hasImage(buildkitImage) && asRoot) {
+  console.log(
+    `building ${buildkitImage} from Debian's BuildKit sources in the background (log ${buildkitLog})`
+  )
+  const log = openSync(buildkitLog, 'a')
+  const child = spawn('bash', ['scripts/build-buildkit-image.sh'], {
+    cwd: root,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, BK_CLEAN: '1' }
+  })
+  buildkit = new Promise((resolve) => child.on('close', resolve))
+}
 
 step('typecheck')
 run('npx', ['tsc', '--noEmit'])
+
+/** The newest modification time under a folder. */
+function newest(dir) {
+  return readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+    const full = path.join(dir, entry.name)
+    return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs)
+  }, 0)
+}
+// The e2e tests run dist/ as the runner does: a bundle older than src/ would test yesterday's code.
+const bundle = path.join(root, 'dist/index.js')
+if (!existsSync(bundle) || newest(path.join(root, 'src')) > statSync(bundle).mtimeMs) {
+  step('dist/ is older than src/: npm run package')
+  run('npm', ['run', 'package', '--silent'])
+}
 
 const jest = path.join(root, 'node_modules/jest/bin/jest.js')
 const results = mkdtempSync(path.join(tmpdir(), 'jest-results-'))
@@ -74,21 +109,46 @@ function runJest(node, name, kind, args) {
     process.exit(result.status ?? 1)
   }
 }
-// npm puts node_modules/.bin (and so the `node` package's Node 24) first on PATH; npm itself runs on the machine's.
-const machineNode = process.env.npm_node_execpath || process.execPath
-const node24 = path.join(root, 'node_modules/node/bin/node')
-// The stand-ins are test infrastructure: once, on the machine's Node, before the tests that rely on them.
+const nodes = [
+  ['Node 22, the oldest supported', path.join(root, 'node_modules/node22/bin/node')],
+  ['Node 24, the node24 runtime', path.join(root, 'node_modules/node/bin/node')]
+]
+// The stand-ins are test infrastructure: once, before the tests that rely on them.
 step('stand-in tests (local stack, registry proxy, ECR, GitHub, OIDC)')
-runJest(machineNode, 'support', 'support', ['--selectProjects', 'support', '--runInBand'])
-for (const [name, node] of [
-  ['the machine', machineNode],
-  ['Node 24, the node24 runtime', node24]
-]) {
+runJest(nodes[1][1], 'support', 'support', ['--selectProjects', 'support', '--runInBand'])
+// Needs the BuildKit image: run last, after the background build.
+const builderContainerTests = '__tests__/e2e/docker-container.test.ts'
+for (const [name, node] of nodes) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   step(`unit tests on ${name} (${version})`)
   runJest(node, `unit-${version}`, 'unit', ['--selectProjects', 'unit'])
-  // End-to-end tests share one Docker engine and empty its build cache: one at a time.
+  // End-to-end tests share the Docker engines and empty a build cache: one at a time.
   step(`end-to-end tests on ${name} (${version}), running dist/ as the runner does`)
-  runJest(node, `e2e-${version}`, 'e2e', ['--selectProjects', 'e2e', '--runInBand'])
+  runJest(node, `e2e-${version}`, 'e2e', [
+    '--selectProjects',
+    'e2e',
+    '--runInBand',
+    '--testPathIgnorePatterns',
+    builderContainerTests
+  ])
+}
+if (buildkit) {
+  step(`waiting for ${buildkitImage}`)
+  const code = await buildkit
+  if (code !== 0 || !hasImage(buildkitImage)) {
+    console.log(readFileSync(buildkitLog, 'utf8').split('\n').slice(-30).join('\n'))
+    console.log(`building ${buildkitImage} failed (exit ${code}); see ${buildkitLog}`)
+    process.exit(1)
+  }
+}
+for (const [name, node] of nodes) {
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
+  step(`end-to-end tests of the docker-container driver on ${name} (${version})`)
+  runJest(node, `e2e-builder-${version}`, 'e2e', [
+    '--selectProjects',
+    'e2e',
+    '--runInBand',
+    builderContainerTests
+  ])
 }
 console.log(`\n${closingLine()}`)

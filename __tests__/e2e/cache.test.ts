@@ -157,7 +157,9 @@ describe('dry-run shows the docker-container cache plans in full', () => {
       '--cache-from type=gha,scope=shop-cache-plan-production-pr-3 --cache-from type=gha,scope=shop-cache-plan-production-main --cache-to type=gha,scope=shop-cache-plan-production-pr-3,mode=max,ignore-error=true'
     )
     // A pull request reads the default branch's cache and never writes it (cache poisoning).
-    expect(buildLine(result.main.stdout)).not.toMatch(/--cache-to type=gha,scope=shop-cache-plan-production-main/)
+    expect(buildLine(result.main.stdout)).not.toMatch(
+      /--cache-to type=gha,scope=shop-cache-plan-production-main/
+    )
     expect(result.main.stdout).not.toContain(token)
   }, 60_000)
 

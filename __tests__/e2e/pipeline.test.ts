@@ -359,7 +359,9 @@ describe('the post step', () => {
       env: stack.env
     })
     expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/^::warning::Cleanup step failed: docker buildx rm --force \S+: .*no builder/m)
+    expect(again.stdout).toMatch(
+      /^::warning::Cleanup step failed: docker buildx rm --force \S+: .*no builder/m
+    )
     expect(again.stdout).not.toContain('::error')
   }, 60_000)
 })
@@ -418,7 +420,11 @@ describe('create-repository and load', () => {
     // The tags go onto the scanned digest through ECR, before anything is pulled.
     const lines = result.main.stdout.split('\n')
     const puts = lines.filter((line) => line.startsWith('ECR PutImage '))
-    expect(puts.map((line) => JSON.parse(line.slice('ECR PutImage '.length)).imageTag)).toEqual(['main', sha7, 'latest'])
+    expect(puts.map((line) => JSON.parse(line.slice('ECR PutImage '.length)).imageTag)).toEqual([
+      'main',
+      sha7,
+      'latest'
+    ])
     expect(lines.findIndex((line) => line.startsWith('ECR PutImage '))).toBeLessThan(
       lines.findIndex((line) => line.startsWith('$ docker pull'))
     )

@@ -161,7 +161,9 @@ describe('a CRITICAL finding blocks the image', () => {
     expect(files.report?.SchemaVersion).toBe(2)
     expect(files.sarif?.version).toBe('2.1.0')
     expect(result.summary).toContain('**Gate: blocked** by 1 CRITICAL — fail-on CRITICAL')
-    expect(result.summary).toMatch(/^\| Push \| ⛔ not pushed — The blocked image was removed from the Docker daemon/m)
+    expect(result.summary).toMatch(
+      /^\| Push \| ⛔ not pushed — The blocked image was removed from the Docker daemon/m
+    )
   })
 
   it('posts the report on the pull request', () => {
@@ -224,7 +226,9 @@ describe('a MEDIUM-only image passes and is pushed', () => {
     expect(result.summary).toMatch(/^\| Push \| ✅ 3 tags written \|$/m)
     expect(result.summary).toMatch(/^\| Size \| [\d.]+ [kMG]?B compressed, 5 layers \|$/m)
     expect(result.summary).toMatch(/^\| 0 \| 0 \| 4 \| 0 \| 0 \|$/m)
-    expect(result.summary).toMatch(/^\| MEDIUM \| \[CVE-2019-1549\]\(https:\/\/avd\.aquasec\.com\/nvd\/cve-2019-1549\) \| libcrypto1\.1 \|/m)
+    expect(result.summary).toMatch(
+      /^\| MEDIUM \| \[CVE-2019-1549\]\(https:\/\/avd\.aquasec\.com\/nvd\/cve-2019-1549\) \| libcrypto1\.1 \|/m
+    )
   })
 })
 

@@ -166,12 +166,16 @@ describe('dry-run of two multi-platform targets on docker-container', () => {
     expect(result.main.stdout).toContain(
       `"type=registry,ref=${host}/shop/dry-web:buildcache-production-linux-amd64_linux-arm64_linux-${other},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true"`
     )
-    const scans = commands.filter((line) => /^\$ trivy image --config \S+ --cache-dir \S+ --format json/.test(line))
+    const scans = commands.filter((line) =>
+      /^\$ trivy image --config \S+ --cache-dir \S+ --format json/.test(line)
+    )
     expect(scans).toHaveLength(6)
     for (const platform of ['linux/amd64', 'linux/arm64', `linux/${other}`]) {
-      expect(scans.filter((line) => line.includes(`--platform ${platform} `) && line.includes(' --image-src remote '))).toHaveLength(
-        2
-      )
+      expect(
+        scans.filter(
+          (line) => line.includes(`--platform ${platform} `) && line.includes(' --image-src remote ')
+        )
+      ).toHaveLength(2)
     }
     expect(scans.every((line) => line.endsWith("@<digest>'"))).toBe(true)
     expect(await stack.client.tags('shop/dry-web')).toEqual([])

@@ -70,7 +70,7 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
         image: plan.image,
         tags: plan.tags,
         built: built[index],
-        ...(gates.imageIds[index] ? { imageId: gates.imageIds[index] } : {}),
+        ...(gates.held[index] ? { held: gates.held[index] } : {}),
         ...(plan.delivery === 'daemon-staging' ? { staging: plan.staging } : {}),
         push: config.build.push,
         load: config.build.load

@@ -2,10 +2,13 @@ import type { BuildResult } from '../build/build.js'
 import type { Delivery } from '../build/output.js'
 import { ServiceError } from '../errors.js'
 import type { Command, Runner } from '../run/command.js'
+import type { EcrRequest } from '../run/ecr-request.js'
 import type { Log } from '../run/log.js'
+import type { HeldImage } from '../scan/phase.js'
 import { withRetries } from '../run/retry.js'
 import {
   configDigest,
+  indexPlatforms,
   planGetImage,
   planPutTag,
   storedManifest,
@@ -22,8 +25,8 @@ export interface ReleaseRequest extends ImageRef {
   /** Final references, `image:tag`, highest priority first. */
   tags: string[]
   built: BuildResult
-  /** The image id in the daemon (daemon staging), what the tags must point at. */
-  imageId?: string
+  /** What the daemon holds (daemon staging): the id the tags go onto, and the digest it was scanned as. */
+  held?: HeldImage
   /** The staging name to drop once the final tags exist. */
   staging?: string
   /** True when the step pushes; false keeps the tags in the daemon. */
@@ -120,12 +123,45 @@ async function releaseDigest(runner: Runner, log: Log, request: ReleaseRequest):
 }
 
 /**
- * An image held in the daemon: the final names go onto the scanned image id (not a name that could
- * have moved), the first tag is pushed and checked against that id, the others are put on its digest.
+ * Whether what a push stored is what was scanned: from a layout, exactly the scanned platform manifests
+ * (attestations aside); from the classic store, the image whose config is the scanned image's id.
+ */
+export function isScannedImage(
+  stored: StoredManifest,
+  held: { id: string; scanned?: Record<string, string> }
+): boolean {
+  if (!held.scanned) return stored.digest === held.id || configDigest(stored.manifest) === held.id
+  const scanned = Object.entries(held.scanned)
+  const platforms = indexPlatforms(stored.manifest)
+  if (!platforms) return scanned.length === 1 && scanned[0][1] === stored.digest
+  return (
+    platforms.length === scanned.length &&
+    platforms.every((entry) =>
+      scanned.some(([platform, digest]) => platform === entry.platform && digest === entry.digest)
+    )
+  )
+}
+
+/** Takes back a tag that names something other than the scanned image. */
+function planDeleteTag(ref: ImageRef, tag: string): EcrRequest<'BatchDeleteImage'> {
+  return {
+    operation: 'BatchDeleteImage',
+    input: {
+      ...(ref.registryId ? { registryId: ref.registryId } : {}),
+      repositoryName: ref.repository,
+      imageIds: [{ imageTag: tag }]
+    }
+  }
+}
+
+/**
+ * An image held in the daemon: the final names go onto the scanned image id (not a name that could have
+ * moved), the first tag is pushed and what it stored is checked against the scan (and taken back if it is
+ * not the scanned image), the others are put on its digest.
  */
 async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
-  const imageId = request.imageId ?? request.built.imageId
-  await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(imageId, tag))))
+  const held = request.held ?? { id: request.built.imageId }
+  await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(held.id, tag))))
   if (request.staging) await runner.run(planRemoveStaging(request.staging))
   // Without a push the final names exist only in this daemon; there is no registry digest to report.
   if (!request.push) return { written: request.tags, failed: [] }
@@ -138,17 +174,29 @@ async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest):
     const digest = runner.dryRun ? '<digest>' : pushedDigest(pushed.stdout)
     if (!digest) throw new ServiceError(`docker push ${first} reported no digest.`, 'NoDigest')
     stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest)
-    // A classic store pushes the image whose config is the id; the containerd store pushes the id itself.
-    if (!runner.dryRun && digest !== imageId && configDigest(stored.manifest) !== imageId) {
-      return {
-        digest,
-        written: [first],
-        failed: rest.map((tag) => ({ tag, error: 'not written: the pushed image is not the scanned one' })),
-        problem: `docker push ${first} wrote ${digest}, which is not the scanned image ${imageId}: that tag must be deleted.`
-      }
-    }
   } catch (error) {
     return { written: [], failed: request.tags.map((tag) => ({ tag, error: message(error) })) }
+  }
+  if (!runner.dryRun && !isScannedImage(stored, held)) {
+    const notWritten = rest.map((tag) => ({
+      tag,
+      error: 'not written: the pushed image is not the scanned one'
+    }))
+    try {
+      await runner.ecr(planDeleteTag(request, tagOf(first)))
+      return {
+        written: [],
+        failed: [{ tag: first, error: 'pushed, then deleted again' }, ...notWritten],
+        problem: `docker push ${first} stored ${stored.digest}, which is not the image that was scanned; the tag was deleted again and no other tag was written.`
+      }
+    } catch (error) {
+      return {
+        digest: stored.digest,
+        written: [first],
+        failed: notWritten,
+        problem: `docker push ${first} stored ${stored.digest}, which is not the image that was scanned, and deleting that tag failed (${message(error)}): delete it by hand.`
+      }
+    }
   }
   const { written, failed } = await putTags(runner, request, stored, rest)
   return { digest: stored.digest, written: [first, ...written], failed }

@@ -6,7 +6,7 @@ import { severities, severityRank } from '../scan/findings.js'
 import type { MappedFinding, Origin } from '../scan/layer-map.js'
 import { biggestLayers, formatSize, type SizeCheck, type SizedLayer } from '../scan/size.js'
 import { bySeverity, uniqueFindings } from './findings.js'
-import { cell, code, formatDuration, limitMarkdown, link } from './markdown.js'
+import { cell, code, formatDuration, limitMarkdown, link, markdownCell } from './markdown.js'
 
 /** The gate's answer for one image, said first in its section. */
 export type Verdict =
@@ -163,7 +163,7 @@ function pushRow(report: TargetReport): string[] {
   }
   const why =
     report.verdict.kind === 'blocked' || report.verdict.kind === 'held-back' ? '⛔ not pushed' : 'not pushed'
-  return [`| Push | ${why}${report.cleanup ? ` — ${cell(report.cleanup)}` : ''} |`]
+  return [`| Push | ${why}${report.cleanup ? ` — ${markdownCell(report.cleanup)}` : ''} |`]
 }
 
 function layerTable(report: TargetReport): string[] {

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 export interface LayoutPlatform {
   platform: string
   manifestDigest: string
+  configDigest: string
   /** The config's `rootfs.diff_ids`: the layers Trivy must report. */
   diffIds: string[]
   /** A layout holding only this platform's manifest (sharing the blobs), so nothing else can be scanned. */
@@ -79,6 +80,7 @@ export async function readLayout(layout: string): Promise<LayoutImage> {
     platforms.push({
       platform,
       manifestDigest: descriptor.digest,
+      configDigest: imageManifest.config.digest,
       diffIds: config.rootfs?.diff_ids ?? [],
       dir: await singleImageLayout(layout, descriptor, platform)
     })

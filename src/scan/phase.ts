@@ -22,18 +22,25 @@ export interface DaemonImage {
   diffIds: string[]
 }
 
-/** What the gate scans for one image, and the id the final tags must go onto (daemon staging). */
+/** What the gate scans for one image; for daemon staging the id the final tags go onto and the digest a push must give. */
 interface Staged {
   targets: Array<ScanTarget & { expected?: ExpectedImage }>
-  imageId?: string
+  held?: HeldImage
   problems: string[]
+}
+
+/** An image held in the daemon: the id to tag, and (with a layout) the platform manifests that were scanned. */
+export interface HeldImage {
+  id: string
+  /** Platform → the digest of the manifest scanned for it: what the pushed image must consist of. */
+  scanned?: Record<string, string>
 }
 
 export interface GatePhaseResult {
   /** Per image, in plan order; undefined without a scan. */
   images: Array<GateOutcome | undefined>
-  /** Per image: the daemon image id the final tags go onto (daemon staging only). */
-  imageIds: Array<string | undefined>
+  /** Per image: what the daemon holds for the final tags (daemon staging only). */
+  held: Array<HeldImage | undefined>
   workspace?: TrivyWorkspace
 }
 
@@ -96,7 +103,7 @@ async function stagedInDaemon(request: GatePhaseRequest, plan: ImagePlan): Promi
   if (!plan.layout) {
     const platform = asked[0] ?? daemon.platform
     return {
-      imageId: daemon.id,
+      held: { id: daemon.id },
       targets: [
         { reference: plan.staging, source: 'docker', platform, expected: { diffIds: daemon.diffIds } }
       ],
@@ -104,10 +111,13 @@ async function stagedInDaemon(request: GatePhaseRequest, plan: ImagePlan): Promi
     }
   }
   const layout = await readLayout(plan.layout)
+  // The daemon may add attestations the layout lacks, so it is compared by content: its own platform's layers.
+  const own = layout.platforms.find((entry) => samePlatform(entry.platform, daemon.platform))
+  const same = own !== undefined && own.diffIds.join() === daemon.diffIds.join()
   const problems = [
-    ...(layout.digest !== daemon.id
+    ...(!same
       ? [
-          `The daemon holds ${daemon.id} under ${plan.staging}, not the image the build exported (${layout.digest}): nothing was tagged.`
+          `The daemon holds another image under ${plan.staging} than the build exported for the scan: nothing was tagged.`
         ]
       : []),
     ...missing(
@@ -116,7 +126,10 @@ async function stagedInDaemon(request: GatePhaseRequest, plan: ImagePlan): Promi
     ).map((platform) => `The image has no ${platform} to scan: it is not tagged.`)
   ]
   return {
-    imageId: layout.digest,
+    held: {
+      id: daemon.id,
+      scanned: Object.fromEntries(layout.platforms.map((entry) => [entry.platform, entry.manifestDigest]))
+    },
     targets: layout.platforms.map((entry) => ({
       reference: entry.dir,
       source: 'layout',
@@ -184,16 +197,17 @@ async function staged(request: GatePhaseRequest, plan: ImagePlan, built: BuildRe
 /** Scans each image (every platform) before any final tag; uploads SARIF and annotates, whatever the verdict. */
 export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResult> {
   const { config, plans, built, runner, log } = request
-  if (!config.scan) return { images: plans.map(() => undefined), imageIds: plans.map(() => undefined) }
+  if (!config.scan) return { images: plans.map(() => undefined), held: plans.map(() => undefined) }
   const dir = path.join(path.dirname(plans[0].dir), 'trivy')
   await mkdir(dir, { recursive: true })
   const workspace = await setUpTrivy(request, dir)
   const images: GateOutcome[] = []
-  const imageIds: Array<string | undefined> = []
+  const held: Array<HeldImage | undefined> = []
   // One after another: Trivy holds a lock on its cache while it scans.
   for (const [index, plan] of plans.entries()) {
-    const { targets, imageId, problems } = await staged(request, plan, built[index])
-    imageIds.push(imageId)
+    const image = await staged(request, plan, built[index])
+    held.push(image.held)
+    const { targets, problems } = image
     images.push(
       await runGate(runner, log, {
         workspace,
@@ -209,5 +223,5 @@ export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResul
       })
     )
   }
-  return { images, imageIds, workspace }
+  return { images, held, workspace }
 }
