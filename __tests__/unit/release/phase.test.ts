@@ -88,7 +88,7 @@ describe('releaseAll', () => {
       config,
       plans,
       built: [built(1), built(2)],
-      gates: { images: [gate(), gate('1 finding blocks it')], imageIds: [undefined, undefined] },
+      gates: { images: [gate(), gate('1 finding blocks it')], held: [undefined, undefined] },
       ecr
     })
     expect(released).toEqual([
@@ -128,7 +128,7 @@ describe('releaseAll', () => {
       config,
       plans,
       built: [built(1), built(2)],
-      gates: { images: [gate(), gate('blocked')], imageIds: [undefined, undefined] },
+      gates: { images: [gate(), gate('blocked')], held: [undefined, undefined] },
       ecr
     })
     expect(released[0]).toEqual({ heldBackBy: ['builder'] })
@@ -145,7 +145,7 @@ describe('releaseAll', () => {
       config,
       plans,
       built: [built(1), built(2)],
-      gates: { images: [gate('blocked'), gate()], imageIds: [digest(6), digest(7)] },
+      gates: { images: [gate('blocked'), gate()], held: [{ id: digest(6) }, { id: digest(7) }] },
       ecr
     })
     expect(released).toEqual([
@@ -158,7 +158,7 @@ describe('releaseAll', () => {
     ])
   })
 
-  it('tags the image id the gate scanned in the daemon', async () => {
+  it('tags the image id the gate found in the daemon', async () => {
     const { config, plans } = setUp({ driver: 'docker', push: 'false', gate: 'per-target' })
     const runner = new ScriptedRunner()
     await releaseAll({
@@ -168,7 +168,7 @@ describe('releaseAll', () => {
       config,
       plans,
       built: [built(1), built(2)],
-      gates: { images: [gate(), gate()], imageIds: [digest(8), digest(9)] },
+      gates: { images: [gate(), gate()], held: [{ id: digest(8) }, { id: digest(9) }] },
       ecr
     })
     expect(runner.plans()).toEqual([

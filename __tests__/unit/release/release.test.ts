@@ -3,6 +3,7 @@ import type { BuildResult } from '../../../src/build/build.js'
 import { CommandError, ServiceError } from '../../../src/errors.js'
 import { manifestMediaTypes } from '../../../src/release/manifests.js'
 import {
+  isScannedImage,
   planDockerTag,
   planPull,
   planRemoveStaging,
@@ -96,6 +97,46 @@ describe('release plans', () => {
   })
 })
 
+describe('isScannedImage', () => {
+  const scanned = { 'linux/amd64': `sha256:${'1'.repeat(64)}` }
+  it.each<
+    [string, { digest: string; manifest: string }, { id: string; scanned?: Record<string, string> }, boolean]
+  >([
+    [
+      'the classic store: the pushed image’s config is the id',
+      { digest: other, manifest },
+      { id: imageId },
+      true
+    ],
+    [
+      'the containerd store: the pushed digest is the id',
+      { digest: imageId, manifest: '{}' },
+      { id: imageId },
+      true
+    ],
+    [
+      'another image',
+      { digest: other, manifest: '{"config":{"digest":"sha256:x"}}' },
+      { id: imageId },
+      false
+    ],
+    [
+      'a layout’s single manifest',
+      { digest: scanned['linux/amd64'], manifest },
+      { id: imageId, scanned },
+      true
+    ],
+    [
+      'another single manifest than the layout’s',
+      { digest: other, manifest },
+      { id: imageId, scanned },
+      false
+    ]
+  ])('%s', (_name, stored, held, same) => {
+    expect(isScannedImage(stored, held)).toBe(same)
+  })
+})
+
 describe('releaseImage', () => {
   it.each<[ReleaseRequest['delivery'], object]>([
     ['tags', { digest, written: tags, failed: [] }],
@@ -185,7 +226,7 @@ describe('releaseImage', () => {
       request({
         delivery: 'daemon-staging',
         staging: 'ecr-build-push-staging/shop/web:1-0',
-        imageId,
+        held: { id: imageId },
         ...change
       })
     const pushOutput = (pushed: string) => ({ stdout: `4f2c9ab: digest: ${pushed} size: 528\n` })
@@ -218,22 +259,93 @@ describe('releaseImage', () => {
       expect(result).toMatchObject({ digest: imageId, written: tags, failed: [] })
     })
 
-    it('refuses a pushed digest that is not the scanned image, and says the tag must go', async () => {
+    it('takes back a pushed tag that names something other than the scanned image, and writes no other', async () => {
       const runner = new ScriptedRunner({
         run: (command) => (command.args[0] === 'push' ? pushOutput(other) : {}),
         ecr: ecr({ [other]: JSON.stringify({ config: { digest: `sha256:${'e'.repeat(64)}` } }) })
       })
       const result = await releaseImage(runner, new RecordingLog(), daemon())
-      expect(runner.plans().filter((step) => 'ecr' in step)).toEqual([getImage(other)])
+      expect(runner.plans().filter((step) => 'ecr' in step)).toEqual([
+        getImage(other),
+        {
+          ecr: {
+            operation: 'BatchDeleteImage',
+            input: {
+              registryId: '123456789012',
+              repositoryName: 'shop/web',
+              imageIds: [{ imageTag: '4f2c9ab' }]
+            }
+          }
+        }
+      ])
       expect(result).toEqual({
-        digest: other,
-        written: [`${image}:4f2c9ab`],
+        written: [],
         failed: [
+          { tag: `${image}:4f2c9ab`, error: 'pushed, then deleted again' },
           { tag: `${image}:main`, error: 'not written: the pushed image is not the scanned one' },
           { tag: `${image}:latest`, error: 'not written: the pushed image is not the scanned one' }
         ],
-        problem: `docker push ${image}:4f2c9ab wrote ${other}, which is not the scanned image ${imageId}: that tag must be deleted.`
+        problem: `docker push ${image}:4f2c9ab stored ${other}, which is not the image that was scanned; the tag was deleted again and no other tag was written.`
       })
+    })
+
+    it('says to delete the tag by hand when taking it back fails', async () => {
+      const runner = new ScriptedRunner({
+        run: (command) => (command.args[0] === 'push' ? pushOutput(other) : {}),
+        ecr: (ecrRequest) =>
+          ecrRequest.operation === 'BatchDeleteImage'
+            ? new ServiceError(
+                'ECR BatchDeleteImage failed: AccessDeniedException: no',
+                'AccessDeniedException'
+              )
+            : ecr({ [other]: JSON.stringify({ config: { digest: `sha256:${'e'.repeat(64)}` } }) })!(
+                ecrRequest
+              )
+      })
+      const result = await releaseImage(runner, new RecordingLog(), daemon({ tags: [`${image}:4f2c9ab`] }))
+      expect(result).toEqual({
+        digest: other,
+        written: [`${image}:4f2c9ab`],
+        failed: [],
+        problem: `docker push ${image}:4f2c9ab stored ${other}, which is not the image that was scanned, and deleting that tag failed (ECR BatchDeleteImage failed: AccessDeniedException: no): delete it by hand.`
+      })
+    })
+
+    it('checks a push from a layout against exactly the platform manifests that were scanned', async () => {
+      const platformIndex = (entries: Array<[string, string]>) =>
+        JSON.stringify({
+          manifests: [
+            ...entries.map(([platform, child]) => {
+              const [os, architecture] = platform.split('/')
+              return { digest: child, platform: { os, architecture } }
+            }),
+            { digest: `sha256:${'9'.repeat(64)}`, platform: { os: 'unknown', architecture: 'unknown' } }
+          ]
+        })
+      const scanned = { 'linux/amd64': `sha256:${'1'.repeat(64)}`, 'linux/arm64': `sha256:${'2'.repeat(64)}` }
+      const push = (stored: string) =>
+        releaseImage(
+          new ScriptedRunner({
+            run: (command) => (command.args[0] === 'push' ? pushOutput(other) : {}),
+            ecr: ecr({ [other]: stored })
+          }),
+          new RecordingLog(),
+          daemon({ held: { id: imageId, scanned }, tags: [`${image}:4f2c9ab`] })
+        )
+      await expect(push(platformIndex(Object.entries(scanned)))).resolves.toEqual({
+        digest: other,
+        written: [`${image}:4f2c9ab`],
+        failed: []
+      })
+      const swapped = await push(
+        platformIndex([
+          ['linux/amd64', scanned['linux/amd64']],
+          ['linux/arm64', `sha256:${'3'.repeat(64)}`]
+        ])
+      )
+      expect(swapped.written).toEqual([])
+      const fewer = await push(platformIndex([['linux/amd64', scanned['linux/amd64']]]))
+      expect(fewer.written).toEqual([])
     })
 
     it('tags the image id given by the gate, not the build’s', async () => {
@@ -242,7 +354,7 @@ describe('releaseImage', () => {
       await releaseImage(
         runner,
         new RecordingLog(),
-        daemon({ imageId: scanned, push: false, tags: [`${image}:main`] })
+        daemon({ held: { id: scanned }, push: false, tags: [`${image}:main`] })
       )
       expect(runner.plans()[0]).toEqual({ run: { tool: 'docker', args: ['tag', scanned, `${image}:main`] } })
     })

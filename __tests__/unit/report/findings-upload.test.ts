@@ -59,7 +59,7 @@ function publish(raw: RawInputs, result: ChecksResult = checks()) {
       config,
       context,
       checks: result,
-      gates: { images: [raw.scan === 'false' ? undefined : gate], imageIds: [undefined] }
+      gates: { images: [raw.scan === 'false' ? undefined : gate], held: [undefined] }
     })
   }
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { cell, code, formatDuration, limitMarkdown, link } from '../../../src/report/markdown.js'
+import {
+  cell,
+  code,
+  formatDuration,
+  limitMarkdown,
+  link,
+  markdownCell
+} from '../../../src/report/markdown.js'
 
 describe('cell', () => {
   it.each([
@@ -24,6 +31,16 @@ describe('cell', () => {
     const escaped = cell(hostile)
     expect(escaped).not.toMatch(/(^|[^\\])\|/)
     expect(escaped).not.toMatch(/[\n<>]/)
+  })
+})
+
+describe('markdownCell', () => {
+  it.each([
+    ['Use `USER app` (see [docs](https://x.example))', 'Use `USER app` (see [docs](https://x.example))'],
+    ['a | b\nnext line', 'a \\| b next line'],
+    ['<script>x</script>', '&lt;script&gt;x&lt;/script&gt;']
+  ])('keeps our own formatting in %j, one line, pipes and HTML escaped', (text, expected) => {
+    expect(markdownCell(text)).toBe(expected)
   })
 })
 

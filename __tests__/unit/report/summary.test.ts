@@ -74,7 +74,8 @@ describe('summaryMarkdown', () => {
         '| Size | 1.58 MB compressed, 6 layers (budget 200 MB) |',
         '| Build time | 1m 23s |',
         '| Cache | 7 of 9 build steps from cache |',
-        '| Push | ⛔ not pushed — The blocked image was deleted from ECR \\(2 manifests of shop/web@\u200bsha256:4eb0\\), so it cannot be pulled by digest. |',
+        // The cleanup note is this action's own Markdown: kept as written, only pipes and HTML escaped.
+        '| Push | ⛔ not pushed — The blocked image was deleted from ECR (2 manifests of shop/web@sha256:4eb0), so it cannot be pulled by digest. |',
         ...layerTable,
         ...vulnerabilities,
         ...findingRows(true),

@@ -34,12 +34,14 @@ describe('readLayout on a hand-made OCI layout', () => {
         {
           platform: 'linux/amd64',
           manifestDigest: amd64.manifest.digest,
+          configDigest: amd64.configDigest,
           diffIds: amd64.diffIds,
           dir: `${dir}-linux-amd64`
         },
         {
           platform: 'linux/arm/v7',
           manifestDigest: arm.manifest.digest,
+          configDigest: arm.configDigest,
           diffIds: arm.diffIds,
           dir: `${dir}-linux-arm-v7`
         }
@@ -104,6 +106,7 @@ describe('readLayout of a single-platform image', () => {
         {
           platform: 'linux/arm64/v8',
           manifestDigest: arm64.manifest.digest,
+          configDigest: arm64.configDigest,
           diffIds: arm64.diffIds,
           dir: `${dir}-linux-arm64-v8`
         }

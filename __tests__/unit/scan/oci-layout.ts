@@ -43,7 +43,7 @@ export class LayoutWriter {
       JSON.stringify({ schemaVersion: 2, mediaType: manifestType, config, layers }),
       manifestType
     )
-    return { manifest: { ...manifest, platform }, diffIds }
+    return { manifest: { ...manifest, platform }, diffIds, configDigest: config.digest }
   }
 
   /** A buildx attestation manifest: platform unknown/unknown, naming the image it describes. */

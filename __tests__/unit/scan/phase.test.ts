@@ -127,7 +127,7 @@ describe('gateAll', () => {
       plans,
       built: [built]
     })
-    expect(result).toEqual({ images: [undefined], imageIds: [undefined] })
+    expect(result).toEqual({ images: [undefined], held: [undefined] })
     expect(runner.steps).toEqual([])
   })
 
@@ -197,7 +197,7 @@ describe('gateAll', () => {
       ],
       ['convert', '--config', '--cache-dir', '--format', 'sarif', '--output']
     ])
-    expect(result.imageIds).toEqual([undefined])
+    expect(result.held).toEqual([undefined])
     expect(result.images[0]?.blocked).toBeUndefined()
     expect(log.of('warning')).toEqual([])
   })
@@ -255,14 +255,14 @@ describe('gateAll', () => {
     expect(result.images[0]?.blocked).toBe('The pushed image has no linux/arm64 to scan: it is not tagged.')
   })
 
-  it('scans each platform of the OCI layout a daemon-staged build wrote, and gives the layout’s digest for the tags', async () => {
+  it('scans each platform of the OCI layout a daemon-staged build wrote, and holds the daemon id with the scanned manifests', async () => {
     const { config, plans, facts } = setUp({ push: 'false', 'sarif-upload': 'false' })
     const writer = new LayoutWriter(plans[0].layout!)
     const amd64 = writer.image({ os: 'linux', architecture: 'amd64' }, diffIds.map(String), diffIds)
     const top = writer.index([amd64.manifest, writer.attestation(amd64.manifest)])
     writer.top(top)
     const probe = new ScriptedRunner({
-      run: () => ({ stdout: inspected(top.digest, diffIds) })
+      run: () => ({ stdout: inspected('sha256:daemon-id', diffIds) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
     const result = await gateAll({
@@ -285,17 +285,20 @@ describe('gateAll', () => {
     ])
     const scan = runner.plans()[1]
     expect('run' in scan && scan.run.args.slice(-2)).toEqual(['--input', `${plans[0].layout}-linux-amd64`])
-    expect(result.imageIds).toEqual([top.digest])
+    // The tags go onto the daemon's id; a push must store exactly the manifests that were scanned.
+    expect(result.held).toEqual([
+      { id: 'sha256:daemon-id', scanned: { 'linux/amd64': amd64.manifest.digest } }
+    ])
     expect(result.images[0]?.blocked).toBeUndefined()
   })
 
-  it('blocks when the daemon holds another image under the staging name than the build exported', async () => {
+  it('blocks when the daemon holds other layers under the staging name than the build exported', async () => {
     const { config, plans, facts } = setUp({ push: 'false', 'sarif-upload': 'false' })
     const writer = new LayoutWriter(plans[0].layout!)
     const amd64 = writer.image({ os: 'linux', architecture: 'amd64' }, diffIds.map(String), diffIds)
     writer.top(amd64.manifest)
     const probe = new ScriptedRunner({
-      run: () => ({ stdout: inspected('sha256:other', diffIds) })
+      run: () => ({ stdout: inspected('sha256:other', diffIds.slice(1)) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
     const result = await gateAll({
@@ -309,7 +312,7 @@ describe('gateAll', () => {
       built: [built]
     })
     expect(result.images[0]?.blocked).toBe(
-      `The daemon holds sha256:other under ${plans[0].staging}, not the image the build exported (${amd64.manifest.digest}): nothing was tagged.`
+      `The daemon holds another image under ${plans[0].staging} than the build exported for the scan: nothing was tagged.`
     )
   })
 
@@ -332,7 +335,7 @@ describe('gateAll', () => {
     })
     const scan = runner.plans()[1]
     expect('run' in scan && scan.run.args.slice(-3)).toEqual(['--image-src', 'docker', plans[0].staging])
-    expect(result.imageIds).toEqual(['sha256:iid'])
+    expect(result.held).toEqual([{ id: 'sha256:iid' }])
     expect(result.images[0]?.blocked).toMatch(/^Trivy scanned an image with other layers than the one built/)
   })
 })
