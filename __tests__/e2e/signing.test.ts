@@ -19,7 +19,10 @@ let keys: string
 beforeAll(async () => {
   stack = await startStack([{ name: 'shop/signed' }, { name: 'shop/unsigned' }])
   keys = mkdtempSync(path.join(tmpdir(), 'cosign-keys-'))
-  await run('cosign', ['generate-key-pair'], { cwd: keys, env: { ...process.env, COSIGN_PASSWORD: password } })
+  await run('cosign', ['generate-key-pair'], {
+    cwd: keys,
+    env: { ...process.env, COSIGN_PASSWORD: password }
+  })
 }, 120_000)
 
 afterAll(async () => {
@@ -48,9 +51,19 @@ function signedRun(repository: string, report: string) {
 /** cosign as a verifier runs it: with the registry login (the action's post step logged out), no log entry. */
 function cosign(args: string[]) {
   stack.login()
-  return run('cosign', [...args, '--key', path.join(keys, 'cosign.pub'), '--insecure-ignore-tlog=true', '--allow-insecure-registry'], {
-    env: { ...process.env, DOCKER_CONFIG: stack.dockerConfig }
-  })
+  return run(
+    'cosign',
+    [
+      ...args,
+      '--key',
+      path.join(keys, 'cosign.pub'),
+      '--insecure-ignore-tlog=true',
+      '--allow-insecure-registry'
+    ],
+    {
+      env: { ...process.env, DOCKER_CONFIG: stack.dockerConfig }
+    }
+  )
 }
 
 describe('an image that passed the gate, with sign-key', () => {
@@ -72,7 +85,9 @@ describe('an image that passed the gate, with sign-key', () => {
 
   it('carries the gate’s own result as a vuln attestation', async () => {
     const { stdout } = await cosign(['verify-attestation', '--type', 'vuln', reference])
-    const statement = JSON.parse(Buffer.from(JSON.parse(stdout.trim().split('\n')[0]).payload, 'base64').toString())
+    const statement = JSON.parse(
+      Buffer.from(JSON.parse(stdout.trim().split('\n')[0]).payload, 'base64').toString()
+    )
     expect(statement.predicateType).toBe('https://cosign.sigstore.dev/attestation/vuln/v1')
     const gate = statement.predicate.scanner.result.Gate
     expect(gate).toMatchObject({ Tool: 'ecr-build-push', Passed: true, Policy: { FailOn: 'CRITICAL' } })

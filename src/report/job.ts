@@ -1,18 +1,12 @@
-import { slowestStepsMarkdown } from '../build/progress.js'
-import { cacheReportLine } from '../build/progress.js'
+import { cacheReportLine, slowestStepsMarkdown } from '../build/progress.js'
 import type { Config } from '../config/config.js'
 import type { ChecksResult } from '../dockerfile/phase.js'
 import { commentAuthor, upsertStickyComment } from '../github/comments.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
 import type { ImageOutcome } from '../outcome.js'
-import {
-  indexPlatforms,
-  manifestLayers,
-  planGetImage,
-  storedManifest,
-  type ImageRef
-} from '../release/manifests.js'
+import { storedLayers } from '../ecr/images.js'
+import type { ImageRef } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { scanBase, type BaseComparison } from '../scan/base.js'
@@ -50,13 +44,7 @@ async function pushedLayers(
   digest: string,
   layers: SizedLayer[]
 ): Promise<SizedLayer[] | undefined> {
-  const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
-  if (!stored) return undefined
-  const child = indexPlatforms(stored.manifest)?.[0]
-  const manifest = child
-    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
-    : stored
-  const pushed = manifest ? manifestLayers(manifest.manifest) : undefined
+  const pushed = await storedLayers(probe, ref, { imageDigest: digest })
   if (!pushed || pushed.length !== layers.length) return undefined
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
 }

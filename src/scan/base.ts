@@ -1,12 +1,7 @@
 import * as path from 'node:path'
 import type { ScanConfig } from '../config/scan.js'
-import {
-  indexPlatforms,
-  manifestLayers,
-  planGetImage,
-  storedManifest,
-  type ImageRef
-} from '../release/manifests.js'
+import { storedLayers } from '../ecr/images.js'
+import type { ImageRef } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Finding } from './findings.js'
 import { planScan, type TrivyWorkspace } from './trivy.js'
@@ -37,29 +32,12 @@ export interface BaseRequest extends ImageRef {
   dir: string
 }
 
-/** Compressed size of one platform of a stored image, following an index to that platform's manifest. */
-async function storedSize(
-  probe: Runner,
-  ref: ImageRef,
-  tag: string,
-  platform: string
-): Promise<number | undefined> {
-  const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageTag: tag })))
-  if (!stored) return undefined
-  const child =
-    indexPlatforms(stored.manifest)?.find((entry) => entry.platform === platform) ??
-    indexPlatforms(stored.manifest)?.[0]
-  const manifest = child
-    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
-    : stored
-  return manifest
-    ? (manifestLayers(manifest.manifest) ?? []).reduce((sum, layer) => sum + layer.size, 0)
-    : undefined
-}
-
 /** The pull request's base image, scanned the same way, so the comment can say what this pull request changes. */
 export async function scanBase(probe: Runner, request: BaseRequest): Promise<BaseComparison> {
-  const size = await storedSize(probe, request, request.baseTag, request.platform).catch(() => undefined)
+  const layers = await storedLayers(probe, request, { imageTag: request.baseTag }, request.platform).catch(
+    () => undefined
+  )
+  const size = layers?.reduce((sum, layer) => sum + layer.size, 0)
   if (size === undefined) return { ref: request.baseRef }
   const reference = `${request.image}:${request.baseTag}`
   const files = {
