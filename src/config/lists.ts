@@ -21,7 +21,8 @@ export function parseList(
       comment: '#',
       comment_no_infix: true,
       skipEmptyLines: true,
-      trim: true
+      // A per-line item keeps its inner spacing (`MSG=a , b` stays as written), as build-push-action reads it.
+      trim: !perLine
     })
   } catch (error) {
     if (!(error instanceof CsvError)) throw error
