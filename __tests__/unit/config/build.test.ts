@@ -95,6 +95,13 @@ describe('parseBuildConfig', () => {
     })
   })
 
+  it('keeps a value as written, spaces around its commas included, as build-push-action does', () => {
+    expect(parse({ 'build-args': 'MSG=hello , world', secrets: 'pw=a , b,c' })).toMatchObject({
+      buildArgs: [{ key: 'MSG', value: 'hello , world' }],
+      secrets: [{ id: 'pw', value: 'a , b,c' }]
+    })
+  })
+
   it('skips comment lines in pair inputs', () => {
     expect(parse({ 'build-args': '# pinned\nA=1', secrets: '# none yet' })).toMatchObject({
       buildArgs: [{ key: 'A', value: '1' }],

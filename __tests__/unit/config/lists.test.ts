@@ -16,7 +16,10 @@ describe('parseList', () => {
     ['"a,b",c', {}, ['a,b', 'c']],
     ['URL=http://x/#frag', { perLine: true }, ['URL=http://x/#frag']],
     ['a, ,b,', {}, ['a', 'b']],
-    ['say "hi" twice,b', {}, ['say "hi" twice', 'b']]
+    ['say "hi" twice,b', {}, ['say "hi" twice', 'b']],
+    ['a , b', {}, ['a', 'b']],
+    ['MSG=hello , world', { perLine: true }, ['MSG=hello , world']],
+    ['X="a , b"', { perLine: true }, ['X="a , b"']]
   ])('%j %j', (text, options, expected) => {
     expect(parseList(text, "Input 'x'", options)).toEqual(expected)
   })
