@@ -15,7 +15,7 @@ import { connectEcr, createRepositories, type EcrConnection } from './ecr/connec
 import { planLogin } from './ecr/login.js'
 import { defaultBranch, readRunContext, type RunContext } from './github/context.js'
 import { fetchRepositoryMetadata } from './github/repository.js'
-import { readCommitDate } from './meta/meta.js'
+import { loadDates, readCommitDate } from './meta/meta.js'
 import { runMeta, type RunMeta } from './meta/run-tags.js'
 import { cacheReportLine } from './build/progress.js'
 import { failIfAnyHeldBack, setOutputs, type ImageOutcome } from './outcome.js'
@@ -125,6 +125,7 @@ export async function runAction(io: Io): Promise<void> {
 
   // A rule set that names no tag is refused before any AWS call (which might create repositories).
   const meta: RunMeta = await log.group('Tags and labels', async () => {
+    await loadDates(config.tags)
     const request = { tags: config.tags, labels: config.build.labels, context, now, needsTag }
     // The payload names the default branch on most events: then no wait for the API before the check.
     if (defaultBranch(context) !== undefined) runMeta(request)

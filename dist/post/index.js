@@ -32,24 +32,99 @@ __nccwpck_require__.d(__webpack_exports__, {
   b: () => (/* binding */ post)
 });
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/run/workflow-commands.ts
-/**
- * The three runner interactions the post step needs, written out: @actions/core would load undici (about
- * 1 MB) for its OIDC client, which the post step never uses, and the post step runs in every job.
- * Escaping follows the runner's workflow-command format (as @actions/core's `escapeData`).
- */
+
+
+
 function escapeData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function issue(command, message, properties = {}) {
+    const fields = Object.entries(properties)
+        .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`);
+    // As @actions/core: a space after the command whenever properties were given, even all empty.
+    const head = Object.keys(properties).length > 0 ? `${command} ${fields.join(',')}` : command;
+    process.stdout.write(`::${head}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function annotation(kind, message, at = {}) {
+    if (Object.keys(at).length === 0)
+        return issue(kind, message);
+    issue(kind, message, {
+        title: at.title,
+        file: at.file,
+        line: at.startLine,
+        endLine: at.endLine,
+        col: at.startColumn,
+        endColumn: at.endColumn
+    });
+}
+function info(message) {
+    process.stdout.write(`${message}${external_node_os_namespaceObject.EOL}`);
+}
+function debug(message) {
+    issue('debug', message);
+}
+function notice(message, properties) {
+    annotation('notice', message, properties);
+}
+function warning(message, properties) {
+    annotation('warning', message, properties);
+}
+function error(message, properties) {
+    annotation('error', message, properties);
+}
+function startGroup(title) {
+    issue('group', title);
+}
+function endGroup() {
+    issue('endgroup', '');
+}
+function setSecret(secret) {
+    issue('add-mask', secret);
+}
+/** `name<<delimiter` … `delimiter` appended to the runner's GITHUB_OUTPUT or GITHUB_STATE file. */
+function fileCommand(kind, name, value) {
+    const file = process.env[`GITHUB_${kind}`];
+    if (!file) {
+        // A runner older than file commands: the deprecated stdout form, as @actions/core falls back to.
+        if (kind === 'OUTPUT')
+            process.stdout.write(EOL);
+        issue(kind === 'OUTPUT' ? 'set-output' : 'save-state', value, { name });
+        return;
+    }
+    if (!existsSync(file))
+        throw new Error(`Missing file at path: ${file}`);
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    if (name.includes(delimiter) || value.includes(delimiter))
+        throw new Error(`Unexpected input: the ${kind.toLowerCase()} '${name}' contains its delimiter`);
+    appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+}
+function setOutput(name, value) {
+    fileCommand('OUTPUT', name, value);
+}
+function saveState(name, value) {
+    fileCommand('STATE', name, value);
 }
 /** What main saved with `saveState`, which the runner hands to the post step as `STATE_<name>`. */
 function getState(name) {
     return process.env[`STATE_${name}`] ?? '';
 }
-function info(message) {
-    process.stdout.write(`${message}\n`);
-}
-function warning(message) {
-    process.stdout.write(`::warning::${escapeData(message)}\n`);
+/** Appends markdown to the job summary (GITHUB_STEP_SUMMARY); throws when the runner gives none. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY.');
+    appendFileSync(file, `${markdown}${EOL}`, 'utf8');
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"

@@ -9,6 +9,7 @@ import type { TagRule } from './tag-rules.js'
 import { computeTags } from './tags.js'
 
 export { readCommitDate } from './commit-date.js'
+export { loadDates } from './dates.js'
 export { parseFlavor, type Flavor } from './flavor.js'
 export type { ShaSource } from './run-facts.js'
 export { parseTagRules, type TagRule } from './tag-rules.js'

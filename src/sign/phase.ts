@@ -59,7 +59,7 @@ export async function signAll(request: SignRequest): Promise<ImageOutcome[]> {
   )
   if (!config.sign.sign || signable.length === 0) return outcomes
   const credentials = await credentialsFor(request)
-  const cosign = runner.dryRun ? 'cosign' : await setupCosign(config.sign['skip-setup-cosign'])
+  const cosign = runner.dryRun ? 'cosign' : await setupCosign(config.sign['skip-setup-cosign'], request.log)
   const setup = {
     cosign,
     credentials,

@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { loadDates } from '../../../src/meta/dates.js'
 import fc from 'fast-check'
 import {
   baseBranchTag,
@@ -49,6 +50,9 @@ const teamBlock = [
   'type=raw,value=latest,enable={{is_default_branch}}',
   "type=raw,value=nightly-{{date 'YYYYMMDD'}}"
 ]
+
+// `{{date}}` and `{{commit_date}}` need moment-timezone, which a run loads only for rules that render a date.
+beforeAll(() => loadDates())
 
 describe('default tags (tags input empty)', () => {
   it.each<[RunName, string[], string]>([

@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { loadDates } from '../../../src/meta/dates.js'
 import { computeMeta, parseFlavor, parseTagRules, type MetaInput } from '../../../src/meta/meta.js'
 import { contextFor, type RunName } from '../../fixtures/events/runs.js'
 
@@ -14,6 +15,9 @@ function metaFor(name: RunName, tags: string[], flavor: string[] = [], extra: Pa
   }
   return computeMeta({ ...input, ...extra }, contextFor(name), now)
 }
+
+// `{{date}}` and `{{commit_date}}` need moment-timezone, which a run loads only for rules that render a date.
+beforeAll(() => loadDates())
 
 describe('type=schedule', () => {
   const scheduleBlock = ['type=schedule', 'type=ref,event=branch', 'type=sha']

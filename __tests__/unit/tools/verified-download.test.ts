@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
+const { RecordingLog } = await import('../doubles.js')
 const { ConfigurationError, ServiceError } = await import('../../../src/errors.js')
 const { installVerified } = await import('../../../src/tools/verified-download.js')
 const { cosignAsset, installCosign, pinnedCosign, setupCosign } =
@@ -204,6 +205,6 @@ describe('cosign', () => {
   })
 
   it('uses the cosign on PATH with skip-setup-cosign', async () => {
-    expect(await setupCosign(true)).toBe('cosign')
+    expect(await setupCosign(true, new RecordingLog())).toBe('cosign')
   })
 })
