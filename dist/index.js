@@ -10325,7 +10325,7 @@ function isExpected(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8408);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5528);
 
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
@@ -10348,7 +10348,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8408:
+/***/ 5528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11197,7 +11197,9 @@ const architectures = {
 const daemonInfoFormat = '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}';
 function parseDaemonInfo(output) {
     const [platform = '', ...status] = output.trim().split(' ');
-    const [os = 'linux', architecture = ''] = platform.split('/');
+    const [os = '', architecture = ''] = platform.split('/');
+    if (os === '' || architecture === '')
+        throw new errors/* ServiceError */._7(`docker info did not say the daemon's platform (it printed '${output.trim().slice(0, 200)}'), so no build can be planned for it.`, 'DockerUnavailable');
     return {
         imageStore: status.join(' ').includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
         platform: `${os}/${architectures[architecture] ?? architecture}`
@@ -11412,6 +11414,12 @@ function limitMarkdown(markdown, maxBytes) {
     return `${lastLine > 0 ? cut.slice(0, lastLine) : cut}${note}`;
 }
 
+;// CONCATENATED MODULE: ./src/words.ts
+/** `1 tag`, `3 tags`: a count with its noun, for messages and reports. */
+function plural(count, word) {
+    return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/dockerfile/finding.ts
 /** Check severities, most severe first: the levels GitHub annotations have. */
 const checkSeverities = ['error', 'warning', 'notice'];
@@ -11495,6 +11503,7 @@ function dockerfileFindingsOutput(findings) {
 
 
 
+
 const summaryLimitBytes = 128 * 1024;
 /** `[line 19](…#L19)` when the blob URL is known, otherwise `line 19`. */
 function lineLink(report, line) {
@@ -11510,9 +11519,6 @@ function originCell(report, origin) {
     if (!origin.mapped)
         return `${where} (not mapped: built stage's FROM)`;
     return `${where} ${code(origin.instruction)}${origin.fromBase ? ' (base image)' : ''}`;
-}
-function plural(count, word) {
-    return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 /** The first line: the verdict, the policy, and what decided it. */
 function verdictLine(report) {
@@ -11539,7 +11545,7 @@ function verdictLine(report) {
             return `**Gate: blocked** by ${reasons.join(' and ')} — ${policy}`;
         }
         case 'held-back':
-            return `**Gate: passed, held back** — ${report.verdict.by.map(code).join(', ')} was blocked and 'gate: atomic' releases all targets or none`;
+            return `**Gate: passed, held back** — ${report.verdict.by.map(code).join(', ')} ${report.verdict.by.length === 1 ? 'was' : 'were'} blocked and 'gate: atomic' releases all targets or none`;
         case 'not-scanned':
             return `**Gate: not scanned** — 'scan: false' pushes without a scan`;
         case 'dry-run':
@@ -11556,7 +11562,7 @@ function sizeRow(report) {
             : ` (budget ${formatSize(report.sizeCheck.budget)})`
         : '';
     const kind = report.sizesCompressed === false ? 'uncompressed' : 'compressed';
-    return [`| Size | ${formatSize(total)} ${kind}, ${report.layers.length} layers${budget} |`];
+    return [`| Size | ${formatSize(total)} ${kind}, ${plural(report.layers.length, 'layer')}${budget} |`];
 }
 function pushRow(report) {
     if (!report.pushed) {
@@ -14975,11 +14981,11 @@ function relativeToWorkspace(file, workspace) {
  * symlinks are followed, so a committed symlink cannot make the action read a file elsewhere on the runner.
  */
 function allowedPath(input, value, roots, kind, line, noun = kind) {
-    const where = line !== undefined ? `line ${line} of '${input}'` : `Input '${input}'`;
+    const where = line !== undefined ? `Line ${line} of '${input}'` : `Input '${input}'`;
     const absolute = external_node_path_.resolve(roots.workspace, value);
     const exists = (0,external_node_fs_.existsSync)(absolute) && (kind === 'file' ? (0,external_node_fs_.statSync)(absolute).isFile() : (0,external_node_fs_.statSync)(absolute).isDirectory());
     if (!exists) {
-        const subject = line !== undefined ? `The ${where} names` : `${where} is`;
+        const subject = line !== undefined ? `${where} names` : `${where} is`;
         throw new errors/* ConfigurationError */.j1(`${subject} '${value}': no ${noun} at ${absolute}.`);
     }
     const real = (0,external_node_fs_.realpathSync)(absolute);
@@ -14988,7 +14994,7 @@ function allowedPath(input, value, roots, kind, line, noun = kind) {
         .map((root) => (0,external_node_fs_.realpathSync)(root))
         .some((root) => real === root || real.startsWith(`${root}${external_node_path_.sep}`));
     if (!inside) {
-        throw new errors/* ConfigurationError */.j1(`${line !== undefined ? `The ${where}` : where} names '${value}', which is outside the workspace and RUNNER_TEMP${real !== absolute ? ` (it leads to ${real})` : ''}: only files in the checkout or written by earlier steps are accepted.`);
+        throw new errors/* ConfigurationError */.j1(`${where} names '${value}', which is outside the workspace and RUNNER_TEMP${real !== absolute ? ` (it leads to ${real})` : ''}: only files in the checkout or written by earlier steps are accepted.`);
     }
     return absolute;
 }
@@ -15949,7 +15955,7 @@ function signMode(raw) {
         return 'auto';
     if (value === 'true' || value === 'false')
         return value;
-    throw new errors/* ConfigurationError */.j1(`Input 'sign' is '${raw.sign}': expected 'auto', 'true' or 'false'.`);
+    throw new errors/* ConfigurationError */.j1(`Input 'sign' is '${value}': expected 'auto', 'true' or 'false'.`);
 }
 function signKey(raw) {
     const key = (raw['sign-key'] ?? '').trim();
@@ -16666,6 +16672,7 @@ async function releaseImage(runner, log, request) {
 
 
 
+
 function registryId(ref) {
     return ref.registryId ? { registryId: ref.registryId } : {};
 }
@@ -16734,7 +16741,7 @@ async function cleanUpBlocked(runner, probe, request) {
             : '';
         return {
             removed,
-            note: `The blocked image was deleted from ECR (${removed.length} manifests of ${where}), so it cannot be pulled by digest.${kept}`
+            note: `The blocked image was deleted from ECR (${plural(removed.length, 'manifest')} of ${where}), so it cannot be pulled by digest.${kept}`
         };
     }
     catch (error) {
@@ -20991,6 +20998,8 @@ async function runAction(io) {
     const runner = config.dryRun ? new DryRunner(log) : probe;
     const state = config.dryRun ? new NoState() : new RunnerState(log);
     const now = io.now();
+    // One key names this run's builder and staging images, so the post step and a re-run tell them apart.
+    const key = runKey(context);
     const needsTag = config.build.push || config.scan !== undefined;
     const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context);
     const commitDate = readCommitDate(probe, context, config.tags);
@@ -21038,7 +21047,7 @@ async function runAction(io) {
         const plan = planBuilder({
             driver: config.build.driver,
             builder: config.build.builder,
-            runId: runKey(context)
+            runId: key
         });
         if (plan.created)
             state.add({ builder: plan.name });
@@ -21057,7 +21066,7 @@ async function runAction(io) {
         ...(buildkitVersion ? { buildkitVersion } : {}),
         builder,
         temp,
-        runKey: runKey(context),
+        runKey: key,
         dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
         env: io.env
     });

@@ -119,6 +119,8 @@ export async function runAction(io: Io): Promise<void> {
   const runner: Runner = config.dryRun ? new DryRunner(log) : probe
   const state: StateStore = config.dryRun ? new NoState() : new RunnerState(log)
   const now = io.now()
+  // One key names this run's builder and staging images, so the post step and a re-run tell them apart.
+  const key = runKey(context)
   const needsTag = config.build.push || config.scan !== undefined
   const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context)
   const commitDate = readCommitDate(probe, context, config.tags)
@@ -174,7 +176,7 @@ export async function runAction(io: Io): Promise<void> {
     const plan = planBuilder({
       driver: config.build.driver,
       builder: config.build.builder,
-      runId: runKey(context)
+      runId: key
     })
     if (plan.created) state.add({ builder: plan.name })
     // Emulators first: a builder sees the platforms it can run when it starts.
@@ -193,7 +195,7 @@ export async function runAction(io: Io): Promise<void> {
     ...(buildkitVersion ? { buildkitVersion } : {}),
     builder,
     temp,
-    runKey: runKey(context),
+    runKey: key,
     dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
     env: io.env
   })

@@ -32,7 +32,7 @@ function signMode(raw: RawInputs): 'auto' | 'true' | 'false' {
   const value = text(raw, 'sign').toLowerCase()
   if (value === '' || value === 'auto') return 'auto'
   if (value === 'true' || value === 'false') return value
-  throw new ConfigurationError(`Input 'sign' is '${raw.sign}': expected 'auto', 'true' or 'false'.`)
+  throw new ConfigurationError(`Input 'sign' is '${value}': expected 'auto', 'true' or 'false'.`)
 }
 
 function signKey(raw: RawInputs): string {

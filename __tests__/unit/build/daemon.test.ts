@@ -19,6 +19,11 @@ describe('parseDaemonInfo', () => {
   ])('%j', (output, facts) => {
     expect(parseDaemonInfo(output)).toEqual(facts)
   })
+
+  it.each(['', '   ', 'linux/ []'])('refuses output that names no platform: %j', (output) => {
+    expect(() => parseDaemonInfo(output)).toThrow(ServiceError)
+    expect(() => parseDaemonInfo(output)).toThrow("docker info did not say the daemon's platform")
+  })
 })
 
 describe('probeDaemon', () => {

@@ -143,22 +143,22 @@ describe('parseBuildConfig', () => {
     [
       'a secret file that does not exist',
       { 'secret-files': 'npmrc=secrets/missing' },
-      `The line 1 of 'secret-files' names 'secrets/missing': no file at ${path.join(workspace, 'secrets/missing')}.`
+      `Line 1 of 'secret-files' names 'secrets/missing': no file at ${path.join(workspace, 'secrets/missing')}.`
     ],
     [
       'a secret file outside the workspace',
       { 'secret-files': 'passwd=/etc/passwd' },
-      `The line 1 of 'secret-files' names '/etc/passwd', which is outside the workspace and RUNNER_TEMP: only files in the checkout or written by earlier steps are accepted.`
+      `Line 1 of 'secret-files' names '/etc/passwd', which is outside the workspace and RUNNER_TEMP: only files in the checkout or written by earlier steps are accepted.`
     ],
     [
       'a secret file through ../',
       { 'secret-files': 'passwd=../../../../../../etc/passwd' },
-      `The line 1 of 'secret-files' names '../../../../../../etc/passwd', which is outside the workspace and RUNNER_TEMP`
+      `Line 1 of 'secret-files' names '../../../../../../etc/passwd', which is outside the workspace and RUNNER_TEMP`
     ],
     [
       'a committed symlink that leads out of the workspace',
       { 'secret-files': 'host=hostname-link' },
-      `The line 1 of 'secret-files' names 'hostname-link', which is outside the workspace and RUNNER_TEMP (it leads to /etc/hostname): only files in the checkout or written by earlier steps are accepted.`
+      `Line 1 of 'secret-files' names 'hostname-link', which is outside the workspace and RUNNER_TEMP (it leads to /etc/hostname): only files in the checkout or written by earlier steps are accepted.`
     ],
     [
       'a secret file path buildx would split',

@@ -135,7 +135,7 @@ describe('allowedPath', () => {
   it('names the line of a list input', () => {
     expect(() => allowedPath('secret-files', 'nope', roots, 'file', 4)).toThrow(
       new ConfigurationError(
-        `The line 4 of 'secret-files' names 'nope': no file at ${path.join(workspace, 'nope')}.`
+        `Line 4 of 'secret-files' names 'nope': no file at ${path.join(workspace, 'nope')}.`
       )
     )
   })

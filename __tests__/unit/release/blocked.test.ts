@@ -111,7 +111,7 @@ describe('cleanUpBlocked', () => {
     expect(runner.plans()).toEqual([deleteImages([digest])])
     expect(cleanup).toEqual({
       removed: [digest],
-      note: `The blocked image was deleted from ECR (1 manifests of shop/web@${digest}), so it cannot be pulled by digest.`
+      note: `The blocked image was deleted from ECR (1 manifest of shop/web@${digest}), so it cannot be pulled by digest.`
     })
   })
 

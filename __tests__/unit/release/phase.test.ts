@@ -94,7 +94,7 @@ describe('releaseAll', () => {
     expect(released).toEqual([
       { release: { digest: digest(1), written: [`${registry}/shop/web:main`], failed: [] } },
       {
-        cleanup: `The blocked image was deleted from ECR (1 manifests of shop/builder@${digest(2)}), so it cannot be pulled by digest.`
+        cleanup: `The blocked image was deleted from ECR (1 manifest of shop/builder@${digest(2)}), so it cannot be pulled by digest.`
       }
     ])
     // In the registry that holds the repositories; the read of the released manifest and the delete may interleave.
@@ -113,7 +113,7 @@ describe('releaseAll', () => {
       'PutImage 210987654321/shop/web'
     ])
     expect(log.of('info')).toEqual([
-      `The blocked image was deleted from ECR (1 manifests of shop/builder@${digest(2)}), so it cannot be pulled by digest.`,
+      `The blocked image was deleted from ECR (1 manifest of shop/builder@${digest(2)}), so it cannot be pulled by digest.`,
       `production: ${registry}/shop/web:main → ${digest(1)}`
     ])
   })

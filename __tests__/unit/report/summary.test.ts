@@ -133,7 +133,7 @@ describe('summaryMarkdown', () => {
         '| --- | --- |',
         `| Image | \`${image}\` |`,
         '| Tags | none |',
-        '| Size | 1.07 MB uncompressed, 1 layers — ⛔ over the 1 MB budget |',
+        '| Size | 1.07 MB uncompressed, 1 layer — ⛔ over the 1 MB budget |',
         '| Push | ⛔ not pushed |',
         '',
         '**Biggest layers**',
@@ -247,7 +247,7 @@ describe('verdictLine', () => {
     [
       { kind: 'held-back', by: ['worker', 'api'] },
       {},
-      "**Gate: passed, held back** — `worker`, `api` was blocked and 'gate: atomic' releases all targets or none"
+      "**Gate: passed, held back** — `worker`, `api` were blocked and 'gate: atomic' releases all targets or none"
     ],
     [{ kind: 'dry-run' }, {}, '**Dry run** — nothing was built, scanned or pushed']
   ])('%j', (verdict, change, line) => {
