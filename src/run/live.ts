@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { ServiceError } from '../errors.js'
+import { ServiceError, systemError } from '../errors.js'
 import { ecrError } from '../ecr/errors.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
 import { githubError } from '../github/errors.js'
@@ -75,6 +75,10 @@ export class LiveRunner implements Runner {
   }
 
   async write(file: FileWrite): Promise<void> {
-    await writeFile(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {})
+    try {
+      await writeFile(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {})
+    } catch (error) {
+      throw systemError(error, file.path) ?? error
+    }
   }
 }
