@@ -17,6 +17,8 @@ export interface LiveOptions {
   /** The AWS region of the ECR client; '' when the step talks to no AWS API. */
   region: string
   github?: { token: string; apiUrl: string }
+  /** How long one GitHub call may take, retries and rate-limit waits included; default 60 s. */
+  githubTimeoutMs?: number
 }
 
 type EcrClient = { send(command: unknown): Promise<unknown> }
@@ -63,10 +65,11 @@ export class LiveRunner implements Runner {
     if (!github?.token)
       throw new ServiceError(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401)
     this.githubClient ??= createGitHubClient(github.token, github.apiUrl, this.options.log)
+    const timeoutMs = this.options.githubTimeoutMs ?? githubTimeoutMs
     try {
       const response = await this.githubClient.request(request.route, {
         ...request.parameters,
-        request: { signal: AbortSignal.timeout(githubTimeoutMs) }
+        request: { signal: AbortSignal.timeout(timeoutMs), deadline: Date.now() + timeoutMs }
       })
       return { status: response.status, data: response.data as T, headers: response.headers }
     } catch (error) {
