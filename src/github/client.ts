@@ -47,14 +47,21 @@ const deadline: OctokitPlugin = (octokit) => {
 export function createGitHubClient(token: string, apiUrl: string, log: Log): GitHubClient {
   const onLimit =
     (kind: string) =>
-    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+    (
+      retryAfter: number,
+      options: { method: string; url: string } & Record<string, unknown>,
+      _octokit: unknown,
+      retryCount: number
+    ) => {
       const until = (options as { request?: Deadline }).request?.deadline ?? Infinity
       const retrying =
         retryCount < rateLimitRetries &&
         retryAfter <= maxRateLimitWaitSeconds &&
         Date.now() + retryAfter * 1000 < until
+      // The route with its parameters filled in: `/repos/o/r/issues/7/comments`, not `{issue_number}`.
+      const url = options.url.replace(/\{(\w+)\}/g, (all, name: string) => String(options[name] ?? all))
       log.info(
-        `GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up on this request'}.`
+        `GitHub ${kind} on ${options.method} ${url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up on this request'}.`
       )
       return retrying
     }

@@ -21,6 +21,7 @@ describe('failIfAnyHeldBack after a push', () => {
       } catch (error) {
         return error as ServiceError
       }
+      return undefined
     })()
     expect(failure).toBeInstanceOf(ServiceError)
     expect(failure?.message).toBe(
