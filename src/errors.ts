@@ -46,7 +46,11 @@ export class ServiceError extends Error {
 export function systemError(error: unknown, path?: string): ServiceError | undefined {
   const failed = (error ?? {}) as NodeJS.ErrnoException
   // Duck-typed: errors from Node's own fs calls may come from another realm than this module's Error.
-  if (typeof failed.code !== 'string' || typeof failed.syscall !== 'string' || typeof failed.message !== 'string')
+  if (
+    typeof failed.code !== 'string' ||
+    typeof failed.syscall !== 'string' ||
+    typeof failed.message !== 'string'
+  )
     return undefined
   const where = path ?? failed.path
   const why =

@@ -171,7 +171,10 @@ describe('GitHub failing on purpose', () => {
   it('answers the SARIF upload with 429 and retry-after: it waits, retries, and the upload is accepted', async () => {
     github.fail('POST', /\/code-scanning\/sarifs$/, tooManyRequests(2))
     const since = github.requests.length
-    const result = await faultRun(pullRequest(72), { repository: 'shop/gh-429', 'dockerfile-checks': 'false' })
+    const result = await faultRun(pullRequest(72), {
+      repository: 'shop/gh-429',
+      'dockerfile-checks': 'false'
+    })
     expect(result.main.code).toBe(0)
     expect(answered('POST', /\/code-scanning\/sarifs$/, since)).toEqual([429, 202])
     expect(result.main.stdout).toMatch(
@@ -248,7 +251,9 @@ describe('ECR failing on purpose', () => {
     })
     expect(errorsOf(result)).toEqual([])
     expect(result.main.code).toBe(0)
-    const operations = stack.ecr.requests.slice(before).map((request) => `${request.operation} ${request.failed ?? 'ok'}`)
+    const operations = stack.ecr.requests
+      .slice(before)
+      .map((request) => `${request.operation} ${request.failed ?? 'ok'}`)
     expect(operations).toContain('CreateRepository RepositoryAlreadyExistsException')
     expect(await finalTags('shop/raced')).toEqual([sha7, 'latest', 'main'].sort())
   }, 180_000)
@@ -278,14 +283,26 @@ describe('reporting after the push', () => {
     const result = await faultRun(
       pullRequest(75),
       { repository: 'shop/report' },
-      { env: { GITHUB_STEP_SUMMARY: path.join(tmpdir(), `no-such-dir-${randomBytes(4).toString('hex')}`, 'summary.md') } }
+      {
+        env: {
+          GITHUB_STEP_SUMMARY: path.join(
+            tmpdir(),
+            `no-such-dir-${randomBytes(4).toString('hex')}`,
+            'summary.md'
+          )
+        }
+      }
     )
     expect(errorsOf(result)).toEqual([])
     expect(result.main.code).toBe(0)
     const warnings = warningsOf(result)
-    expect(warnings).toContainEqual(expect.stringMatching(/^::warning::Could not write the job summary: Unable to access summary file/))
     expect(warnings).toContainEqual(
-      expect.stringMatching(/^::warning::Skipped the pull request comment on #75: the token cannot write pull request comments/)
+      expect.stringMatching(/^::warning::Could not write the job summary: Unable to access summary file/)
+    )
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^::warning::Skipped the pull request comment on #75: the token cannot write pull request comments/
+      )
     )
     expect(await finalTags('shop/report')).toEqual([sha7, 'pr-74', 'pr-75'].sort())
   }, 180_000)
@@ -301,7 +318,7 @@ describe('the runner without what the action needs', () => {
     )
     expect(result.main.code).toBe(1)
     expect(errorsOf(result)).toEqual([
-      '::error::The Docker daemon does not answer (docker info: Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?). This action needs a running Docker engine: on self-hosted runners, start dockerd and give the runner\'s user access to its socket.'
+      "::error::The Docker daemon does not answer (docker info: Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?). This action needs a running Docker engine: on self-hosted runners, start dockerd and give the runner's user access to its socket."
     ])
     expect(built(before)).toEqual([])
     expectNoStackTrace(result)
@@ -349,13 +366,22 @@ describe('build output that tries to be a workflow command', () => {
   }
 
   it('prints what the build printed only between ::stop-commands:: and its token', async () => {
-    const result = await faultRun(pushToMain, { repository: 'shop/inject', 'github-token': '' }, {
-      workspace: injectionWorkspace(false)
-    })
+    const result = await faultRun(
+      pushToMain,
+      { repository: 'shop/inject', 'github-token': '' },
+      {
+        workspace: injectionWorkspace(false)
+      }
+    )
     expect(result.main.code).toBe(0)
     const { commands, outside, hidden } = asTheRunnerReads(result.main.stdout)
     // Each text reached the log, and only inside a section, where the runner reads it as output.
-    const texts = ['::error file=x::injected', '::add-mask::x', '::warning::from the Dockerfile', '::error file=z::from a vertex name']
+    const texts = [
+      '::error file=x::injected',
+      '::add-mask::x',
+      '::warning::from the Dockerfile',
+      '::error file=z::from a vertex name'
+    ]
     for (const text of texts) {
       expect([text, hidden.some((line) => line.includes(text))]).toEqual([text, true])
       expect([text, outside.filter((line) => line.includes(text))]).toEqual([text, []])
@@ -366,7 +392,9 @@ describe('build output that tries to be a workflow command', () => {
     expect(commands).not.toContain('::add-mask::x')
     expect(commands.filter((line) => line.startsWith('::error'))).toEqual([])
     // Every section is closed by its own token, and the token never repeats the one a tool could have seen.
-    const tokens = [...result.main.stdout.matchAll(/^::stop-commands::([0-9a-f]+)$/gm)].map((match) => match[1])
+    const tokens = [...result.main.stdout.matchAll(/^::stop-commands::([0-9a-f]+)$/gm)].map(
+      (match) => match[1]
+    )
     expect(tokens.length).toBeGreaterThan(0)
     expect(new Set(tokens).size).toBe(1)
     expect(tokens[0]).toMatch(/^[0-9a-f]{32}$/)
@@ -374,16 +402,22 @@ describe('build output that tries to be a workflow command', () => {
 
   it('a failed build: its text reaches one ::error::, escaped, and nothing else becomes a command', async () => {
     const before = stack.argvLog().length
-    const result = await faultRun(pushToMain, { repository: 'shop/inject', 'github-token': '' }, {
-      workspace: injectionWorkspace(true)
-    })
+    const result = await faultRun(
+      pushToMain,
+      { repository: 'shop/inject', 'github-token': '' },
+      {
+        workspace: injectionWorkspace(true)
+      }
+    )
     expect(result.main.code).toBe(1)
     const errors = errorsOf(result)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(/^::error::\$ docker buildx build .* failed with exit code 1:%0A/)
     expect(errors[0]).toContain('step 1/2%0D::error file=x::injected')
     const { commands } = asTheRunnerReads(result.main.stdout)
-    expect(commands.filter((line) => line.startsWith('::error file=') || line.startsWith('::add-mask::x'))).toEqual([])
+    expect(
+      commands.filter((line) => line.startsWith('::error file=') || line.startsWith('::add-mask::x'))
+    ).toEqual([])
     expect(built(before).filter((args) => args[0] === 'push')).toEqual([])
     expectNoStackTrace(result)
   }, 180_000)
@@ -395,7 +429,9 @@ describe('Markdown from a Trivy report and a comment with our marker', () => {
   const marker = '<!-- ecr-build-push:shop/markdown:production -->'
 
   beforeAll(async () => {
-    const report = JSON.parse(readFileSync(path.join(root, '__tests__/fixtures/trivy/alpine-310.json.golden'), 'utf8'))
+    const report = JSON.parse(
+      readFileSync(path.join(root, '__tests__/fixtures/trivy/alpine-310.json.golden'), 'utf8')
+    )
     const [first, second, third] = report.Results[0].Vulnerabilities
     first.PrimaryURL = 'http://evil.example/phish'
     second.PrimaryURL = 'javascript:alert(1)'
@@ -415,12 +451,18 @@ describe('Markdown from a Trivy report and a comment with our marker', () => {
         updated_at: '2026-01-01T00:00:00Z'
       }
     ])
-    result = await faultRun(pullRequest(number), { repository: 'shop/markdown', 'fail-on': 'none' }, { report: file })
+    result = await faultRun(
+      pullRequest(number),
+      { repository: 'shop/markdown', 'fail-on': 'none' },
+      { report: file }
+    )
   }, 180_000)
 
   it('links only https URLs, percent-encoded, and escapes Markdown, HTML and mentions in cells', () => {
     expect(result.main.code).toBe(0)
-    const comment = (github.comments.get(`octo-org/shop#${number}`) ?? []).find((item) => item.user.login !== 'mallory')
+    const comment = (github.comments.get(`octo-org/shop#${number}`) ?? []).find(
+      (item) => item.user.login !== 'mallory'
+    )
     expect(comment).toBeDefined()
     for (const text of [result.summary, comment!.body]) {
       expect(text).not.toContain('](http://evil.example')
@@ -428,7 +470,9 @@ describe('Markdown from a Trivy report and a comment with our marker', () => {
       expect(text).not.toContain('](https://evil.example')
       expect(text).not.toContain('<img')
       expect(text).not.toContain('@octo-org/everyone')
-      expect(text).toContain('\\[click\\]\\(https://evil.example\\) @\u200bocto-org/everyone \\*\\*bold\\*\\* &lt;img src=x&gt; \\| pipe')
+      expect(text).toContain(
+        '\\[click\\]\\(https://evil.example\\) @\u200bocto-org/everyone \\*\\*bold\\*\\* &lt;img src=x&gt; \\| pipe'
+      )
       expect(text).toContain('(https://avd.example/x%29%5D%28https://evil.example/%5By%5D%20%22t%22)')
     }
   })
@@ -438,7 +482,9 @@ describe('Markdown from a Trivy report and a comment with our marker', () => {
     expect(comments.map((item) => item.user.login)).toEqual(['mallory', 'github-actions[bot]'])
     expect(comments[0].body).toBe(`${marker}\nNothing to see here, approve it.`)
     expect(comments[1].body.startsWith(marker)).toBe(true)
-    expect(github.requests.filter((request) => request.method === 'PATCH' && request.path.endsWith('/comments/1'))).toEqual([])
+    expect(
+      github.requests.filter((request) => request.method === 'PATCH' && request.path.endsWith('/comments/1'))
+    ).toEqual([])
   })
 })
 
@@ -471,30 +517,70 @@ describe('branches named like other tags', () => {
 describe('the worst inputs', () => {
   const long = 'a'.repeat(100_000)
   const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['platforms', { platforms: 'linux/amd64\n::error::injected' }, /^::error::Input 'platforms' has '::error::injected'/],
-    ['context', { context: '../../../../etc' }, /^::error::Input 'context' names '\.\.\/\.\.\/\.\.\/\.\.\/etc', which is outside the workspace/],
-    ['file', { file: '/etc/passwd' }, /^::error::Input 'file' names '\/etc\/passwd', which is outside the workspace/],
-    ['cache-ref', { 'cache-ref': '../../../../etc' }, /^::error::Input 'cache-ref' is '\.\.\/\.\.\/\.\.\/\.\.\/etc': expected a tag/],
-    ['builder', { builder: '--config=/tmp/evil' }, /^::error::Input 'builder' is '--config=\/tmp\/evil': expected the name of an existing buildx builder/],
+    [
+      'platforms',
+      { platforms: 'linux/amd64\n::error::injected' },
+      /^::error::Input 'platforms' has '::error::injected'/
+    ],
+    [
+      'context',
+      { context: '../../../../etc' },
+      /^::error::Input 'context' names '\.\.\/\.\.\/\.\.\/\.\.\/etc', which is outside the workspace/
+    ],
+    [
+      'file',
+      { file: '/etc/passwd' },
+      /^::error::Input 'file' names '\/etc\/passwd', which is outside the workspace/
+    ],
+    [
+      'cache-ref',
+      { 'cache-ref': '../../../../etc' },
+      /^::error::Input 'cache-ref' is '\.\.\/\.\.\/\.\.\/\.\.\/etc': expected a tag/
+    ],
+    [
+      'builder',
+      { builder: '--config=/tmp/evil' },
+      /^::error::Input 'builder' is '--config=\/tmp\/evil': expected the name of an existing buildx builder/
+    ],
     ['provenance', { provenance: 'true\n--push' }, /^::error::Input 'provenance' has more than one line/],
     ['repository', { repository: long }, /^::error::Input 'repository' is 100000 characters long/],
     ['max-image-size', { 'max-image-size': '9'.repeat(400) }, /^::error::Input 'max-image-size'/],
-    ['target', { target: 'prödüction' }, /^::error::Input 'target' is 'prödüction': \S+ has no stage of that name/],
-    ['secret-files', { 'secret-files': 'token=/etc/passwd' }, /^::error::The line 1 of 'secret-files' names '\/etc\/passwd', which is outside/],
-    ['build-args', { 'build-args': 'APP=1\r::error::injected' }, /^::error::Input 'build-args' contains the control character U\+000D/],
-    ['registry-ids', { 'registry-ids': '123456789012\n123456789012' }, /^::error::Input 'registry-ids' names 123456789012 twice/]
+    [
+      'target',
+      { target: 'prödüction' },
+      /^::error::Input 'target' is 'prödüction': \S+ has no stage of that name/
+    ],
+    [
+      'secret-files',
+      { 'secret-files': 'token=/etc/passwd' },
+      /^::error::The line 1 of 'secret-files' names '\/etc\/passwd', which is outside/
+    ],
+    [
+      'build-args',
+      { 'build-args': 'APP=1\r::error::injected' },
+      /^::error::Input 'build-args' contains the control character U\+000D/
+    ],
+    [
+      'registry-ids',
+      { 'registry-ids': '123456789012\n123456789012' },
+      /^::error::Input 'registry-ids' names 123456789012 twice/
+    ]
   ]
 
-  it.each(cases)('%s: one ::error:: naming it, no stack trace, nothing run', async (_name, inputs, expected) => {
-    const before = stack.argvLog().length
-    const result = await faultRun(pushToMain, { repository: 'shop/inputs', 'github-token': '', ...inputs })
-    expect(result.main.code).toBe(1)
-    const errors = errorsOf(result)
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(expected)
-    expectNoStackTrace(result)
-    expect(stack.argvLog().slice(before)).toEqual([])
-  }, 60_000)
+  it.each(cases)(
+    '%s: one ::error:: naming it, no stack trace, nothing run',
+    async (_name, inputs, expected) => {
+      const before = stack.argvLog().length
+      const result = await faultRun(pushToMain, { repository: 'shop/inputs', 'github-token': '', ...inputs })
+      expect(result.main.code).toBe(1)
+      const errors = errorsOf(result)
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toMatch(expected)
+      expectNoStackTrace(result)
+      expect(stack.argvLog().slice(before)).toEqual([])
+    },
+    60_000
+  )
 
   it('cache-ref: a registry the step does not log in to is refused after the probes, before anything is built', async () => {
     const before = stack.argvLog().length
@@ -507,7 +593,12 @@ describe('the worst inputs', () => {
     expect(errorsOf(result)).toEqual([
       `::error::Input 'cache-ref' is 'ghcr.io/octo-org/cache:web', in the registry ghcr.io, which this step cannot write to: it logs in to ${stack.host} only, and docker has no credentials for ghcr.io from an earlier step. Use a tag (the cache then goes to 'cache-repository', or the image's repository), a reference in a registry the step logs in to (add its account to 'registry-ids'), or log in to ghcr.io in an earlier step (docker/login-action).`
     ])
-    expect(stack.argvLog().slice(before).filter((args) => args[0] === 'login')).toEqual([])
+    expect(
+      stack
+        .argvLog()
+        .slice(before)
+        .filter((args) => args[0] === 'login')
+    ).toEqual([])
     expect(built(before)).toEqual([])
   }, 60_000)
 
@@ -516,12 +607,21 @@ describe('the worst inputs', () => {
     mkdirSync(`${victim}-new`)
     writeFileSync(path.join(`${victim}-new`, 'keep'), 'still here')
     const workspace = mkdtempSync(path.join(tmpdir(), 'workspace-stage-'))
-    writeFileSync(path.join(workspace, 'Dockerfile'), `FROM busybox:local AS ../../../..${victim}\nRUN true\n`)
+    writeFileSync(
+      path.join(workspace, 'Dockerfile'),
+      `FROM busybox:local AS ../../../..${victim}\nRUN true\n`
+    )
     const before = stack.argvLog().length
     try {
       const result = await faultRun(
         pushToMain,
-        { repository: 'shop/inputs', 'github-token': '', target: `../../../..${victim}`, cache: 'local', scan: 'false' },
+        {
+          repository: 'shop/inputs',
+          'github-token': '',
+          target: `../../../..${victim}`,
+          cache: 'local',
+          scan: 'false'
+        },
         { workspace }
       )
       expect(result.main.code).toBe(1)

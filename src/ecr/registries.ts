@@ -44,10 +44,7 @@ export async function dockerLogins(env: NodeJS.ProcessEnv): Promise<string[]> {
  * A full `cache-ref` must name a registry buildx can authenticate to: one this step logs in to, or one docker
  * already has credentials for. Otherwise every cache read and write would fail, quietly (`ignore-error`).
  */
-export function checkCacheRegistry(
-  ref: string,
-  registries: { ecr: string[]; docker: string[] }
-): void {
+export function checkCacheRegistry(ref: string, registries: { ecr: string[]; docker: string[] }): void {
   if (ref === '' || !isFullReference(ref)) return
   const registry = registryOf(ref)
   const known = [...registries.ecr, ...registries.docker].map(normalHost)

@@ -11,7 +11,10 @@ const reservedShapes: Array<{ pattern: RegExp; meaning: string }> = [
   { pattern: /^pr-\d+$/, meaning: "a pull request's image" },
   { pattern: /^(?:sha-)?[0-9a-f]{7,40}$/, meaning: "a commit's image (type=sha)" },
   // `1`, `v2`, `1.2`, `1.2.3`, `v1.2.3-rc.1`, `1.2.3rc1`; not `2024-cleanup` (no dot, words after the number).
-  { pattern: /^v?\d+(?:(?:\.\d+)+(?:[-+._]?[0-9a-z][0-9a-z.+_-]*)?)?$/, meaning: 'a release (type=semver or pep440)' },
+  {
+    pattern: /^v?\d+(?:(?:\.\d+)+(?:[-+._]?[0-9a-z][0-9a-z.+_-]*)?)?$/,
+    meaning: 'a release (type=semver or pep440)'
+  },
   { pattern: /^buildcache(?:-|$)/, meaning: 'the registry build cache' }
 ]
 

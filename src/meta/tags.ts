@@ -170,7 +170,8 @@ export function computeTags(
     const named = usesDefaults ? produced.value.toLowerCase() : produced.value
     // A branch rule without a prefix of its own must not give a tag that means something else (`latest`, `1.2.3`).
     const ownPrefix = rule.prefix !== undefined && rule.prefix.length > 0
-    const branch = rule.type === 'ref' && rule.event === 'branch' && !ownPrefix ? branchTagValue(named) : undefined
+    const branch =
+      rule.type === 'ref' && rule.event === 'branch' && !ownPrefix ? branchTagValue(named) : undefined
     if (branch?.warning) evaluation.warn(branch.warning)
     const value = branch?.value ?? named
     const tag = sanitizeTag(evaluation.wrap(rule, value, flavor))

@@ -130,7 +130,9 @@ export async function installVerified(tool: VerifiedTool): Promise<string> {
   } finally {
     // The tool cache keeps its own copy: the download and the unpacked folder in RUNNER_TEMP are left-overs.
     await Promise.all(
-      [file, unpacked].map((left) => left && rm(left, { recursive: true, force: true }).catch(() => undefined))
+      [file, unpacked].map(
+        (left) => left && rm(left, { recursive: true, force: true }).catch(() => undefined)
+      )
     )
   }
 }

@@ -28,12 +28,19 @@ describe('reservedMeaning', () => {
     expect(reservedMeaning(tag)).toBe(meaning)
   })
 
-  it.each(['main', 'feature-login', 'pr-x', 'release-1.2', '2024-cleanup', '1.x', 'buildcachex', 'latest-ui', 'cafe'])(
-    '%s is an ordinary name',
-    (tag) => {
-      expect(reservedMeaning(tag)).toBeUndefined()
-    }
-  )
+  it.each([
+    'main',
+    'feature-login',
+    'pr-x',
+    'release-1.2',
+    '2024-cleanup',
+    '1.x',
+    'buildcachex',
+    'latest-ui',
+    'cafe'
+  ])('%s is an ordinary name', (tag) => {
+    expect(reservedMeaning(tag)).toBeUndefined()
+  })
 })
 
 describe('branchTagValue', () => {

@@ -35,9 +35,9 @@ describe('checkCacheRegistry', () => {
         `Input 'cache-ref' is 'ghcr.io/o/cache:web', in the registry ghcr.io, which this step cannot write to: it logs in to ${ecr} only, and docker has no credentials for ghcr.io from an earlier step. Use a tag (the cache then goes to 'cache-repository', or the image's repository), a reference in a registry the step logs in to (add its account to 'registry-ids'), or log in to ghcr.io in an earlier step (docker/login-action).`
       )
     )
-    expect(() => checkCacheRegistry('999999999999.dkr.ecr.us-east-1.amazonaws.com/c:w', { ecr: [], docker: [] })).toThrow(
-      /it logs in to no registry \('push: false'\)/
-    )
+    expect(() =>
+      checkCacheRegistry('999999999999.dkr.ecr.us-east-1.amazonaws.com/c:w', { ecr: [], docker: [] })
+    ).toThrow(/it logs in to no registry \('push: false'\)/)
   })
 })
 

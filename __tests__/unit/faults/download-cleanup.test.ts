@@ -21,7 +21,10 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'download-cleanup-'))
   temp = path.join(dir, 'temp')
-  for (const [key, value] of Object.entries({ RUNNER_TOOL_CACHE: path.join(dir, 'tools'), RUNNER_TEMP: temp })) {
+  for (const [key, value] of Object.entries({
+    RUNNER_TOOL_CACHE: path.join(dir, 'tools'),
+    RUNNER_TEMP: temp
+  })) {
     saved[key] = process.env[key]
     process.env[key] = value
     mkdirSync(value, { recursive: true })
@@ -98,9 +101,13 @@ describe('installVerified', () => {
   })
 
   it('removes a download the checksum refuses', async () => {
-    const error = await installVerified(archiveTool('3.0.0', 'f'.repeat(64))).catch((caught: unknown) => caught)
+    const error = await installVerified(archiveTool('3.0.0', 'f'.repeat(64))).catch(
+      (caught: unknown) => caught
+    )
     expect(error).toBeInstanceOf(ServiceError)
-    expect((error as Error).message).toMatch(/^Refusing to install demo-archive 3\.0\.0: demo\.tar\.gz has sha256/)
+    expect((error as Error).message).toMatch(
+      /^Refusing to install demo-archive 3\.0\.0: demo\.tar\.gz has sha256/
+    )
     expect(readdirSync(temp)).toEqual([])
   })
 })

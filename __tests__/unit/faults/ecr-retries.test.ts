@@ -37,7 +37,12 @@ beforeEach(() => {
   ecr.requests.length = 0
 })
 
-const aws: AwsConfig = { region: 'us-east-1', registryIds: [], createRepository: true, tagMutability: 'MUTABLE' }
+const aws: AwsConfig = {
+  region: 'us-east-1',
+  registryIds: [],
+  createRepository: true,
+  tagMutability: 'MUTABLE'
+}
 const image = (repository: string): ImageSpec => ({
   stage: { name: 'production', index: 2, line: 14, from: 'base', named: true },
   repository
@@ -86,7 +91,10 @@ describe('the ECR client', () => {
   it('says the role session is shorter than the build when PutImage finds the credentials expired', async () => {
     ecr.fail('PutImage', 'ExpiredTokenException', { times: 10 })
     const error = await live()
-      .ecr({ operation: 'PutImage', input: { repositoryName: 'shop/web', imageManifest: '{}', imageTag: 'x' } })
+      .ecr({
+        operation: 'PutImage',
+        input: { repositoryName: 'shop/web', imageManifest: '{}', imageTag: 'x' }
+      })
       .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ServiceError)
     expect((error as ServiceError).code).toBe('ExpiredTokenException')

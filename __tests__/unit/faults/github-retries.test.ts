@@ -121,7 +121,9 @@ describe('the GitHub client', () => {
     expect(result.action).toBe('skipped')
     const warnings = recorded.of('warning')
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/^Skipped the pull request comment on #8: GitHub kept answering with a rate limit \(HTTP 403\)/)
+    expect(warnings[0]).toMatch(
+      /^Skipped the pull request comment on #8: GitHub kept answering with a rate limit \(HTTP 403\)/
+    )
     expect(warnings[0]).not.toContain('pull-requests: write')
   }, 20_000)
 
@@ -167,7 +169,11 @@ describe('the SARIF processing wait', () => {
     const pending = await startGitHubApi({ sarifStatus: 'pending' })
     try {
       const recorded = recordingLog()
-      const live = new LiveRunner({ log: recorded.log, region: '', github: { token: 't', apiUrl: pending.url } })
+      const live = new LiveRunner({
+        log: recorded.log,
+        region: '',
+        github: { token: 't', apiUrl: pending.url }
+      })
       const uploads = ['a', 'b', 'c', 'd'].map((category) => ({ category, sarif }))
       const started = Date.now()
       const results = await uploadSarifs(live, recorded.log, context, uploads, {

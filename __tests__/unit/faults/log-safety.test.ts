@@ -56,7 +56,11 @@ describe('RunnerLog', () => {
     expect(token).toMatch(/^[0-9a-f]{32}$/)
     const end = lines.indexOf(`::${token}::`)
     expect(lines.slice(0, start)).toEqual(['before'])
-    expect(lines.slice(start + 1, end)).toEqual(['#16 0.212 step 1/2', '::error file=x::injected', '::add-mask::x'])
+    expect(lines.slice(start + 1, end)).toEqual([
+      '#16 0.212 step 1/2',
+      '::error file=x::injected',
+      '::add-mask::x'
+    ])
     expect(lines.slice(end + 1)).toEqual(['after', ''])
   })
 
@@ -126,7 +130,9 @@ describe('a full disk', () => {
       syscall: 'open',
       path: '/r/f'
     })
-    expect(systemError(readOnly)?.message).toBe("Could not open /r/f: EROFS: read-only file system, open '/r/f'.")
+    expect(systemError(readOnly)?.message).toBe(
+      "Could not open /r/f: EROFS: read-only file system, open '/r/f'."
+    )
     expect(systemError(new Error('plain'))).toBeUndefined()
     expect(systemError('text')).toBeUndefined()
   })

@@ -13,7 +13,10 @@ import { parseSavedState, stateKey } from '../../../src/run/state.js'
 import { recordingLog } from './recording-log.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const registries = ['111111111111.dkr.ecr.us-east-1.amazonaws.com', '222222222222.dkr.ecr.us-east-1.amazonaws.com']
+const registries = [
+  '111111111111.dkr.ecr.us-east-1.amazonaws.com',
+  '222222222222.dkr.ecr.us-east-1.amazonaws.com'
+]
 let dir: string
 
 beforeAll(() => {
@@ -30,8 +33,10 @@ function partialLogins(): Runner & { commands: string[][] } {
     async run(command: Command): Promise<CommandResult> {
       commands.push(command.args)
       const [first] = command.args
-      if (first === 'buildx') return { exitCode: 0, stdout: 'github.com/docker/buildx v0.21.1 abc\n', stderr: '' }
-      if (first === 'info') return { exitCode: 0, stdout: 'linux/amd64 [["Backing Filesystem","extfs"]]\n', stderr: '' }
+      if (first === 'buildx')
+        return { exitCode: 0, stdout: 'github.com/docker/buildx v0.21.1 abc\n', stderr: '' }
+      if (first === 'info')
+        return { exitCode: 0, stdout: 'linux/amd64 [["Backing Filesystem","extfs"]]\n', stderr: '' }
       if (first === 'login' && command.args.at(-1) === registries[1])
         throw new CommandError('$ docker login', 1, 'Error response from daemon: login attempt failed')
       return { exitCode: 0, stdout: '', stderr: '' }
@@ -45,7 +50,10 @@ function partialLogins(): Runner & { commands: string[][] } {
             proxyEndpoint: `https://${registry}`
           }))
         } as never
-      return { $metadata: {}, repositories: [{ registryId: '111111111111', imageTagMutability: 'MUTABLE' }] } as never
+      return {
+        $metadata: {},
+        repositories: [{ registryId: '111111111111', imageTagMutability: 'MUTABLE' }]
+      } as never
     },
     async github() {
       throw new Error('no GitHub in this test')
@@ -79,7 +87,9 @@ describe('the ECR logins', () => {
       now: () => new Date('2026-03-01T12:00:00Z')
     }
     await expect(runAction(io)).rejects.toThrow('login attempt failed')
-    expect(runner.commands.filter((args) => args[0] === 'login').map((args) => args.at(-1))).toEqual(registries)
+    expect(runner.commands.filter((args) => args[0] === 'login').map((args) => args.at(-1))).toEqual(
+      registries
+    )
     expect(parseSavedState(recorded.state[stateKey]).registries).toEqual([registries[0]])
     expect(runner.commands.some((args) => args[0] === 'buildx' && args[1] === 'build')).toBe(false)
   })

@@ -4,7 +4,10 @@ import { failIfAnyHeldBack, type ImageOutcome } from '../../../src/outcome.js'
 
 const image = 'registry.example/shop/web'
 const outcome = (release: ImageOutcome['release']) =>
-  ({ plan: { spec: { stage: { name: 'production' }, repository: 'shop/web' } }, release }) as unknown as ImageOutcome
+  ({
+    plan: { spec: { stage: { name: 'production' }, repository: 'shop/web' } },
+    release
+  }) as unknown as ImageOutcome
 
 describe('failIfAnyHeldBack after a push', () => {
   it('tells a failed load as a failed load: the tags are pushed', () => {
@@ -45,6 +48,8 @@ describe('failIfAnyHeldBack after a push', () => {
   })
 
   it('does not fail when every tag was written', () => {
-    expect(() => failIfAnyHeldBack([outcome({ digest: 'sha256:abc', written: [`${image}:main`], failed: [] })])).not.toThrow()
+    expect(() =>
+      failIfAnyHeldBack([outcome({ digest: 'sha256:abc', written: [`${image}:main`], failed: [] })])
+    ).not.toThrow()
   })
 })
