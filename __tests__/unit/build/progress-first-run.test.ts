@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { BuildProgress, noEarlierImageLine } from '../../src/build/progress.js'
+import { BuildProgress, noEarlierImageLine } from '../../../src/build/progress.js'
 
 /** `docker buildx build --progress=rawjson` with `--cache-from type=registry,ref=<a missing ref>` (see fixtures/progress). */
 const missingRegistryCache = readFileSync(
-  new URL('../fixtures/progress/inline-cache.rawjson', import.meta.url),
+  new URL('../../fixtures/progress/inline-cache.rawjson', import.meta.url),
   'utf8'
 )
 
