@@ -36,6 +36,8 @@ export interface ImagePlanFacts {
   buildxVersion: string
   buildkitVersion?: string
   builder: string
+  /** The builder clamps file times to SOURCE_DATE_EPOCH (`rewrite-timestamp=true`). */
+  rewritesTimestamps?: boolean
   /** The run's own folder. */
   temp: string
   /** Unique per run and attempt, for staging names. */
@@ -54,6 +56,13 @@ export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
     load: build.load,
     driver: build.driver
   })
+  const epoch = facts.meta.sourceDateEpoch
+  // The commit's time, for BuildKit's created times; the exporters also clamp file times to it where they can.
+  const buildArgs =
+    epoch === undefined
+      ? build.buildArgs
+      : [...build.buildArgs, { key: 'SOURCE_DATE_EPOCH', value: String(epoch) }]
+  const rewriteTimestamp = epoch !== undefined && facts.rewritesTimestamps === true
   return config.images.map((spec, index) => {
     const image = facts.ecr ? `${facts.ecr.registry}/${spec.repository}` : spec.repository
     const tags = facts.meta.tags.map((tag) => `${image}:${tag}`)
@@ -90,12 +99,14 @@ export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
       context: build.context,
       target: spec.stage.named ? spec.stage.name : '',
       platforms: build.platforms,
-      buildArgs: build.buildArgs,
+      buildArgs,
       secrets: build.secrets,
       secretFiles: build.secretFiles,
       labels: facts.meta.labels,
       annotations: facts.meta.annotations,
-      output: planOutput(delivery, { image, tags, staging, ...(layout ? { layout } : {}) }, build.load),
+      output: planOutput(delivery, { image, tags, staging, ...(layout ? { layout } : {}) }, build.load, {
+        rewriteTimestamp
+      }),
       cache,
       noCache: build.noCache,
       pull: build.pull,
