@@ -235,7 +235,7 @@ export async function runAction(io: Io): Promise<void> {
   )
 
   const gates = await log.group('Scan gate', () =>
-    gateAll({ runner, probe, log, config, context, facts, plans, built })
+    gateAll({ runner, probe, log, config, context, meta, facts, plans, built })
   )
   await log.group('Code scanning and annotations', () =>
     publishFindings({ runner, log, config, context, checks, gates })
@@ -273,10 +273,8 @@ export async function runAction(io: Io): Promise<void> {
       log,
       config,
       context,
-      meta,
       outcomes,
       checks,
-      trivy: gates.workspace,
       seconds: (Date.now() - started) / 1000
     })
   )
