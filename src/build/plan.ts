@@ -47,6 +47,25 @@ export interface ImagePlanFacts {
   env: Record<string, string | undefined>
 }
 
+/**
+ * Inline cache writes per-build times into the image config, so no rebuild of a commit gets its digest again;
+ * in an IMMUTABLE repository that makes a re-run fail on its own tags, which is worth a warning.
+ */
+function reproducibleCache(
+  cache: CachePlan,
+  image: { reproducible: boolean; immutable: boolean }
+): CachePlan {
+  if (!image.reproducible || !image.immutable || !cache.to.some((spec) => spec.startsWith('type=inline')))
+    return cache
+  return {
+    ...cache,
+    warnings: [
+      ...cache.warnings,
+      `Cache: inline cache records build times in the image config, so a rebuild of this commit gets another digest, and a re-run fails on the tags this IMMUTABLE repository already has. Set 'cache-repository' to a repository with mutable tags (registry cache), or use 'cache: gha', 'local' or 'none'. See docs/reproducible-builds.md.`
+    ]
+  }
+}
+
 /** Plans every image of the step; pure given the facts. */
 export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
   const { build } = config
@@ -92,7 +111,10 @@ export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
       dependencyHash: facts.dependencyHash,
       hostedRunner: facts.env.RUNNER_ENVIRONMENT === 'github-hosted'
     }
-    const cache = planCache(config.cache, cacheFacts)
+    const cache = reproducibleCache(planCache(config.cache, cacheFacts), {
+      reproducible: epoch !== undefined,
+      immutable: cacheFacts.tagImmutable
+    })
     const request: BuildRequest = {
       builder: facts.builder,
       file: config.dockerfile.path,

@@ -161,7 +161,12 @@ async function readTags(probe: Runner, ref: ImageRef, tags: string[]): Promise<T
 
 /** The release refused before any tag moved: an IMMUTABLE repository holds some of the tags on another image. */
 function refused(request: ReleaseRequest, plan: TagPlan, digest: string): ReleaseResult {
-  const taken = plan.conflicts.map((conflict) => `${tagOf(conflict.tag)} is on ${conflict.digest}`).join(', ')
+  const byDigest = new Map<string, string[]>()
+  for (const conflict of plan.conflicts)
+    byDigest.set(conflict.digest, [...(byDigest.get(conflict.digest) ?? []), tagOf(conflict.tag)])
+  const taken = [...byDigest.entries()]
+    .map(([on, names]) => `${listed(names)} ${names.length === 1 ? 'is' : 'are'} on ${on}`)
+    .join('; ')
   return {
     written: [],
     failed: request.tags.map((tag) => {
@@ -173,8 +178,15 @@ function refused(request: ReleaseRequest, plan: TagPlan, digest: string): Releas
           : 'not written: another tag of this image is taken in an IMMUTABLE repository'
       }
     }),
-    problem: `No tag was moved: the IMMUTABLE repository ${request.repository} has ${taken}, and this run's image is ${digest}. Tags in an IMMUTABLE repository cannot move: give this build other tags (e.g. type=sha), or re-run only what built that image.`
+    problem: `No tag was moved: in the IMMUTABLE repository ${request.repository}, ${taken}, and this run's image is ${digest}. Tags there cannot move to another image: give this build tags of its own (e.g. type=sha), or rebuild exactly what made that image (see docs/reproducible-builds.md).`
   }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
 }
 
 /** A pushed-by-digest image: every tag onto the scanned manifest (or the identical one a tag already holds), then `load` pulls them. */
