@@ -84,7 +84,7 @@ async function targetReport(
     verdict: verdictOf(outcome, config),
     ...(config.scan ? { failOn: config.scan.failOn, failOnNew: config.scan.failOnNew } : {}),
     ...(gate?.comparison ? { comparedWith: gate.comparison } : {}),
-    ...(gate?.suppressed.length ? { suppressed: gate.suppressed } : {}),
+    ...(gate?.suppressed ? { suppressed: gate.suppressed } : {}),
     ...(gate
       ? {
           scanner: gate.scanner,

@@ -67,7 +67,7 @@ export interface GateOutcome {
   /** SARIF for code scanning, one per platform, already pointed at the Dockerfile. */
   sarif: SarifUpload[]
   /** What a VEX document (or an ignore file) took out of the findings, with why; only with `vex`. */
-  suppressed: SuppressedFinding[]
+  suppressed?: SuppressedFinding[]
   /** What the findings were compared with; findings it has too are `alreadyPresent`. */
   comparison?: Comparison
   /** What scanned it, e.g. `Trivy 0.75.0`, as the report says. */
@@ -99,8 +99,6 @@ function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
     }
   })
 }
-
-export { samePlatform }
 
 /**
  * Fails closed when the report is not about the image that was built: another platform (Trivy picks
@@ -204,7 +202,7 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
     layersCompressed,
     ...(sizeCheck ? { sizeCheck } : {}),
     sarif,
-    suppressed,
+    ...(suppressed.length > 0 ? { suppressed } : {}),
     ...(request.comparison ? { comparison: request.comparison } : {}),
     scanner,
     startedAt,
