@@ -16,7 +16,7 @@ import { connectEcr, createRepositories, type EcrConnection } from './ecr/connec
 import { planLogin } from './ecr/login.js'
 import { defaultBranch, readRunContext, type RunContext } from './github/context.js'
 import { fetchRepositoryMetadata } from './github/repository.js'
-import { readCommitDate } from './meta/meta.js'
+import { loadDates, readCommitDate } from './meta/meta.js'
 import { runMeta, type RunMeta } from './meta/run-tags.js'
 import { cacheReportLine } from './build/progress.js'
 import { failIfAnyHeldBack, setOutputs, type ImageOutcome } from './outcome.js'
@@ -120,12 +120,15 @@ export async function runAction(io: Io): Promise<void> {
   const runner: Runner = config.dryRun ? new DryRunner(log) : probe
   const state: StateStore = config.dryRun ? new NoState() : new RunnerState(log)
   const now = io.now()
+  // One key names this run's builder and staging images, so the post step and a re-run tell them apart.
+  const key = runKey(context)
   const needsTag = config.build.push || config.scan !== undefined
   const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context)
   const commitDate = readCommitDate(probe, context, { ...config.tags, created: config.build.created })
 
   // A rule set that names no tag is refused before any AWS call (which might create repositories).
   const meta: RunMeta = await log.group('Tags and labels', async () => {
+    await loadDates(config.tags)
     const request = {
       tags: config.tags,
       labels: config.build.labels,
@@ -185,7 +188,7 @@ export async function runAction(io: Io): Promise<void> {
     const plan = planBuilder({
       driver: config.build.driver,
       builder: config.build.builder,
-      runId: runKey(context)
+      runId: key
     })
     if (plan.created) state.add({ builder: plan.name })
     // Emulators first: a builder sees the platforms it can run when it starts.
@@ -212,7 +215,7 @@ export async function runAction(io: Io): Promise<void> {
     builder,
     rewritesTimestamps: rewrites,
     temp,
-    runKey: runKey(context),
+    runKey: key,
     dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
     env: io.env
   })

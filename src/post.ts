@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from './run/workflow-commands.js'
 import { execFile } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { promisify } from 'node:util'
@@ -8,14 +8,14 @@ const run = promisify(execFile)
 
 /** The post step's own entry: a small bundle that undoes what main saved, also after a failed main. Warns, never fails. */
 export async function post(): Promise<void> {
-  const state = parseSavedState(core.getState(stateKey))
+  const state = parseSavedState(runner.getState(stateKey))
   const commands = [
     ...state.registries.map((registry) => ['logout', registry]),
     ...(state.builder ? [['buildx', 'rm', '--force', state.builder]] : []),
     ...(state.staging.length > 0 ? [['image', 'rm', '--force', ...state.staging]] : [])
   ]
   for (const args of commands) {
-    core.info(`$ docker ${args.join(' ')}`)
+    runner.info(`$ docker ${args.join(' ')}`)
     try {
       await run('docker', args)
     } catch (error) {
@@ -27,14 +27,14 @@ export async function post(): Promise<void> {
         !/Error response.*(conflict|in use)/i.test(message)
       )
         continue
-      core.warning(`Cleanup step failed: docker ${args.join(' ')}: ${message}`)
+      runner.warning(`Cleanup step failed: docker ${args.join(' ')}: ${message}`)
     }
   }
   if (state.tempDir) {
     await rm(state.tempDir, { recursive: true, force: true }).catch((error: Error) =>
-      core.warning(`Could not delete ${state.tempDir}: ${error.message}`)
+      runner.warning(`Could not delete ${state.tempDir}: ${error.message}`)
     )
   }
 }
 
-post().catch((error: Error) => core.warning(`Cleanup failed: ${error.message}`))
+post().catch((error: Error) => runner.warning(`Cleanup failed: ${error.message}`))

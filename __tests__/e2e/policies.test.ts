@@ -546,10 +546,7 @@ describe('bad values of the new inputs', () => {
       { vex: 'http://example.com/shop.openvex.json', 'vex-url': 'true' },
       "::error::Line 1 of 'vex' is 'http://example.com/shop.openvex.json': a VEX document is downloaded over https only."
     ],
-    [
-      { vex: 'security/missing.json' },
-      "::error::The line 1 of 'vex' names 'security/missing.json': no file at"
-    ],
+    [{ vex: 'security/missing.json' }, "::error::Line 1 of 'vex' names 'security/missing.json': no file at"],
     [{ vex: 'bom.cdx.json' }, "::error::Line 1 of 'vex' (bom.cdx.json) is a CycloneDX VEX document"],
     [
       { 'fail-on-new': 'true', 'fail-on': 'none' },

@@ -21,7 +21,12 @@ export const daemonInfoFormat = '{{.OSType}}/{{.Architecture}} {{json .DriverSta
 
 export function parseDaemonInfo(output: string): DaemonFacts {
   const [platform = '', ...status] = output.trim().split(' ')
-  const [os = 'linux', architecture = ''] = platform.split('/')
+  const [os = '', architecture = ''] = platform.split('/')
+  if (os === '' || architecture === '')
+    throw new ServiceError(
+      `docker info did not say the daemon's platform (it printed '${output.trim().slice(0, 200)}'), so no build can be planned for it.`,
+      'DockerUnavailable'
+    )
   return {
     imageStore: status.join(' ').includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
     platform: `${os}/${architectures[architecture] ?? architecture}`

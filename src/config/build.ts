@@ -86,7 +86,7 @@ function numberedPairs(
     .filter((item) => !item.text.startsWith('#'))
     .map(({ line, text: item }) => {
       // A line is read as build-push-action reads it: quotes may protect commas.
-      const value = parseList(item, { perLine: true })[0] ?? ''
+      const value = parseList(item, `Line ${line} of '${name}'`, { perLine: true })[0] ?? ''
       const pair = splitKeyValue(value)
       if (!pair || !keyPattern.test(pair[0])) {
         const shown = secret ? '' : ` is '${item}'`
@@ -104,7 +104,9 @@ function pairs(raw: RawInputs, name: string, keyPattern: RegExp, what: string, s
 }
 
 function platformsOf(raw: RawInputs): string[] {
-  const platforms = parseList(raw.platforms ?? '').map((platform) => platform.toLowerCase())
+  const platforms = parseList(raw.platforms ?? '', `Input 'platforms'`).map((platform) =>
+    platform.toLowerCase()
+  )
   const unknown = platforms.find((platform) => !linuxPlatforms.includes(platform))
   if (unknown !== undefined) {
     throw new ConfigurationError(

@@ -32,7 +32,7 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
   return numberedLines(raw, name)
     .filter((item) => !item.text.startsWith('#'))
     .map(({ line, text: item }) => {
-      const spec = parseList(item, { perLine: true })[0] ?? ''
+      const spec = parseList(item, `Line ${line} of '${name}'`, { perLine: true })[0] ?? ''
       const credential = attributesOf(spec).find(([key]) => credentialAttributes.includes(key))
       if (credential) {
         throw new ConfigurationError(
@@ -41,7 +41,9 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
       }
       const type = typeOf(spec)
       const bareReference = !spec.includes('=') && fullReferencePattern.test(spec)
-      if (spec.startsWith('-') || (!bareReference && !knownTypes.includes(type))) {
+      // typeOf reads a spec without '=' as a registry reference: only a real reference passes as one.
+      const typed = spec.includes('=') && knownTypes.includes(type)
+      if (spec.startsWith('-') || !(bareReference || typed)) {
         throw new ConfigurationError(
           `Line ${line} of '${name}' is '${spec}': expected buildx's form 'type=<${knownTypes.join('|')}>,<key>=<value>,...' (e.g. 'type=registry,ref=<registry>/<repository>:buildcache') or a bare image reference.`
         )
@@ -51,7 +53,7 @@ function rawSpecs(raw: RawInputs, name: 'cache-from' | 'cache-to'): string[] {
 }
 
 function backendsOf(raw: RawInputs): CacheBackend[] | 'none' {
-  const names = [...new Set(parseList(raw.cache ?? '').map((name) => name.toLowerCase()))]
+  const names = [...new Set(parseList(raw.cache ?? '', `Input 'cache'`).map((name) => name.toLowerCase()))]
   const unknown = names.find(
     (name) => name !== 'none' && !(cacheBackends as readonly string[]).includes(name)
   )

@@ -28,7 +28,7 @@ export function parseChecksFailOn(raw: RawInputs): ChecksFailOn {
 export function parseChecksIgnore(raw: RawInputs): string[] {
   const lines = (raw['dockerfile-checks-ignore'] ?? '').split(/\r?\n/)
   const ids = lines.flatMap((line, index) =>
-    parseList(line).map((name) => {
+    parseList(line, `Line ${index + 1} of 'dockerfile-checks-ignore'`).map((name) => {
       const rule = canonicalRule(name)
       if (rule) return rule
       throw new ConfigurationError(

@@ -71,7 +71,7 @@ function region(raw: RawInputs, env: NodeJS.ProcessEnv, push: boolean): string {
 }
 
 function registryIds(raw: RawInputs): string[] {
-  const ids = parseList(raw['registry-ids'] ?? '')
+  const ids = parseList(raw['registry-ids'] ?? '', `Input 'registry-ids'`)
   const bad = ids.find((id) => !accountIdPattern.test(id))
   if (bad !== undefined) {
     throw new ConfigurationError(`Input 'registry-ids' has '${bad}': expected 12-digit AWS account ids.`)

@@ -38,7 +38,7 @@ export function stagesOf(dockerfile: Dockerfile): Stage[] {
       index,
       line: from.getRange().start.line + 1,
       from: from.getImage() ?? '',
-      named: name !== undefined
+      named: name !== null
     }
   })
 }
@@ -60,12 +60,12 @@ export function allowedPath(
   line?: number,
   noun: string = kind
 ): string {
-  const where = line !== undefined ? `line ${line} of '${input}'` : `Input '${input}'`
+  const where = line !== undefined ? `Line ${line} of '${input}'` : `Input '${input}'`
   const absolute = path.resolve(roots.workspace, value)
   const exists =
     existsSync(absolute) && (kind === 'file' ? statSync(absolute).isFile() : statSync(absolute).isDirectory())
   if (!exists) {
-    const subject = line !== undefined ? `The ${where} names` : `${where} is`
+    const subject = line !== undefined ? `${where} names` : `${where} is`
     throw new ConfigurationError(`${subject} '${value}': no ${noun} at ${absolute}.`)
   }
   const real = realpathSync(absolute)
@@ -75,7 +75,7 @@ export function allowedPath(
     .some((root) => real === root || real.startsWith(`${root}${path.sep}`))
   if (!inside) {
     throw new ConfigurationError(
-      `${line !== undefined ? `The ${where}` : where} names '${value}', which is outside the workspace and RUNNER_TEMP${real !== absolute ? ` (it leads to ${real})` : ''}: only files in the checkout or written by earlier steps are accepted.`
+      `${where} names '${value}', which is outside the workspace and RUNNER_TEMP${real !== absolute ? ` (it leads to ${real})` : ''}: only files in the checkout or written by earlier steps are accepted.`
     )
   }
   return absolute

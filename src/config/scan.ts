@@ -69,7 +69,7 @@ export function parseTrivyChecksum(raw: RawInputs): TrivyChecksum {
 
 /** A list input of known values, returned in the order of `allowed` without repeats. */
 function listOf<T extends string>(raw: RawInputs, name: string, allowed: readonly T[], fallback: T[]): T[] {
-  const items = parseList(raw[name] ?? '')
+  const items = parseList(raw[name] ?? '', `Input '${name}'`)
   if (items.length === 0) return fallback
   const chosen = items.map((item) => {
     const found = allowed.find((option) => option.toLowerCase() === item.toLowerCase())
@@ -108,7 +108,7 @@ function trivyVersion(raw: RawInputs): string {
 }
 
 function ignoreFiles(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): string[] {
-  const files = parseList(raw.trivyignores ?? '').map((file) =>
+  const files = parseList(raw.trivyignores ?? '', `Input 'trivyignores'`).map((file) =>
     allowedPath('trivyignores', file, roots, 'file')
   )
   if (files.length > 1 && files.some((file) => /\.ya?ml$/.test(file))) {
@@ -120,7 +120,7 @@ function ignoreFiles(raw: RawInputs, roots: { workspace: string; runnerTemp?: st
 }
 
 function dbRepositories(raw: RawInputs): string[] {
-  const repositories = parseList(raw['trivy-db-repository'] ?? '')
+  const repositories = parseList(raw['trivy-db-repository'] ?? '', `Input 'trivy-db-repository'`)
   const bad = repositories.find((repository) => !dbRepositoryPattern.test(repository))
   if (bad !== undefined) {
     throw new ConfigurationError(

@@ -32,7 +32,7 @@ function signMode(raw: RawInputs): 'auto' | 'true' | 'false' {
   const value = text(raw, 'sign').toLowerCase()
   if (value === '' || value === 'auto') return 'auto'
   if (value === 'true' || value === 'false') return value
-  throw new ConfigurationError(`Input 'sign' is '${raw.sign}': expected 'auto', 'true' or 'false'.`)
+  throw new ConfigurationError(`Input 'sign' is '${value}': expected 'auto', 'true' or 'false'.`)
 }
 
 function signKey(raw: RawInputs): string {
@@ -52,7 +52,7 @@ function signKey(raw: RawInputs): string {
 }
 
 function attest(raw: RawInputs): { kinds: AttestationKind[]; sbomFormat: SbomFormat } {
-  const items = parseList(raw.attest ?? '')
+  const items = parseList(raw.attest ?? '', `Input 'attest'`)
   if (items.length === 0) return { kinds: ['provenance', 'vuln'], sbomFormat: 'cyclonedx' }
   if (items.length === 1 && items[0].toLowerCase() === 'none') return { kinds: [], sbomFormat: 'cyclonedx' }
   let sbomFormat: SbomFormat = 'cyclonedx'

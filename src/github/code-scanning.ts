@@ -75,7 +75,8 @@ export interface UploadOptions {
 }
 
 /**
- * Uploads every SARIF of the step at once, then waits for processing within one shared deadline. Never
+ * Uploads every SARIF of the step at once, then waits for each one's processing, up to `waitMs` after it was
+ * accepted (the throttling plugin spaces writes, so a later upload must not lose its wait to the queue). Never
  * throws: a failed upload must not hide the gate's verdict, so every problem is a warning and a status.
  */
 export async function uploadSarifs(
@@ -85,7 +86,6 @@ export async function uploadSarifs(
   uploads: SarifUpload[],
   options: UploadOptions = {}
 ): Promise<SarifUploadResult[]> {
-  const deadline = Date.now() + (options.waitMs ?? 20_000)
   const [owner, repo] = context.repository.split('/')
   return Promise.all(
     uploads.map(async (upload): Promise<SarifUploadResult> => {
@@ -100,6 +100,7 @@ export async function uploadSarifs(
         return { category: upload.category, status, message }
       }
       log.info(`SARIF uploaded to code scanning as category ${upload.category} (id ${id})`)
+      const deadline = Date.now() + (options.waitMs ?? 20_000)
       while (Date.now() < deadline) {
         try {
           const { data } = await runner.github<{ processing_status?: string; errors?: string[] }>({

@@ -3,17 +3,12 @@ import type { RunContext } from '../github/context.js'
 import type { Command, Runner } from '../run/command.js'
 import type { Flavor } from './flavor.js'
 import { commitDateInPayload, namedCommit, type ShaSource } from './run-facts.js'
-import type { TagRule } from './tag-rules.js'
-import { mentions, type Template } from './tag-template.js'
-
-function renderedTemplates(rule: TagRule): Template[] {
-  const own = rule.type === 'schedule' ? [rule.pattern] : 'value' in rule ? [rule.value] : []
-  return [rule.prefix, rule.suffix, ...own].filter((template): template is Template => template !== undefined)
-}
+import { ruleTemplates, type TagRule } from './tag-rules.js'
+import { mentions } from './tag-template.js'
 
 /** True when a rule or the flavor renders `{{commit_date}}`: only then is git asked. */
 function needsCommitDate(rules: TagRule[], flavor: Flavor): boolean {
-  const templates = [flavor.prefix, flavor.suffix, ...rules.flatMap(renderedTemplates)]
+  const templates = [flavor.prefix, flavor.suffix, ...rules.flatMap(ruleTemplates)]
   return templates.some((template) => mentions(template, 'commit_date'))
 }
 

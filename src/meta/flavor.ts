@@ -24,7 +24,7 @@ export function parseFlavor(lines: string[]): Flavor {
   }
   for (const text of meaningfulLines(lines)) {
     let onLatestFor: 'prefix' | 'suffix' | undefined
-    for (const field of fieldsOf(text)) {
+    for (const field of fieldsOf('flavor', text)) {
       const [key, value] = splitField(field)
       if (key === 'latest') {
         const latest = value.toLowerCase()

@@ -10,6 +10,7 @@ import type { TagRule } from './tag-rules.js'
 import { computeTags } from './tags.js'
 
 export { readCommitDate } from './commit-date.js'
+export { loadDates } from './dates.js'
 export { parseFlavor, type Flavor } from './flavor.js'
 export type { ShaSource } from './run-facts.js'
 export { parseTagRules, type TagRule } from './tag-rules.js'
@@ -44,9 +45,7 @@ export interface Meta {
   /** For `core.warning`: rules that applied but gave no tag (a tag that is not semver), a `{{commit_date}}` on the build time. */
   warnings: string[]
   json: { tags: string[]; labels: Record<string, string>; annotations: string[]; version: string }
-  /** What the created label says: the commit's time with `created: commit` when known, else the build time. */
-  created: Date
-  /** The commit's time in seconds, for BuildKit's SOURCE_DATE_EPOCH; absent when `created` is the build time. */
+  /** The commit's time in seconds (the created label's time), for BuildKit's SOURCE_DATE_EPOCH; absent when the image says it was created at build time. */
   sourceDateEpoch?: number
 }
 
@@ -56,8 +55,7 @@ export function computeMeta(input: MetaInput, context: RunContext, now: Date): M
   const { tags, warnings } = computeTags(input.rules, input.flavor, facts, now)
   const version = tags[0] ?? ''
   const committed = input.created === 'commit' ? facts.commitDate : undefined
-  const created = committed ?? now
-  const labels = computeLabels(input, context, facts.sha, version, created)
+  const labels = computeLabels(input, context, facts.sha, version, committed ?? now)
   const annotations = (input.annotationLevels ?? ['manifest']).flatMap((level) =>
     Object.entries(labels).map(([key, value]) => `${level}:${key}=${value}`)
   )
@@ -68,7 +66,6 @@ export function computeMeta(input: MetaInput, context: RunContext, now: Date): M
     annotations,
     warnings,
     json: { tags, labels, annotations, version },
-    created,
     ...(committed ? { sourceDateEpoch: Math.floor(committed.getTime() / 1000) } : {})
   }
 }

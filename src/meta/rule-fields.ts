@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync'
+import { CsvError, parse } from 'csv-parse/sync'
 import { ConfigurationError } from '../errors.js'
 import { dockerTagPattern, isTagText } from './docker-tag.js'
 import {
@@ -21,13 +21,19 @@ export function meaningfulLines(lines: string[]): string[] {
 }
 
 /** A line's comma-separated fields; a field in double quotes may hold commas. */
-export function fieldsOf(line: string): string[] {
-  const records: string[][] = parse(line, {
-    relaxQuotes: true,
-    relaxColumnCount: true,
-    skipEmptyLines: true,
-    trim: true
-  })
+export function fieldsOf(input: RuleInput, line: string): string[] {
+  let records: string[][]
+  try {
+    records = parse(line, { relaxQuotes: true, relaxColumnCount: true, skipEmptyLines: true, trim: true })
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error
+    throw problem(
+      input,
+      line,
+      `a '"' does not close a quoted field`,
+      'a whole field in double quotes, e.g. "pattern=a,b"'
+    )
+  }
   return (records[0] ?? []).filter((field) => field !== '')
 }
 

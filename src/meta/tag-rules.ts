@@ -38,6 +38,12 @@ export type TagRule =
   | (RuleCommon & { type: 'raw'; value: Template })
   | (RuleCommon & { type: 'sha'; format: 'short' | 'long' })
 
+/** The templates a rule renders with the run's facts (a semver pattern has version placeholders only). */
+export function ruleTemplates(rule: TagRule): Template[] {
+  const own = rule.type === 'schedule' ? [rule.pattern] : 'value' in rule ? [rule.value] : []
+  return [rule.prefix, rule.suffix, ...own].filter((template): template is Template => template !== undefined)
+}
+
 /** docker/metadata-action's priorities: the highest-priority rule that yields a value gives `version`. */
 const defaultPriorities: Record<TagRuleType, number> = {
   schedule: 1000,
@@ -228,7 +234,7 @@ function parseTyped(line: RuleLine, type: TagRuleType, common: RuleCommon): TagR
 function parseRule(text: string): TagRule {
   const attributes = new Map<string, string>()
   let typeText: string | undefined
-  for (const field of fieldsOf(text)) {
+  for (const field of fieldsOf('tags', text)) {
     const [key, value] = splitField(field)
     if (key === 'type') typeText = value
     else attributes.set(key ?? 'value', value)

@@ -1,4 +1,4 @@
-import moment from 'moment-timezone'
+import { isTimeZone } from './dates.js'
 
 /** A `{{name 'arg' key='value'}}` expression of a template. */
 export interface Expression {
@@ -48,7 +48,7 @@ function checkDateExpression(source: string, name: string, args: string[], optio
   const unknown = Object.keys(options).find((key) => key !== 'tz')
   if (unknown !== undefined)
     throw new TemplateError(`'${source}' has the unknown option '${unknown}' (only tz=)`)
-  if (options.tz !== undefined && moment.tz.zone(options.tz) === null) {
+  if (options.tz !== undefined && !isTimeZone(options.tz)) {
     throw new TemplateError(`'${source}' names the unknown time zone '${options.tz}'`)
   }
 }
@@ -108,9 +108,4 @@ export function isLiteral(template: Template): boolean {
 
 export function mentions(template: Template, name: string): boolean {
   return template.some((part) => part.kind === 'expression' && part.name === name)
-}
-
-/** `{{date 'format' tz='Area/City'}}` with moment's format tokens, in UTC unless `tz` says otherwise. */
-export function formatDate(date: Date, format: string, timeZone = 'UTC'): string {
-  return moment(date).tz(timeZone).format(format)
 }

@@ -2,8 +2,8 @@ import { sanitizeTag } from './docker-tag.js'
 import type { Flavor } from './flavor.js'
 import type { RunFacts } from './run-facts.js'
 import type { TagRule } from './tag-rules.js'
+import { formatDate } from './dates.js'
 import {
-  formatDate,
   parseTemplate,
   renderTemplate,
   versionPlaceholders,

@@ -1,3 +1,4 @@
+import { plural } from '../words.js'
 import type { Delivery } from '../build/output.js'
 import { ServiceError } from '../errors.js'
 import type { Runner } from '../run/command.js'
@@ -91,7 +92,7 @@ export async function cleanUpBlocked(
         : ''
     return {
       removed,
-      note: `The blocked image was deleted from ECR (${removed.length} manifests of ${where}), so it cannot be pulled by digest.${kept}`
+      note: `The blocked image was deleted from ECR (${plural(removed.length, 'manifest')} of ${where}), so it cannot be pulled by digest.${kept}`
     }
   } catch (error) {
     const reason = error instanceof ServiceError ? error.message : String(error)

@@ -1,17 +1,11 @@
-import { slowestStepsMarkdown } from '../build/progress.js'
-import { cacheReportLine } from '../build/progress.js'
+import { cacheReportLine, slowestStepsMarkdown } from '../build/progress.js'
 import type { Config } from '../config/config.js'
 import type { ChecksResult } from '../dockerfile/phase.js'
 import { commentAuthor, upsertStickyComment } from '../github/comments.js'
 import type { RunContext } from '../github/context.js'
 import type { ImageOutcome } from '../outcome.js'
-import {
-  indexPlatforms,
-  manifestLayers,
-  planGetImage,
-  storedManifest,
-  type ImageRef
-} from '../release/manifests.js'
+import { storedLayers } from '../ecr/images.js'
+import type { ImageRef } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { baseComparisonOf, type BaseComparison } from '../scan/base.js'
@@ -46,15 +40,15 @@ async function pushedLayers(
   digest: string,
   layers: SizedLayer[]
 ): Promise<SizedLayer[] | undefined> {
-  const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
-  if (!stored) return undefined
-  const child = indexPlatforms(stored.manifest)?.[0]
-  const manifest = child
-    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
-    : stored
-  const pushed = manifest ? manifestLayers(manifest.manifest) : undefined
+  const pushed = await storedLayers(probe, ref, { imageDigest: digest })
   if (!pushed || pushed.length !== layers.length) return undefined
   return layers.map((layer, index) => ({ ...layer, digest: pushed[index].digest, size: pushed[index].size }))
+}
+
+/** Where the repository lives: the first of `registry-ids` holds every target's repository, as for the push. */
+function imageRef(config: Config, repository: string): ImageRef {
+  const registryId = config.aws.registryIds[0]
+  return { repository, ...(registryId ? { registryId } : {}) }
 }
 
 async function targetReport(
@@ -64,7 +58,7 @@ async function targetReport(
 ): Promise<TargetReport> {
   const { config, context, probe, log } = request
   const { plan, gate, release } = outcome
-  const ref = { repository: plan.spec.repository }
+  const ref = imageRef(config, plan.spec.repository)
   const layers =
     gate && release?.digest && config.build.push
       ? await pushedLayers(probe, ref, release.digest, gate.layers).catch((error: Error) => {

@@ -1,3 +1,4 @@
+import { plural } from '../words.js'
 import type { FailOn } from '../config/scan.js'
 import type { DockerfileFinding } from '../dockerfile/finding.js'
 import { dockerfileChecksMarkdown } from '../dockerfile/render.js'
@@ -104,10 +105,6 @@ export function originCell(report: TargetReport, origin: Origin): string {
   return `${where} ${code(origin.instruction)}${origin.fromBase ? ' (base image)' : ''}`
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`
-}
-
 /** The first line: the verdict, the policy, and what decided it. */
 export function verdictLine(report: TargetReport): string {
   const findings = uniqueFindings(report.findings ?? [])
@@ -137,7 +134,7 @@ export function verdictLine(report: TargetReport): string {
       return `**Gate: blocked** by ${reasons.join(' and ')} — ${policy}`
     }
     case 'held-back':
-      return `**Gate: passed, held back** — ${report.verdict.by.map(code).join(', ')} was blocked and 'gate: atomic' releases all targets or none`
+      return `**Gate: passed, held back** — ${report.verdict.by.map(code).join(', ')} ${report.verdict.by.length === 1 ? 'was' : 'were'} blocked and 'gate: atomic' releases all targets or none`
     case 'not-scanned':
       return `**Gate: not scanned** — 'scan: false' pushes without a scan`
     case 'dry-run':
@@ -154,7 +151,7 @@ function sizeRow(report: TargetReport): string[] {
       : ` (budget ${formatSize(report.sizeCheck.budget)})`
     : ''
   const kind = report.sizesCompressed === false ? 'uncompressed' : 'compressed'
-  return [`| Size | ${formatSize(total)} ${kind}, ${report.layers.length} layers${budget} |`]
+  return [`| Size | ${formatSize(total)} ${kind}, ${plural(report.layers.length, 'layer')}${budget} |`]
 }
 
 function pushRow(report: TargetReport): string[] {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { ServiceError } from '../errors.js'
 import { ecrError } from '../ecr/errors.js'
-import { createGitHubClient, type GitHubClient } from '../github/client.js'
+import type { GitHubClient } from '../github/client.js'
 import { githubError } from '../github/errors.js'
 import type { CommandResult, FileWrite, RunOptions, Runner, Command } from './command.js'
 import type { EcrOperation, EcrRequest, EcrResponse } from './ecr-request.js'
@@ -62,7 +62,12 @@ export class LiveRunner implements Runner {
     const github = this.options.github
     if (!github?.token)
       throw new ServiceError(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401)
-    this.githubClient ??= createGitHubClient(github.token, github.apiUrl, this.options.log)
+    // Octokit loads on the first GitHub call only.
+    this.githubClient ??= (await import('../github/client.js')).createGitHubClient(
+      github.token,
+      github.apiUrl,
+      this.options.log
+    )
     try {
       const response = await this.githubClient.request(request.route, {
         ...request.parameters,

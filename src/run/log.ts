@@ -1,11 +1,13 @@
-import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import * as core from './workflow-commands.js'
+import type { AnnotationProperties } from './workflow-commands.js'
 
-export type AnnotationProperties = core.AnnotationProperties
+export type { AnnotationProperties } from './workflow-commands.js'
 
 /**
  * Everything the action says to the runner: log lines, annotations, masks, outputs, state and the job
- * summary. Phases take a Log rather than calling @actions/core, so orchestration tests can read what a run said.
+ * summary. Phases take a Log rather than writing workflow commands, so orchestration tests can read what a run said.
  */
 export interface Log {
   info(message: string): void
@@ -23,7 +25,7 @@ export interface Log {
   summary(markdown: string): Promise<void>
 }
 
-/** The runner's own log, through @actions/core. */
+/** The runner's own log, in its workflow-command protocol. */
 export class RunnerLog implements Log {
   // Unguessable, so no tool output can end the stop-commands section early.
   private readonly token = randomBytes(16).toString('hex')
@@ -65,10 +67,13 @@ export class RunnerLog implements Log {
   async group<T>(title: string, run: () => Promise<T>): Promise<T> {
     this.trusted()
     core.startGroup(title)
+    const started = performance.now()
     try {
       return await run()
     } finally {
       this.trusted()
+      // Shown with step debug logging; bench/ reads it for the time per phase.
+      core.debug(`${title}: ${Math.round(performance.now() - started)} ms`)
       core.endGroup()
     }
   }
@@ -83,6 +88,6 @@ export class RunnerLog implements Log {
     core.saveState(name, value)
   }
   async summary(markdown: string): Promise<void> {
-    await core.summary.addRaw(markdown, true).write()
+    core.appendSummary(markdown)
   }
 }

@@ -2,14 +2,8 @@ import * as path from 'node:path'
 import type { ScanConfig } from '../config/scan.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
-import {
-  indexPlatforms,
-  manifestLayers,
-  planGetImage,
-  storedManifest,
-  type ImageRef,
-  type StoredManifest
-} from '../release/manifests.js'
+import { storedLayers } from '../ecr/images.js'
+import { indexPlatforms, planGetImage, storedManifest, type ImageRef } from '../release/manifests.js'
 import { pullRequestOf } from '../report/comment.js'
 import type { Runner } from '../run/command.js'
 import type { Finding } from './findings.js'
@@ -118,23 +112,6 @@ export interface ComparisonRequest {
   dir: string
 }
 
-/** Compressed size of one platform of a stored image, following an index to that platform's manifest. */
-async function platformSize(
-  probe: Runner,
-  ref: ImageRef,
-  stored: StoredManifest,
-  platform: string
-): Promise<number | undefined> {
-  const listed = indexPlatforms(stored.manifest)
-  const child = listed?.find((entry) => samePlatform(entry.platform, platform)) ?? listed?.[0]
-  const manifest = child
-    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
-    : stored
-  return manifest
-    ? (manifestLayers(manifest.manifest) ?? []).reduce((sum, layer) => sum + layer.size, 0)
-    : undefined
-}
-
 function comparisonFiles(dir: string, platform: string) {
   const name = `trivy-compare-${platform.replace(/\//g, '-')}`
   return { reportPath: path.join(dir, `${name}.json`), sarifPath: path.join(dir, `${name}.sarif`) }
@@ -190,9 +167,13 @@ export async function scanComparison(
     )
   }
   const missing = platforms.filter((entry) => !entry.findings).map((entry) => entry.platform)
-  const size = await platformSize(probe, request.ref, stored, request.platforms[0] ?? '').catch(
-    () => undefined
-  )
+  const layers = await storedLayers(
+    probe,
+    request.ref,
+    { imageDigest: stored.digest },
+    request.platforms[0]
+  ).catch(() => undefined)
+  const size = layers?.reduce((sum, layer) => sum + layer.size, 0)
   return {
     ...target,
     image,

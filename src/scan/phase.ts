@@ -88,7 +88,7 @@ async function setUpTrivy(request: GatePhaseRequest, dir: string): Promise<Trivy
   const trivy =
     scan.skipSetupTrivy || dry
       ? 'trivy'
-      : await installTrivy({ version: scan.trivyVersion, checksum: scan.trivyChecksum })
+      : await installTrivy({ version: scan.trivyVersion, checksum: scan.trivyChecksum, log: request.log })
   const workspace = await prepareTrivyWorkspace(dir, trivy, scan)
   const db = dry ? undefined : await restoreTrivyDb(request.log, { cacheDir: workspace.cacheDir })
   const download = planDbDownload(workspace, scan)

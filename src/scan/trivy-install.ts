@@ -1,3 +1,4 @@
+import type { Log } from '../run/log.js'
 import { ConfigurationError } from '../errors.js'
 import type { TrivyChecksum } from '../config/scan.js'
 import { installVerified } from '../tools/verified-download.js'
@@ -97,6 +98,7 @@ export interface TrivyInstallRequest {
   baseUrl?: string
   platform?: NodeJS.Platform
   arch?: string
+  log?: Pick<Log, 'info' | 'warning'>
 }
 
 /**
@@ -113,18 +115,21 @@ export async function installTrivy(request: TrivyInstallRequest): Promise<string
   } = request
   const expected = expectedTrivyChecksum({ version, checksum, platform, arch })
   const url = `${baseUrl.replace(/\/$/, '')}/aquasecurity/trivy/releases/download/v${version}/${expected.archive}`
-  return installVerified({
-    name: 'trivy',
-    version,
-    arch,
-    url,
-    asset: expected.archive,
-    sha256: expected.sha256,
-    checksumSource: expected.source,
-    executable: { from: 'tar.gz', name: 'trivy' },
-    missingRelease: (missing) =>
-      new ConfigurationError(
-        `Input 'trivy-version' is '${version}': ${missing} does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`
-      )
-  })
+  return installVerified(
+    {
+      name: 'trivy',
+      version,
+      arch,
+      url,
+      asset: expected.archive,
+      sha256: expected.sha256,
+      checksumSource: expected.source,
+      executable: { from: 'tar.gz', name: 'trivy' },
+      missingRelease: (missing) =>
+        new ConfigurationError(
+          `Input 'trivy-version' is '${version}': ${missing} does not exist. Pick a release listed at https://github.com/aquasecurity/trivy/releases.`
+        )
+    },
+    request.log
+  )
 }

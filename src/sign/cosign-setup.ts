@@ -1,3 +1,4 @@
+import type { Log } from '../run/log.js'
 import { ConfigurationError } from '../errors.js'
 import { installVerified } from '../tools/verified-download.js'
 
@@ -34,6 +35,7 @@ export interface CosignInstallRequest {
   baseUrl?: string
   platform?: NodeJS.Platform
   arch?: string
+  log?: Pick<Log, 'info' | 'warning'>
 }
 
 /** The pinned cosign from the tool cache (verified again on every hit) or downloaded and verified. */
@@ -41,23 +43,26 @@ export async function installCosign(request: CosignInstallRequest = {}): Promise
   const { baseUrl = 'https://github.com', platform = process.platform, arch = process.arch } = request
   const asset = cosignAsset(platform, arch)
   const { version } = pinnedCosign
-  return installVerified({
-    name: 'cosign',
-    version,
-    arch,
-    url: `${baseUrl.replace(/\/$/, '')}/sigstore/cosign/releases/download/v${version}/${asset}`,
-    asset,
-    sha256: pinnedCosign.sha256[asset],
-    checksumSource: 'pinned in ecr-build-push',
-    executable: { from: 'asset', name: 'cosign' },
-    missingRelease: (url) =>
-      new ConfigurationError(
-        `cosign ${version} is not at ${url}; install cosign yourself and set 'skip-setup-cosign: true'.`
-      )
-  })
+  return installVerified(
+    {
+      name: 'cosign',
+      version,
+      arch,
+      url: `${baseUrl.replace(/\/$/, '')}/sigstore/cosign/releases/download/v${version}/${asset}`,
+      asset,
+      sha256: pinnedCosign.sha256[asset],
+      checksumSource: 'pinned in ecr-build-push',
+      executable: { from: 'asset', name: 'cosign' },
+      missingRelease: (url) =>
+        new ConfigurationError(
+          `cosign ${version} is not at ${url}; install cosign yourself and set 'skip-setup-cosign: true'.`
+        )
+    },
+    request.log
+  )
 }
 
 /** The cosign to run: the one on PATH with `skip-setup-cosign: true`, otherwise the pinned, verified one. */
-export async function setupCosign(skipSetup: boolean): Promise<string> {
-  return skipSetup ? 'cosign' : installCosign()
+export async function setupCosign(skipSetup: boolean, log: Log): Promise<string> {
+  return skipSetup ? 'cosign' : installCosign({ log })
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { setSecret } from '../run/workflow-commands.js'
 import { ConfigurationError, ServiceError } from '../errors.js'
 
 /** The keyless certificate's identity: what `cosign verify --certificate-identity/--certificate-oidc-issuer` require. */
@@ -21,6 +21,12 @@ export const githubIssuer = 'https://token.actions.githubusercontent.com'
 export interface TokenSource {
   getIDToken(audience: string): Promise<string>
   setSecret(secret: string): void
+}
+
+/** The runner's token endpoint through @actions/core, loaded only when a keyless signature asks for a token. */
+const runnerTokens: TokenSource = {
+  getIDToken: async (audience) => (await import('@actions/core')).getIDToken(audience),
+  setSecret
 }
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -56,7 +62,7 @@ export function keylessIdentity(
  * and returns it as the environment of the cosign commands.
  */
 export async function keylessCredentials(
-  source: TokenSource = core,
+  source: TokenSource = runnerTokens,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<SigningCredentials> {
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -93,13 +99,13 @@ export function plannedKeylessCredentials(env: NodeJS.ProcessEnv = process.env):
 export function keyCredentials(
   privateKey: string,
   password: string,
-  setSecret: (secret: string) => void = core.setSecret
+  mask: (secret: string) => void = setSecret
 ): SigningCredentials {
-  if (privateKey.trim()) setSecret(privateKey)
+  if (privateKey.trim()) mask(privateKey)
   for (const line of privateKey.split('\n').map((part) => part.trim())) {
     // The armor lines are public boilerplate; a very short last line would mask common text everywhere.
-    if (line.length >= 8 && !line.startsWith('-----')) setSecret(line)
+    if (line.length >= 8 && !line.startsWith('-----')) mask(line)
   }
-  if (password) setSecret(password)
+  if (password) mask(password)
   return { method: 'key', env: { COSIGN_PRIVATE_KEY: privateKey, COSIGN_PASSWORD: password } }
 }

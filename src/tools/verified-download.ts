@@ -1,4 +1,5 @@
-import * as core from '@actions/core'
+import type { Log } from '../run/log.js'
+import * as commands from '../run/workflow-commands.js'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
@@ -99,21 +100,24 @@ async function unpack(file: string, tool: VerifiedTool): Promise<string> {
  * against `sha256` and cached. A cache entry that no longer matches (self-hosted runners keep their tool cache
  * between jobs) is refused with a warning and replaced by a fresh verified download. Returns the executable's path.
  */
-export async function installVerified(tool: VerifiedTool): Promise<string> {
+export async function installVerified(
+  tool: VerifiedTool,
+  log: Pick<Log, 'info' | 'warning'> = commands
+): Promise<string> {
   const tc = await import('@actions/tool-cache')
   const label = `${tool.name} ${tool.version}`
   const cached = tc.find(tool.name, tool.version, tool.arch)
   if (cached) {
     const problem = await cachedToolProblem(cached, tool)
     if (!problem) {
-      core.info(`${label} found in the tool cache (sha256 ${tool.sha256} verified, ${tool.checksumSource})`)
+      log.info(`${label} found in the tool cache (sha256 ${tool.sha256} verified, ${tool.checksumSource})`)
       return path.join(cached, tool.executable.name)
     }
-    core.warning(
+    log.warning(
       `Refusing the tool cache copy of ${label} in ${cached}: ${problem}. Someone or something changed it after it was verified; downloading it again.`
     )
   }
-  core.info(`Downloading ${label} from ${tool.url}`)
+  log.info(`Downloading ${label} from ${tool.url}`)
   const file = await download(tool)
   const actual = await sha256Of(file)
   if (actual !== tool.sha256) {
@@ -122,6 +126,6 @@ export async function installVerified(tool: VerifiedTool): Promise<string> {
     )
   }
   const toolDir = await tc.cacheDir(await unpack(file, tool), tool.name, tool.version, tool.arch)
-  core.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`)
+  log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`)
   return path.join(toolDir, tool.executable.name)
 }

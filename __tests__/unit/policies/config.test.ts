@@ -88,7 +88,7 @@ describe('vex', () => {
       "Line 1 of 'vex' is 'http://vex.example.com/shop.json': a VEX document is downloaded over https only."
     ],
     [{ vex: 'ftp://vex.example.com/shop.json', 'vex-url': 'true' }, 'downloaded over https only'],
-    [{ vex: 'security/missing.json' }, "The line 1 of 'vex' names 'security/missing.json': no file at"],
+    [{ vex: 'security/missing.json' }, "Line 1 of 'vex' names 'security/missing.json': no file at"],
     [{ vex: 'security/escape.json' }, 'outside the workspace and RUNNER_TEMP (it leads to /etc/hostname)'],
     [{ vex: 'security/bom.cdx.json' }, "Line 1 of 'vex' (security/bom.cdx.json) is a CycloneDX VEX document"],
     [{ vex: 'security/notes.txt' }, "Line 1 of 'vex' (security/notes.txt) is not JSON"],

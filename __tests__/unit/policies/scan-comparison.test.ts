@@ -114,6 +114,7 @@ describe('scanComparison', () => {
     const { runner, commands } = fakeRunners(
       {
         main: { digest: 'sha256:index', manifest: index },
+        'sha256:index': { digest: 'sha256:index', manifest: index },
         'sha256:amd': { digest: 'sha256:amd', manifest: amdManifest }
       },
       { 'linux/amd64': report('linux/amd64', ['CVE-2019-18224']) }
@@ -175,6 +176,7 @@ describe('scanComparison', () => {
     const { runner } = fakeRunners(
       {
         main: { digest: 'sha256:index', manifest: index },
+        'sha256:index': { digest: 'sha256:index', manifest: index },
         'sha256:amd': { digest: 'sha256:amd', manifest: amdManifest }
       },
       { 'linux/amd64': report('linux/amd64', ['CVE-2019-18224']) }
