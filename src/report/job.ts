@@ -113,6 +113,11 @@ function baseComparison(outcome: ImageOutcome): BaseComparison | undefined {
   return comparison?.kind === 'base-branch' ? baseComparisonOf(comparison) : undefined
 }
 
+/** A message as a sentence: one full stop at the end, never two. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`
+}
+
 /**
  * Per image: the job summary section and, on pull requests, the sticky comment with the base-branch
  * comparison. Reporting never fails the step: an image that was pushed stays pushed whatever happens here.
@@ -130,7 +135,7 @@ export async function reportAll(request: ReportRequest): Promise<void> {
         await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`)
       } catch (error) {
         log.warning(
-          `Could not write the job summary: ${(error as Error).message}. The image itself is not affected.`
+          `Could not write the job summary: ${sentence((error as Error).message)} The image itself is not affected.`
         )
       }
       if (!pullRequest || !commenting) continue
@@ -145,7 +150,7 @@ export async function reportAll(request: ReportRequest): Promise<void> {
       )
     } catch (error) {
       log.warning(
-        `Could not report on ${outcome.plan.spec.stage.name}: ${(error as Error).message}. The image itself is not affected.`
+        `Could not report on ${outcome.plan.spec.stage.name}: ${sentence((error as Error).message)} The image itself is not affected.`
       )
     }
   }
