@@ -9,7 +9,7 @@ function checkScanPolicy(scan: ScanConfig | undefined, asked: Pick<ScanConfig, '
       `Input 'fail-on-new' is true but 'scan' is false: only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset.`
     )
   }
-  if (!scan && asked.vex.length > 0) {
+  if (!scan && (asked.vex?.length ?? 0) > 0) {
     throw new ConfigurationError(
       `Input 'vex' is set but 'scan' is false: VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty.`
     )
@@ -27,7 +27,7 @@ function checkScanPolicy(scan: ScanConfig | undefined, asked: Pick<ScanConfig, '
  */
 export function checkCombinations(
   config: Config,
-  scanInputs: Pick<ScanConfig, 'failOnNew' | 'vex'> = { failOnNew: false, vex: [] }
+  scanInputs: Pick<ScanConfig, 'failOnNew' | 'vex'> = {}
 ): void {
   const { build, cache, images } = config
   checkScanPolicy(config.scan, scanInputs)

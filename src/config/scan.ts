@@ -31,10 +31,10 @@ export interface ScanConfig {
   dbRepositories: string[]
   severity: Severity[]
   failOn: FailOn
-  /** Only findings the comparison image does not have block (`fail-on-new`). */
-  failOnNew: boolean
-  /** VEX documents Trivy applies (`--vex`); their not-affected findings no longer block. */
-  vex: VexSource[]
+  /** Only findings the comparison image does not have block (`fail-on-new`); absent when off. */
+  failOnNew?: boolean
+  /** VEX documents Trivy applies (`--vex`); their not-affected findings no longer block. Absent without any. */
+  vex?: VexSource[]
   ignoreUnfixed: boolean
   /** Absolute paths of existing files in the workspace or RUNNER_TEMP. */
   ignoreFiles: string[]
@@ -151,6 +151,8 @@ export function parseScanConfig(
 ): ScanConfig {
   const version = trivyVersion(raw)
   const checksum = parseTrivyChecksum(raw)
+  const failOnNew = bool(raw, 'fail-on-new', false)
+  const vex = vexSources(raw, roots, version)
   const skipSetupTrivy = bool(raw, 'skip-setup-trivy', false)
   // Before the build: a release without a sha256 to check it against is refused now, not after.
   if (!skipSetupTrivy)
@@ -162,8 +164,8 @@ export function parseScanConfig(
     dbRepositories: dbRepositories(raw),
     severity: listOf(raw, 'severity', severities, [...severities]),
     failOn: failOn(raw),
-    failOnNew: bool(raw, 'fail-on-new', false),
-    vex: vexSources(raw, roots, version),
+    ...(failOnNew ? { failOnNew } : {}),
+    ...(vex.length > 0 ? { vex } : {}),
     ignoreUnfixed: bool(raw, 'ignore-unfixed', false),
     ignoreFiles: ignoreFiles(raw, roots),
     scanners: listOf(raw, 'scanners', scannerNames, ['vuln']),

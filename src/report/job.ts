@@ -76,7 +76,8 @@ async function targetReport(
     failedTags: release?.failed ?? [],
     ...(release?.alreadyThere?.length ? { alreadyThere: release.alreadyThere } : {}),
     verdict: verdictOf(outcome, config),
-    ...(config.scan ? { failOn: config.scan.failOn, failOnNew: config.scan.failOnNew } : {}),
+    ...(config.scan ? { failOn: config.scan.failOn } : {}),
+    ...(config.scan?.failOnNew ? { failOnNew: true } : {}),
     ...(gate?.comparison ? { comparedWith: gate.comparison } : {}),
     ...(gate?.suppressed ? { suppressed: gate.suppressed } : {}),
     ...(gate

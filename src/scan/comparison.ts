@@ -7,7 +7,7 @@ import { indexPlatforms, planGetImage, storedManifest, type ImageRef } from '../
 import { pullRequestOf } from '../report/comment.js'
 import type { Runner } from '../run/command.js'
 import type { Finding } from './findings.js'
-import { platformOf, samePlatform } from './platform.js'
+import { platformOf, samePlatform } from './gate.js'
 import { planScan, type TrivyWorkspace } from './trivy.js'
 import { findingsOf, readTrivyReport } from './trivy-report.js'
 
@@ -62,41 +62,6 @@ export function comparisonTarget(request: {
   if (!request.failOnNew) return undefined
   const tag = request.meta.previousTags[0]
   return { kind: 'previous-tag', ref: tag ?? '', ...(tag ? { tag } : {}) }
-}
-
-/**
- * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
- * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
- * Secrets and misconfigurations have no version: their id and file.
- */
-export function findingKey(finding: Finding): string {
-  const where =
-    finding.class === 'secret' || finding.class === 'config'
-      ? []
-      : [finding.installedVersion, finding.pkgPath ?? '']
-  return [finding.id, finding.pkgName, ...where].join('\u0000')
-}
-
-/**
- * Marks each finding the comparison image has too, on the same platform (`platform` is the one the run
- * scanned when the findings carry none). A platform the comparison lacks leaves its findings new.
- */
-export function markPresent<T extends Finding>(
-  findings: T[],
-  comparison: Comparison | undefined,
-  platform?: string
-): T[] {
-  if (!comparison?.image) return findings
-  const keys = new Map(
-    comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(findingKey))])
-  )
-  const keysFor = (scanned: string | undefined) =>
-    [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1]
-  return findings.map((finding) =>
-    keysFor(finding.platform ?? platform)?.has(findingKey(finding))
-      ? { ...finding, alreadyPresent: true }
-      : finding
-  )
 }
 
 export interface ComparisonRequest {

@@ -10,10 +10,9 @@ import { rewriteSarifLocations } from '../report/sarif-locations.js'
 import { defaultCategory, describeOmitted, platformCategory, prepareSarif } from '../report/sarif.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
-import { markPresent, type Comparison } from './comparison.js'
-import type { SeverityCounts, SuppressedFinding } from './findings.js'
+import type { Comparison } from './comparison.js'
+import type { Finding, SeverityCounts, SuppressedFinding } from './findings.js'
 import { mapFindings, mapLayers, type LayerMap, type MappedFinding } from './layer-map.js'
-import { platformOf, samePlatform } from './platform.js'
 import { evaluateGate, type NewOnly } from './policy.js'
 import { checkSizeBudget, type SizeCheck, type SizedLayer } from './size.js'
 import { planScan, scanFiles, type ScanTarget, type TrivyWorkspace } from './trivy.js'
@@ -98,6 +97,54 @@ function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
         : {})
     }
   })
+}
+
+/** The platform a report says Trivy scanned (`ImageConfig.os/architecture`); undefined when it does not say. */
+export function platformOf(report: TrivyReport): string | undefined {
+  const config = report.Metadata?.ImageConfig
+  if (!config?.os || !config.architecture) return undefined
+  return [config.os, config.architecture, config.variant].filter(Boolean).join('/')
+}
+
+/** `linux/arm64` and `linux/arm64/v8` are one platform; otherwise every part must match. */
+export function samePlatform(scanned: string, built: string): boolean {
+  const normalize = (platform: string) => platform.replace(/^(linux\/arm64)\/v8$/, '$1')
+  return normalize(scanned) === normalize(built)
+}
+
+/**
+ * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
+ * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
+ * Secrets and misconfigurations have no version: their id and file.
+ */
+export function findingKey(finding: Finding): string {
+  const where =
+    finding.class === 'secret' || finding.class === 'config'
+      ? []
+      : [finding.installedVersion, finding.pkgPath ?? '']
+  return [finding.id, finding.pkgName, ...where].join('\u0000')
+}
+
+/**
+ * Marks each finding the comparison image has too, on the same platform (`platform` is the one the run
+ * scanned when the findings carry none). A platform the comparison lacks leaves its findings new.
+ */
+export function markPresent<T extends Finding>(
+  findings: T[],
+  comparison: Comparison | undefined,
+  platform?: string
+): T[] {
+  if (!comparison?.image) return findings
+  const keys = new Map(
+    comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(findingKey))])
+  )
+  const keysFor = (scanned: string | undefined) =>
+    [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1]
+  return findings.map((finding) =>
+    keysFor(finding.platform ?? platform)?.has(findingKey(finding))
+      ? { ...finding, alreadyPresent: true }
+      : finding
+  )
 }
 
 /**

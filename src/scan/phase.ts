@@ -12,8 +12,7 @@ import { indexPlatforms, planGetImage, storedManifest } from '../release/manifes
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { comparisonTarget, scanComparison, type Comparison } from './comparison.js'
-import { runGate, type ExpectedImage, type GateOutcome } from './gate.js'
-import { samePlatform } from './platform.js'
+import { runGate, samePlatform, type ExpectedImage, type GateOutcome } from './gate.js'
 import { readLayout } from './layout.js'
 import { prepareTrivyWorkspace, planDbDownload, type ScanTarget, type TrivyWorkspace } from './trivy.js'
 import { restoreTrivyDb, saveTrivyDb } from './trivy-db.js'
@@ -214,7 +213,12 @@ async function compareWith(
   const { config, context, log } = request
   const scan = config.scan!
   const commenting = Boolean(pullRequestOf(context) && config.report.prComment && config.githubToken)
-  const target = comparisonTarget({ context, meta: request.meta, failOnNew: scan.failOnNew, commenting })
+  const target = comparisonTarget({
+    context,
+    meta: request.meta,
+    failOnNew: scan.failOnNew === true,
+    commenting
+  })
   if (!target) return undefined
   const unscanned = platforms.map((platform) => ({ platform }))
   const ecr = request.facts.ecr

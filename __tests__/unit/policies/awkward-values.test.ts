@@ -27,9 +27,9 @@ const values = {
 }
 
 const inputs: Record<string, { read: (config: Config) => unknown; fallback: unknown }> = {
-  'fail-on-new': { read: (config) => config.scan?.failOnNew, fallback: false },
-  vex: { read: (config) => config.scan?.vex, fallback: [] },
-  'vex-url': { read: (config) => config.scan?.vex, fallback: [] },
+  'fail-on-new': { read: (config) => config.scan?.failOnNew, fallback: undefined },
+  vex: { read: (config) => config.scan?.vex, fallback: undefined },
+  'vex-url': { read: (config) => config.scan?.vex, fallback: undefined },
   created: { read: (config) => config.build.created, fallback: 'commit' }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { comparisonTarget, findingKey, markPresent, type Comparison } from '../../../src/scan/comparison.js'
+import { comparisonTarget, type Comparison } from '../../../src/scan/comparison.js'
+import { findingKey, markPresent } from '../../../src/scan/gate.js'
 import type { Finding } from '../../../src/scan/findings.js'
 import { evaluateGate } from '../../../src/scan/policy.js'
 

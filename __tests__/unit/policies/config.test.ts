@@ -59,8 +59,8 @@ function refusal(raw: RawInputs): string {
 describe('fail-on-new, vex and created: defaults', () => {
   it('compares nothing, applies no VEX and takes the created time from the commit', () => {
     const config = parse({})
-    expect(config.scan?.failOnNew).toBe(false)
-    expect(config.scan?.vex).toEqual([])
+    expect(config.scan?.failOnNew).toBeUndefined()
+    expect(config.scan?.vex).toBeUndefined()
     expect(config.build.created).toBe('commit')
   })
 })
@@ -141,7 +141,7 @@ describe('vexFormatOf', () => {
 describe('fail-on-new', () => {
   it('is read as a boolean', () => {
     expect(parse({ 'fail-on-new': 'true' }).scan?.failOnNew).toBe(true)
-    expect(parse({ 'fail-on-new': 'FALSE' }).scan?.failOnNew).toBe(false)
+    expect(parse({ 'fail-on-new': 'FALSE' }).scan?.failOnNew).toBeUndefined()
   })
 
   it.each([
