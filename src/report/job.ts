@@ -1,4 +1,4 @@
-import { cacheReportLine, slowestStepsMarkdown } from '../build/progress.js'
+import { cacheReportLine, slowestStepsMarkdown } from './build-steps.js'
 import type { Config } from '../config/config.js'
 import type { ChecksResult } from '../dockerfile/phase.js'
 import { commentAuthor, upsertStickyComment } from '../github/comments.js'

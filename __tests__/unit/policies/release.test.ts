@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { StoredManifest } from '../../../src/release/manifests.js'
-import { isScannedImage, planTags, type TagState } from '../../../src/release/release.js'
+import { isScannedImage } from '../../../src/release/release.js'
+import { planTags, type TagState } from '../../../src/release/tag-plan.js'
 
 const image = 'registry/shop/web'
 const index = (digest: string, platforms: Record<string, string>): StoredManifest => ({
