@@ -10343,7 +10343,7 @@ function isExpected(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7194);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8366);
 
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
@@ -10368,7 +10368,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7194:
+/***/ 8366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10943,24 +10943,6 @@ function parseBuildProgress(text) {
     const progress = new BuildProgress();
     const lines = [...progress.write(text), ...progress.end()];
     return { lines, stats: progress.stats() };
-}
-/** "3 of 5 build steps from cache" */
-function cacheReportLine(stats) {
-    return `${stats.cached} of ${stats.steps} build ${stats.steps === 1 ? 'step' : 'steps'} from cache`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
-}
-const summaryNameLength = 100;
-/** The slowest uncached steps as a markdown table; '' when every step came from cache. */
-function slowestStepsMarkdown(stats) {
-    if (stats.slowest.length === 0)
-        return '';
-    const rows = stats.slowest.map((step) => {
-        const name = step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name;
-        return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`;
-    });
-    return ['', '**Slowest uncached steps**', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/build/build.ts
@@ -16775,6 +16757,26 @@ function runMeta(request) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/build-steps.ts
+/** "3 of 5 build steps from cache" */
+function cacheReportLine(stats) {
+    return `${stats.cached} of ${stats.steps} build ${stats.steps === 1 ? 'step' : 'steps'} from cache`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
+}
+const summaryNameLength = 100;
+/** The slowest uncached steps as a markdown table; '' when every step came from cache. */
+function slowestStepsMarkdown(stats) {
+    if (stats.slowest.length === 0)
+        return '';
+    const rows = stats.slowest.map((step) => {
+        const name = step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name;
+        return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`;
+    });
+    return ['', '**Slowest uncached steps**', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/outcome.ts
 
 /** The references pushed: what the release wrote (in a dry run, what it would write); none without a push. */
@@ -16966,51 +16968,8 @@ async function withRetries(log, what, attempt, options = registryRetries) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/release/release.ts
+;// CONCATENATED MODULE: ./src/release/tag-plan.ts
 
-
-
-function release_message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/** `docker push` ends with `<tag>: digest: sha256:… size: N`. */
-function pushedDigest(output) {
-    return /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
-}
-async function getManifest(runner, ref, digest) {
-    const stored = storedManifest(await runner.ecr(planGetImage(ref, { imageDigest: digest })));
-    if (!stored)
-        throw new errors/* ServiceError */._7(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound');
-    return { ...stored, digest };
-}
-/** Each tag onto the stored manifest, concurrently; an existing identical tag counts as written. */
-async function putTags(runner, ref, stored, tags) {
-    const results = await Promise.all(tags.map(async (tag) => {
-        try {
-            await runner.ecr(planPutTag(ref, stored, tagOf(tag)));
-            return { tag };
-        }
-        catch (error) {
-            // The tag already names this very manifest.
-            if (error instanceof errors/* ServiceError */._7 && error.code === 'ImageAlreadyExistsException')
-                return { tag };
-            return { tag, error: release_message(error) };
-        }
-    }));
-    return {
-        written: results.filter((result) => result.error === undefined).map((result) => result.tag),
-        failed: results.flatMap((result) => result.error !== undefined ? [{ tag: result.tag, error: result.error }] : [])
-    };
-}
-function planDockerTag(source, target) {
-    return { tool: 'docker', args: ['tag', source, target] };
-}
-function planPull(tag) {
-    return { tool: 'docker', args: ['pull', '--quiet', tag] };
-}
-function planRemoveStaging(staging) {
-    return { tool: 'docker', args: ['image', 'rm', staging] };
-}
 /**
  * Decides, from where each tag points now, which tags to write. An image some tag already holds that `isScanned`
  * recognises (the same digest, or the same platform images with other attestations) is where every tag goes, so
@@ -17068,6 +17027,53 @@ function listed(names) {
     return names.length <= 1
         ? (names[0] ?? '')
         : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+;// CONCATENATED MODULE: ./src/release/release.ts
+
+
+
+
+function release_message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** `docker push` ends with `<tag>: digest: sha256:… size: N`. */
+function pushedDigest(output) {
+    return /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
+}
+async function getManifest(runner, ref, digest) {
+    const stored = storedManifest(await runner.ecr(planGetImage(ref, { imageDigest: digest })));
+    if (!stored)
+        throw new errors/* ServiceError */._7(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound');
+    return { ...stored, digest };
+}
+/** Each tag onto the stored manifest, concurrently; an existing identical tag counts as written. */
+async function putTags(runner, ref, stored, tags) {
+    const results = await Promise.all(tags.map(async (tag) => {
+        try {
+            await runner.ecr(planPutTag(ref, stored, tagOf(tag)));
+            return { tag };
+        }
+        catch (error) {
+            // The tag already names this very manifest.
+            if (error instanceof errors/* ServiceError */._7 && error.code === 'ImageAlreadyExistsException')
+                return { tag };
+            return { tag, error: release_message(error) };
+        }
+    }));
+    return {
+        written: results.filter((result) => result.error === undefined).map((result) => result.tag),
+        failed: results.flatMap((result) => result.error !== undefined ? [{ tag: result.tag, error: result.error }] : [])
+    };
+}
+function planDockerTag(source, target) {
+    return { tool: 'docker', args: ['tag', source, target] };
+}
+function planPull(tag) {
+    return { tool: 'docker', args: ['pull', '--quiet', tag] };
+}
+function planRemoveStaging(staging) {
+    return { tool: 'docker', args: ['image', 'rm', staging] };
 }
 /** A pushed-by-digest image: every tag onto the scanned manifest (or the identical one a tag already holds), then `load` pulls them. */
 async function releaseDigest(runner, probe, log, request) {
