@@ -11785,9 +11785,13 @@ function planOutput(delivery, names, load) {
                 names: []
             };
         case 'daemon-staging':
+            // With the layout, both exporters write OCI media types: without attestations the docker exporter would
+            // write Docker ones, and the pushed manifests would not be the scanned ones (isScannedImage refuses them).
             return {
                 delivery,
-                exporters: ['type=docker', ...(names.layout ? [`type=oci,dest=${names.layout},tar=false`] : [])],
+                exporters: names.layout
+                    ? ['type=docker,oci-mediatypes=true', `type=oci,dest=${names.layout},tar=false`]
+                    : ['type=docker'],
                 names: [names.staging]
             };
         case 'local':
@@ -20838,11 +20842,11 @@ function refusal(error) {
 }
 const code_scanning_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
- * Uploads every SARIF of the step at once, then waits for processing within one shared deadline. Never
+ * Uploads every SARIF of the step at once, then waits for each one's processing, up to `waitMs` after it was
+ * accepted (the throttling plugin spaces writes, so a later upload must not lose its wait to the queue). Never
  * throws: a failed upload must not hide the gate's verdict, so every problem is a warning and a status.
  */
 async function uploadSarifs(runner, log, context, uploads, options = {}) {
-    const deadline = Date.now() + (options.waitMs ?? 20_000);
     const [owner, repo] = context.repository.split('/');
     return Promise.all(uploads.map(async (upload) => {
         let id;
@@ -20858,6 +20862,7 @@ async function uploadSarifs(runner, log, context, uploads, options = {}) {
             return { category: upload.category, status, message };
         }
         log.info(`SARIF uploaded to code scanning as category ${upload.category} (id ${id})`);
+        const deadline = Date.now() + (options.waitMs ?? 20_000);
         while (Date.now() < deadline) {
             try {
                 const { data } = await runner.github({
