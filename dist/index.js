@@ -17092,11 +17092,12 @@ function parseTrivyReport(text, source = 'the Trivy report') {
     if (data.SchemaVersion !== 2) {
         throw new errors/* ConfigurationError */.j1(`${source} has SchemaVersion ${String(data.SchemaVersion)}: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release.`);
     }
+    // Every field Trivy wrote stays (CreatedAt, ReportID, ...): the vuln attestation carries the report unchanged.
     return {
+        ...data,
         SchemaVersion: 2,
         ArtifactName: data.ArtifactName ?? '',
-        ArtifactType: data.ArtifactType,
-        ...(data.Trivy ? { Trivy: data.Trivy } : {}),
+        ...(data.ArtifactType !== undefined ? { ArtifactType: data.ArtifactType } : {}),
         Metadata: data.Metadata ?? {},
         // Trivy omits Results when nothing was found.
         Results: data.Results ?? []
