@@ -20585,21 +20585,29 @@ async function predicatesFor(request, outcome, subject, index) {
 function insecure(registry) {
     return /^(?:127\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.test(registry);
 }
-/** `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now. */
-async function referrersOf(registry, repository, digest, ecr) {
+const indexType = 'application/vnd.oci.image.index.v1+json';
+/**
+ * `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now, or
+ * undefined when the registry has no referrers API (distribution 2.8 answers 404; an answer that is not an
+ * image index is not the API either, as go-containerregistry, cosign's client, also decides).
+ */
+async function listReferrers(registry, repository, digest, ecr) {
     const login = ecr?.authorizations.find((authorization) => authorization.registry === registry);
     const scheme = insecure(registry) ? 'http' : 'https';
     const response = await fetch(`${scheme}://${registry}/v2/${repository}/referrers/${digest}`, {
         headers: {
-            accept: 'application/vnd.oci.image.index.v1+json',
+            accept: indexType,
             ...(login
                 ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` }
                 : {})
         },
         signal: AbortSignal.timeout(15_000)
     });
-    if (!response.ok)
-        return [];
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (response.status !== 200 || type !== indexType) {
+        await response.body?.cancel();
+        return undefined;
+    }
     return (await response.json()).manifests ?? [];
 }
 /** The `signature` and `attestations` outputs: from the referrers API, or from cosign's tags. */
@@ -20607,7 +20615,7 @@ async function storedSignature(request, outcome, storage, stderr, digest) {
     const registry = outcome.plan.image.split('/')[0];
     const repository = outcome.plan.spec.repository;
     if (storage === 'referrers') {
-        const entries = await referrersOf(registry, repository, digest, request.ecr);
+        const entries = (await listReferrers(registry, repository, digest, request.ecr)) ?? [];
         const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries);
         return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) };
     }
@@ -20682,7 +20690,11 @@ async function signImage(request, outcome, setup) {
         : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
     const index = stored ? JSON.parse(stored.manifest) : undefined;
     const subjects = signingSubjects(outcome.plan.image, digest, index);
-    const storage = signatureStorage(registry);
+    // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
+    const listings = runner.dryRun
+        ? undefined
+        : await Promise.all(subjects.map((subject) => listReferrers(registry, repository, subject.digest, request.ecr)));
+    const storage = signatureStorage(registry, listings !== undefined && listings[0] !== undefined);
     const options = {
         cosign,
         credentials,
@@ -20697,12 +20709,11 @@ async function signImage(request, outcome, setup) {
             attestations: await predicatesFor(request, outcome, subject, subject.platform === undefined && subjects.length > 1)
         })))
     };
-    if (storage === 'referrers' && !runner.dryRun) {
-        const counts = await Promise.all(subjects.map(async (subject) => [
-            subject.digest,
-            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
-        ]));
-        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts));
+    if (storage === 'referrers' && listings) {
+        const uncounted = subjects.filter((_, at) => listings[at] === undefined);
+        if (uncounted.length > 0)
+            request.log.warning(`The referrers of ${uncounted.map((subject) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`);
+        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(subjects.map((subject, at) => [subject.digest, listings[at]?.length ?? 0])));
     }
     let stderr = '';
     for (const command of planSigning(plan)) {

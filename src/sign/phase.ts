@@ -17,7 +17,7 @@ import { checkReferrerBudget, explainCosignFailure, plannedReferrers } from './r
 import { signingSubjects, type ImageIndex } from './subjects.js'
 import { signingSummary, type Signer } from './summary.js'
 import { predicatesFor } from './predicates.js'
-import { insecure, referrersOf, storedSignature } from './store.js'
+import { insecure, listReferrers, storedSignature } from './store.js'
 import { CommandError } from '../errors.js'
 import type { TrivyWorkspace } from '../scan/trivy.js'
 
@@ -94,7 +94,13 @@ async function signImage(
     : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
   const index = stored ? (JSON.parse(stored.manifest) as ImageIndex) : undefined
   const subjects = signingSubjects(outcome.plan.image, digest, index)
-  const storage = signatureStorage(registry)
+  // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
+  const listings = runner.dryRun
+    ? undefined
+    : await Promise.all(
+        subjects.map((subject) => listReferrers(registry, repository, subject.digest, request.ecr))
+      )
+  const storage = signatureStorage(registry, listings !== undefined && listings[0] !== undefined)
   const options: CosignOptions = {
     cosign,
     credentials,
@@ -116,17 +122,16 @@ async function signImage(
       }))
     )
   }
-  if (storage === 'referrers' && !runner.dryRun) {
-    const counts = await Promise.all(
-      subjects.map(
-        async (subject) =>
-          [
-            subject.digest,
-            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
-          ] as const
+  if (storage === 'referrers' && listings) {
+    const uncounted = subjects.filter((_, at) => listings[at] === undefined)
+    if (uncounted.length > 0)
+      request.log.warning(
+        `The referrers of ${uncounted.map((subject) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`
       )
+    checkReferrerBudget(
+      plannedReferrers(plan),
+      Object.fromEntries(subjects.map((subject, at) => [subject.digest, listings[at]?.length ?? 0]))
     )
-    checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts))
   }
   let stderr = ''
   for (const command of planSigning(plan)) {

@@ -15,25 +15,35 @@ export function insecure(registry: string): boolean {
   return /^(?:127\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.test(registry)
 }
 
-/** `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now. */
-export async function referrersOf(
+const indexType = 'application/vnd.oci.image.index.v1+json'
+
+/**
+ * `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now, or
+ * undefined when the registry has no referrers API (distribution 2.8 answers 404; an answer that is not an
+ * image index is not the API either, as go-containerregistry, cosign's client, also decides).
+ */
+export async function listReferrers(
   registry: string,
   repository: string,
   digest: string,
   ecr?: EcrConnection
-): Promise<ReferrerEntry[]> {
+): Promise<ReferrerEntry[] | undefined> {
   const login = ecr?.authorizations.find((authorization) => authorization.registry === registry)
   const scheme = insecure(registry) ? 'http' : 'https'
   const response = await fetch(`${scheme}://${registry}/v2/${repository}/referrers/${digest}`, {
     headers: {
-      accept: 'application/vnd.oci.image.index.v1+json',
+      accept: indexType,
       ...(login
         ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` }
         : {})
     },
     signal: AbortSignal.timeout(15_000)
   })
-  if (!response.ok) return []
+  const type = (response.headers.get('content-type') ?? '').split(';')[0].trim()
+  if (response.status !== 200 || type !== indexType) {
+    await response.body?.cancel()
+    return undefined
+  }
   return ((await response.json()) as { manifests?: ReferrerEntry[] }).manifests ?? []
 }
 
@@ -48,7 +58,7 @@ export async function storedSignature(
   const registry = outcome.plan.image.split('/')[0]
   const repository = outcome.plan.spec.repository
   if (storage === 'referrers') {
-    const entries = await referrersOf(registry, repository, digest, request.ecr)
+    const entries = (await listReferrers(registry, repository, digest, request.ecr)) ?? []
     const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries)
     return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) }
   }
