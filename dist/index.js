@@ -16377,10 +16377,17 @@ function setOutputs(log, outcomes, meta, registry, run) {
         ...(outcome.release?.problem ? { error: outcome.release.problem } : {})
     }))));
 }
-/** One error for the step: what the gate blocked, what it held back, and exactly which tags were not written. */
+/**
+ * One error for the step: what the gate blocked, what it held back, exactly which tags were not written, and
+ * which tagged images could not be signed.
+ */
 function failIfAnyHeldBack(outcomes) {
     const several = outcomes.length > 1;
     const named = (outcome) => several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : '';
+    // Signing comes after the tags: an image that was asked to be signed and is not fails the step all the same.
+    const unsigned = outcomes
+        .filter((outcome) => outcome.signError)
+        .map((outcome) => `${named(outcome)}${several ? 'the' : 'The'} tags were pushed, but signing failed: ${outcome.signError}`);
     const blocked = outcomes.filter((outcome) => outcome.gate?.blocked);
     if (blocked.length > 0) {
         const subject = several ? ` for ${blocked.map((outcome) => outcome.plan.spec.stage.name).join(', ')}` : '';
@@ -16393,7 +16400,8 @@ function failIfAnyHeldBack(outcomes) {
             ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.`
             : '';
         const reasons = blocked.map((outcome) => `${named(outcome)}${outcome.gate?.blocked}`).join('\n');
-        throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}`);
+        const notSigned = unsigned.map((line) => `\n${line}`).join('');
+        throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}${notSigned}`);
     }
     const problems = outcomes.flatMap((outcome) => {
         const release = outcome.release;
@@ -16412,7 +16420,9 @@ function failIfAnyHeldBack(outcomes) {
         return lines;
     });
     if (problems.length > 0)
-        throw new errors/* ServiceError */._7(problems.join('\n'), 'ReleaseFailed');
+        throw new errors/* ServiceError */._7([...problems, ...unsigned].join('\n'), 'ReleaseFailed');
+    if (unsigned.length > 0)
+        throw new errors/* ServiceError */._7(unsigned.join('\n'), 'SigningFailed');
 }
 
 ;// CONCATENATED MODULE: ./src/release/manifests.ts
