@@ -10264,6 +10264,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dn: () => (/* binding */ isExpected),
+/* harmony export */   Oj: () => (/* binding */ systemError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   _7: () => (/* binding */ ServiceError),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
@@ -10309,6 +10310,23 @@ class ServiceError extends Error {
         this.name = 'ServiceError';
     }
 }
+/**
+ * A failed file system call (a full disk, a read-only or missing folder) as one message naming the path and
+ * what the runner said; undefined for any other error.
+ */
+function systemError(error, path) {
+    const failed = (error ?? {});
+    // Duck-typed: errors from Node's own fs calls may come from another realm than this module's Error.
+    if (typeof failed.code !== 'string' ||
+        typeof failed.syscall !== 'string' ||
+        typeof failed.message !== 'string')
+        return undefined;
+    const where = path ?? failed.path;
+    const why = failed.code === 'ENOSPC' || failed.code === 'EDQUOT'
+        ? `the runner's disk is full (${failed.code}): free space before this step (on a self-hosted runner, e.g. remove unused images), or use a larger runner`
+        : failed.message;
+    return new ServiceError(`Could not ${failed.syscall} ${where ?? 'a file'}: ${why}.`, failed.code);
+}
 /** Errors the user should see as a message alone, without a stack trace. */
 function isExpected(error) {
     return (error instanceof ConfigurationError ||
@@ -10325,7 +10343,7 @@ function isExpected(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5528);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3356);
 
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
@@ -10334,7 +10352,9 @@ async function run() {
     try {
         await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(io);
     }
-    catch (error) {
+    catch (caught) {
+        // A full disk or an unwritable folder is the runner's state, not a bug: its message alone, no stack.
+        const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .systemError */ .Oj)(caught) ?? caught;
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpected */ .Dn)(error))
             io.log.debug(error.stack ?? String(error));
         io.log.error(error.message ?? String(error));
@@ -10348,7 +10368,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5528:
+/***/ 3356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10391,11 +10411,15 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 
 /** Longest value any input may have: far beyond real use, short enough that a typo'd paste is caught. */
 const maxInputLength = 64 * 1024;
-/** The first control character other than tab and line breaks, the only ones a workflow legitimately writes. */
+/**
+ * The first control character other than tab and line breaks, the only ones a workflow legitimately writes.
+ * A `\r` counts as one unless a `\n` follows: the runner starts a line at it, so text after it could be read as a command.
+ */
 function controlCharacterAt(value) {
     for (let index = 0; index < value.length; index++) {
         const code = value.charCodeAt(index);
-        if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f)
+        const lineBreak = code === 0x0a || (code === 0x0d && value.charCodeAt(index + 1) === 0x0a);
+        if ((code < 0x20 && code !== 0x09 && !lineBreak) || code === 0x7f)
             return index;
     }
     return -1;
@@ -10687,6 +10711,14 @@ function cacheFlags(plan) {
 
 ;// CONCATENATED MODULE: ./src/build/progress.ts
 const stepPattern = /^\[(?:[^\]]+ )?\d+\/\d+\]\s+(\S+)/;
+const cacheImportPrefix = 'importing cache manifest from ';
+/** BuildKit's words for a cache-from with nothing behind it yet (`registry`, `gha`, ...): not a failure. */
+const nothingToImport = /^failed to configure (\S+) cache importer: .*\bnot found$/;
+/** Our own words for a cache-from that has nothing yet, said instead of BuildKit's ERROR line. */
+function noEarlierImageLine(type, source) {
+    const where = type === 'registry' ? source : `the ${type} cache`;
+    return `No earlier image to reuse at ${where} (nothing there yet, as on a first run): every build step runs.`;
+}
 function seconds(from, to) {
     return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 }
@@ -10726,7 +10758,9 @@ function decode(base64) {
  * Lines that aren't JSON (buildx's own errors and warnings) pass through unchanged.
  */
 class BuildProgress {
+    options;
     vertices = new Map();
+    noticed = new Set();
     current;
     shown = 0;
     text = '';
@@ -10734,6 +10768,9 @@ class BuildProgress {
     depth = 0;
     inString = false;
     escaped = false;
+    constructor(options = {}) {
+        this.options = options;
+    }
     /** Feeds a chunk of standard error; returns the log lines it completes. */
     write(chunk) {
         const lines = [];
@@ -10863,6 +10900,14 @@ class BuildProgress {
         vertex.reported.add(`completed ${update.completed}`);
         vertex.cached = Boolean(update.cached);
         vertex.error = update.error;
+        const missing = update.error ? nothingToImport.exec(update.error) : null;
+        if (missing && vertex.name.startsWith(cacheImportPrefix)) {
+            const source = vertex.name.slice(cacheImportPrefix.length);
+            if (!this.noticed.has(source))
+                this.options.notice?.(noEarlierImageLine(missing[1], source));
+            this.noticed.add(source);
+            return lines;
+        }
         // In a bake, every build that shares a stage reports the one run of its steps: say it once.
         const alreadyShown = Boolean(update.started) && overlapsRun(vertex.runs, update.started, update.completed);
         if (update.started)
@@ -10987,7 +11032,7 @@ async function readBuildResult(request, stats) {
 const errorTailLines = 25;
 /** Runs a build or bake, turning buildx's rawjson progress into plain log lines and cache statistics. */
 async function runWithProgress(runner, log, command) {
-    const progress = new BuildProgress();
+    const progress = new BuildProgress({ notice: (message) => log.info(message) });
     const recent = [];
     const show = (lines) => {
         if (lines.length === 0)
@@ -11084,10 +11129,15 @@ async function runBake(runner, log, plan) {
 
 
 
+/** What docker said is wrong, without its "See 'docker --help'" hint lines. */
+function buildxProblem(stderr) {
+    const lines = stderr.split('\n').map((line) => line.trim());
+    return lines.find((line) => line !== '' && !/^(See|Run) '/.test(line))?.replace(/\.$/, '') ?? '';
+}
 async function probeBuildx(probe) {
     const result = await probe.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true });
     if (result.exitCode !== 0) {
-        throw new errors/* ServiceError */._7(`docker buildx is not available: ${result.stderr.trim().split('\n').pop() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`, 'BuildxUnavailable');
+        throw new errors/* ServiceError */._7(`docker buildx is not available: ${buildxProblem(result.stderr) || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`, 'BuildxUnavailable');
     }
     return { buildxVersion: parseBuildxVersion(result.stdout) };
 }
@@ -12068,6 +12118,60 @@ function runFacts(context, shaSource, metadata, commitDateFromGit) {
     const isDefaultBranch = branch !== '' && (branch === defaultBranch || eventName === 'schedule');
     const commitDate = commitDateInPayload(payload, sha) ?? commitDateFromGit;
     return { eventName, branch, tag, pullRequest, baseRef, sha, defaultBranch, isDefaultBranch, commitDate };
+}
+
+;// CONCATENATED MODULE: ./src/meta/branch-tags.ts
+
+/** Put before a branch tag that would look like a tag of another meaning. */
+const branchPrefix = 'branch-';
+/** Tag shapes with a meaning of their own, and what they name; a branch of that name must not overwrite one. */
+const reservedShapes = [
+    { pattern: /^latest$/, meaning: "the default branch's newest image" },
+    { pattern: /^edge$/, meaning: "the default branch's image (type=edge)" },
+    { pattern: /^nightly$/, meaning: 'the scheduled build (type=schedule)' },
+    { pattern: /^pr-\d+$/, meaning: "a pull request's image" },
+    { pattern: /^(?:sha-)?[0-9a-f]{7,40}$/, meaning: "a commit's image (type=sha)" },
+    // `1`, `v2`, `1.2`, `1.2.3`, `v1.2.3-rc.1`, `1.2.3rc1`; not `2024-cleanup` (no dot, words after the number).
+    {
+        pattern: /^v?\d+(?:(?:\.\d+)+(?:[-+._]?[0-9a-z][0-9a-z.+_-]*)?)?$/,
+        meaning: 'a release (type=semver or pep440)'
+    },
+    { pattern: /^buildcache(?:-|$)/, meaning: 'the registry build cache' }
+];
+/** What a tag of this shape means, when a branch must not take it; undefined for an ordinary name. */
+function reservedMeaning(tag) {
+    const lower = tag.toLowerCase();
+    return reservedShapes.find(({ pattern }) => pattern.test(lower))?.meaning;
+}
+/**
+ * The tag value a branch gets: sanitized, and with `branch-` in front when it would look like a tag of
+ * another meaning (`latest`, `pr-7`, `1.2.3`, `buildcache-production`), so that whoever can push a branch
+ * cannot overwrite the tags deployments pull. `warning` says what happened.
+ */
+function branchTagValue(value) {
+    const meaning = reservedMeaning(sanitizeTag(value));
+    if (!meaning)
+        return { value };
+    const tagged = `${branchPrefix}${value}`;
+    return {
+        value: tagged,
+        warning: `Branch '${value}' would be tagged '${sanitizeTag(value)}', the name of ${meaning}: it is tagged '${sanitizeTag(tagged)}' instead, so that a branch never overwrites that tag. Rename the branch, or give branch tags a prefix of their own ('type=ref,event=branch,prefix=br-').`
+    };
+}
+/**
+ * Other branches whose pushes get the same tag as this one (`feat/a` and `feat-a` both give `feat-a`): each
+ * overwrites the other's image. `tagOf` gives the tags a push of a branch would get.
+ */
+function collidingBranches(branch, others, tagOf) {
+    const own = new Set(tagOf(branch));
+    const byTag = new Map();
+    for (const other of others) {
+        if (other === branch)
+            continue;
+        for (const tag of tagOf(other).filter((candidate) => own.has(candidate)))
+            byTag.set(tag, [...(byTag.get(tag) ?? []), other]);
+    }
+    return [...byTag].map(([tag, branches]) => ({ tag, branches }));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -14641,6 +14745,7 @@ function isTimeZone(name) {
 
 
 
+
 const shortShaLength = 7;
 /** Applies rules to one run's facts and renders their templates; keeps what the user should be warned about. */
 class Evaluation {
@@ -14780,7 +14885,13 @@ function computeTags(rules, flavor, facts, now) {
         const produced = evaluation.produce(rule);
         if (!produced)
             continue;
-        const value = usesDefaults ? produced.value.toLowerCase() : produced.value;
+        const named = usesDefaults ? produced.value.toLowerCase() : produced.value;
+        // A branch rule without a prefix of its own must not give a tag that means something else (`latest`, `1.2.3`).
+        const ownPrefix = rule.prefix !== undefined && rule.prefix.length > 0;
+        const branch = rule.type === 'ref' && rule.event === 'branch' && !ownPrefix ? branchTagValue(named) : undefined;
+        if (branch?.warning)
+            evaluation.warn(branch.warning);
+        const value = branch?.value ?? named;
         const tag = sanitizeTag(evaluation.wrap(rule, value, flavor));
         if (tag === '')
             continue;
@@ -15002,6 +15113,8 @@ function allowedPath(input, value, roots, kind, line, noun = kind) {
     }
     return absolute;
 }
+/** BuildKit's rule for `FROM ... AS <name>`, compared case-insensitively. */
+const stageNamePattern = /^[a-z][a-z0-9_.-]*$/i;
 /** Reads and parses the Dockerfile once; an error names the `file` input. */
 function readDockerfile(file, absolute, workspace) {
     const text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
@@ -15009,6 +15122,14 @@ function readDockerfile(file, absolute, workspace) {
     const stages = stagesOf(parsed);
     if (stages.length === 0) {
         throw new errors/* ConfigurationError */.j1(`Input 'file' is '${file}': the Dockerfile has no FROM instruction.`);
+    }
+    // BuildKit refuses such a name only when it builds, after the step has logged in and prepared folders named after it.
+    const badStage = parsed.getFROMs().find((from) => {
+        const name = from.getBuildStage();
+        return name !== null && !name.includes('$') && !stageNamePattern.test(name);
+    });
+    if (badStage) {
+        throw new errors/* ConfigurationError */.j1(`Input 'file' is '${file}': line ${badStage.getRange().start.line + 1} names the stage '${badStage.getBuildStage()}', which BuildKit refuses: a stage name starts with a letter and has only letters, digits, '-', '_' and '.'.`);
     }
     return { path: absolute, relativePath: relativeToWorkspace(absolute, workspace), text, parsed, stages };
 }
@@ -15644,6 +15765,12 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY.');
+    try {
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+    }
+    catch {
+        throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
+    }
     (0,external_node_fs_.appendFileSync)(file, `${markdown}${external_node_os_.EOL}`, 'utf8');
 }
 
@@ -15745,13 +15872,21 @@ async function installVerified(tool, log = workflow_commands_namespaceObject) {
     }
     log.info(`Downloading ${label} from ${tool.url}`);
     const file = await download(tool);
-    const actual = await sha256Of(file);
-    if (actual !== tool.sha256) {
-        throw new errors/* ServiceError */._7(`Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`);
+    let unpacked;
+    try {
+        const actual = await sha256Of(file);
+        if (actual !== tool.sha256) {
+            throw new errors/* ServiceError */._7(`Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`);
+        }
+        unpacked = await unpack(file, tool);
+        const toolDir = await tc.cacheDir(unpacked, tool.name, tool.version, tool.arch);
+        log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
+        return external_node_path_.join(toolDir, tool.executable.name);
     }
-    const toolDir = await tc.cacheDir(await unpack(file, tool), tool.name, tool.version, tool.arch);
-    log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
-    return external_node_path_.join(toolDir, tool.executable.name);
+    finally {
+        // The tool cache keeps its own copy: the download and the unpacked folder in RUNNER_TEMP are left-overs.
+        await Promise.all([file, unpacked].map((left) => left && (0,promises_.rm)(left, { recursive: true, force: true }).catch(() => undefined)));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/scan/trivy-install.ts
@@ -16272,6 +16407,86 @@ async function createRepositories(runner, probe, connection, aws) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/ecr/registries.ts
+
+
+
+
+
+const dockerHub = 'docker.io';
+const dockerHubAliases = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
+/** A registry host as docker compares them: no scheme or path, Docker Hub under one name. */
+function normalHost(host) {
+    const bare = host
+        .replace(/^[a-z]+:\/\//i, '')
+        .split('/')[0]
+        .toLowerCase();
+    return dockerHubAliases.includes(bare) ? dockerHub : bare;
+}
+/** The registry a reference names, by docker's rule: a first part with `.` or `:`, or `localhost`; else Docker Hub. */
+function registryOf(reference) {
+    const slash = reference.indexOf('/');
+    const first = slash < 0 ? '' : reference.slice(0, slash);
+    return /[.:]/.test(first) || first === 'localhost' ? normalHost(first) : dockerHub;
+}
+/**
+ * The registries docker already has credentials for from earlier steps (docker/login-action, a credential
+ * helper): the keys of `auths` and `credHelpers` in its config file. Empty when there is none.
+ */
+async function dockerLogins(env) {
+    const dir = env.DOCKER_CONFIG || external_node_path_.join(env.HOME || external_node_os_.homedir(), '.docker');
+    try {
+        const config = JSON.parse(await (0,promises_.readFile)(external_node_path_.join(dir, 'config.json'), 'utf8'));
+        return [...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})].map(normalHost);
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * A full `cache-ref` must name a registry buildx can authenticate to: one this step logs in to, or one docker
+ * already has credentials for. Otherwise every cache read and write would fail, quietly (`ignore-error`).
+ */
+function checkCacheRegistry(ref, registries) {
+    if (ref === '' || !isFullReference(ref))
+        return;
+    const registry = registryOf(ref);
+    const known = [...registries.ecr, ...registries.docker].map(normalHost);
+    if (known.includes(registry))
+        return;
+    const loggedIn = registries.ecr.length > 0
+        ? `it logs in to ${registries.ecr.join(', ')} only`
+        : `it logs in to no registry ('push: false')`;
+    throw new errors/* ConfigurationError */.j1(`Input 'cache-ref' is '${ref}', in the registry ${registry}, which this step cannot write to: ${loggedIn}, and docker has no credentials for ${registry} from an earlier step. Use a tag (the cache then goes to 'cache-repository', or the image's repository), a reference in a registry the step logs in to (add its account to 'registry-ids'), or log in to ${registry} in an earlier step (docker/login-action).`);
+}
+
+;// CONCATENATED MODULE: ./src/github/branches.ts
+/**
+ * The repository's branches that could get the same tag as `branch`: those sharing its name up to the first
+ * character a tag cannot hold as it is (`feat/a` and `feat-a` both start `feat`). One `matching-refs` call, and
+ * none for a name made only of tag characters, which no other branch can collide with. Never throws: a run
+ * that cannot ask just does not warn.
+ */
+async function fetchBranchesLike(probe, log, context, branch) {
+    const stem = /^[A-Za-z0-9_.]*/.exec(branch)?.[0] ?? '';
+    const [owner, repo] = context.repository.split('/');
+    if (stem === '' || stem === branch || !owner || !repo)
+        return [];
+    try {
+        const { data } = await probe.github({
+            route: 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+            parameters: { owner, repo, ref: `heads/${stem}` }
+        });
+        return Array.isArray(data)
+            ? data.map((item) => item.ref.replace(/^refs\/heads\//, '')).filter((name) => name !== branch)
+            : [];
+    }
+    catch (error) {
+        log.debug(`Could not list the branches like ${branch}: ${error.message}`);
+        return [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/repository.ts
 /** GET /repos/{owner}/{repo}; undefined with a warning on any failure, never throws: labels fall back to the payload. */
 async function fetchRepositoryMetadata(probe, log, token, context) {
@@ -16302,6 +16517,8 @@ async function fetchRepositoryMetadata(probe, log, token, context) {
 
 
 
+
+
 /** The tag rules applied to this run; an empty result is refused before anything is built or pushed. */
 function runMeta(request) {
     const { context, now, metadata } = request;
@@ -16324,7 +16541,20 @@ function runMeta(request) {
     ].filter((tag) => Boolean(tag));
     const baseRef = pullRequestOf(context)?.baseRef;
     const baseTag = baseRef ? baseBranchTag(input, context, baseRef, now) : undefined;
-    return { ...meta, previousTags: [...new Set(previousTags)], ...(baseTag ? { baseTag } : {}) };
+    const branch = context.ref.replace(/^refs\/heads\//, '');
+    const collisions = request.otherBranches?.length
+        ? collidingBranches(branch, request.otherBranches, (name) => {
+            const named = sanitizeTag(name).toLowerCase();
+            return stableTags(input, { ...context, ref: `refs/heads/${name}` }, now).filter((tag) => tag.toLowerCase().includes(named));
+        })
+        : [];
+    const warnings = collisions.map(({ tag, branches }) => `Branch '${branch}' gets the tag '${tag}', and so ${branches.length === 1 ? 'does' : 'do'} ${branches.map((name) => `'${name}'`).join(', ')}: a push to either overwrites the other's image. Rename one, or tell them apart with a tag of your own rules.`);
+    return {
+        ...meta,
+        warnings: [...meta.warnings, ...warnings],
+        previousTags: [...new Set(previousTags)],
+        ...(baseTag ? { baseTag } : {})
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -17299,6 +17529,10 @@ async function baseComparison(request, outcome) {
         return { ref: pullRequest.baseRef };
     }
 }
+/** A message as a sentence: one full stop at the end, never two. */
+function sentence(message) {
+    return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+}
 /**
  * Per image: the job summary section and, on pull requests, the sticky comment with the base-branch
  * comparison. Reporting never fails the step: an image that was pushed stays pushed whatever happens here.
@@ -17317,7 +17551,7 @@ async function reportAll(request) {
                 await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`);
             }
             catch (error) {
-                log.warning(`Could not write the job summary: ${error.message}. The image itself is not affected.`);
+                log.warning(`Could not write the job summary: ${sentence(error.message)} The image itself is not affected.`);
             }
             if (!pullRequest || !commenting)
                 continue;
@@ -17330,15 +17564,27 @@ async function reportAll(request) {
             log.info(`Pull request comment for ${report.target}: ${result.action}${result.url ? ` ${result.url}` : ''}`);
         }
         catch (error) {
-            log.warning(`Could not report on ${outcome.plan.spec.stage.name}: ${error.message}. The image itself is not affected.`);
+            log.warning(`Could not report on ${outcome.plan.spec.stage.name}: ${sentence(error.message)} The image itself is not affected.`);
         }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/run/command.ts
 const plain = /^[A-Za-z0-9_./:=,@%+-]+$/;
+const isControl = (char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f;
+/** Control characters are shown as escapes: a `\r` or `\n` printed as is would start a log line the runner reads as a command. */
 function quote(arg) {
-    return plain.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+    if (plain.test(arg))
+        return arg;
+    const chars = [...arg];
+    if (!chars.some(isControl))
+        return `'${arg.replace(/'/g, `'\\''`)}'`;
+    const escaped = chars.map((char) => {
+        if (char === '\\' || char === "'")
+            return `\\${char}`;
+        return isControl(char) ? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}` : char;
+    });
+    return `$'${escaped.join('')}'`;
 }
 /** How a command is shown in logs and dry-run: `$ tool args`, quoted for reading, secrets as `***`. */
 function formatCommand(command) {
@@ -17388,7 +17634,13 @@ class DryRunner {
         return { status: 0, data: {} };
     }
     async write(file) {
-        this.log.info(`write ${file.path}:\n${file.summary ?? file.text}`);
+        // A file's text can come from the workspace: printed as tool output, never read as a command.
+        if (file.summary !== undefined)
+            this.log.info(`write ${file.path}:\n${file.summary}`);
+        else {
+            this.log.info(`write ${file.path}:`);
+            this.log.untrusted(file.text);
+        }
     }
 }
 
@@ -17530,10 +17782,11 @@ class LiveRunner {
             throw new errors/* ServiceError */._7(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401);
         // Octokit loads on the first GitHub call only.
         this.githubClient ??= (await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(239), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6584))).createGitHubClient(github.token, github.apiUrl, this.options.log);
+        const timeoutMs = this.options.githubTimeoutMs ?? githubTimeoutMs;
         try {
             const response = await this.githubClient.request(request.route, {
                 ...request.parameters,
-                request: { signal: AbortSignal.timeout(githubTimeoutMs) }
+                request: { signal: AbortSignal.timeout(timeoutMs), deadline: Date.now() + timeoutMs }
             });
             return { status: response.status, data: response.data, headers: response.headers };
         }
@@ -17542,7 +17795,12 @@ class LiveRunner {
         }
     }
     async write(file) {
-        await (0,promises_.writeFile)(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {});
+        try {
+            await (0,promises_.writeFile)(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {});
+        }
+        catch (error) {
+            throw (0,errors/* systemError */.Oj)(error, file.path) ?? error;
+        }
     }
 }
 
@@ -17566,7 +17824,8 @@ class RunnerLog {
     }
     info(message) {
         this.trusted();
-        info(message);
+        // The runner starts a line at a lone `\r` too, and a line can be a command: shown, never obeyed.
+        info(message.replace(/\r(?!\n)/g, '\\r'));
     }
     debug(message) {
         this.trusted();
@@ -20976,18 +21235,22 @@ async function publishFindings(request) {
 
 
 
+
+
+
 function runnerIo(env = process.env) {
     const log = new RunnerLog();
     return { env, log, live: (options) => new LiveRunner({ log, ...options }), now: () => new Date() };
 }
-async function probeFacts(probe, config) {
-    const [buildx, daemon, ecr] = await Promise.all([
+async function probeFacts(probe, config, env) {
+    const [buildx, daemon, ecr, logins] = await Promise.all([
         probeBuildx(probe),
         probeDaemon(probe),
         // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
-        config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined)
+        config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined),
+        dockerLogins(env)
     ]);
-    return { buildxVersion: buildx.buildxVersion, daemon, ...(ecr ? { ecr } : {}) };
+    return { buildxVersion: buildx.buildxVersion, daemon, dockerLogins: logins, ...(ecr ? { ecr } : {}) };
 }
 function runKey(context) {
     return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`;
@@ -21035,6 +21298,8 @@ async function runAction(io) {
     const needsTag = config.build.push || config.scan !== undefined;
     const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context);
     const commitDate = readCommitDate(probe, context, config.tags);
+    const branch = runFacts(context, config.tags.shaSource, undefined, undefined).branch;
+    const branchesLike = branch && config.githubToken ? fetchBranchesLike(probe, log, context, branch) : Promise.resolve([]);
     // A rule set that names no tag is refused before any AWS call (which might create repositories).
     const meta = await log.group('Tags and labels', async () => {
         await loadDates(config.tags);
@@ -21042,9 +21307,10 @@ async function runAction(io) {
         // The payload names the default branch on most events: then no wait for the API before the check.
         if (defaultBranch(context) !== undefined)
             runMeta(request);
-        const [repository, committed] = await Promise.all([metadata, commitDate]);
+        const [repository, committed, otherBranches] = await Promise.all([metadata, commitDate, branchesLike]);
         const result = runMeta({
             ...request,
+            otherBranches,
             ...(repository ? { metadata: repository } : {}),
             ...(committed ? { commitDate: committed } : {})
         });
@@ -21053,8 +21319,12 @@ async function runAction(io) {
         return result;
     });
     const probed = await log.group('Docker, buildx and ECR', async () => {
-        const found = await probeFacts(probe, config);
+        const found = await probeFacts(probe, config, io.env);
         checkPlatformSupport(config, found.daemon);
+        checkCacheRegistry(config.cache.ref, {
+            ecr: found.ecr?.authorizations.map((authorization) => authorization.registry) ?? [],
+            docker: found.dockerLogins
+        });
         log.info(`buildx ${found.buildxVersion}; daemon ${found.daemon.platform}, ${found.daemon.imageStore} image store`);
         return found;
     });

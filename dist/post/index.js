@@ -124,6 +124,12 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY.');
+    try {
+        accessSync(file, constants.R_OK | constants.W_OK);
+    }
+    catch {
+        throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
+    }
     appendFileSync(file, `${markdown}${EOL}`, 'utf8');
 }
 
