@@ -4,11 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { registryClient, startRegistry } from './local-stack.mjs'
+import { scratchDir } from './scratch.mjs'
 import { startRegistryProxy, type RegistryProxy } from './stand-ins/registry-proxy.mjs'
 
 const exec = promisify(execFile)
@@ -25,12 +24,12 @@ let keys: string
 beforeAll(async () => {
   registry = await startRegistry({ password })
   proxy = await startRegistryProxy({ upstream: registry.host, referrers: true })
-  keys = mkdtempSync(path.join(tmpdir(), 'referrers-keys-'))
+  keys = scratchDir('referrers-keys-')
   await exec('cosign', ['generate-key-pair'], { cwd: keys, env: { ...process.env, COSIGN_PASSWORD: '' } })
 }, 60_000)
 
 afterAll(async () => {
-  registry?.stop()
+  await registry?.stop()
   await proxy?.close()
 })
 
@@ -166,7 +165,7 @@ describe('the referrers API on, as ECR has it', () => {
   })
 
   it('gets the real cosign’s OCI 1.1 signature as a referrer, with no fallback tag, and cosign verifies it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'referrers-cosign-'))
+    const dir = scratchDir('referrers-cosign-')
     const env = { ...process.env, DOCKER_CONFIG: dir, COSIGN_PASSWORD: '' }
     execFileSync('docker', ['login', '-u', 'AWS', '--password-stdin', proxy.host], {
       input: password,
