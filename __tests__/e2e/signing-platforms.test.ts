@@ -4,10 +4,10 @@
 // its digest, the outputs name exactly what the referrers API lists, and the real cosign verifies each one.
 // Signing again past ECR's 100 referrers per image is refused before anything is pushed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { root } from '../support/run-action.mjs'
+import { scratchDir } from '../support/scratch.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
 import {
   cosignIn,
@@ -57,7 +57,7 @@ interface TrivyCall {
 
 /** What one run left behind: its result and the gate's own reports by platform (read before the post step). */
 async function signedRun(repository: string) {
-  const trivyLog = path.join(mkdtempSync(path.join(tmpdir(), 'trivy-log-')), 'calls.jsonl')
+  const trivyLog = path.join(scratchDir('trivy-log-'), 'calls.jsonl')
   const reports = new Map<
     string,
     { Results: Array<{ Packages?: Array<{ Identifier: { PURL: string } }> }> }

@@ -2,10 +2,10 @@
 // registry lists for a digest, and statements out of `cosign verify-attestation`.
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
+import { scratchDir } from './scratch.mjs'
 import type { Stack } from './stack.js'
 
 const run = promisify(execFile)
@@ -21,7 +21,7 @@ export interface Keys {
 
 /** `cosign generate-key-pair` (cosign.key, cosign.pub) and a trusted root, in a fresh directory. */
 export async function generateKeys(): Promise<Keys> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cosign-keys-'))
+  const dir = scratchDir('cosign-keys-')
   const password = randomBytes(12).toString('base64url')
   const trustedRoot = path.join(dir, 'trusted-root.json')
   await run('cosign', ['generate-key-pair'], { cwd: dir, env: { ...process.env, COSIGN_PASSWORD: password } })
