@@ -20520,6 +20520,23 @@ function signingSubjects(image, digest, index) {
     });
     return [top, ...platforms];
 }
+/**
+ * A dry run's subjects: nothing was pushed, so the digests are placeholders (`<digest>`, and for several
+ * platforms `<linux/arm64 digest>` each), as the release prints them.
+ */
+function plannedSubjects(image, platforms) {
+    const top = { reference: `${image}@<digest>`, digest: '<digest>' };
+    if (platforms.length < 2)
+        return [top];
+    return [
+        top,
+        ...platforms.map((platform) => ({
+            reference: `${image}@<${platform} digest>`,
+            digest: `<${platform} digest>`,
+            platform
+        }))
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/sign/summary.ts
 
@@ -20576,10 +20593,14 @@ function signingSummary(request) {
 ;// CONCATENATED MODULE: ./src/sign/files.ts
 
 
+/** Where the predicate of one digest and type goes, in `dir` (RUNNER_TEMP). */
+function predicatePath(dir, subject, type) {
+    return external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+}
 /** Writes a predicate for `cosign attest --predicate` into `dir` (RUNNER_TEMP), one file per digest and type. */
 async function writePredicate(dir, subject, type, predicate) {
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+    const file = predicatePath(dir, subject, type);
     await (0,promises_.writeFile)(file, JSON.stringify(predicate, null, 2));
     return { type, predicateFile: file };
 }
@@ -20775,13 +20796,30 @@ function vulnPredicate(request) {
 
 
 
+/**
+ * A dry run's attestations: the same kinds and `cosign attest --type` as a real run, without predicates (no gate
+ * ran). Provenance is buildx's own where the 'provenance' input asks for it (v1 with `version=v1`, else v0.2).
+ */
+function plannedAttestations(config, dir, subject, index) {
+    const buildx = config.build.provenance !== '' && config.build.provenance !== 'false';
+    const types = config.sign.attest.flatMap((kind) => {
+        if (kind === 'vuln')
+            return config.scan ? ['vuln'] : [];
+        if (kind === 'sbom')
+            return index ? [] : [sbomAttestationType(config.sign.sbomFormat)];
+        return [buildx && !/version=v1/.test(config.build.provenance) ? 'slsaprovenance02' : 'slsaprovenance1'];
+    });
+    return types.map((type) => ({ type, predicateFile: predicatePath(dir, subject, type) }));
+}
 /** What is attested about each digest: the index gets the merged scan, each platform its own, and its SBOM. */
 async function predicatesFor(request, outcome, subject, index) {
     const { config, runner } = request;
     const gate = outcome.gate;
-    if (!gate || runner.dryRun)
-        return [];
     const dir = external_node_path_.join(outcome.plan.dir, 'attestations');
+    if (runner.dryRun)
+        return plannedAttestations(config, dir, subject, index);
+    if (!gate)
+        return [];
     const run = runFactsFromEnv(request.env);
     const scans = subject.platform
         ? gate.scans.filter((scan) => scan.platform === subject.platform)
@@ -20834,7 +20872,7 @@ async function predicatesFor(request, outcome, subject, index) {
         // One SBOM per platform image: an index has no packages of its own.
         if (kind === 'sbom' && (!index || gate.scans.length === 1) && scans[0] && request.trivy) {
             const type = sbomAttestationType(config.sign.sbomFormat);
-            const output = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+            const output = predicatePath(dir, subject, type);
             await runner.run(planSbom({
                 workspace: request.trivy,
                 report: scans[0].reportPath,
@@ -20958,7 +20996,9 @@ async function signImage(request, outcome, setup) {
         ? undefined
         : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
     const index = stored ? JSON.parse(stored.manifest) : undefined;
-    const subjects = signingSubjects(outcome.plan.image, digest, index);
+    const subjects = runner.dryRun
+        ? plannedSubjects(outcome.plan.image, request.config.build.platforms)
+        : signingSubjects(outcome.plan.image, digest, index);
     // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
     const listings = runner.dryRun
         ? undefined

@@ -14,7 +14,7 @@ import {
 } from './credentials.js'
 import { setupCosign } from './cosign-setup.js'
 import { checkReferrerBudget, explainCosignFailure, plannedReferrers } from './referrers.js'
-import { signingSubjects, type ImageIndex } from './subjects.js'
+import { plannedSubjects, signingSubjects, type ImageIndex } from './subjects.js'
 import { signingSummary, type Signer } from './summary.js'
 import { predicatesFor } from './predicates.js'
 import { insecure, listReferrers, storedSignature } from './store.js'
@@ -93,7 +93,9 @@ async function signImage(
     ? undefined
     : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
   const index = stored ? (JSON.parse(stored.manifest) as ImageIndex) : undefined
-  const subjects = signingSubjects(outcome.plan.image, digest, index)
+  const subjects = runner.dryRun
+    ? plannedSubjects(outcome.plan.image, request.config.build.platforms)
+    : signingSubjects(outcome.plan.image, digest, index)
   // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
   const listings = runner.dryRun
     ? undefined

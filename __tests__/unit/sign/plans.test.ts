@@ -24,7 +24,7 @@ import {
   type ReferrerEntry
 } from '../../../src/sign/referrers.js'
 import { planSbom, sbomAttestationType } from '../../../src/sign/sbom.js'
-import { signingSubjects } from '../../../src/sign/subjects.js'
+import { plannedSubjects, signingSubjects } from '../../../src/sign/subjects.js'
 import { signingSummary, verifyCommands } from '../../../src/sign/summary.js'
 
 const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web'
@@ -75,6 +75,17 @@ describe('signingSubjects', () => {
 
   it('signs a single manifest once', () => {
     expect(signingSubjects(image, digest)).toEqual([{ reference: `${image}@${digest}`, digest }])
+  })
+
+  it('plans placeholders in a dry run, where nothing was pushed: the digest, and each platform’s', () => {
+    expect(plannedSubjects(image, ['linux/amd64'])).toEqual([
+      { reference: `${image}@<digest>`, digest: '<digest>' }
+    ])
+    expect(plannedSubjects(image, ['linux/amd64', 'linux/arm64'])).toEqual([
+      { reference: `${image}@<digest>`, digest: '<digest>' },
+      { reference: `${image}@<linux/amd64 digest>`, digest: '<linux/amd64 digest>', platform: 'linux/amd64' },
+      { reference: `${image}@<linux/arm64 digest>`, digest: '<linux/arm64 digest>', platform: 'linux/arm64' }
+    ])
   })
 
   it('refuses anything but a digest', () => {
