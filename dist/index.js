@@ -20482,9 +20482,36 @@ function signatureTags(digest) {
     const name = digest.replace(':', '-');
     return { signature: `${name}.sig`, attestations: `${name}.att` };
 }
+const immutableAdvice = "Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.";
+/** What cosign keeps under a tag of its scheme (or OCI's referrers fallback tag). */
+function heldUnder(tag) {
+    if (tag.endsWith('.sig'))
+        return 'signature';
+    if (tag.endsWith('.att'))
+        return 'attestations';
+    return 'referrers index';
+}
+/**
+ * Refuses, before anything is signed, what cosign's tag scheme cannot do in a repository with IMMUTABLE tags:
+ * each signature rewrites `sha256-<digest>.sig` and each attestation `sha256-<digest>.att`, so a digest signed
+ * before collides, and more than one attestation per digest collides with itself. `existing`: the tags there now.
+ */
+function checkTagScheme(planned, existing, repository) {
+    for (const { reference, digest, attestations } of planned) {
+        const tags = signatureTags(digest);
+        const taken = [tags.signature, ...(attestations.length > 0 ? [tags.attestations] : [])].find((tag) => existing.includes(tag));
+        if (taken) {
+            throw new errors/* ConfigurationError */.j1(`${reference} was signed before: its ${heldUnder(taken)} tag ${taken} already exists in repository '${repository}', whose tags are IMMUTABLE, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) would have to rewrite it. Nothing was signed. ${immutableAdvice}`);
+        }
+        if (attestations.length > 1) {
+            throw new errors/* ConfigurationError */.j1(`Repository '${repository}' has IMMUTABLE tags, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) keeps every attestation of ${reference} under one tag, ${tags.attestations}, rewritten for each: 'attest' asks for ${attestations.length} (${attestations.join(', ')}) and only one fits. Nothing was signed. Attest one kind, make the repository's tags MUTABLE, or use a registry with the referrers API.`);
+        }
+    }
+}
 /**
  * A cosign failure the user can act on: a tag of cosign's tag scheme (or of the OCI referrers fallback) that
- * already exists in a repository with IMMUTABLE tags, because this digest was signed before.
+ * already exists in a repository with IMMUTABLE tags (ECR's TAG_INVALID, or PutImage's exception), named when
+ * the registry's message names it. `reference` is the digest cosign was signing or attesting.
  */
 function explainCosignFailure(stderr, context) {
     if (!/cannot be overwritten because the (repository|tag) is immutable|ImageTagAlreadyExistsException/i.test(stderr)) {
@@ -20492,7 +20519,11 @@ function explainCosignFailure(stderr, context) {
     }
     const digest = context.reference.split('@')[1] ?? '';
     const tags = signatureTags(digest);
-    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestation of ${context.reference}: repository '${context.repository}' has IMMUTABLE tags, and the tag cosign stores it under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`);
+    const named = /The image tag '([^']+)' already exists/.exec(stderr)?.[1];
+    const where = named
+        ? `the ${heldUnder(named)} tag ${named}`
+        : `a tag cosign stores them under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')})`;
+    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestations of ${context.reference}: ${where} already exists in repository '${context.repository}', whose tags are IMMUTABLE, from an earlier signing of this digest. ${immutableAdvice}`);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/subjects.ts
@@ -20984,6 +21015,31 @@ async function signAll(request) {
         }
     }));
 }
+/**
+ * Refuses, before anything is pushed, signing that the registry would refuse halfway: past the referrers limit
+ * (counted from `listings`, each subject's referrers now), or a rewrite of cosign's tags in an IMMUTABLE repository.
+ */
+async function checkStorageLimits(request, plan, ref, listings) {
+    const { subjects } = plan;
+    if (plan.storage === 'referrers') {
+        const uncounted = subjects.filter((_, at) => listings[at] === undefined);
+        if (uncounted.length > 0)
+            request.log.warning(`The referrers of ${uncounted.map(({ subject }) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`);
+        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(subjects.map(({ subject }, at) => [subject.digest, listings[at]?.length ?? 0])));
+        return;
+    }
+    if (request.ecr?.repositories.get(ref.repository)?.tagMutability !== 'IMMUTABLE')
+        return;
+    const tags = subjects.flatMap(({ subject }) => Object.values(signatureTags(subject.digest)));
+    const found = await Promise.all(tags.map(async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))
+        ? [tag]
+        : []));
+    checkTagScheme(subjects.map(({ subject, attestations }) => ({
+        reference: subject.reference,
+        digest: subject.digest,
+        attestations: attestations.map((attestation) => attestation.type)
+    })), found.flat(), ref.repository);
+}
 async function signImage(request, outcome, setup) {
     const { runner, probe } = request;
     const { cosign, credentials, transparencyLog } = setup;
@@ -21018,12 +21074,8 @@ async function signImage(request, outcome, setup) {
             attestations: await predicatesFor(request, outcome, subject, subject.platform === undefined && subjects.length > 1)
         })))
     };
-    if (storage === 'referrers' && listings) {
-        const uncounted = subjects.filter((_, at) => listings[at] === undefined);
-        if (uncounted.length > 0)
-            request.log.warning(`The referrers of ${uncounted.map((subject) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`);
-        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(subjects.map((subject, at) => [subject.digest, listings[at]?.length ?? 0])));
-    }
+    if (!runner.dryRun)
+        await checkStorageLimits(request, plan, ref, listings ?? []);
     let stderr = '';
     for (const command of planSigning(plan)) {
         try {
@@ -21031,7 +21083,7 @@ async function signImage(request, outcome, setup) {
         }
         catch (error) {
             const explained = error instanceof errors/* CommandError */.Qd
-                ? explainCosignFailure(error.stderrTail, { reference: outcome.plan.image, repository })
+                ? explainCosignFailure(error.stderrTail, { reference: command.args.at(-1) ?? '', repository })
                 : undefined;
             throw explained ?? error;
         }
