@@ -16,6 +16,7 @@ const authorization = 'Basic ' + Buffer.from(`AWS:${password}`).toString('base64
 const indexType = 'application/vnd.oci.image.index.v1+json'
 const manifestType = 'application/vnd.oci.image.manifest.v1+json'
 const emptyType = 'application/vnd.oci.empty.v1+json'
+const dockerType = 'application/vnd.docker.distribution.manifest.v2+json'
 
 let registry: Awaited<ReturnType<typeof startRegistry>>
 let proxy: RegistryProxy
@@ -55,14 +56,23 @@ async function pushBlob(repository: string, bytes: Buffer): Promise<string> {
 }
 
 /** PUTs an OCI manifest (an empty config, one random layer) through the proxy; `extra` adds fields. */
-async function putManifest(repository: string, reference: string | undefined, extra: object = {}) {
+async function putManifest(
+  repository: string,
+  reference: string | undefined,
+  extra: object = {},
+  mediaType = manifestType
+) {
   const config = Buffer.from('{}')
   const layer = randomBytes(64)
   const body = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: manifestType,
-      config: { mediaType: emptyType, digest: await pushBlob(repository, config), size: config.length },
+      mediaType,
+      config: {
+        mediaType: mediaType === manifestType ? emptyType : 'application/vnd.docker.container.image.v1+json',
+        digest: await pushBlob(repository, config),
+        size: config.length
+      },
       layers: [
         {
           mediaType: 'application/octet-stream',
@@ -76,10 +86,10 @@ async function putManifest(repository: string, reference: string | undefined, ex
   const digest = digestOf(body)
   const response = await fetch(`${proxy.url}/v2/${repository}/manifests/${reference ?? digest}`, {
     method: 'PUT',
-    headers: { authorization, 'content-type': manifestType },
+    headers: { authorization, 'content-type': mediaType },
     body
   })
-  return { response, text: await response.text(), digest, size: body.length }
+  return { response, text: await response.text(), digest, size: body.length, body }
 }
 
 async function listReferrers(
@@ -270,6 +280,15 @@ describe('IMMUTABLE tags, as ECR keeps them', () => {
     })
     expect(again.status).toBe(201)
     expect((await putManifest('refs/locked', 'v2')).response.status).toBe(201)
+    // A Docker manifest pushed again as it is (docker push of an image already there) passes too.
+    const docker = await putManifest('refs/locked', 'docker', {}, dockerType)
+    expect(docker.response.status).toBe(201)
+    const repeated = await fetch(`${proxy.url}/v2/refs/locked/manifests/docker`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': dockerType },
+      body: docker.body
+    })
+    expect(repeated.status).toBe(201)
     // Pushes by digest never collide.
     expect((await putManifest('refs/locked', undefined)).response.status).toBe(201)
     proxy.tagMutability('refs/locked', 'MUTABLE')

@@ -139,6 +139,12 @@ function errorBody(status) {
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'])
 
 const indexType = 'application/vnd.oci.image.index.v1+json'
+const manifestTypes = [
+  indexType,
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+]
 const digestPattern = /^sha256:[0-9a-f]{64}$/
 const manifestPut = /^\/v2\/(.+)\/manifests\/([^/?]+)$/
 const referrersGet = /^\/v2\/(.+)\/referrers\/([^/?]+)(?:\?(.*))?$/
@@ -261,7 +267,8 @@ async function serve(setup) {
         agent,
         headers: {
           host: upstream,
-          accept: [indexType, 'application/vnd.oci.image.manifest.v1+json', '*/*'].join(', '),
+          // Every manifest type, or distribution 2.8 would answer a Docker manifest converted to schema 1.
+          accept: manifestTypes.join(', '),
           ...(authorization ? { authorization } : {})
         }
       })
