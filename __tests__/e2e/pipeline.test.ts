@@ -252,8 +252,12 @@ describe('dry-run', () => {
     expect(result.main.code).toBe(0)
     const commands = result.main.stdout.split('\n').filter((line) => line.startsWith('$ '))
     const host = stack.registry.host
+    // The commit's time comes from git first ('created: commit', the payload has none): a read, like the probes.
+    expect(commands[0]).toMatch(
+      /^\$ git -C \S+ log -1 --format=%cI 4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6$/
+    )
     // The two probes run at once: either may be printed first.
-    expect(commands.slice(0, 2).sort()).toEqual([
+    expect(commands.slice(1, 3).sort()).toEqual([
       '$ docker buildx version',
       `$ docker info --format '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}'`
     ])

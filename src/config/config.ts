@@ -150,6 +150,6 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
     dryRun: bool(raw, 'dry-run', false),
     githubToken: text(raw, 'github-token')
   }
-  checkCombinations(config)
+  checkCombinations(config, scan)
   return config
 }
