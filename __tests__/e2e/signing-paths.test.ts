@@ -8,8 +8,15 @@ import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
 import { ensureDocker } from '../support/local-stack.mjs'
 import { root } from '../support/run-action.mjs'
-import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
-import { cosignIn, generateKeys, referrersOf, type Keys, type Referrer } from '../support/signing.js'
+import { exampleWorkspace, runAction, startStack, type Stack } from '../support/stack.js'
+import {
+  cosignIn,
+  generateKeys,
+  pushWithCommitTime,
+  referrersOf,
+  type Keys,
+  type Referrer
+} from '../support/signing.js'
 
 const standIns = path.join(root, '__tests__/support/stand-ins')
 const sha7 = '4f2c9ab'
@@ -19,9 +26,6 @@ const predicate = {
   vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
   provenance: 'https://slsa.dev/provenance/v1'
 }
-/** A reproducible build, the same digest when the job runs again: fixed created label and image timestamps. */
-const fixedCreated = 'org.opencontainers.image.created=2026-08-20T10:00:00Z'
-const reproducible = 'SOURCE_DATE_EPOCH=1787220000'
 
 let stack: Stack
 let keys: Keys
@@ -90,7 +94,7 @@ afterAll(async () => {
 
 function signedRun(inputs: Record<string, string>, report = 'alpine-310') {
   return runAction({
-    ...pushToMain,
+    ...pushWithCommitTime,
     workspace: exampleWorkspace(),
     inputs: {
       target: 'production',
@@ -269,14 +273,9 @@ describe('cosign’s tag scheme in a repository with IMMUTABLE tags', () => {
   beforeAll(async () => {
     stack.proxy?.referrers(false)
     // One attestation: cosign's scheme keeps all of a digest's attestations under one tag.
-    const inputs = {
-      repository: 'shop/locked',
-      labels: fixedCreated,
-      'build-args': reproducible,
-      // Inline cache metadata in the image config differs once the run imports the first run's cache.
-      cache: 'none',
-      attest: 'vuln'
-    }
+    // The same digest again: 'created: commit' (the default) takes the timestamps from the commit, and without a
+    // cache export the config holds no inline cache metadata, which differs once a build imports the first's cache.
+    const inputs = { repository: 'shop/locked', cache: 'none', attest: 'vuln' }
     first = await signedRun(inputs)
     const tags = schemeTags(first.outputs.digest)
     before = { sig: await tagDigest('shop/locked', tags.sig), att: await tagDigest('shop/locked', tags.att) }

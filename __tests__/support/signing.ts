@@ -6,9 +6,21 @@ import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { scratchDir } from './scratch.mjs'
-import type { Stack } from './stack.js'
+import { pushToMain, type Stack } from './stack.js'
 
 const run = promisify(execFile)
+
+/**
+ * The example push, its payload carrying the commit's time as GitHub's push events do: with 'created: commit'
+ * (the default) the image's timestamps come from it, so the same commit rebuilt gives the same digest.
+ */
+export const pushWithCommitTime = {
+  ...pushToMain,
+  payload: {
+    ...pushToMain.payload,
+    head_commit: { id: pushToMain.github.GITHUB_SHA, timestamp: '2026-08-20T10:00:00Z' }
+  }
+}
 
 export interface Keys {
   dir: string
