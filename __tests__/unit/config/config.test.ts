@@ -40,7 +40,8 @@ describe('parseConfig', () => {
         provenance: '',
         sbom: '',
         driver: 'docker-container',
-        builder: ''
+        builder: '',
+        created: 'commit'
       },
       dockerfile: {
         path: path.join(workspace, 'Dockerfile'),

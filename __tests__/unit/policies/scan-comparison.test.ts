@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import type { ScanConfig } from '../../../src/config/scan.js'
+import { ServiceError } from '../../../src/errors.js'
 import type { Command, Runner } from '../../../src/run/command.js'
 import type { EcrRequest } from '../../../src/run/ecr-request.js'
 import { baseComparisonOf } from '../../../src/scan/base.js'
@@ -189,5 +190,37 @@ describe('scanComparison', () => {
       size: 1234
     })
     expect(baseComparisonOf({ kind: 'base-branch', ref: 'main', platforms: [] })).toEqual({ ref: 'main' })
+  })
+
+  it('sizes a single-manifest comparison image directly', async () => {
+    const { runner } = fakeRunners(
+      {
+        main: { digest: 'sha256:single', manifest: amdManifest },
+        'sha256:single': { digest: 'sha256:single', manifest: amdManifest }
+      },
+      { 'linux/amd64': report('linux/amd64', []) }
+    )
+    const comparison = await scanComparison(runner, runner, request(['linux/amd64']))
+    expect([comparison.size, comparison.platforms]).toEqual([
+      1234,
+      [{ platform: 'linux/amd64', findings: [] }]
+    ])
+  })
+
+  it('lets a registry it cannot read fail, scanning nothing: the gate warns and counts every finding as new', async () => {
+    const { runner, commands } = fakeRunners({}, {})
+    const denied: Runner = {
+      ...runner,
+      ecr: async () => {
+        throw new ServiceError(
+          'ECR BatchGetImage failed: AccessDeniedException: denied',
+          'AccessDeniedException'
+        )
+      }
+    }
+    await expect(scanComparison(runner, denied, request(['linux/amd64']))).rejects.toThrow(
+      'AccessDeniedException'
+    )
+    expect(commands).toEqual([])
   })
 })
