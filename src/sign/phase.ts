@@ -212,5 +212,6 @@ async function signImage(
     transparencyLog
   })
   if (runner.dryRun) return { attestations: {}, summary }
-  return { ...(await storedSignature(request, outcome, storage, stderr, digest)), summary }
+  const attested = plan.subjects[0].attestations.map((attestation) => attestation.type)
+  return { ...(await storedSignature(request, outcome, { ref, digest, storage, stderr, attested })), summary }
 }

@@ -53,6 +53,11 @@ const kindOfType: Record<AttestationType, AttestationKind> = {
   slsaprovenance02: 'provenance'
 }
 
+/** The `attest` kind a `cosign attest --type` belongs to. */
+export function attestationKind(type: AttestationType): AttestationKind {
+  return kindOfType[type]
+}
+
 function newestFirst(a: ReferrerEntry, b: ReferrerEntry): number {
   const created = (entry: ReferrerEntry) => entry.annotations?.['org.opencontainers.image.created'] ?? ''
   return created(b).localeCompare(created(a))

@@ -2,8 +2,10 @@ import type { EcrConnection } from '../ecr/connect.js'
 import type { ImageOutcome } from '../outcome.js'
 import { planGetImage, storedManifest } from '../release/manifests.js'
 import type { SignRequest, SignResult } from './phase.js'
+import type { AttestationType } from './cosign.js'
 import {
   attestationDigests,
+  attestationKind,
   signatureDigest,
   signatureDigestFromLog,
   signatureTags,
@@ -47,33 +49,42 @@ export async function listReferrers(
   return ((await response.json()) as { manifests?: ReferrerEntry[] }).manifests ?? []
 }
 
+/** What signing one image left to read back for the outputs. */
+export interface SignedImage {
+  ref: { repository: string; registryId?: string }
+  /** The digest the tags point at. */
+  digest: string
+  storage: 'referrers' | 'tags'
+  /** cosign's log of the whole signing (referrers mode names the signature there). */
+  stderr: string
+  /** What was attested about `digest` (not its platforms). */
+  attested: AttestationType[]
+}
+
 /** The `signature` and `attestations` outputs: from the referrers API, or from cosign's tags. */
 export async function storedSignature(
   request: SignRequest,
   outcome: ImageOutcome,
-  storage: 'referrers' | 'tags',
-  stderr: string,
-  digest: string
+  signed: SignedImage
 ): Promise<Omit<SignResult, 'summary'>> {
+  const { ref, digest } = signed
   const registry = outcome.plan.image.split('/')[0]
-  const repository = outcome.plan.spec.repository
-  if (storage === 'referrers') {
-    const entries = (await listReferrers(registry, repository, digest, request.ecr)) ?? []
-    const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries)
+  if (signed.storage === 'referrers') {
+    const entries = (await listReferrers(registry, ref.repository, digest, request.ecr)) ?? []
+    const signature = signatureDigestFromLog(signed.stderr) ?? signatureDigest(entries)
     return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) }
   }
   const tags = signatureTags(digest)
   const tagged = async (tag: string) =>
     storedManifest(
-      await request.probe
-        .ecr(planGetImage({ repository }, { imageTag: tag }))
-        .catch(() => ({ $metadata: {} }))
+      await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} }))
     )?.digest
   const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)])
+  // The one .att manifest holds every attestation of the digest: each kind attested names it.
   return {
     ...(signature ? { signature } : {}),
     attestations: attestations
-      ? Object.fromEntries(request.config.sign.attest.map((kind) => [kind, attestations]))
+      ? Object.fromEntries(signed.attested.map((type) => [attestationKind(type), attestations]))
       : {}
   }
 }

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EcrConnection } from '../../../src/ecr/connect.js'
-import { listReferrers } from '../../../src/sign/store.js'
+import type { ImageOutcome } from '../../../src/outcome.js'
+import type { SignRequest } from '../../../src/sign/phase.js'
+import { listReferrers, storedSignature } from '../../../src/sign/store.js'
+import { ScriptedRunner } from '../doubles.js'
 
 const digest = `sha256:${'a'.repeat(64)}`
 const indexType = 'application/vnd.oci.image.index.v1+json'
@@ -72,5 +75,40 @@ describe('listReferrers', () => {
   ])('says there is no referrers API on %s', async (_name, reply) => {
     answer = reply
     expect(await listReferrers(host, 'shop/web', digest)).toBeUndefined()
+  })
+})
+
+describe('storedSignature in cosign’s tag scheme', () => {
+  it('reads the .sig and .att tags from the image’s own registry, and names the .att for each kind attested', async () => {
+    const hex = 'a'.repeat(64)
+    const manifests: Record<string, string> = {
+      [`sha256-${hex}.sig`]: `sha256:${'5'.repeat(64)}`,
+      [`sha256-${hex}.att`]: `sha256:${'6'.repeat(64)}`
+    }
+    const probe = new ScriptedRunner({
+      ecr: (request) => {
+        const tag = (request.input as { imageIds: Array<{ imageTag: string }> }).imageIds[0].imageTag
+        return manifests[tag]
+          ? { images: [{ imageId: { imageDigest: manifests[tag] }, imageManifest: '{}' }] }
+          : { images: [], failures: [{ failureCode: 'ImageNotFound' }] }
+      }
+    })
+    const outcome = { plan: { image: '127.0.0.1:5000/shop/web' } } as unknown as ImageOutcome
+    const ref = { repository: 'shop/web', registryId: '210987654321' }
+    // A multi-platform index: its SBOMs are on the platforms, so the index's outputs have none.
+    const result = await storedSignature({ probe } as unknown as SignRequest, outcome, {
+      ref,
+      digest,
+      storage: 'tags',
+      stderr: '',
+      attested: ['slsaprovenance1', 'vuln']
+    })
+    expect(result).toEqual({
+      signature: manifests[`sha256-${hex}.sig`],
+      attestations: { provenance: manifests[`sha256-${hex}.att`], vuln: manifests[`sha256-${hex}.att`] }
+    })
+    expect(
+      probe.steps.map((step) => ('ecr' in step ? (step.ecr.input as { registryId?: string }).registryId : ''))
+    ).toEqual(['210987654321', '210987654321'])
   })
 })
