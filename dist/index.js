@@ -11256,9 +11256,13 @@ function exportersOf(delivery, names, load) {
                 names: []
             };
         case 'daemon-staging':
+            // With the layout, both exporters write OCI media types: without attestations the docker exporter would
+            // write Docker ones, and the pushed manifests would not be the scanned ones (isScannedImage refuses them).
             return {
                 delivery,
-                exporters: ['type=docker', ...(names.layout ? [`type=oci,dest=${names.layout},tar=false`] : [])],
+                exporters: names.layout
+                    ? ['type=docker,oci-mediatypes=true', `type=oci,dest=${names.layout},tar=false`]
+                    : ['type=docker'],
                 names: [names.staging]
             };
         case 'local':
@@ -16438,9 +16442,14 @@ function parseConfig(raw, { env, context }) {
         checkRawInput(name, value);
     const roots = { workspace: context.workspace, runnerTemp: env.RUNNER_TEMP };
     const requests = targetRequests(raw);
-    const build = parseBuildConfig(raw, roots);
-    const dockerfile = readDockerfile(build.file, build.filePath, context.workspace);
     const sign = parseSignInputs(raw, env);
+    // The signed provenance referrer replaces buildx's unknown/unknown attestation manifest (docs/signing.md),
+    // unless the 'provenance' input asks buildx for its own, which is then the one attested.
+    const parsedBuild = parseBuildConfig(raw, roots);
+    const build = parsedBuild.provenance === '' && sign.attest.includes('provenance')
+        ? { ...parsedBuild, provenance: 'false' }
+        : parsedBuild;
+    const dockerfile = readDockerfile(build.file, build.filePath, context.workspace);
     const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') };
     const config = {
         images: resolveImages(requests, dockerfile, build.file),
@@ -16827,10 +16836,17 @@ function setOutputs(log, outcomes, meta, registry, run) {
         ...(outcome.release?.problem ? { error: outcome.release.problem } : {})
     }))));
 }
-/** One error for the step: what the gate blocked, what it held back, and exactly which tags were not written. */
+/**
+ * One error for the step: what the gate blocked, what it held back, exactly which tags were not written, and
+ * which tagged images could not be signed.
+ */
 function failIfAnyHeldBack(outcomes) {
     const several = outcomes.length > 1;
     const named = (outcome) => several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : '';
+    // Signing comes after the tags: an image that was asked to be signed and is not fails the step all the same.
+    const unsigned = outcomes
+        .filter((outcome) => outcome.signError)
+        .map((outcome) => `${named(outcome)}${several ? 'the' : 'The'} tags were pushed, but signing failed: ${outcome.signError}`);
     const blocked = outcomes.filter((outcome) => outcome.gate?.blocked);
     if (blocked.length > 0) {
         const subject = several ? ` for ${blocked.map((outcome) => outcome.plan.spec.stage.name).join(', ')}` : '';
@@ -16843,7 +16859,8 @@ function failIfAnyHeldBack(outcomes) {
             ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.`
             : '';
         const reasons = blocked.map((outcome) => `${named(outcome)}${outcome.gate?.blocked}`).join('\n');
-        throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}`);
+        const notSigned = unsigned.map((line) => `\n${line}`).join('');
+        throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}${notSigned}`);
     }
     const problems = outcomes.flatMap((outcome) => {
         const release = outcome.release;
@@ -16862,7 +16879,9 @@ function failIfAnyHeldBack(outcomes) {
         return lines;
     });
     if (problems.length > 0)
-        throw new errors/* ServiceError */._7(problems.join('\n'), 'ReleaseFailed');
+        throw new errors/* ServiceError */._7([...problems, ...unsigned].join('\n'), 'ReleaseFailed');
+    if (unsigned.length > 0)
+        throw new errors/* ServiceError */._7(unsigned.join('\n'), 'SigningFailed');
 }
 
 ;// CONCATENATED MODULE: ./src/release/manifests.ts
@@ -18581,11 +18600,12 @@ function parseTrivyReport(text, source = 'the Trivy report') {
     if (data.SchemaVersion !== 2) {
         throw new errors/* ConfigurationError */.j1(`${source} has SchemaVersion ${String(data.SchemaVersion)}: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release.`);
     }
+    // Every field Trivy wrote stays (CreatedAt, ReportID, ...): the vuln attestation carries the report unchanged.
     return {
+        ...data,
         SchemaVersion: 2,
         ArtifactName: data.ArtifactName ?? '',
-        ArtifactType: data.ArtifactType,
-        ...(data.Trivy ? { Trivy: data.Trivy } : {}),
+        ...(data.ArtifactType !== undefined ? { ArtifactType: data.ArtifactType } : {}),
         Metadata: data.Metadata ?? {},
         // Trivy omits Results when nothing was found.
         Results: data.Results ?? []
@@ -21036,6 +21056,10 @@ const kindOfType = {
     slsaprovenance1: 'provenance',
     slsaprovenance02: 'provenance'
 };
+/** The `attest` kind a `cosign attest --type` belongs to. */
+function attestationKind(type) {
+    return kindOfType[type];
+}
 function newestFirst(a, b) {
     const created = (entry) => entry.annotations?.['org.opencontainers.image.created'] ?? '';
     return created(b).localeCompare(created(a));
@@ -21066,9 +21090,36 @@ function signatureTags(digest) {
     const name = digest.replace(':', '-');
     return { signature: `${name}.sig`, attestations: `${name}.att` };
 }
+const immutableAdvice = "Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.";
+/** What cosign keeps under a tag of its scheme (or OCI's referrers fallback tag). */
+function heldUnder(tag) {
+    if (tag.endsWith('.sig'))
+        return 'signature';
+    if (tag.endsWith('.att'))
+        return 'attestations';
+    return 'referrers index';
+}
+/**
+ * Refuses, before anything is signed, what cosign's tag scheme cannot do in a repository with IMMUTABLE tags:
+ * each signature rewrites `sha256-<digest>.sig` and each attestation `sha256-<digest>.att`, so a digest signed
+ * before collides, and more than one attestation per digest collides with itself. `existing`: the tags there now.
+ */
+function checkTagScheme(planned, existing, repository) {
+    for (const { reference, digest, attestations } of planned) {
+        const tags = signatureTags(digest);
+        const taken = [tags.signature, ...(attestations.length > 0 ? [tags.attestations] : [])].find((tag) => existing.includes(tag));
+        if (taken) {
+            throw new errors/* ConfigurationError */.j1(`${reference} was signed before: its ${heldUnder(taken)} tag ${taken} already exists in repository '${repository}', whose tags are IMMUTABLE, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) would have to rewrite it. Nothing was signed. ${immutableAdvice}`);
+        }
+        if (attestations.length > 1) {
+            throw new errors/* ConfigurationError */.j1(`Repository '${repository}' has IMMUTABLE tags, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) keeps every attestation of ${reference} under one tag, ${tags.attestations}, rewritten for each: 'attest' asks for ${attestations.length} (${attestations.join(', ')}) and only one fits. Nothing was signed. Attest one kind, make the repository's tags MUTABLE, or use a registry with the referrers API.`);
+        }
+    }
+}
 /**
  * A cosign failure the user can act on: a tag of cosign's tag scheme (or of the OCI referrers fallback) that
- * already exists in a repository with IMMUTABLE tags, because this digest was signed before.
+ * already exists in a repository with IMMUTABLE tags (ECR's TAG_INVALID, or PutImage's exception), named when
+ * the registry's message names it. `reference` is the digest cosign was signing or attesting.
  */
 function explainCosignFailure(stderr, context) {
     if (!/cannot be overwritten because the (repository|tag) is immutable|ImageTagAlreadyExistsException/i.test(stderr)) {
@@ -21076,7 +21127,11 @@ function explainCosignFailure(stderr, context) {
     }
     const digest = context.reference.split('@')[1] ?? '';
     const tags = signatureTags(digest);
-    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestation of ${context.reference}: repository '${context.repository}' has IMMUTABLE tags, and the tag cosign stores it under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`);
+    const named = /The image tag '([^']+)' already exists/.exec(stderr)?.[1];
+    const where = named
+        ? `the ${heldUnder(named)} tag ${named}`
+        : `a tag cosign stores them under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')})`;
+    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestations of ${context.reference}: ${where} already exists in repository '${context.repository}', whose tags are IMMUTABLE, from an earlier signing of this digest. ${immutableAdvice}`);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/subjects.ts
@@ -21103,6 +21158,23 @@ function signingSubjects(image, digest, index) {
         return platform ? [{ reference: `${image}@${entry.digest}`, digest: entry.digest, platform }] : [];
     });
     return [top, ...platforms];
+}
+/**
+ * A dry run's subjects: nothing was pushed, so the digests are placeholders (`<digest>`, and for several
+ * platforms `<linux/arm64 digest>` each), as the release prints them.
+ */
+function plannedSubjects(image, platforms) {
+    const top = { reference: `${image}@<digest>`, digest: '<digest>' };
+    if (platforms.length < 2)
+        return [top];
+    return [
+        top,
+        ...platforms.map((platform) => ({
+            reference: `${image}@<${platform} digest>`,
+            digest: `<${platform} digest>`,
+            platform
+        }))
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/sign/summary.ts
@@ -21160,10 +21232,14 @@ function signingSummary(request) {
 ;// CONCATENATED MODULE: ./src/sign/files.ts
 
 
+/** Where the predicate of one digest and type goes, in `dir` (RUNNER_TEMP). */
+function predicatePath(dir, subject, type) {
+    return external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+}
 /** Writes a predicate for `cosign attest --predicate` into `dir` (RUNNER_TEMP), one file per digest and type. */
 async function writePredicate(dir, subject, type, predicate) {
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+    const file = predicatePath(dir, subject, type);
     await (0,promises_.writeFile)(file, JSON.stringify(predicate, null, 2));
     return { type, predicateFile: file };
 }
@@ -21359,13 +21435,30 @@ function vulnPredicate(request) {
 
 
 
+/**
+ * A dry run's attestations: the same kinds and `cosign attest --type` as a real run, without predicates (no gate
+ * ran). Provenance is buildx's own where the 'provenance' input asks for it (v1 with `version=v1`, else v0.2).
+ */
+function plannedAttestations(config, dir, subject, index) {
+    const buildx = config.build.provenance !== '' && config.build.provenance !== 'false';
+    const types = config.sign.attest.flatMap((kind) => {
+        if (kind === 'vuln')
+            return config.scan ? ['vuln'] : [];
+        if (kind === 'sbom')
+            return index ? [] : [sbomAttestationType(config.sign.sbomFormat)];
+        return [buildx && !/version=v1/.test(config.build.provenance) ? 'slsaprovenance02' : 'slsaprovenance1'];
+    });
+    return types.map((type) => ({ type, predicateFile: predicatePath(dir, subject, type) }));
+}
 /** What is attested about each digest: the index gets the merged scan, each platform its own, and its SBOM. */
 async function predicatesFor(request, outcome, subject, index) {
     const { config, runner } = request;
     const gate = outcome.gate;
-    if (!gate || runner.dryRun)
-        return [];
     const dir = external_node_path_.join(outcome.plan.dir, 'attestations');
+    if (runner.dryRun)
+        return plannedAttestations(config, dir, subject, index);
+    if (!gate)
+        return [];
     const run = runFactsFromEnv(request.env);
     const scans = subject.platform
         ? gate.scans.filter((scan) => scan.platform === subject.platform)
@@ -21418,7 +21511,7 @@ async function predicatesFor(request, outcome, subject, index) {
         // One SBOM per platform image: an index has no packages of its own.
         if (kind === 'sbom' && (!index || gate.scans.length === 1) && scans[0] && request.trivy) {
             const type = sbomAttestationType(config.sign.sbomFormat);
-            const output = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+            const output = predicatePath(dir, subject, type);
             await runner.run(planSbom({
                 workspace: request.trivy,
                 report: scans[0].reportPath,
@@ -21438,41 +21531,48 @@ async function predicatesFor(request, outcome, subject, index) {
 function insecure(registry) {
     return /^(?:127\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.test(registry);
 }
-/** `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now. */
-async function referrersOf(registry, repository, digest, ecr) {
+const indexType = 'application/vnd.oci.image.index.v1+json';
+/**
+ * `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now, or
+ * undefined when the registry has no referrers API (distribution 2.8 answers 404; an answer that is not an
+ * image index is not the API either, as go-containerregistry, cosign's client, also decides).
+ */
+async function listReferrers(registry, repository, digest, ecr) {
     const login = ecr?.authorizations.find((authorization) => authorization.registry === registry);
     const scheme = insecure(registry) ? 'http' : 'https';
     const response = await fetch(`${scheme}://${registry}/v2/${repository}/referrers/${digest}`, {
         headers: {
-            accept: 'application/vnd.oci.image.index.v1+json',
+            accept: indexType,
             ...(login
                 ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` }
                 : {})
         },
         signal: AbortSignal.timeout(15_000)
     });
-    if (!response.ok)
-        return [];
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (response.status !== 200 || type !== indexType) {
+        await response.body?.cancel();
+        return undefined;
+    }
     return (await response.json()).manifests ?? [];
 }
 /** The `signature` and `attestations` outputs: from the referrers API, or from cosign's tags. */
-async function storedSignature(request, outcome, storage, stderr, digest) {
+async function storedSignature(request, outcome, signed) {
+    const { ref, digest } = signed;
     const registry = outcome.plan.image.split('/')[0];
-    const repository = outcome.plan.spec.repository;
-    if (storage === 'referrers') {
-        const entries = await referrersOf(registry, repository, digest, request.ecr);
-        const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries);
+    if (signed.storage === 'referrers') {
+        const entries = (await listReferrers(registry, ref.repository, digest, request.ecr)) ?? [];
+        const signature = signatureDigestFromLog(signed.stderr) ?? signatureDigest(entries);
         return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) };
     }
     const tags = signatureTags(digest);
-    const tagged = async (tag) => storedManifest(await request.probe
-        .ecr(planGetImage({ repository }, { imageTag: tag }))
-        .catch(() => ({ $metadata: {} })))?.digest;
+    const tagged = async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))?.digest;
     const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)]);
+    // The one .att manifest holds every attestation of the digest: each kind attested names it.
     return {
         ...(signature ? { signature } : {}),
         attestations: attestations
-            ? Object.fromEntries(request.config.sign.attest.map((kind) => [kind, attestations]))
+            ? Object.fromEntries(signed.attested.map((type) => [attestationKind(type), attestations]))
             : {}
     };
 }
@@ -21522,6 +21622,31 @@ async function signAll(request) {
         }
     }));
 }
+/**
+ * Refuses, before anything is pushed, signing that the registry would refuse halfway: past the referrers limit
+ * (counted from `listings`, each subject's referrers now), or a rewrite of cosign's tags in an IMMUTABLE repository.
+ */
+async function checkStorageLimits(request, plan, ref, listings) {
+    const { subjects } = plan;
+    if (plan.storage === 'referrers') {
+        const uncounted = subjects.filter((_, at) => listings[at] === undefined);
+        if (uncounted.length > 0)
+            request.log.warning(`The referrers of ${uncounted.map(({ subject }) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`);
+        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(subjects.map(({ subject }, at) => [subject.digest, listings[at]?.length ?? 0])));
+        return;
+    }
+    if (request.ecr?.repositories.get(ref.repository)?.tagMutability !== 'IMMUTABLE')
+        return;
+    const tags = subjects.flatMap(({ subject }) => Object.values(signatureTags(subject.digest)));
+    const found = await Promise.all(tags.map(async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))
+        ? [tag]
+        : []));
+    checkTagScheme(subjects.map(({ subject, attestations }) => ({
+        reference: subject.reference,
+        digest: subject.digest,
+        attestations: attestations.map((attestation) => attestation.type)
+    })), found.flat(), ref.repository);
+}
 async function signImage(request, outcome, setup) {
     const { runner, probe } = request;
     const { cosign, credentials, transparencyLog } = setup;
@@ -21534,8 +21659,14 @@ async function signImage(request, outcome, setup) {
         ? undefined
         : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
     const index = stored ? JSON.parse(stored.manifest) : undefined;
-    const subjects = signingSubjects(outcome.plan.image, digest, index);
-    const storage = signatureStorage(registry);
+    const subjects = runner.dryRun
+        ? plannedSubjects(outcome.plan.image, request.config.build.platforms)
+        : signingSubjects(outcome.plan.image, digest, index);
+    // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
+    const listings = runner.dryRun
+        ? undefined
+        : await Promise.all(subjects.map((subject) => listReferrers(registry, repository, subject.digest, request.ecr)));
+    const storage = signatureStorage(registry, listings !== undefined && listings[0] !== undefined);
     const options = {
         cosign,
         credentials,
@@ -21550,13 +21681,8 @@ async function signImage(request, outcome, setup) {
             attestations: await predicatesFor(request, outcome, subject, subject.platform === undefined && subjects.length > 1)
         })))
     };
-    if (storage === 'referrers' && !runner.dryRun) {
-        const counts = await Promise.all(subjects.map(async (subject) => [
-            subject.digest,
-            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
-        ]));
-        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts));
-    }
+    if (!runner.dryRun)
+        await checkStorageLimits(request, plan, ref, listings ?? []);
     let stderr = '';
     for (const command of planSigning(plan)) {
         try {
@@ -21564,7 +21690,7 @@ async function signImage(request, outcome, setup) {
         }
         catch (error) {
             const explained = error instanceof errors/* CommandError */.Qd
-                ? explainCosignFailure(error.stderrTail, { reference: outcome.plan.image, repository })
+                ? explainCosignFailure(error.stderrTail, { reference: command.args.at(-1) ?? '', repository })
                 : undefined;
             throw explained ?? error;
         }
@@ -21586,7 +21712,8 @@ async function signImage(request, outcome, setup) {
     });
     if (runner.dryRun)
         return { attestations: {}, summary };
-    return { ...(await storedSignature(request, outcome, storage, stderr, digest)), summary };
+    const attested = plan.subjects[0].attestations.map((attestation) => attestation.type);
+    return { ...(await storedSignature(request, outcome, { ref, digest, storage, stderr, attested })), summary };
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts

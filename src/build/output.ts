@@ -67,9 +67,13 @@ function exportersOf(delivery: Delivery, names: OutputNames, load: boolean): Bui
         names: []
       }
     case 'daemon-staging':
+      // With the layout, both exporters write OCI media types: without attestations the docker exporter would
+      // write Docker ones, and the pushed manifests would not be the scanned ones (isScannedImage refuses them).
       return {
         delivery,
-        exporters: ['type=docker', ...(names.layout ? [`type=oci,dest=${names.layout},tar=false`] : [])],
+        exporters: names.layout
+          ? ['type=docker,oci-mediatypes=true', `type=oci,dest=${names.layout},tar=false`]
+          : ['type=docker'],
         names: [names.staging]
       }
     case 'local':

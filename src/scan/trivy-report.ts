@@ -127,11 +127,12 @@ export function parseTrivyReport(text: string, source = 'the Trivy report'): Tri
       `${source} has SchemaVersion ${String(data.SchemaVersion)}: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release.`
     )
   }
+  // Every field Trivy wrote stays (CreatedAt, ReportID, ...): the vuln attestation carries the report unchanged.
   return {
+    ...data,
     SchemaVersion: 2,
     ArtifactName: data.ArtifactName ?? '',
-    ArtifactType: data.ArtifactType,
-    ...(data.Trivy ? { Trivy: data.Trivy } : {}),
+    ...(data.ArtifactType !== undefined ? { ArtifactType: data.ArtifactType } : {}),
     Metadata: data.Metadata ?? {},
     // Trivy omits Results when nothing was found.
     Results: data.Results ?? []

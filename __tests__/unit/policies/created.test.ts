@@ -81,7 +81,10 @@ describe('rewrite-timestamp', () => {
     ],
     [
       'daemon-staging' as const,
-      ['type=docker,rewrite-timestamp=true', 'type=oci,dest=/t/oci,tar=false,rewrite-timestamp=true']
+      [
+        'type=docker,oci-mediatypes=true,rewrite-timestamp=true',
+        'type=oci,dest=/t/oci,tar=false,rewrite-timestamp=true'
+      ]
     ],
     ['tags' as const, ['type=image,push=true,rewrite-timestamp=true']],
     ['cache-only' as const, ['type=cacheonly']]
