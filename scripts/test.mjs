@@ -75,10 +75,10 @@ if (!existsSync(bundle) || newest(path.join(root, 'src')) > statSync(bundle).mti
 const jest = path.join(root, 'node_modules/jest/bin/jest.js')
 const results = mkdtempSync(path.join(tmpdir(), 'jest-results-'))
 /** Passed and failed tests by kind: the product's unit and end-to-end tests, and the stand-ins' own. */
-const totals = { unit: 0, e2e: 0, support: 0, failed: 0 }
+const totals = { unit: 0, e2e: 0, support: 0, failed: 0, skipped: 0 }
 const closingLine = () =>
   `tests: ${totals.unit + totals.e2e} product (unit ${totals.unit}, e2e ${totals.e2e}), ` +
-  `${totals.support} stand-in; ${totals.failed} failed`
+  `${totals.support} stand-in; ${totals.failed} failed, ${totals.skipped} skipped`
 /**
  * The closing lines, on every way out: the counts, then what this run leaves behind. Each test file removed
  * its own folders, images and builders (__tests__/support/scratch.mjs); only daemons this run started stay.
@@ -122,8 +122,14 @@ function runJest(node, name, kind, args) {
     const report = JSON.parse(readFileSync(outputFile, 'utf8'))
     totals[kind] += report.numPassedTests
     totals.failed += report.numFailedTests + report.numRuntimeErrorTestSuites
+    totals.skipped += report.numPendingTests + report.numTodoTests
   }
   if (result.status !== 0) finish(result.status ?? 1)
+  // This script prepared every tool the tests need: a test that skipped itself here tested nothing.
+  if (totals.skipped > 0) {
+    console.log(`${totals.skipped} skipped in ${name}: every test must run once the machine is prepared`)
+    finish(1)
+  }
 }
 const nodes = [
   ['Node 22, the oldest supported', path.join(root, 'node_modules/node22/bin/node')],
