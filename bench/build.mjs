@@ -12,6 +12,15 @@ import { pushToMain, root, runAction } from '../__tests__/support/run-action.mjs
 import { summarize } from './stats.mjs'
 
 const repository = 'shop/web'
+
+/** A push to main as GitHub sends it: the payload names the head commit and its time (`created: commit` reads it). */
+export const pushEvent = {
+  ...pushToMain,
+  payload: {
+    ...pushToMain.payload,
+    head_commit: { id: pushToMain.github.GITHUB_SHA, timestamp: '2026-11-30T09:15:00+01:00' }
+  }
+}
 const buildArgs = ['APP_VERSION=1.4.0']
 
 /** A copy of examples/django that each measured run changes by one line. */
@@ -94,7 +103,7 @@ export async function benchBuild(options) {
 
   async function action() {
     const result = await runAction({
-      ...pushToMain,
+      ...pushEvent,
       workspace,
       node: options.node,
       inputs: {

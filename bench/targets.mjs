@@ -9,7 +9,8 @@ import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ensureBaseImage, ensureDocker, startRegistry } from '../__tests__/support/local-stack.mjs'
 import { sdkEnv, startEcr } from '../__tests__/support/stand-ins/ecr.mjs'
-import { pushToMain, runAction } from '../__tests__/support/run-action.mjs'
+import { runAction } from '../__tests__/support/run-action.mjs'
+import { pushEvent } from './build.mjs'
 import { exampleWorkspace } from './build.mjs'
 import { summarize } from './stats.mjs'
 
@@ -184,7 +185,7 @@ export async function benchTargets(options) {
     async action(version) {
       const runnerTemp = mkdtempSync(path.join(scratch, 'runner-temp-'))
       const result = await runAction({
-        ...pushToMain,
+        ...pushEvent,
         workspace,
         node: options.node,
         inputs: {

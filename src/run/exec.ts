@@ -1,4 +1,6 @@
-import { getExecOutput } from '@actions/exec'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import { constants } from 'node:os'
+import type { Readable, Writable } from 'node:stream'
 import { CommandError, ServiceError } from '../errors.js'
 import { formatCommand, type Command, type CommandResult, type RunOptions } from './command.js'
 import type { Log } from './log.js'
@@ -26,41 +28,59 @@ function environmentFor(command: Command): Record<string, string> | undefined {
   return { ...Object.fromEntries(inherited), ...command.env }
 }
 
-/** Runs one command through @actions/exec, never through a shell; tool output reaches the log as untrusted text. */
+/** Why a tool did not start: 'not found on PATH' for the usual case, else the system's words. */
+function startFailure(command: Command, error: NodeJS.ErrnoException): ServiceError {
+  const reason = error.code === 'ENOENT' ? 'not found on PATH' : error.message
+  return new ServiceError(`'${command.tool}' could not be started: ${reason}`, 'ToolMissing')
+}
+
+/**
+ * Runs one command as an argv array, never through a shell; tool output reaches the log as untrusted text.
+ * The process starts before this returns its promise, so a caller can start several and then do other work.
+ */
 export async function execute(log: Log, command: Command, options: RunOptions = {}): Promise<CommandResult> {
   log.info(formatCommand(command))
+  const env = environmentFor(command)
+  const child = spawn(command.tool, command.args, {
+    cwd: command.cwd,
+    env,
+    // No stdin unless there is input: ending an unread pipe makes an EPIPE error, and the first stack trace of a
+    // run costs the parse of the bundle's source map (tens of ms).
+    stdio: [command.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
+  }) as ChildProcessByStdio<Writable | null, Readable, Readable>
+  let stdout = ''
+  let stderr = ''
   let pending = ''
-  const onStderr = (data: Buffer) => {
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  child.stdout.on('data', (text: string) => {
+    stdout += text
+    if (options.stream) log.untrusted(text)
+  })
+  child.stderr.on('data', (text: string) => {
+    stderr += text
     if (!options.onStderrLine) {
-      if (options.stream) log.untrusted(data.toString())
+      if (options.stream) log.untrusted(text)
       return
     }
-    pending += data.toString()
-    const lines = pending.split('\n')
+    const lines = (pending + text).split('\n')
     pending = lines.pop() ?? ''
     lines.forEach((line) => options.onStderrLine?.(line))
+  })
+  if (command.stdin) {
+    // A tool that exits without reading its input is judged by its exit code, not by the broken pipe.
+    child.stdin?.on('error', () => undefined)
+    child.stdin?.end(command.stdin.text)
   }
-  const env = environmentFor(command)
-  // Always silent: @actions/exec would echo its own `[command]` line next to ours.
-  const result = await getExecOutput(command.tool, command.args, {
-    silent: true,
-    ignoreReturnCode: true,
-    ...(command.cwd ? { cwd: command.cwd } : {}),
-    input: command.stdin ? Buffer.from(command.stdin.text) : undefined,
-    env,
-    listeners: {
-      stdout: (data: Buffer) => {
-        if (options.stream) log.untrusted(data.toString())
-      },
-      stderr: onStderr
-    }
-  }).catch((error: Error) => {
-    // @actions/exec throws before starting a tool that is not on PATH.
-    throw new ServiceError(`'${command.tool}' could not be started: ${error.message}`, 'ToolMissing')
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.once('error', (error) => reject(startFailure(command, error)))
+    child.once('close', (code, signal) =>
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0))
+    )
   })
   if (pending) options.onStderrLine?.(pending)
-  if (result.exitCode !== 0 && !options.allowFailure) {
-    throw new CommandError(formatCommand(command), result.exitCode, stderrTail(result.stderr))
+  if (exitCode !== 0 && !options.allowFailure) {
+    throw new CommandError(formatCommand(command), exitCode, stderrTail(stderr))
   }
-  return result
+  return { exitCode, stdout, stderr }
 }

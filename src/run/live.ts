@@ -23,7 +23,7 @@ export interface LiveOptions {
 
 type EcrClient = { send(command: unknown): Promise<unknown> }
 
-/** Does what plans say: commands through @actions/exec, one ECR client and one GitHub client for the run. */
+/** Does what plans say: commands as argv arrays (node:child_process), one ECR client and one GitHub client for the run. */
 export class LiveRunner implements Runner {
   readonly dryRun = false
   private ecrClient?: Promise<{ client: EcrClient; sdk: Record<string, unknown> }>

@@ -100,8 +100,25 @@ describe('execute', () => {
       execute(new RecordingLog(), { tool: 'no-such-tool-ecr-build-push', args: [] })
     ).rejects.toMatchObject({
       code: 'ToolMissing',
-      message: expect.stringMatching(/^'no-such-tool-ecr-build-push' could not be started: /)
+      message: "'no-such-tool-ecr-build-push' could not be started: not found on PATH"
     })
+  })
+
+  it('gives a command without input an empty, closed stdin: a tool that reads it does not wait', async () => {
+    const read =
+      "let n = 0; process.stdin.on('data', (d) => (n += d.length)).on('end', () => process.stdout.write(`end ${n}`))"
+    expect(await execute(new RecordingLog(), script(read))).toEqual({
+      exitCode: 0,
+      stdout: 'end 0',
+      stderr: ''
+    })
+  })
+
+  it('reports a tool killed by a signal as 128 + its number, as a shell does', async () => {
+    const result = await execute(new RecordingLog(), script("process.kill(process.pid, 'SIGTERM')"), {
+      allowFailure: true
+    })
+    expect(result.exitCode).toBe(143)
   })
 
   it('hands stderr over line by line, the last one without its newline too', async () => {
