@@ -142,15 +142,22 @@ const multi = await benchTargets({
 
 const buildRatio = build.action.median / build.bare.median
 const phaseSum = build.breakdown.phases.reduce((sum, [, ms]) => sum + ms, 0)
-const bareBuild = build.breakdown.bare.find(([name]) => name === 'buildx build')?.[1] ?? 0
-const actionBuild = build.breakdown.phases.find(([name]) => name === 'Build')?.[1] ?? 0
-/** A − B by where it goes: every phase but the build, the build phase over the bare build, the processes. */
+const bareCommand = (name) => build.breakdown.bare.find(([command]) => command === name)?.[1] ?? 0
+/** The commands both sides run: A's phase or process that runs it is counted over B's run of it. */
+const sharedWork = { Build: 'buildx build', 'ECR login': 'login' }
+/** A − B by where it goes: every phase over B's run of the same command, the processes. */
 const fixedCostParts = [
-  ...build.breakdown.phases.filter(([name]) => name !== 'Build').map(([name, ms]) => [`${name} phase`, ms]),
-  ['Build phase over the bare `docker buildx build`', actionBuild - bareBuild],
+  ...build.breakdown.phases.map(([name, ms]) =>
+    sharedWork[name]
+      ? [`${name} phase over the bare \`docker ${sharedWork[name]}\``, ms - bareCommand(sharedWork[name])]
+      : [`${name} phase`, ms]
+  ),
   ['main process outside the phases (node start-up, bundle load, exit)', build.breakdown.main - phaseSum],
-  ['post process (node start-up, `docker logout`)', build.breakdown.post]
-]
+  [
+    'post process over the bare `docker logout` (node start-up, state, cleanup)',
+    build.breakdown.post - bareCommand('logout')
+  ]
+].filter(([, ms]) => Math.round(ms) !== 0)
 const actionStartup = startup.find((result) => result.node === actionNode)
 const startupOverhead = actionStartup.firstPhase.median - actionStartup.bare.median
 const invalidOverhead = actionStartup.invalid.median - actionStartup.bare.median
@@ -162,6 +169,7 @@ const uploads =
   count(build.actionCommands, 'docker save') +
   count(build.actionCommands, 'docker image save')
 const startFiles = files.filter((file) => loadedAtStart.includes(file.file))
+const sdkChunkBytes = files.find((file) => file.holds.includes('@aws-sdk/client-ecr'))?.bytes ?? 0
 const heavyAtStart = startFiles.flatMap((file) =>
   file.holds.filter((name) => heavyPackages.some((heavy) => name.startsWith(heavy)))
 )
@@ -206,7 +214,7 @@ const verdicts = [
     target: `Fixed cost ≤ ${targets.fixedCostMs} ms over the bare CLI doing the same work (warm rebuild + push, main + post, ${actionNode.label})`,
     measured: `${formatMs(build.differences.median)} (median paired A − B; A ${formatMs(build.action.median)}, B ${formatMs(build.bare.median)})`,
     met: build.differences.median <= targets.fixedCostMs,
-    why: `missed by ${formatMs(build.differences.median - targets.fixedCostMs)}; where it goes: ${fixedCostParts.map(([part, ms]) => `${part} ${formatMs(ms)}`).join(', ')}.`
+    why: `missed by ${formatMs(build.differences.median - targets.fixedCostMs)}; where it goes: ${fixedCostParts.map(([part, ms]) => `${part} ${formatMs(ms)}`).join(', ')}. What remains is work the bare CLI does not do, on 2 cores: two Node processes (\`node -e 0\` alone takes ${formatMs(actionStartup.bare.median)}, an empty post step ${formatMs(actionStartup.post.median)}) that load the bundle; the probe phase's two docker CLI processes at once (\`docker buildx version\`, \`docker info\`, each scanning the CLI plugins) beside the ECR SDK's first load (a ${formatBytes(sdkChunkBytes)} chunk compiled on the main thread) and its two API calls; reading and checking the Dockerfile and the workspace for the inputs, tags and Dockerfile checks.`
   },
   {
     target: `Start-up overhead ≤ ${targets.startupOverheadMs} ms (${actionNode.label}, spawn to the first command)`,
