@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url'
 import { entryPoints, inputDefaults, root } from '../__tests__/support/run-action.mjs'
 import { summarize } from './stats.mjs'
 
-// The first phase probes docker (\`docker buildx version\`, \`docker info\`, at once): this stand-in records when the
-// first of them started and fails, so the action stops right there without touching docker.
+// The first phase probes docker (`docker info`): this stand-in records when that started and fails, so the
+// action stops right there without touching docker.
 const stampingDocker = `#!/bin/bash
 [ -s "$BENCH_STAMP" ] || printf '%s\\n' "\${EPOCHREALTIME/[.,]/}" > "$BENCH_STAMP"
 exit 1
@@ -135,7 +135,7 @@ export function benchStartup(options) {
 
 /**
  * Where a run's time goes up to its first phase: one `--cpu-prof` of that run, self time by script,
- * cut at the first sample inside `child_process` spawn (the first phase's `docker buildx version`).
+ * cut at the first sample inside `child_process` spawn (the first phase's `docker info`).
  * @param {string} node @param {string} workspace
  */
 export function startupProfile(node, workspace) {

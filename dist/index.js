@@ -11110,24 +11110,6 @@ async function runBake(runner, log, plan) {
 ;// CONCATENATED MODULE: ./src/build/buildx.ts
 
 
-
-/** What docker said is wrong, without its "See 'docker --help'" hint lines. */
-function buildxProblem(stderr) {
-    const lines = stderr.split('\n').map((line) => line.trim());
-    return lines.find((line) => line !== '' && !/^(See|Run) '/.test(line))?.replace(/\.$/, '') ?? '';
-}
-async function probeBuildx(probe) {
-    const result = await probe.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true });
-    if (result.exitCode !== 0) {
-        throw new errors/* ServiceError */._7(`docker buildx is not available: ${buildxProblem(result.stderr) || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`, 'BuildxUnavailable');
-    }
-    return { buildxVersion: parseBuildxVersion(result.stdout) };
-}
-/** `github.com/docker/buildx v0.21.1 abc` or `... 0.13.1+ds1 ...` → `0.21.1`. */
-function parseBuildxVersion(output) {
-    const word = output.trim().split(/\s+/)[1] ?? '';
-    return semver_default().coerce(word)?.version ?? '0.0.0';
-}
 /**
  * Uses the named builder, or the daemon's own (`docker` driver), or creates a docker-container
  * builder the way docker/setup-buildx-action does, without `--use` so the user's default is untouched.
@@ -11294,31 +11276,68 @@ function rewritesTimestamps(builder) {
 
 ;// CONCATENATED MODULE: ./src/build/daemon.ts
 
+
 const architectures = {
     x86_64: 'amd64',
     aarch64: 'arm64',
     armv7l: 'arm/v7',
     i686: '386'
 };
-/** `docker info` as one line: the platform and the storage driver's status (containerd says its snapshotter). */
-const daemonInfoFormat = '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}';
-function parseDaemonInfo(output) {
-    const [platform = '', ...status] = output.trim().split(' ');
-    const [os = '', architecture = ''] = platform.split('/');
+/**
+ * `docker info` in three lines: the platform, the storage driver's status (the containerd store names its
+ * snapshotter) and the CLI's plugins (buildx's version). One docker process instead of two: each one starts
+ * the CLI and asks every plugin for its metadata.
+ */
+const dockerInfoFormat = '{{.OSType}}/{{.Architecture}}\n{{json .DriverStatus}}\n{{json .ClientInfo.Plugins}}';
+function parseJson(line) {
+    try {
+        return JSON.parse(line ?? '');
+    }
+    catch {
+        return undefined;
+    }
+}
+function daemonFacts(platformLine, statusLine) {
+    const [os = '', architecture = ''] = platformLine.trim().split('/');
     if (os === '' || architecture === '')
-        throw new errors/* ServiceError */._7(`docker info did not say the daemon's platform (it printed '${output.trim().slice(0, 200)}'), so no build can be planned for it.`, 'DockerUnavailable');
+        throw new errors/* ServiceError */._7(`docker info did not say the daemon's platform (it printed '${platformLine.trim().slice(0, 200)}'), so no build can be planned for it.`, 'DockerUnavailable');
+    const status = parseJson(statusLine);
+    // The containerd store's driver status: ["driver-type", "io.containerd.snapshotter.v1"].
+    const containerd = Array.isArray(status) &&
+        status.some((entry) => Array.isArray(entry) &&
+            entry[0] === 'driver-type' &&
+            String(entry[1]).startsWith('io.containerd.snapshotter'));
     return {
-        imageStore: status.join(' ').includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
+        imageStore: containerd ? 'containerd' : 'classic',
         platform: `${os}/${architectures[architecture] ?? architecture}`
     };
 }
-/** Reads the daemon once; a daemon that does not answer is one clear error, not a failed build later. */
-async function probeDaemon(probe) {
-    const result = await probe.run({ tool: 'docker', args: ['info', '--format', daemonInfoFormat] }, { allowFailure: true });
+/** The buildx plugin's version as docker lists it (`v0.21.1`, `0.13.1+ds1`) → `0.21.1`. */
+function parseBuildxVersion(version) {
+    return semver_default().coerce(version.trim())?.version ?? '0.0.0';
+}
+function buildxVersionOf(pluginsLine) {
+    const plugins = parseJson(pluginsLine);
+    const buildx = Array.isArray(plugins)
+        ? plugins.find((plugin) => plugin?.Name === 'buildx')
+        : undefined;
+    const problem = !buildx ? 'the docker CLI has no buildx plugin' : buildx.Err;
+    if (problem || !buildx?.Version) {
+        throw new errors/* ServiceError */._7(`docker buildx is not available: ${problem || 'its plugin names no version'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`, 'BuildxUnavailable');
+    }
+    return parseBuildxVersion(buildx.Version);
+}
+function parseDockerInfo(output) {
+    const [platformLine = '', statusLine, pluginsLine] = output.trim().split('\n');
+    return { daemon: daemonFacts(platformLine, statusLine), buildxVersion: buildxVersionOf(pluginsLine) };
+}
+/** Reads docker once; a daemon that does not answer is one clear error, not a failed build later. */
+async function probeDocker(probe) {
+    const result = await probe.run({ tool: 'docker', args: ['info', '--format', dockerInfoFormat] }, { allowFailure: true });
     if (result.exitCode !== 0) {
         throw new errors/* ServiceError */._7(`The Docker daemon does not answer (docker info: ${result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`}). This action needs a running Docker engine: on self-hosted runners, start dockerd and give the runner's user access to its socket.`, 'DockerUnavailable');
     }
-    return parseDaemonInfo(result.stdout);
+    return parseDockerInfo(result.stdout);
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -21958,14 +21977,14 @@ function runnerIo(env = process.env) {
     return { env, log, live: (options) => new LiveRunner({ log, ...options }), now: () => new Date() };
 }
 async function probeFacts(probe, config, env) {
-    const [buildx, daemon, ecr, logins] = await Promise.all([
-        probeBuildx(probe),
-        probeDaemon(probe),
+    // docker starts first: its process runs while the ECR SDK's first load compiles on this thread.
+    const [docker, ecr, logins] = await Promise.all([
+        probeDocker(probe),
         // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
         config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined),
         dockerLogins(env)
     ]);
-    return { buildxVersion: buildx.buildxVersion, daemon, dockerLogins: logins, ...(ecr ? { ecr } : {}) };
+    return { ...docker, dockerLogins: logins, ...(ecr ? { ecr } : {}) };
 }
 function runKey(context) {
     return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`;

@@ -3,9 +3,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { planBake, runBake } from './build/bake.js'
 import { planBuild, readBuildResult, runWithProgress, type BuildResult } from './build/build.js'
-import { inspectBuilder, planBuilder, probeBuildx, runBuilder } from './build/buildx.js'
+import { inspectBuilder, planBuilder, runBuilder } from './build/buildx.js'
 import { rewritesTimestamps } from './build/output.js'
-import { probeDaemon, type DaemonFacts } from './build/daemon.js'
+import { probeDocker, type DaemonFacts } from './build/daemon.js'
 import { planImages, type ImagePlan } from './build/plan.js'
 import { setUpEmulation } from './build/emulation.js'
 import { hashCacheDependencies, restoreLocalCache, saveLocalCache } from './cache/local.js'
@@ -63,14 +63,14 @@ interface Facts {
 }
 
 async function probeFacts(probe: Runner, config: Config, env: NodeJS.ProcessEnv): Promise<Facts> {
-  const [buildx, daemon, ecr, logins] = await Promise.all([
-    probeBuildx(probe),
-    probeDaemon(probe),
+  // docker starts first: its process runs while the ECR SDK's first load compiles on this thread.
+  const [docker, ecr, logins] = await Promise.all([
+    probeDocker(probe),
     // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
     config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined),
     dockerLogins(env)
   ])
-  return { buildxVersion: buildx.buildxVersion, daemon, dockerLogins: logins, ...(ecr ? { ecr } : {}) }
+  return { ...docker, dockerLogins: logins, ...(ecr ? { ecr } : {}) }
 }
 
 function runKey(context: RunContext): string {

@@ -256,11 +256,10 @@ describe('dry-run', () => {
     expect(commands[0]).toMatch(
       /^\$ git -C \S+ log -1 --format=%cI 4f2c9ab1d3e5f7a9b0c2d4e6f8a0b1c2d3e4f5a6$/
     )
-    // The two probes run at once: either may be printed first.
-    expect(commands.slice(1, 3).sort()).toEqual([
-      '$ docker buildx version',
-      `$ docker info --format '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}'`
-    ])
+    // One probe: the daemon's platform and store, and the buildx plugin's version.
+    expect(commands[1]).toBe(
+      `$ docker info --format $'{{.OSType}}/{{.Architecture}}\\x0a{{json .DriverStatus}}\\x0a{{json .ClientInfo.Plugins}}'`
+    )
     expect(commands).toContain(`$ docker login --username AWS --password-stdin ${host} <<< ***`)
     expect(
       commands.some((line) => line.startsWith('$ docker buildx create --name ecr-build-push-4242-1-'))
@@ -280,8 +279,11 @@ describe('dry-run', () => {
         .slice(before)
         .sort((a, b) => a[0].localeCompare(b[0]))
     ).toEqual([
-      ['buildx', 'version'],
-      ['info', '--format', '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}']
+      [
+        'info',
+        '--format',
+        '{{.OSType}}/{{.Architecture}}\n{{json .DriverStatus}}\n{{json .ClientInfo.Plugins}}'
+      ]
     ])
   }, 60_000)
 })

@@ -78,6 +78,16 @@ export interface Script {
  * A Runner that records each step the moment it is asked (so concurrent calls keep their start order) and
  * answers from `script`: a value, or an Error to throw. Unscripted steps succeed with empty answers.
  */
+/** What `docker info --format <dockerInfoFormat>` prints: platform, storage driver status, CLI plugins. */
+export function dockerInfo(facts: { platform?: string; status?: string[][]; buildx?: string } = {}): string {
+  const plugins = [{ Name: 'buildx', Version: facts.buildx ?? 'v0.21.1' }]
+  return (
+    [facts.platform ?? 'linux/x86_64', JSON.stringify(facts.status ?? []), JSON.stringify(plugins)].join(
+      '\n'
+    ) + '\n'
+  )
+}
+
 export class ScriptedRunner implements Runner {
   readonly steps: Step[] = []
 

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { runAction, type Io } from '../../src/main.js'
 import { sha } from '../fixtures/events/runs.js'
 import { makeWorkspace } from './config/workspace.js'
-import { RecordingLog, ScriptedRunner } from './doubles.js'
+import { dockerInfo, RecordingLog, ScriptedRunner } from './doubles.js'
 
 const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const token = Buffer.from('AWS:ecr-password').toString('base64')
@@ -15,13 +15,11 @@ function io(inputs: Record<string, string>) {
   const log = new RecordingLog()
   const probe = new ScriptedRunner({
     run: (command) =>
-      command.args.join(' ') === 'buildx version'
-        ? { stdout: 'github.com/docker/buildx v0.21.1 8c2ff1d\n' }
-        : command.args[1] === 'build' && command.args.includes('--call=check,format=json')
-          ? { stdout: '{"warnings":null}\n' }
-          : command.args[0] === 'info'
-            ? { stdout: 'linux/x86_64 []\n' }
-            : new Error(`unexpected probe command ${command.args.join(' ')}`),
+      command.args[1] === 'build' && command.args.includes('--call=check,format=json')
+        ? { stdout: '{"warnings":null}\n' }
+        : command.args[0] === 'info'
+          ? { stdout: dockerInfo() }
+          : new Error(`unexpected probe command ${command.args.join(' ')}`),
     ecr: (request) =>
       request.operation === 'GetAuthorizationToken'
         ? { authorizationData: [{ authorizationToken: token, proxyEndpoint: `https://${registry}` }] }
@@ -108,7 +106,6 @@ describe('runAction in a dry run', () => {
     ).toEqual([
       'GET /repos/{owner}/{repo}',
       'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
-      'buildx version',
       'info --format',
       'GetAuthorizationToken',
       'DescribeRepositories',

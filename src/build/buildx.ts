@@ -1,36 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import semver from 'semver'
-import { ServiceError } from '../errors.js'
 import type { Command, Runner } from '../run/command.js'
 import type { Driver } from '../config/build.js'
-
-/** What docker and buildx can do here: probed once per run and passed to every phase as data. */
-export interface BuildxFacts {
-  buildxVersion: string
-}
-
-/** What docker said is wrong, without its "See 'docker --help'" hint lines. */
-function buildxProblem(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim())
-  return lines.find((line) => line !== '' && !/^(See|Run) '/.test(line))?.replace(/\.$/, '') ?? ''
-}
-
-export async function probeBuildx(probe: Runner): Promise<BuildxFacts> {
-  const result = await probe.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true })
-  if (result.exitCode !== 0) {
-    throw new ServiceError(
-      `docker buildx is not available: ${buildxProblem(result.stderr) || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`,
-      'BuildxUnavailable'
-    )
-  }
-  return { buildxVersion: parseBuildxVersion(result.stdout) }
-}
-
-/** `github.com/docker/buildx v0.21.1 abc` or `... 0.13.1+ds1 ...` → `0.21.1`. */
-export function parseBuildxVersion(output: string): string {
-  const word = output.trim().split(/\s+/)[1] ?? ''
-  return semver.coerce(word)?.version ?? '0.0.0'
-}
 
 export interface BuilderPlan {
   /** Name passed as `--builder` to every build. */

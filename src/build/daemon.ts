@@ -1,3 +1,4 @@
+import semver from 'semver'
 import { ServiceError } from '../errors.js'
 import type { Runner } from '../run/command.js'
 import type { ImageStore } from '../cache/plan.js'
@@ -16,27 +17,87 @@ const architectures: Record<string, string> = {
   i686: '386'
 }
 
-/** `docker info` as one line: the platform and the storage driver's status (containerd says its snapshotter). */
-export const daemonInfoFormat = '{{.OSType}}/{{.Architecture}} {{json .DriverStatus}}'
+/** What the run needs from docker: the daemon and the buildx plugin, read by one `docker info`. */
+export interface DockerFacts {
+  daemon: DaemonFacts
+  /** The buildx plugin's version, e.g. `0.21.1`. */
+  buildxVersion: string
+}
 
-export function parseDaemonInfo(output: string): DaemonFacts {
-  const [platform = '', ...status] = output.trim().split(' ')
-  const [os = '', architecture = ''] = platform.split('/')
+/**
+ * `docker info` in three lines: the platform, the storage driver's status (the containerd store names its
+ * snapshotter) and the CLI's plugins (buildx's version). One docker process instead of two: each one starts
+ * the CLI and asks every plugin for its metadata.
+ */
+export const dockerInfoFormat =
+  '{{.OSType}}/{{.Architecture}}\n{{json .DriverStatus}}\n{{json .ClientInfo.Plugins}}'
+
+interface CliPlugin {
+  Name?: string
+  Version?: string
+  Err?: string
+}
+
+function parseJson(line: string | undefined): unknown {
+  try {
+    return JSON.parse(line ?? '')
+  } catch {
+    return undefined
+  }
+}
+
+function daemonFacts(platformLine: string, statusLine: string | undefined): DaemonFacts {
+  const [os = '', architecture = ''] = platformLine.trim().split('/')
   if (os === '' || architecture === '')
     throw new ServiceError(
-      `docker info did not say the daemon's platform (it printed '${output.trim().slice(0, 200)}'), so no build can be planned for it.`,
+      `docker info did not say the daemon's platform (it printed '${platformLine.trim().slice(0, 200)}'), so no build can be planned for it.`,
       'DockerUnavailable'
     )
+  const status = parseJson(statusLine)
+  // The containerd store's driver status: ["driver-type", "io.containerd.snapshotter.v1"].
+  const containerd =
+    Array.isArray(status) &&
+    status.some(
+      (entry) =>
+        Array.isArray(entry) &&
+        entry[0] === 'driver-type' &&
+        String(entry[1]).startsWith('io.containerd.snapshotter')
+    )
   return {
-    imageStore: status.join(' ').includes('io.containerd.snapshotter') ? 'containerd' : 'classic',
+    imageStore: containerd ? 'containerd' : 'classic',
     platform: `${os}/${architectures[architecture] ?? architecture}`
   }
 }
 
-/** Reads the daemon once; a daemon that does not answer is one clear error, not a failed build later. */
-export async function probeDaemon(probe: Runner): Promise<DaemonFacts> {
+/** The buildx plugin's version as docker lists it (`v0.21.1`, `0.13.1+ds1`) → `0.21.1`. */
+export function parseBuildxVersion(version: string): string {
+  return semver.coerce(version.trim())?.version ?? '0.0.0'
+}
+
+function buildxVersionOf(pluginsLine: string | undefined): string {
+  const plugins = parseJson(pluginsLine)
+  const buildx = Array.isArray(plugins)
+    ? (plugins as CliPlugin[]).find((plugin) => plugin?.Name === 'buildx')
+    : undefined
+  const problem = !buildx ? 'the docker CLI has no buildx plugin' : buildx.Err
+  if (problem || !buildx?.Version) {
+    throw new ServiceError(
+      `docker buildx is not available: ${problem || 'its plugin names no version'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`,
+      'BuildxUnavailable'
+    )
+  }
+  return parseBuildxVersion(buildx.Version)
+}
+
+export function parseDockerInfo(output: string): DockerFacts {
+  const [platformLine = '', statusLine, pluginsLine] = output.trim().split('\n')
+  return { daemon: daemonFacts(platformLine, statusLine), buildxVersion: buildxVersionOf(pluginsLine) }
+}
+
+/** Reads docker once; a daemon that does not answer is one clear error, not a failed build later. */
+export async function probeDocker(probe: Runner): Promise<DockerFacts> {
   const result = await probe.run(
-    { tool: 'docker', args: ['info', '--format', daemonInfoFormat] },
+    { tool: 'docker', args: ['info', '--format', dockerInfoFormat] },
     { allowFailure: true }
   )
   if (result.exitCode !== 0) {
@@ -45,5 +106,5 @@ export async function probeDaemon(probe: Runner): Promise<DaemonFacts> {
       'DockerUnavailable'
     )
   }
-  return parseDaemonInfo(result.stdout)
+  return parseDockerInfo(result.stdout)
 }

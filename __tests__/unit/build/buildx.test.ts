@@ -2,26 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import {
   architecturesNeedingEmulation,
   parseBuildkitVersion,
-  parseBuildxVersion,
   planBuilder,
   planBuilderRemoval,
   planQemu,
-  probeBuildx,
   runBuilder
 } from '../../../src/build/buildx.js'
-import { ServiceError } from '../../../src/errors.js'
 import { ScriptedRunner } from '../doubles.js'
-
-describe('parseBuildxVersion', () => {
-  it.each([
-    ['github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', '0.13.1'],
-    ['github.com/docker/buildx v0.21.1 8c2ff1d', '0.21.1'],
-    ['github.com/docker/buildx v0.30.0-desktop.1 abc', '0.30.0'],
-    ['garbage', '0.0.0']
-  ])('%s', (output, version) => {
-    expect(parseBuildxVersion(output)).toBe(version)
-  })
-})
 
 describe('planBuilder', () => {
   it('creates a docker-container builder without touching the default', () => {
@@ -99,28 +85,7 @@ describe('QEMU only where a platform needs emulation', () => {
   })
 })
 
-describe('probeBuildx and runBuilder', () => {
-  it('reads the buildx version once', async () => {
-    const probe = new ScriptedRunner({
-      run: () => ({ stdout: 'github.com/docker/buildx v0.21.1 8c2ff1d\n' })
-    })
-    await expect(probeBuildx(probe)).resolves.toEqual({ buildxVersion: '0.21.1' })
-    expect(probe.steps).toEqual([
-      { run: { tool: 'docker', args: ['buildx', 'version'] }, options: { allowFailure: true } }
-    ])
-  })
-
-  it('says how to get buildx when it is missing', async () => {
-    const probe = new ScriptedRunner({
-      run: () => ({ exitCode: 1, stderr: "docker: 'buildx' is not a docker command.\nSee 'docker --help'" })
-    })
-    await expect(probeBuildx(probe)).rejects.toThrow(
-      new ServiceError(
-        "docker buildx is not available: docker: 'buildx' is not a docker command. Install the buildx plugin (on GitHub-hosted runners it is preinstalled)."
-      )
-    )
-  })
-
+describe('runBuilder', () => {
   it('runs the plan’s commands and reports the BuildKit version the builder prints', async () => {
     const plan = planBuilder({ driver: 'docker-container', builder: '', runId: '7' })
     const runner = new ScriptedRunner({

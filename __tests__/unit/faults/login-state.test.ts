@@ -11,6 +11,7 @@ import type { Command, CommandResult, Runner } from '../../../src/run/command.js
 import type { EcrRequest } from '../../../src/run/ecr-request.js'
 import { parseSavedState, stateKey } from '../../../src/run/state.js'
 import { recordingLog } from './recording-log.js'
+import { dockerInfo } from '../doubles.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const registries = [
@@ -33,10 +34,8 @@ function partialLogins(): Runner & { commands: string[][] } {
     async run(command: Command): Promise<CommandResult> {
       commands.push(command.args)
       const [first] = command.args
-      if (first === 'buildx')
-        return { exitCode: 0, stdout: 'github.com/docker/buildx v0.21.1 abc\n', stderr: '' }
       if (first === 'info')
-        return { exitCode: 0, stdout: 'linux/amd64 [["Backing Filesystem","extfs"]]\n', stderr: '' }
+        return { exitCode: 0, stdout: dockerInfo({ status: [['Backing Filesystem', 'extfs']] }), stderr: '' }
       if (first === 'login' && command.args.at(-1) === registries[1])
         throw new CommandError('$ docker login', 1, 'Error response from daemon: login attempt failed')
       return { exitCode: 0, stdout: '', stderr: '' }
