@@ -79,10 +79,10 @@ export async function startStack(
   const calls = (): DockerCall[] => {
     if (!existsSync(spyLog)) return []
     return readFileSync(spyLog, 'utf8')
-      .split('\n')
+      .split('\x1d')
       .filter(Boolean)
-      .map((line) => {
-        const [dockerHost, argv] = line.split('\x1e')
+      .map((record) => {
+        const [dockerHost, argv] = record.split('\x1e')
         return { dockerHost, args: argv.split('\x1f').slice(0, -1) }
       })
   }
