@@ -326,10 +326,23 @@ describe('the runner without what the action needs', () => {
 
   it('no buildx plugin: one ::error:: that says so', async () => {
     const bin = mkdtempSync(path.join(tmpdir(), 'no-buildx-'))
-    // Docker's own answer when the plugin is missing, in front of the stack's docker spy.
+    // A CLI without the plugin, in front of the stack's docker spy: docker info lists no buildx, and docker
+    // buildx is docker's own answer for a command it does not have.
+    const spy = path.join(root, '__tests__/support/bin/docker')
+    const before = stack.argvLog().length
     writeFileSync(
       path.join(bin, 'docker'),
-      `#!/bin/sh\nif [ "$1" = buildx ]; then\n  echo "docker: 'buildx' is not a docker command." >&2\n  echo "See 'docker --help'" >&2\n  exit 1\nfi\nexec "${path.join(root, '__tests__/support/bin/docker')}" "$@"\n`
+      [
+        '#!/bin/sh',
+        'if [ "$1" = buildx ]; then',
+        `  echo "docker: 'buildx' is not a docker command." >&2`,
+        `  echo "See 'docker --help'" >&2`,
+        '  exit 1',
+        'fi',
+        `if [ "$1" = info ]; then "${spy}" "$@" | sed 's/{[^{}]*"Name":"buildx"[^{}]*}//'; exit 0; fi`,
+        `exec "${spy}" "$@"`,
+        ''
+      ].join('\n')
     )
     chmodSync(path.join(bin, 'docker'), 0o755)
     const result = await faultRun(
@@ -339,8 +352,9 @@ describe('the runner without what the action needs', () => {
     )
     expect(result.main.code).toBe(1)
     expect(errorsOf(result)).toEqual([
-      "::error::docker buildx is not available: docker: 'buildx' is not a docker command. Install the buildx plugin (on GitHub-hosted runners it is preinstalled)."
+      '::error::docker buildx is not available: the docker CLI has no buildx plugin. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).'
     ])
+    expect(built(before)).toEqual([])
     expectNoStackTrace(result)
   }, 60_000)
 })
