@@ -1,0 +1,142 @@
+// What a whole run publishes: the tags ECR holds afterwards, what it deleted, and the outputs, read from the
+// stand-in registry's state rather than from what the run printed.
+import { describe, expect, it } from '@jest/globals'
+import { GateError } from '../../../src/errors.js'
+import { runAction } from '../../../src/main.js'
+import { configDigest, critical, liveRun, manifestDigest, registry } from './live-run.js'
+
+const two = { targets: 'production=shop/web\nbuilder=shop/builder', 'skip-setup-trivy': 'true' }
+const web = `${registry}/shop/web`
+const putImages = (run: ReturnType<typeof liveRun>) =>
+  run.runner.steps.flatMap((step) =>
+    'ecr' in step && step.ecr.operation === 'PutImage' ? [step.ecr.input] : []
+  )
+
+describe('runAction releases', () => {
+  it('one target: every tag onto the manifest digest buildx reported, and the outputs say so', async () => {
+    const run = liveRun({ repository: 'shop/web', target: 'production', 'skip-setup-trivy': 'true' })
+    await runAction(run.io)
+    const digest = manifestDigest(1)
+    expect(run.tags()).toEqual({ 'shop/web': { 'feature-login_form': digest, '4f2c9ab': digest } })
+    expect(run.deleted).toEqual([])
+    const outputs = run.log.outputs()
+    expect(outputs.digest).toBe(digest)
+    expect(outputs.digest).not.toBe(configDigest(1))
+    expect(outputs.imageid).toBe(configDigest(1))
+    expect(outputs.tags).toBe(`${web}:feature-login_form\n${web}:4f2c9ab`)
+    expect(JSON.parse(outputs.images)).toEqual([
+      {
+        stage: 'production',
+        repository: 'shop/web',
+        image: web,
+        digest,
+        tags: [`${web}:feature-login_form`, `${web}:4f2c9ab`],
+        vulnerabilities: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 }
+      }
+    ])
+    // The scan read the pushed digest, not a name.
+    const scans = run.runner.steps.flatMap((step) =>
+      'run' in step &&
+      step.run.tool === 'trivy' &&
+      step.run.args[0] === 'image' &&
+      !step.run.args.includes('--download-db-only')
+        ? [step.run.args.at(-1)]
+        : []
+    )
+    expect(scans).toEqual([`${web}@${digest}`])
+  })
+
+  it('one target blocked: no tag, the pushed digest deleted, no digest or tags output, the step fails', async () => {
+    const run = liveRun(
+      { repository: 'shop/web', target: 'production', 'skip-setup-trivy': 'true' },
+      { findings: { 'shop/web': [critical] } }
+    )
+    const failure = await runAction(run.io).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(GateError)
+    expect((failure as Error).message).toMatch(
+      /^No tag was pushed: The image was not tagged: 1 finding blocks it/
+    )
+    expect(putImages(run)).toEqual([])
+    expect(run.tags()).toEqual({})
+    expect(run.deleted).toEqual([`shop/web@${manifestDigest(1)}`])
+    const outputs = run.log.outputs()
+    expect(outputs.digest).toBeUndefined()
+    expect(outputs.tags).toBe('')
+  })
+
+  it('gate: atomic (the default): one target blocked releases none; only the blocked digest is deleted', async () => {
+    const run = liveRun(two, { findings: { 'shop/builder': [critical] } })
+    const failure = await runAction(run.io).catch((error: unknown) => error)
+    expect((failure as Error).message).toMatch(/^No tag was pushed for builder: builder \(shop\/builder\): /)
+    expect((failure as Error).message).toMatch(/\nHeld back with them \(gate: atomic\): production\.$/)
+    expect(putImages(run)).toEqual([])
+    expect(run.tags()).toEqual({})
+    // The held-back image passed its scan: it stays, untagged; the blocked one is taken out of reach.
+    expect(run.deleted).toEqual([`shop/builder@${manifestDigest(2)}`])
+    const outputs = run.log.outputs()
+    expect(outputs.tags).toBe('')
+    expect(outputs.digest).toBeUndefined()
+    expect(
+      JSON.parse(outputs.images).map((image: Record<string, unknown>) => [
+        image.stage,
+        image.digest,
+        image.tags,
+        image.heldBackBy,
+        typeof image.blocked
+      ])
+    ).toEqual([
+      ['production', null, [], ['builder'], 'undefined'],
+      ['builder', null, [], undefined, 'string']
+    ])
+  })
+
+  it('gate: per-target: one target blocked, the others are still released', async () => {
+    const run = liveRun({ ...two, gate: 'per-target' }, { findings: { 'shop/builder': [critical] } })
+    const failure = await runAction(run.io).catch((error: unknown) => error)
+    expect((failure as Error).message).toMatch(/^No tag was pushed for builder: builder \(shop\/builder\): /)
+    expect((failure as Error).message).toMatch(/\nTagged anyway \(gate: per-target\): production\.$/)
+    const digest = manifestDigest(1)
+    expect(run.tags()).toEqual({ 'shop/web': { 'feature-login_form': digest, '4f2c9ab': digest } })
+    expect(run.deleted).toEqual([`shop/builder@${manifestDigest(2)}`])
+    const outputs = run.log.outputs()
+    expect(outputs.digest).toBe(digest)
+    expect(outputs.tags).toBe(`${web}:feature-login_form\n${web}:4f2c9ab`)
+    expect(
+      JSON.parse(outputs.images).map((image: Record<string, unknown>) => [
+        image.stage,
+        image.digest,
+        image.tags
+      ])
+    ).toEqual([
+      ['production', digest, [`${web}:feature-login_form`, `${web}:4f2c9ab`]],
+      ['builder', null, []]
+    ])
+  })
+
+  it('keep-blocked: the blocked digest stays in ECR, untagged', async () => {
+    const run = liveRun({ ...two, 'keep-blocked': 'true' }, { findings: { 'shop/builder': [critical] } })
+    await expect(runAction(run.io)).rejects.toThrow(GateError)
+    expect(run.tags()).toEqual({})
+    expect(run.deleted).toEqual([])
+    expect(run.log.of('info')).toContainEqual(
+      `The blocked image stays in ECR untagged for inspection ('keep-blocked: true'): anyone with pull access who knows shop/builder@${manifestDigest(2)} can pull it.`
+    )
+  })
+
+  it('two targets, both clean: one bake, each tagged with its own digest; the outputs describe the first', async () => {
+    const run = liveRun(two)
+    await runAction(run.io)
+    expect(run.runner.steps.filter((step) => 'run' in step && step.run.args[1] === 'bake')).toHaveLength(1)
+    expect(
+      run.runner.steps.filter(
+        (step) =>
+          'run' in step && step.run.args[1] === 'build' && !step.run.args.includes('--call=check,format=json')
+      )
+    ).toEqual([])
+    expect(run.tags()).toEqual({
+      'shop/web': { 'feature-login_form': manifestDigest(1), '4f2c9ab': manifestDigest(1) },
+      'shop/builder': { 'feature-login_form': manifestDigest(2), '4f2c9ab': manifestDigest(2) }
+    })
+    expect(run.log.outputs().digest).toBe(manifestDigest(1))
+  })
+})
