@@ -1,0 +1,28 @@
+// Mutation testing of src/ against the unit suite (`npm run test:mutation`); see TESTING.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  // The unit tests are ESM (ts-jest with useESM).
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
+  checkers: ['typescript'],
+  // The checker compiles src/ alone for each mutant: tests are not what a mutant can break the types of.
+  tsconfigFile: 'tsconfig.mutation.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // index.ts only calls runAction(runnerIo()) with the real process environment: covered by the e2e tests.
+  mutate: ['src/**/*.ts', '!src/index.ts'],
+  coverageAnalysis: 'perTest',
+  // Module-level mutants would each need the whole suite (about 30 s on 2 cores): left out, see TESTING.md.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  concurrency: 2,
+  timeoutMS: 20000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always'
+}
