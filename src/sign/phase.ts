@@ -93,7 +93,10 @@ async function signImage(
     ? undefined
     : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
   const index = stored ? (JSON.parse(stored.manifest) as ImageIndex) : undefined
-  const subjects = signingSubjects(outcome.plan.image, digest, index)
+  // A dry run has no digest yet, only its '<digest>' placeholder: the plan signs that, as the top subject.
+  const subjects = runner.dryRun
+    ? [{ reference: `${outcome.plan.image}@${digest}`, digest }]
+    : signingSubjects(outcome.plan.image, digest, index)
   const storage = signatureStorage(registry)
   const options: CosignOptions = {
     cosign,

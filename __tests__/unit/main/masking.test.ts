@@ -144,6 +144,10 @@ describe('runAction masks', () => {
       keyLine2,
       'key-password'
     ])
+    // The dry run prints the signing it would do (the key by reference, never by value).
+    expect(run.log.of('info').filter((line) => line.startsWith('$ cosign'))).toEqual([
+      "$ cosign sign --yes --key env://COSIGN_PRIVATE_KEY --registry-referrers-mode=oci-1-1 '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web@<digest>'"
+    ])
     expect(JSON.stringify(run.log.entries.filter((entry) => entry.level !== 'mask'))).not.toMatch(
       /key-password|eyJrZGYi|OCwicCI6/
     )
