@@ -8,12 +8,17 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] }
 }
 
+// End-to-end and stand-in tests make folders, images and builders outside jest: their environment removes
+// what each test file made once the file is done (__tests__/support/scratch.mjs).
+const cleaning = '<rootDir>/__tests__/support/environment.mjs'
+
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     {
       ...shared,
       displayName: 'e2e',
+      testEnvironment: cleaning,
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       slowTestThreshold: 60
     },
@@ -21,6 +26,7 @@ export default {
     {
       ...shared,
       displayName: 'support',
+      testEnvironment: cleaning,
       testMatch: ['<rootDir>/__tests__/support/**/*.test.ts'],
       slowTestThreshold: 60
     }

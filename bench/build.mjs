@@ -21,6 +21,32 @@ export function exampleWorkspace() {
   return workspace
 }
 
+/** Each phase's time, from the `::debug::<phase>: <n> ms` line the action writes as a phase ends. */
+function phaseTimes(stdout) {
+  return Object.fromEntries(
+    [...stdout.matchAll(/^::debug::(.+): (\d+) ms$/gm)].map((match) => [match[1], Number(match[2])])
+  )
+}
+
+/** The action's build argv, as the bare side runs it: its files in `dir`, docker's default progress output. */
+function sameBuild(command, dir) {
+  const args = command.split(' ').slice(1)
+  const out = []
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]
+    if (arg === '--progress') {
+      index++
+      continue
+    }
+    if (arg === '--metadata-file' || arg === '--iidfile') {
+      out.push(arg, path.join(dir, path.basename(args[++index])))
+      continue
+    }
+    out.push(arg)
+  }
+  return out
+}
+
 /** The commands the action ran, as it logs them (`$ docker …`, stdin shown as `***`). */
 function loggedCommands(text) {
   return text
@@ -65,7 +91,13 @@ export async function benchBuild(options) {
     })
     const log = result.main.stdout + result.main.stderr + (result.post?.stdout ?? '')
     if (result.main.code !== 0 || result.post?.code !== 0) throw new Error(`the action failed:\n${log}`)
-    return { outputs: result.outputs, commands: loggedCommands(log) }
+    return {
+      outputs: result.outputs,
+      commands: loggedCommands(log),
+      phases: phaseTimes(result.main.stdout),
+      main: result.main.ms,
+      post: result.post.ms
+    }
   }
 
   /** @param {string[]} args @param {string} [input] */
@@ -74,31 +106,52 @@ export async function benchBuild(options) {
     if (result.status !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.stderr}`)
   }
 
-  /** @param {{ tags: string[], labels: string[] }} same */
-  function bareCommands(same) {
-    return [
-      ['login', '--username', 'AWS', '--password-stdin', registry.host],
-      [
-        'buildx',
-        'build',
-        '--file',
-        path.join(workspace, 'Dockerfile'),
-        '--target',
-        'production',
-        ...buildArgs.flatMap((arg) => ['--build-arg', arg]),
-        ...same.labels.flatMap((label) => ['--label', label]),
-        ...same.tags.flatMap((tag) => ['--tag', tag]),
-        '--push',
-        workspace
-      ],
-      ['logout', registry.host]
-    ]
+  /**
+   * B: the action's own docker commands (login, the same buildx argv, logout) without the action around them,
+   * so A − B is the action's fixed cost. B0: the issue's bare CLI, only the same tags, target, args and labels.
+   * @param {string[]} actionCommands @param {{ tags: string[], labels: string[] }} same
+   */
+  function bareSides(actionCommands, same) {
+    const files = mkdtempSync(path.join(tmpdir(), 'bench-bare-'))
+    const build = actionCommands.find((command) => command.startsWith('docker buildx build '))
+    if (!build) throw new Error(`the action ran no docker buildx build:\n${actionCommands.join('\n')}`)
+    const login = ['login', '--username', 'AWS', '--password-stdin', registry.host]
+    const logout = ['logout', registry.host]
+    return {
+      bare: [login, sameBuild(build, files), logout],
+      minimal: [
+        login,
+        [
+          'buildx',
+          'build',
+          '--file',
+          path.join(workspace, 'Dockerfile'),
+          '--target',
+          'production',
+          ...buildArgs.flatMap((arg) => ['--build-arg', arg]),
+          ...same.labels.flatMap((label) => ['--label', label]),
+          ...same.tags.flatMap((tag) => ['--tag', tag]),
+          '--push',
+          workspace
+        ],
+        logout
+      ]
+    }
   }
 
-  /** @param {string[][]} commands */
+  /** Each command's time, by its first words (`login`, `buildx build`, `logout`). @param {string[][]} commands */
   function bare(commands) {
-    for (const args of commands) docker(args, args[0] === 'login' ? password : undefined)
+    const times = {}
+    for (const args of commands) {
+      const started = performance.now()
+      docker(args, args[0] === 'login' ? password : undefined)
+      times[args[0] === 'buildx' ? `buildx ${args[1]}` : args[0]] = performance.now() - started
+    }
+    return times
   }
+
+  /** @param {string[]} args */
+  const shown = (args) => ['docker', ...args, ...(args[0] === 'login' ? ['<<<', '***'] : [])].join(' ')
 
   async function timed(work) {
     changeOneLine()
@@ -113,25 +166,27 @@ export async function benchBuild(options) {
       tags: first.result.outputs.tags.split('\n').filter(Boolean),
       labels: first.result.outputs.labels.split('\n').filter(Boolean)
     }
-    const commands = bareCommands(same)
-    await timed(() => bare(commands))
-    for (let run = 1; run < options.warmups; run++) {
-      await timed(action)
-      await timed(() => bare(commands))
+    const commands = bareSides(first.result.commands, same)
+    const sides = {
+      action: () => timed(action),
+      bare: () => timed(() => bare(commands.bare)),
+      minimal: () => timed(() => bare(commands.minimal))
     }
-    options.log(`build: ${options.warmups} warm-up pairs done; measuring ${options.pairs} pairs`)
-    const samples = { action: [], bare: [] }
-    for (let pair = 0; pair < options.pairs; pair++) {
-      // A-B then B-A, so neither side always runs on the warmer engine.
-      const order = pair % 2 === 0 ? ['action', 'bare'] : ['bare', 'action']
-      for (const side of order) {
-        const { ms } = side === 'action' ? await timed(action) : await timed(() => bare(commands))
-        samples[side].push(ms)
+    const names = Object.keys(sides)
+    for (let run = 0; run < options.warmups; run++) for (const name of names) await sides[name]()
+    options.log(`build: ${options.warmups} warm-up rounds done; measuring ${options.pairs} rounds`)
+    const samples = { action: [], bare: [], minimal: [] }
+    const parts = { action: [], bare: [] }
+    for (let round = 0; round < options.pairs; round++) {
+      // Each round starts with the next side in turn, so no side always runs on the warmest engine.
+      const order = names.map((_, index) => names[(index + round) % names.length])
+      for (const name of order) {
+        const { ms, result } = await sides[name]()
+        samples[name].push(ms)
+        if (name in parts) parts[name].push(result)
       }
       options.log(
-        `build pair ${pair + 1}/${options.pairs}: action ${Math.round(samples.action[pair])} ms, bare ${Math.round(
-          samples.bare[pair]
-        )} ms`
+        `build round ${round + 1}/${options.pairs}: ${names.map((name) => `${name} ${Math.round(samples[name][round])} ms`).join(', ')}`
       )
     }
     const probes = []
@@ -140,15 +195,25 @@ export async function benchBuild(options) {
       docker(['buildx', 'version'])
       probes.push(performance.now() - started)
     }
+    const medianOf = (values) => summarize(values).median
+    const phaseNames = Object.keys(parts.action[0].phases)
     return {
       probe: summarize(probes),
       action: summarize(samples.action),
       bare: summarize(samples.bare),
+      minimal: summarize(samples.minimal),
       differences: summarize(samples.action.map((ms, index) => ms - samples.bare[index])),
+      minimalDifferences: summarize(samples.action.map((ms, index) => ms - samples.minimal[index])),
+      /** Medians per part: the action's phases, its main and post processes; the bare side's commands. */
+      breakdown: {
+        phases: phaseNames.map((name) => [name, medianOf(parts.action.map((run) => run.phases[name] ?? 0))]),
+        main: medianOf(parts.action.map((run) => run.main)),
+        post: medianOf(parts.action.map((run) => run.post)),
+        bare: Object.keys(parts.bare[0]).map((name) => [name, medianOf(parts.bare.map((run) => run[name]))])
+      },
       actionCommands: first.result.commands,
-      bareCommands: commands.map((args) =>
-        ['docker', ...args, ...(args[0] === 'login' ? ['<<<', '***'] : [])].join(' ')
-      ),
+      bareCommands: commands.bare.map(shown),
+      minimalCommands: commands.minimal.map(shown),
       registry: registry.host
     }
   } finally {

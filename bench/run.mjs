@@ -19,7 +19,7 @@ const settings = {
   targetsWarmups: Number(process.env.BENCH_TARGETS_WARMUPS ?? 1),
   startupWarmups: 3
 }
-const targets = { buildRatio: 1.25, startupOverheadMs: 150 }
+const targets = { fixedCostMs: 300, startupOverheadMs: 150 }
 const heavyPackages = [
   '@aws-sdk/',
   '@smithy/',
@@ -137,6 +137,16 @@ const multi = await benchTargets({
 })
 
 const buildRatio = build.action.median / build.bare.median
+const phaseSum = build.breakdown.phases.reduce((sum, [, ms]) => sum + ms, 0)
+const bareBuild = build.breakdown.bare.find(([name]) => name === 'buildx build')?.[1] ?? 0
+const actionBuild = build.breakdown.phases.find(([name]) => name === 'Build')?.[1] ?? 0
+/** A − B by where it goes: every phase but the build, the build phase over the bare build, the processes. */
+const fixedCostParts = [
+  ...build.breakdown.phases.filter(([name]) => name !== 'Build').map(([name, ms]) => [`${name} phase`, ms]),
+  ['Build phase over the bare `docker buildx build`', actionBuild - bareBuild],
+  ['main process outside the phases (node start-up, bundle load, exit)', build.breakdown.main - phaseSum],
+  ['post process (node start-up, `docker logout`)', build.breakdown.post]
+]
 const actionStartup = startup.find((result) => result.node === actionNode)
 const startupOverhead = actionStartup.firstPhase.median - actionStartup.bare.median
 const invalidOverhead = actionStartup.invalid.median - actionStartup.bare.median
@@ -151,8 +161,7 @@ const startFiles = files.filter((file) => loadedAtStart.includes(file.file))
 const heavyAtStart = startFiles.flatMap((file) =>
   file.holds.filter((name) => heavyPackages.some((heavy) => name.startsWith(heavy)))
 )
-const extraFlags = extraBuildFlags(build.actionCommands, build.bareCommands)
-const buildRemainder = build.differences.median - actionStartup.firstPhase.median - actionStartup.post.median
+const extraFlags = extraBuildFlags(build.actionCommands, build.minimalCommands)
 const mark = (met) => (met ? 'met' : '**missed**')
 
 /** How a per-run count came out over the measured runs: `1 in 5 of 5 runs`, or `1 in 4 runs, 2 in 1 run`. */
@@ -190,10 +199,10 @@ const faster =
 
 const verdicts = [
   {
-    target: `Warm rebuild + push within ${formatRatio(targets.buildRatio)} of the bare CLI`,
-    measured: `${formatRatio(buildRatio)} (medians ${formatMs(build.action.median)} vs ${formatMs(build.bare.median)}; median paired overhead ${formatMs(build.differences.median)})`,
-    met: buildRatio <= targets.buildRatio,
-    why: `missed: ${formatRatio(buildRatio)} against ${formatRatio(targets.buildRatio)} (${formatMs(build.action.median - targets.buildRatio * build.bare.median)} over the allowance of ${formatMs((targets.buildRatio - 1) * build.bare.median)}). The example app's warm rebuild + push is so small (${formatMs(build.bare.median)} for the bare CLI) that the fixed cost of any JavaScript action with a post step exceeds 25 % of it. Of the action's ${formatMs(build.differences.median)} median overhead: ${formatMs(actionStartup.firstPhase.median)} is the main step's process start-up to its first phase (bare \`node -e 0\` alone is ${formatMs(actionStartup.bare.median)}), ${formatMs(actionStartup.post.median)} the post step's process (start, read state, exit; its \`docker logout\` is work the bare CLI does too), and the remaining ${formatMs(buildRemainder)} is the one \`docker buildx version\` probe (${formatMs(build.probe.median)} on its own), the ECR API (SDK load, GetAuthorizationToken, DescribeRepositories) and the build options the bare command does not pass (${extraFlags.join(', ') || 'none'}: a registry cache-manifest import per \`--cache-from\`, inline cache metadata, rawjson progress parsing, metadata and iid files). On a build that takes ${formatMs(build.differences.median / (targets.buildRatio - 1))} or more the same overhead is within ${formatRatio(targets.buildRatio)}.`
+    target: `Fixed cost ≤ ${targets.fixedCostMs} ms over the bare CLI doing the same work (warm rebuild + push, main + post, ${actionNode.label})`,
+    measured: `${formatMs(build.differences.median)} (median paired A − B; A ${formatMs(build.action.median)}, B ${formatMs(build.bare.median)})`,
+    met: build.differences.median <= targets.fixedCostMs,
+    why: `missed by ${formatMs(build.differences.median - targets.fixedCostMs)}; where it goes: ${fixedCostParts.map(([part, ms]) => `${part} ${formatMs(ms)}`).join(', ')}.`
   },
   {
     target: `Start-up overhead ≤ ${targets.startupOverheadMs} ms (${actionNode.label}, to the first phase)`,
@@ -271,15 +280,37 @@ ${
 examples/django (target \`production\`), a local htpasswd registry on loopback and the ECR API stand-in, the
 docker driver, one private DOCKER_CONFIG for both sides. Before every run (warm-up and measured, both sides)
 one line is appended to \`app/serve.sh\`, so each run rebuilds the changed layers and pushes them.
-${settings.buildWarmups} warm-up pairs, then ${settings.buildPairs} pairs alternating A-B / B-A. Times are wall clock
-per side: the action's main and post steps (as the runner starts them), or the three bare commands.
+${settings.buildWarmups} warm-up rounds, then ${settings.buildPairs} rounds of A, B and B0, each round starting with the next side
+in turn. Times are wall clock per side: the action's main and post steps (as the runner starts them), or the three
+bare commands.
 
 | | Median (min – max) |
 | --- | --- |
 | A: the bundled action, \`scan: false\`, main + post | ${formatSpread(build.action)} |
-| B: the bare docker CLI | ${formatSpread(build.bare)} |
-| A − B, paired | ${formatSpread(build.differences)} |
+| B: the bare docker CLI running A's own commands (login, the same \`buildx build\` argv, logout) | ${formatSpread(build.bare)} |
+| B0: the bare docker CLI with only the same tags, target, build args and labels | ${formatSpread(build.minimal)} |
+| **A − B, paired: the fixed cost** | ${formatSpread(build.differences)} |
+| A − B0, paired: the fixed cost and what A's build options cost BuildKit | ${formatSpread(build.minimalDifferences)} |
 | A / B (medians) | ${formatRatio(buildRatio)} |
+
+Where A's time goes (medians over the measured runs; phases from the \`::debug::<phase>: <n> ms\` line the
+action writes as each phase ends, processes timed from spawn to exit) next to B's commands:
+
+| A: part | Median | B: command | Median |
+| --- | --- | --- | --- |
+${[
+  ...build.breakdown.phases.map(([name, ms]) => [`${name} phase`, ms]),
+  ['main process outside the phases', build.breakdown.main - phaseSum],
+  ['post process', build.breakdown.post]
+]
+  .map(([part, ms], index) => {
+    const bareRow = build.breakdown.bare[index]
+    return `| ${part} | ${formatMs(ms)} | ${bareRow ? `\`docker ${bareRow[0]}\`` : ''} | ${bareRow ? formatMs(bareRow[1]) : ''} |`
+  })
+  .join('\n')}
+| **A: main + post** | ${formatMs(build.breakdown.main + build.breakdown.post)} | **B: all three** | ${formatMs(build.breakdown.bare.reduce((sum, [, ms]) => sum + ms, 0))} |
+
+The fixed cost, A − B, by where it goes: ${fixedCostParts.map(([part, ms]) => `${part} ${formatMs(ms)}`).join('; ')}.
 
 What A ran (from its log):
 
@@ -287,14 +318,20 @@ What A ran (from its log):
 ${build.actionCommands.join('\n')}
 \`\`\`
 
-What B ran (same tags, target, build args and labels as A's warm-up outputs):
+What B ran (A's commands from its first run; its metadata and iid files in a folder of its own, docker's default
+progress output instead of \`--progress rawjson\`):
 
 \`\`\`
 ${build.bareCommands.join('\n')}
 \`\`\`
 
-Differences that remain: A also calls the ECR API (GetAuthorizationToken, DescribeRepositories) and passes
-${extraFlags.map((flag) => `\`${flag}\``).join(', ') || 'nothing else'}; its \`org.opencontainers.image.created\` label is fresh per run.
+What B0 ran:
+
+\`\`\`
+${build.minimalCommands.join('\n')}
+\`\`\`
+
+A's build options that B0 does not pass: ${extraFlags.map((flag) => `\`${flag}\``).join(', ') || 'none'}.
 
 ## Several targets: one bake, concurrent builds or sequential builds
 
@@ -365,9 +402,9 @@ Where the time to the first phase goes (${actionNode.label}, one \`--cpu-prof\` 
 ${profile.parts.map(([where, ms]) => `| ${where} | ${formatMs(ms)} |`).join('\n')}
 
 \`node internals\` is mostly node's own bootstrap (what \`node -e 0\` costs) and compiling the bundle's modules.
-The largest chunk of ours before the first phase is the one holding dockerfile-ast, csv-parse and moment-timezone:
-validation needs the first two; moment-timezone (about 1 MiB of time-zone data) is only needed for
-\`{{date}}\` tag templates and could be loaded lazily by src/lib/tag-template.ts.
+Before the first phase only the main bundle loads (${startFiles.map((file) => `${file.file}: ${file.holds.join(', ')}`).join('; ')}): the config stage
+needs all of it. The AWS SDK, Octokit, the cache and tool-cache clients, @actions/core with undici (an OIDC token
+for keyless signing only) and moment-timezone (tag rules that render a date only) load in the phase that uses them.
 
 ## Bundle
 

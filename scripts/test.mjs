@@ -3,7 +3,7 @@
 // packages dist/ when src/ is newer, runs the stand-ins' own tests, then every product test on Node 22 (the
 // oldest supported) and Node 24 (the node24 runtime).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -80,6 +80,25 @@ const closingLine = () =>
   `tests: ${totals.unit + totals.e2e} product (unit ${totals.unit}, e2e ${totals.e2e}), ` +
   `${totals.support} stand-in; ${totals.failed} failed`
 /**
+ * The closing lines, on every way out: the counts, then what this run leaves behind. Each test file removed
+ * its own folders, images and builders (__tests__/support/scratch.mjs); only daemons this run started stay.
+ * @param {number} code
+ */
+function finish(code) {
+  rmSync(results, { recursive: true, force: true })
+  console.log(`\n${closingLine()}`)
+  const left = startedDaemons.map(
+    (daemon) =>
+      `dockerd (${daemon.store} image store) on ${daemon.host}, started by this run (log ${daemon.log})`
+  )
+  console.log(
+    left.length > 0
+      ? `left running: ${left.join('; ')}`
+      : 'left running: nothing this run started (the Docker daemons it used were already running)'
+  )
+  process.exit(code)
+}
+/**
  * Runs one jest invocation and adds its counts to the closing line.
  * @param {string} node @param {string} name @param {'unit' | 'e2e' | 'support'} kind @param {string[]} args
  */
@@ -104,10 +123,7 @@ function runJest(node, name, kind, args) {
     totals[kind] += report.numPassedTests
     totals.failed += report.numFailedTests + report.numRuntimeErrorTestSuites
   }
-  if (result.status !== 0) {
-    console.log(closingLine())
-    process.exit(result.status ?? 1)
-  }
+  if (result.status !== 0) finish(result.status ?? 1)
 }
 const nodes = [
   ['Node 22, the oldest supported', path.join(root, 'node_modules/node22/bin/node')],
@@ -138,8 +154,9 @@ if (buildkit) {
   if (code !== 0 || !hasImage(buildkitImage)) {
     console.log(readFileSync(buildkitLog, 'utf8').split('\n').slice(-30).join('\n'))
     console.log(`building ${buildkitImage} failed (exit ${code}); see ${buildkitLog}`)
-    process.exit(1)
+    finish(1)
   }
+  rmSync(buildkitLog, { force: true })
 }
 for (const [name, node] of nodes) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
@@ -151,4 +168,4 @@ for (const [name, node] of nodes) {
     builderContainerTests
   ])
 }
-console.log(`\n${closingLine()}`)
+finish(0)

@@ -39,6 +39,27 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * A failed file system call (a full disk, a read-only or missing folder) as one message naming the path and
+ * what the runner said; undefined for any other error.
+ */
+export function systemError(error: unknown, path?: string): ServiceError | undefined {
+  const failed = (error ?? {}) as NodeJS.ErrnoException
+  // Duck-typed: errors from Node's own fs calls may come from another realm than this module's Error.
+  if (
+    typeof failed.code !== 'string' ||
+    typeof failed.syscall !== 'string' ||
+    typeof failed.message !== 'string'
+  )
+    return undefined
+  const where = path ?? failed.path
+  const why =
+    failed.code === 'ENOSPC' || failed.code === 'EDQUOT'
+      ? `the runner's disk is full (${failed.code}): free space before this step (on a self-hosted runner, e.g. remove unused images), or use a larger runner`
+      : failed.message
+  return new ServiceError(`Could not ${failed.syscall} ${where ?? 'a file'}: ${why}.`, failed.code)
+}
+
 /** Errors the user should see as a message alone, without a stack trace. */
 export function isExpected(error: unknown): error is Error {
   return (

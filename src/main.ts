@@ -13,9 +13,12 @@ import { checkPlatformSupport } from './config/platforms.js'
 import { readRawInputs } from './config/values.js'
 import { connectEcr, createRepositories, type EcrConnection } from './ecr/connect.js'
 import { planLogin } from './ecr/login.js'
+import { checkCacheRegistry, dockerLogins } from './ecr/registries.js'
 import { defaultBranch, readRunContext, type RunContext } from './github/context.js'
+import { fetchBranchesLike } from './github/branches.js'
 import { fetchRepositoryMetadata } from './github/repository.js'
 import { loadDates, readCommitDate } from './meta/meta.js'
+import { runFacts } from './meta/run-facts.js'
 import { runMeta, type RunMeta } from './meta/run-tags.js'
 import { cacheReportLine } from './build/progress.js'
 import { failIfAnyHeldBack, setOutputs, type ImageOutcome } from './outcome.js'
@@ -54,16 +57,19 @@ interface Facts {
   buildxVersion: string
   daemon: DaemonFacts
   ecr?: EcrConnection
+  /** Registries docker has credentials for from earlier steps. */
+  dockerLogins: string[]
 }
 
-async function probeFacts(probe: Runner, config: Config): Promise<Facts> {
-  const [buildx, daemon, ecr] = await Promise.all([
+async function probeFacts(probe: Runner, config: Config, env: NodeJS.ProcessEnv): Promise<Facts> {
+  const [buildx, daemon, ecr, logins] = await Promise.all([
     probeBuildx(probe),
     probeDaemon(probe),
     // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
-    config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined)
+    config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined),
+    dockerLogins(env)
   ])
-  return { buildxVersion: buildx.buildxVersion, daemon, ...(ecr ? { ecr } : {}) }
+  return { buildxVersion: buildx.buildxVersion, daemon, dockerLogins: logins, ...(ecr ? { ecr } : {}) }
 }
 
 function runKey(context: RunContext): string {
@@ -124,6 +130,9 @@ export async function runAction(io: Io): Promise<void> {
   const needsTag = config.build.push || config.scan !== undefined
   const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context)
   const commitDate = readCommitDate(probe, context, config.tags)
+  const branch = runFacts(context, config.tags.shaSource, undefined, undefined).branch
+  const branchesLike =
+    branch && config.githubToken ? fetchBranchesLike(probe, log, context, branch) : Promise.resolve([])
 
   // A rule set that names no tag is refused before any AWS call (which might create repositories).
   const meta: RunMeta = await log.group('Tags and labels', async () => {
@@ -131,9 +140,10 @@ export async function runAction(io: Io): Promise<void> {
     const request = { tags: config.tags, labels: config.build.labels, context, now, needsTag }
     // The payload names the default branch on most events: then no wait for the API before the check.
     if (defaultBranch(context) !== undefined) runMeta(request)
-    const [repository, committed] = await Promise.all([metadata, commitDate])
+    const [repository, committed, otherBranches] = await Promise.all([metadata, commitDate, branchesLike])
     const result = runMeta({
       ...request,
+      otherBranches,
       ...(repository ? { metadata: repository } : {}),
       ...(committed ? { commitDate: committed } : {})
     })
@@ -143,8 +153,12 @@ export async function runAction(io: Io): Promise<void> {
   })
 
   const probed = await log.group('Docker, buildx and ECR', async () => {
-    const found = await probeFacts(probe, config)
+    const found = await probeFacts(probe, config, io.env)
     checkPlatformSupport(config, found.daemon)
+    checkCacheRegistry(config.cache.ref, {
+      ecr: found.ecr?.authorizations.map((authorization) => authorization.registry) ?? [],
+      docker: found.dockerLogins
+    })
     log.info(
       `buildx ${found.buildxVersion}; daemon ${found.daemon.platform}, ${found.daemon.imageStore} image store`
     )

@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { ensureDocker } from '../support/local-stack.mjs'
 import { root } from '../support/run-action.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
+import { scratchDir } from '../support/scratch.mjs'
 
 const standIns = path.join(root, '__tests__/support/stand-ins')
 const sha7 = '4f2c9ab'
@@ -99,7 +99,7 @@ function flag(call: TrivyCall, name: string): string | undefined {
 }
 
 async function builderRun(repository: string, report: string, inputs: Record<string, string> = {}) {
-  trivyLog = path.join(mkdtempSync(path.join(tmpdir(), 'trivy-log-')), 'calls.jsonl')
+  trivyLog = path.join(scratchDir('trivy-log-'), 'calls.jsonl')
   return runAction({
     ...pushToMain,
     workspace: exampleWorkspace(),

@@ -3,12 +3,12 @@
 // a registry that fails halfway through the tags, and a secret written the wrong way.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { root } from '../support/run-action.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
+import { scratchDir } from '../support/scratch.mjs'
 
 const standIns = path.join(root, '__tests__/support/stand-ins')
 const sha7 = '4f2c9ab'
@@ -86,7 +86,7 @@ async function gateRun(
   inputs: Record<string, string> = {},
   options: { workspace?: string; env?: Record<string, string> } = {}
 ) {
-  trivyLog = path.join(mkdtempSync(path.join(tmpdir(), 'trivy-log-')), 'calls.jsonl')
+  trivyLog = path.join(scratchDir('trivy-log-'), 'calls.jsonl')
   kept = new Map()
   return runAction({
     beforePost: keepTrivyInputs,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { runPost } from '../support/run-action.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
+import { scratchDir } from '../support/scratch.mjs'
 
 const repository = 'shop/web'
 const sha7 = '4f2c9ab'
@@ -339,7 +339,7 @@ describe('the post step', () => {
     const name = `ecr-build-push-test-${Date.now()}`
     // Creating a docker-container builder needs no image until it is bootstrapped, so this works offline.
     stack.docker(['buildx', 'create', '--name', name, '--driver', 'docker-container'])
-    const tempDir = mkdtempSync(path.join(tmpdir(), 'ecr-build-push-'))
+    const tempDir = scratchDir('ecr-build-push-')
     const result = await runPost({
       workspace: exampleWorkspace(),
       state: {

@@ -2,12 +2,12 @@
 // reach): the real cosign verifies the pushed digest and its vuln attestation; a blocked image has none.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { root } from '../support/run-action.mjs'
 import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
+import { scratchDir } from '../support/scratch.mjs'
 
 const run = promisify(execFile)
 const standIns = path.join(root, '__tests__/support/stand-ins')
@@ -18,7 +18,7 @@ let keys: string
 
 beforeAll(async () => {
   stack = await startStack([{ name: 'shop/signed' }, { name: 'shop/unsigned' }])
-  keys = mkdtempSync(path.join(tmpdir(), 'cosign-keys-'))
+  keys = scratchDir('cosign-keys-')
   await run('cosign', ['generate-key-pair'], {
     cwd: keys,
     env: { ...process.env, COSIGN_PASSWORD: password }

@@ -15,8 +15,7 @@ import {
 } from '@aws-sdk/client-ecr'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import {
@@ -30,6 +29,7 @@ import {
 } from './local-stack.mjs'
 import { startEcr } from './stand-ins/ecr.mjs'
 import { startRegistryProxy, type RegistryProxy } from './stand-ins/registry-proxy.mjs'
+import { scratchDir } from './scratch.mjs'
 
 const exec = promisify(execFile)
 const password = randomBytes(12).toString('hex')
@@ -61,7 +61,7 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDLOCALSTANDIN', secretAccessKey: 'local-stand-in-secret' }
   })
-  dockerConfig = mkdtempSync(path.join(tmpdir(), 'ecr-config-'))
+  dockerConfig = scratchDir('ecr-config-')
 }, 60_000)
 
 const imported: string[] = []
@@ -97,7 +97,7 @@ async function login(daemon: DockerDaemon) {
 /** docker push of a fresh one-layer image through the handed-out host; returns the pushed digest. */
 async function pushFresh(repository: string, tag: string): Promise<string> {
   const host = await login(classic)
-  const dir = mkdtempSync(path.join(tmpdir(), 'layer-'))
+  const dir = scratchDir('layer-')
   writeFileSync(path.join(dir, 'payload'), randomBytes(64 * 1024))
   const reference = `${host}/${repository}:${tag}`
   const env = { ...process.env, DOCKER_CONFIG: dockerConfig, DOCKER_HOST: classic.host }
@@ -298,7 +298,7 @@ describe('a multi-platform index from buildx --push on the containerd daemon', (
     ensureEmulation()
     ensureBaseImage(containerd)
     const host = await login(containerd)
-    const context = mkdtempSync(path.join(tmpdir(), 'index-'))
+    const context = scratchDir('index-')
     writeFileSync(path.join(context, 'Dockerfile'), `FROM ${baseImage}\nRUN uname -m > /arch\n`)
     const metadata = path.join(context, 'metadata.json')
     await exec(

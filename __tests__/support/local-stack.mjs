@@ -17,6 +17,7 @@ import {
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
+import { scratchDir, scratchRegistryHost } from './scratch.mjs'
 
 export const baseImage = 'busybox:local'
 
@@ -381,10 +382,12 @@ export async function freePort() {
  * A CNCF distribution registry on 127.0.0.1 with htpasswd auth for user AWS, delete enabled.
  * Docker treats 127.0.0.0/8 as an insecure registry, so plain HTTP works for login, push and pull.
  * `storage` is its filesystem root (the ECR stand-in reads push times and untagged manifests from it).
+ * Its folder and every image name under its host go after the test file (scratch.mjs); `stop()` resolves
+ * once the registry has exited.
  * @param {{ password: string, username?: string }} options
  */
 export async function startRegistry(options) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'registry-'))
+  const dir = scratchDir('registry-')
   const storage = path.join(dir, 'data')
   const port = await freePort()
   const htpasswd = run('htpasswd', ['-Bbn', options.username ?? 'AWS', options.password])
@@ -401,13 +404,21 @@ export async function startRegistry(options) {
   )
   const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' })
   const host = `127.0.0.1:${port}`
+  scratchRegistryHost(host)
+  /** @returns {Promise<void>} */
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill()
+    })
   for (let attempt = 0; attempt < 50; attempt++) {
     const status = await fetch(`http://${host}/v2/`).then(
       (response) => response.status,
       () => 0
     )
     if (status === 401) {
-      return { host, dir, storage, stop: () => child.kill() }
+      return { host, dir, storage, stop }
     }
     await sleep(100)
   }

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import {
   baseImage,
@@ -15,6 +14,7 @@ import {
   unemulatedArchitecture,
   type DockerDaemon
 } from './local-stack.mjs'
+import { scratchDir } from './scratch.mjs'
 
 function docker(daemon: DockerDaemon, args: string[]): string {
   return execFileSync('docker', args, {
@@ -80,7 +80,7 @@ describe('ensureEmulation', () => {
   })
 
   it('runs the cached arm64 busybox on this amd64 host', () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'arm64-'))
+    const work = scratchDir('arm64-')
     const deb = readdirSync(systemCache).find((name) => /^busybox-static_.*_arm64\.deb$/.test(name))
     execFileSync('dpkg-deb', ['-x', path.join(systemCache, String(deb)), work])
     // ELF e_machine 183 is EM_AARCH64: this binary is not one the host can run natively.
@@ -129,7 +129,7 @@ describe('base images', () => {
 
 describe('a multi-platform build on the containerd daemon', () => {
   it('builds FROM busybox:local for amd64 and arm64 with RUN steps, loads one index and runs each platform', () => {
-    const context = mkdtempSync(path.join(tmpdir(), 'multi-platform-'))
+    const context = scratchDir('multi-platform-')
     const marker = randomBytes(4).toString('hex')
     writeFileSync(
       path.join(context, 'Dockerfile'),

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { ensureDocker, registryClient, startRegistry, type DockerDaemon } from './local-stack.mjs'
 import { startRegistryProxy, type RegistryProxy } from './stand-ins/registry-proxy.mjs'
+import { scratchDir } from './scratch.mjs'
 
 const exec = promisify(execFile)
 let daemon: DockerDaemon
@@ -25,7 +25,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     DOCKER_HOST: daemon.host,
-    DOCKER_CONFIG: mkdtempSync(path.join(tmpdir(), 'proxy-config-'))
+    DOCKER_CONFIG: scratchDir('proxy-config-')
   }
   // Synchronous on purpose: the proxy serves from its own thread while this one blocks.
   execFileSync('docker', ['login', '--username', 'AWS', '--password-stdin', proxy.host], {
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 /** A fresh one-layer image (random content, so no blob is in the registry yet) tagged for the proxy. */
 function freshImage(repository: string, tag: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'layer-'))
+  const dir = scratchDir('layer-')
   writeFileSync(path.join(dir, 'payload'), randomBytes(256 * 1024))
   const tar = execFileSync('tar', ['-C', dir, '-c', 'payload'])
   const reference = `${proxy.host}/${repository}:${tag}`

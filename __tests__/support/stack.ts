@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import {
@@ -14,6 +13,7 @@ import {
 import { sdkEnv, startEcr } from './stand-ins/ecr.mjs'
 import { startRegistryProxy } from './stand-ins/registry-proxy.mjs'
 import { pushToMain, root, runAction } from './run-action.mjs'
+import { scratchDir, scratchDockerConfig } from './scratch.mjs'
 
 const spyDir = path.join(root, '__tests__/support/bin')
 
@@ -55,7 +55,8 @@ export async function startStack(
     password,
     repositories
   })
-  const dockerConfig = mkdtempSync(path.join(tmpdir(), 'docker-config-'))
+  // Its folder goes after the test file, and with it any builder a run left in it.
+  const dockerConfig = scratchDockerConfig(scratchDir('docker-config-'), daemon.host)
   const spyLog = path.join(dockerConfig, 'argv.log')
   const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim()
   const client = registryClient(registry.host, 'AWS', password)
@@ -108,16 +109,16 @@ export async function startStack(
     docker(args: string[]): string {
       return execFileSync(realDocker, args, { encoding: 'utf8', env: dockerEnv })
     },
+    /** Stops the registry and the stand-ins; their folders and image names go after the test file. */
     async stop() {
-      registry.stop()
-      await Promise.all([ecr.close(), proxy?.close()])
+      await Promise.all([registry.stop(), ecr.close(), proxy?.close()])
     }
   }
 }
 
-/** A copy of the example app, so a test can change it without touching the repository. */
+/** A copy of the example app, so a test can change it without touching the repository; removed after the file. */
 export function exampleWorkspace(): string {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'workspace-'))
+  const workspace = scratchDir('workspace-')
   cpSync(path.join(root, 'examples/django'), workspace, { recursive: true })
   return workspace
 }

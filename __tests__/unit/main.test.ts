@@ -107,6 +107,7 @@ describe('runAction in a dry run', () => {
         )
     ).toEqual([
       'GET /repos/{owner}/{repo}',
+      'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
       'buildx version',
       'info --format',
       'GetAuthorizationToken',

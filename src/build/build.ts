@@ -122,7 +122,7 @@ const errorTailLines = 25
 
 /** Runs a build or bake, turning buildx's rawjson progress into plain log lines and cache statistics. */
 export async function runWithProgress(runner: Runner, log: Log, command: Command): Promise<BuildStats> {
-  const progress = new BuildProgress()
+  const progress = new BuildProgress({ notice: (message) => log.info(message) })
   const recent: string[] = []
   const show = (lines: string[]) => {
     if (lines.length === 0) return

@@ -9,11 +9,17 @@ export interface BuildxFacts {
   buildxVersion: string
 }
 
+/** What docker said is wrong, without its "See 'docker --help'" hint lines. */
+function buildxProblem(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim())
+  return lines.find((line) => line !== '' && !/^(See|Run) '/.test(line))?.replace(/\.$/, '') ?? ''
+}
+
 export async function probeBuildx(probe: Runner): Promise<BuildxFacts> {
   const result = await probe.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true })
   if (result.exitCode !== 0) {
     throw new ServiceError(
-      `docker buildx is not available: ${result.stderr.trim().split('\n').pop() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`,
+      `docker buildx is not available: ${buildxProblem(result.stderr) || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`,
       'BuildxUnavailable'
     )
   }

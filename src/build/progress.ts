@@ -67,6 +67,21 @@ interface VertexState {
 
 const stepPattern = /^\[(?:[^\]]+ )?\d+\/\d+\]\s+(\S+)/
 
+const cacheImportPrefix = 'importing cache manifest from '
+/** BuildKit's words for a cache-from with nothing behind it yet (`registry`, `gha`, ...): not a failure. */
+const nothingToImport = /^failed to configure (\S+) cache importer: .*\bnot found$/
+
+/** Our own words for a cache-from that has nothing yet, said instead of BuildKit's ERROR line. */
+export function noEarlierImageLine(type: string, source: string): string {
+  const where = type === 'registry' ? source : `the ${type} cache`
+  return `No earlier image to reuse at ${where} (nothing there yet, as on a first run): every build step runs.`
+}
+
+export interface BuildProgressOptions {
+  /** Gets what the action says itself about the build (not BuildKit's text), once each. */
+  notice?: (message: string) => void
+}
+
 function seconds(from: string, to: string): number {
   return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000)
 }
@@ -113,6 +128,7 @@ function decode(base64: string | undefined): string {
  */
 export class BuildProgress {
   private readonly vertices = new Map<string, VertexState>()
+  private readonly noticed = new Set<string>()
   private current?: string
   private shown = 0
   private text = ''
@@ -120,6 +136,8 @@ export class BuildProgress {
   private depth = 0
   private inString = false
   private escaped = false
+
+  constructor(private readonly options: BuildProgressOptions = {}) {}
 
   /** Feeds a chunk of standard error; returns the log lines it completes. */
   write(chunk: string): string[] {
@@ -240,6 +258,13 @@ export class BuildProgress {
     vertex.reported.add(`completed ${update.completed}`)
     vertex.cached = Boolean(update.cached)
     vertex.error = update.error
+    const missing = update.error ? nothingToImport.exec(update.error) : null
+    if (missing && vertex.name.startsWith(cacheImportPrefix)) {
+      const source = vertex.name.slice(cacheImportPrefix.length)
+      if (!this.noticed.has(source)) this.options.notice?.(noEarlierImageLine(missing[1], source))
+      this.noticed.add(source)
+      return lines
+    }
     // In a bake, every build that shares a stage reports the one run of its steps: say it once.
     const alreadyShown =
       Boolean(update.started) && overlapsRun(vertex.runs, update.started!, update.completed)

@@ -81,6 +81,9 @@ export function allowedPath(
   return absolute
 }
 
+/** BuildKit's rule for `FROM ... AS <name>`, compared case-insensitively. */
+const stageNamePattern = /^[a-z][a-z0-9_.-]*$/i
+
 /** Reads and parses the Dockerfile once; an error names the `file` input. */
 export function readDockerfile(file: string, absolute: string, workspace: string): DockerfileFacts {
   const text = readFileSync(absolute, 'utf8')
@@ -88,6 +91,16 @@ export function readDockerfile(file: string, absolute: string, workspace: string
   const stages = stagesOf(parsed)
   if (stages.length === 0) {
     throw new ConfigurationError(`Input 'file' is '${file}': the Dockerfile has no FROM instruction.`)
+  }
+  // BuildKit refuses such a name only when it builds, after the step has logged in and prepared folders named after it.
+  const badStage = parsed.getFROMs().find((from) => {
+    const name = from.getBuildStage()
+    return name !== null && !name.includes('$') && !stageNamePattern.test(name)
+  })
+  if (badStage) {
+    throw new ConfigurationError(
+      `Input 'file' is '${file}': line ${badStage.getRange().start.line + 1} names the stage '${badStage.getBuildStage()}', which BuildKit refuses: a stage name starts with a letter and has only letters, digits, '-', '_' and '.'.`
+    )
   }
   return { path: absolute, relativePath: relativeToWorkspace(absolute, workspace), text, parsed, stages }
 }

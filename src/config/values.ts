@@ -11,11 +11,15 @@ export interface Pair {
 
 /** Longest value any input may have: far beyond real use, short enough that a typo'd paste is caught. */
 export const maxInputLength = 64 * 1024
-/** The first control character other than tab and line breaks, the only ones a workflow legitimately writes. */
+/**
+ * The first control character other than tab and line breaks, the only ones a workflow legitimately writes.
+ * A `\r` counts as one unless a `\n` follows: the runner starts a line at it, so text after it could be read as a command.
+ */
 function controlCharacterAt(value: string): number {
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index)
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return index
+    const lineBreak = code === 0x0a || (code === 0x0d && value.charCodeAt(index + 1) === 0x0a)
+    if ((code < 0x20 && code !== 0x09 && !lineBreak) || code === 0x7f) return index
   }
   return -1
 }

@@ -39,7 +39,7 @@ export interface Meta {
   labels: Record<string, string>
   /** `level:key=value` entries as `docker buildx build --annotation` takes them. */
   annotations: string[]
-  /** For `core.warning`: rules that applied but gave no tag (a tag that is not semver), a `{{commit_date}}` on the build time. */
+  /** For a warning: rules that applied but gave no tag (a tag that is not semver), a `{{commit_date}}` on the build time. */
   warnings: string[]
   json: { tags: string[]; labels: Record<string, string>; annotations: string[]; version: string }
 }

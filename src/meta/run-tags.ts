@@ -4,6 +4,8 @@ import type { Pair } from '../config/values.js'
 import { defaultBranch, type RunContext } from '../github/context.js'
 import type { RepositoryMetadata } from '../github/repository.js'
 import { pullRequestOf } from '../report/comment.js'
+import { collidingBranches } from './branch-tags.js'
+import { sanitizeTag } from './docker-tag.js'
 import { baseBranchTag, computeMeta, stableTags, type Meta } from './meta.js'
 
 /** Tags and labels for the run, plus the tags earlier runs left: the pull request's base and the inline cache sources. */
@@ -19,6 +21,8 @@ export interface RunMetaRequest {
   commitDate?: Date
   /** Whether a rule set that names no tag is an error (it is when anything is scanned or pushed). */
   needsTag: boolean
+  /** Other branches whose names could give this branch's tag (`fetchBranchesLike`). */
+  otherBranches?: string[]
 }
 
 /** The tag rules applied to this run; an empty result is refused before anything is built or pushed. */
@@ -45,5 +49,23 @@ export function runMeta(request: RunMetaRequest): RunMeta {
   ].filter((tag): tag is string => Boolean(tag))
   const baseRef = pullRequestOf(context)?.baseRef
   const baseTag = baseRef ? baseBranchTag(input, context, baseRef, now) : undefined
-  return { ...meta, previousTags: [...new Set(previousTags)], ...(baseTag ? { baseTag } : {}) }
+  const branch = context.ref.replace(/^refs\/heads\//, '')
+  const collisions = request.otherBranches?.length
+    ? collidingBranches(branch, request.otherBranches, (name) => {
+        const named = sanitizeTag(name).toLowerCase()
+        return stableTags(input, { ...context, ref: `refs/heads/${name}` }, now).filter((tag) =>
+          tag.toLowerCase().includes(named)
+        )
+      })
+    : []
+  const warnings = collisions.map(
+    ({ tag, branches }) =>
+      `Branch '${branch}' gets the tag '${tag}', and so ${branches.length === 1 ? 'does' : 'do'} ${branches.map((name) => `'${name}'`).join(', ')}: a push to either overwrites the other's image. Rename one, or tell them apart with a tag of your own rules.`
+  )
+  return {
+    ...meta,
+    warnings: [...meta.warnings, ...warnings],
+    previousTags: [...new Set(previousTags)],
+    ...(baseTag ? { baseTag } : {})
+  }
 }

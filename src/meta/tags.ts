@@ -1,3 +1,4 @@
+import { branchTagValue } from './branch-tags.js'
 import { sanitizeTag } from './docker-tag.js'
 import type { Flavor } from './flavor.js'
 import type { RunFacts } from './run-facts.js'
@@ -31,7 +32,7 @@ class Evaluation {
     private readonly warnAboutRules: boolean
   ) {}
 
-  private warn(message: string): void {
+  warn(message: string): void {
     if (!this.warnings.includes(message)) this.warnings.push(message)
   }
 
@@ -166,7 +167,13 @@ export function computeTags(
     if (!evaluation.enabled(rule)) continue
     const produced = evaluation.produce(rule)
     if (!produced) continue
-    const value = usesDefaults ? produced.value.toLowerCase() : produced.value
+    const named = usesDefaults ? produced.value.toLowerCase() : produced.value
+    // A branch rule without a prefix of its own must not give a tag that means something else (`latest`, `1.2.3`).
+    const ownPrefix = rule.prefix !== undefined && rule.prefix.length > 0
+    const branch =
+      rule.type === 'ref' && rule.event === 'branch' && !ownPrefix ? branchTagValue(named) : undefined
+    if (branch?.warning) evaluation.warn(branch.warning)
+    const value = branch?.value ?? named
     const tag = sanitizeTag(evaluation.wrap(rule, value, flavor))
     if (tag === '') continue
     latest ??= flavor.latest === 'auto' ? produced.latestOnAuto : flavor.latest === 'true'

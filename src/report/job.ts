@@ -134,6 +134,11 @@ async function baseComparison(
   }
 }
 
+/** A message as a sentence: one full stop at the end, never two. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`
+}
+
 /**
  * Per image: the job summary section and, on pull requests, the sticky comment with the base-branch
  * comparison. Reporting never fails the step: an image that was pushed stays pushed whatever happens here.
@@ -151,7 +156,7 @@ export async function reportAll(request: ReportRequest): Promise<void> {
         await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`)
       } catch (error) {
         log.warning(
-          `Could not write the job summary: ${(error as Error).message}. The image itself is not affected.`
+          `Could not write the job summary: ${sentence((error as Error).message)} The image itself is not affected.`
         )
       }
       if (!pullRequest || !commenting) continue
@@ -166,7 +171,7 @@ export async function reportAll(request: ReportRequest): Promise<void> {
       )
     } catch (error) {
       log.warning(
-        `Could not report on ${outcome.plan.spec.stage.name}: ${(error as Error).message}. The image itself is not affected.`
+        `Could not report on ${outcome.plan.spec.stage.name}: ${sentence((error as Error).message)} The image itself is not affected.`
       )
     }
   }

@@ -53,8 +53,18 @@ export interface Runner {
 
 const plain = /^[A-Za-z0-9_./:=,@%+-]+$/
 
+const isControl = (char: string) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f
+
+/** Control characters are shown as escapes: a `\r` or `\n` printed as is would start a log line the runner reads as a command. */
 function quote(arg: string): string {
-  return plain.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+  if (plain.test(arg)) return arg
+  const chars = [...arg]
+  if (!chars.some(isControl)) return `'${arg.replace(/'/g, `'\\''`)}'`
+  const escaped = chars.map((char) => {
+    if (char === '\\' || char === "'") return `\\${char}`
+    return isControl(char) ? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}` : char
+  })
+  return `$'${escaped.join('')}'`
 }
 
 /** How a command is shown in logs and dry-run: `$ tool args`, quoted for reading, secrets as `***`. */

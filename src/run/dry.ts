@@ -25,6 +25,11 @@ export class DryRunner implements Runner {
   }
 
   async write(file: FileWrite): Promise<void> {
-    this.log.info(`write ${file.path}:\n${file.summary ?? file.text}`)
+    // A file's text can come from the workspace: printed as tool output, never read as a command.
+    if (file.summary !== undefined) this.log.info(`write ${file.path}:\n${file.summary}`)
+    else {
+      this.log.info(`write ${file.path}:`)
+      this.log.untrusted(file.text)
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { ServiceError } from '../errors.js'
+import { ServiceError, systemError } from '../errors.js'
 import { ecrError } from '../ecr/errors.js'
 import type { GitHubClient } from '../github/client.js'
 import { githubError } from '../github/errors.js'
@@ -17,6 +17,8 @@ export interface LiveOptions {
   /** The AWS region of the ECR client; '' when the step talks to no AWS API. */
   region: string
   github?: { token: string; apiUrl: string }
+  /** How long one GitHub call may take, retries and rate-limit waits included; default 60 s. */
+  githubTimeoutMs?: number
 }
 
 type EcrClient = { send(command: unknown): Promise<unknown> }
@@ -68,10 +70,11 @@ export class LiveRunner implements Runner {
       github.apiUrl,
       this.options.log
     )
+    const timeoutMs = this.options.githubTimeoutMs ?? githubTimeoutMs
     try {
       const response = await this.githubClient.request(request.route, {
         ...request.parameters,
-        request: { signal: AbortSignal.timeout(githubTimeoutMs) }
+        request: { signal: AbortSignal.timeout(timeoutMs), deadline: Date.now() + timeoutMs }
       })
       return { status: response.status, data: response.data as T, headers: response.headers }
     } catch (error) {
@@ -80,6 +83,10 @@ export class LiveRunner implements Runner {
   }
 
   async write(file: FileWrite): Promise<void> {
-    await writeFile(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {})
+    try {
+      await writeFile(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {})
+    } catch (error) {
+      throw systemError(error, file.path) ?? error
+    }
   }
 }

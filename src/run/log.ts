@@ -40,7 +40,8 @@ export class RunnerLog implements Log {
 
   info(message: string): void {
     this.trusted()
-    core.info(message)
+    // The runner starts a line at a lone `\r` too, and a line can be a command: shown, never obeyed.
+    core.info(message.replace(/\r(?!\n)/g, '\\r'))
   }
   debug(message: string): void {
     this.trusted()

@@ -3,7 +3,7 @@ import * as commands from '../run/workflow-commands.js'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
-import { chmod, copyFile, mkdtemp } from 'node:fs/promises'
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -119,13 +119,24 @@ export async function installVerified(
   }
   log.info(`Downloading ${label} from ${tool.url}`)
   const file = await download(tool)
-  const actual = await sha256Of(file)
-  if (actual !== tool.sha256) {
-    throw new ServiceError(
-      `Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`
+  let unpacked: string | undefined
+  try {
+    const actual = await sha256Of(file)
+    if (actual !== tool.sha256) {
+      throw new ServiceError(
+        `Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`
+      )
+    }
+    unpacked = await unpack(file, tool)
+    const toolDir = await tc.cacheDir(unpacked, tool.name, tool.version, tool.arch)
+    log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`)
+    return path.join(toolDir, tool.executable.name)
+  } finally {
+    // The tool cache keeps its own copy: the download and the unpacked folder in RUNNER_TEMP are left-overs.
+    await Promise.all(
+      [file, unpacked].map(
+        (left) => left && rm(left, { recursive: true, force: true }).catch(() => undefined)
+      )
     )
   }
-  const toolDir = await tc.cacheDir(await unpack(file, tool), tool.name, tool.version, tool.arch)
-  log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`)
-  return path.join(toolDir, tool.executable.name)
 }

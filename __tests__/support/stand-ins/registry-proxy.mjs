@@ -7,6 +7,7 @@
 // thread (execFileSync('docker', ['push', ...]), stack.login()) while the proxy keeps serving.
 import { Agent, createServer, request as forward } from 'node:http'
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import { scratchRegistryHost } from '../scratch.mjs'
 
 /**
  * @typedef {{ method?: string, path: RegExp, nth?: number, times?: number, status?: number,
@@ -45,6 +46,8 @@ export async function startRegistryProxy(options) {
     worker.once('error', reject)
   })
   worker.unref()
+  // Images named after the proxy's host are the test's: they go after its file.
+  scratchRegistryHost(host)
 
   /** One synchronous round trip to the worker: it answers on the port, then bumps the signal. */
   function call(message) {

@@ -116,7 +116,7 @@ describe('probeBuildx and runBuilder', () => {
     })
     await expect(probeBuildx(probe)).rejects.toThrow(
       new ServiceError(
-        "docker buildx is not available: See 'docker --help'. Install the buildx plugin (on GitHub-hosted runners it is preinstalled)."
+        "docker buildx is not available: docker: 'buildx' is not a docker command. Install the buildx plugin (on GitHub-hosted runners it is preinstalled)."
       )
     )
   })

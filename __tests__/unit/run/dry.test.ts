@@ -45,7 +45,9 @@ describe('DryRunner', () => {
         level: 'info',
         text: 'GitHub PATCH /repos/acme/shop/issues/comments/7 (update the report comment on #42)'
       },
-      { level: 'info', text: 'write /tmp/run/bake.json:\n{"group":{}}' },
+      { level: 'info', text: 'write /tmp/run/bake.json:' },
+      // The text may come from the workspace (a bake file's contents): never read as workflow commands.
+      { level: 'untrusted', text: '{"group":{}}' },
       { level: 'info', text: 'write /tmp/run/big:\n<10000 bytes>' }
     ])
     expect(JSON.stringify(log.entries)).not.toMatch(/hunter2|also-hidden|the whole report/)
