@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { runAction } from '../../../src/main.js'
 import { stateKey } from '../../../src/run/state.js'
+import { diffIds } from '../scan/trivy-double.js'
 import { liveRun, registry } from './live-run.js'
 
 const bin = mkdtempSync(path.join(os.tmpdir(), 'post-docker-'))
@@ -126,6 +127,38 @@ describe('post', () => {
     expect(existsSync(last.tempDir)).toBe(true)
     await postWith(states.at(-1)!.text)
     expect(dockerCalls()).toEqual([`logout ${registry}`, `buildx rm --force ${last.builder}`])
+    expect(existsSync(last.tempDir)).toBe(false)
+  })
+
+  it('after a main that failed in the scan on the docker driver: the staging name goes too', async () => {
+    const run = liveRun(
+      { repository: 'shop/web', target: 'production', driver: 'docker', 'skip-setup-trivy': 'true' },
+      {
+        run: (command) =>
+          command.args[0] === 'image' && command.args[1] === 'inspect'
+            ? {
+                stdout: JSON.stringify({
+                  Id: 'sha256:held',
+                  Os: 'linux',
+                  Architecture: 'amd64',
+                  RootFS: { Layers: diffIds }
+                })
+              }
+            : command.tool === 'trivy' && !command.args.includes('--download-db-only')
+              ? new Error('trivy failed')
+              : undefined
+      }
+    )
+    await expect(runAction(run.io)).rejects.toThrow('trivy failed')
+    const states = run.log.entries.flatMap((entry) => (entry.level === 'state' ? [entry.text] : []))
+    const last = JSON.parse(states.at(-1)!) as { tempDir: string; staging: string[] }
+    expect(last).toEqual({
+      registries: [registry],
+      staging: [expect.stringMatching(/^ecr-build-push-staging\/shop\/web:9012345678-1-\w{6}-0$/)],
+      tempDir: expect.stringMatching(/\/runner-temp\/ecr-build-push-\w+$/)
+    })
+    await postWith(states.at(-1)!)
+    expect(dockerCalls()).toEqual([`logout ${registry}`, `image rm --force ${last.staging[0]}`])
     expect(existsSync(last.tempDir)).toBe(false)
   })
 })

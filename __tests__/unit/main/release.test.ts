@@ -44,6 +44,59 @@ describe('runAction releases', () => {
         : []
     )
     expect(scans).toEqual([`${web}@${digest}`])
+    // The sequence, phase by phase: nothing is tagged before the scan, and the log reads as its table of contents.
+    expect(
+      run.runner.steps.map((step) =>
+        'run' in step
+          ? [step.run.tool, ...step.run.args.slice(0, 2)].join(' ')
+          : 'ecr' in step
+            ? step.ecr.operation
+            : 'github' in step
+              ? step.github.route
+              : `write ${step.write.path}`
+      )
+    ).toEqual([
+      'docker buildx version',
+      'docker info --format',
+      'GetAuthorizationToken',
+      'DescribeRepositories',
+      'docker buildx build', // Docker's build checks
+      'docker login --username',
+      'docker buildx create',
+      'docker buildx inspect',
+      'docker buildx build',
+      'trivy image --config', // the DB
+      'BatchGetImage', // the platforms of the pushed digest
+      'trivy image --config',
+      'trivy convert --config',
+      'BatchGetImage', // the manifest the tags go onto
+      'PutImage',
+      'PutImage',
+      'BatchGetImage' // compressed sizes for the summary
+    ])
+    expect(run.log.entries.filter((entry) => entry.level === 'group' || entry.level === 'info')).toEqual([
+      { level: 'group', text: 'Inputs' },
+      { level: 'group', text: 'Tags and labels' },
+      { level: 'info', text: 'Tags: feature-login_form, 4f2c9ab' },
+      { level: 'group', text: 'Docker, buildx and ECR' },
+      { level: 'info', text: 'buildx 0.21.1; daemon linux/amd64, classic image store' },
+      { level: 'group', text: 'Dockerfile checks' },
+      { level: 'info', text: 'production: 2 Dockerfile findings' },
+      { level: 'group', text: 'ECR login' },
+      { level: 'group', text: 'Builder' },
+      { level: 'group', text: 'Build' },
+      { level: 'info', text: '0 of 0 build steps from cache' },
+      { level: 'group', text: 'Scan gate' },
+      { level: 'group', text: 'Code scanning and annotations' },
+      { level: 'group', text: 'Release' },
+      { level: 'info', text: `production: ${web}:feature-login_form, ${web}:4f2c9ab → ${digest}` },
+      { level: 'group', text: 'Sign and attest' },
+      { level: 'group', text: 'Report' }
+    ])
+    expect(run.log.of('summary')).toHaveLength(1)
+    expect(run.log.of('summary')[0]).toMatch(
+      /^### `production` → `123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shop\/web`\n/
+    )
   })
 
   it('one target blocked: no tag, the pushed digest deleted, no digest or tags output, the step fails', async () => {
@@ -126,6 +179,20 @@ describe('runAction releases', () => {
   it('two targets, both clean: one bake, each tagged with its own digest; the outputs describe the first', async () => {
     const run = liveRun(two)
     await runAction(run.io)
+    expect(run.log.of('group')).toEqual([
+      'Inputs',
+      'Tags and labels',
+      'Docker, buildx and ECR',
+      'Dockerfile checks',
+      'ECR login',
+      'Builder',
+      'Build (one bake, 2 targets)',
+      'Scan gate',
+      'Code scanning and annotations',
+      'Release',
+      'Sign and attest',
+      'Report'
+    ])
     expect(run.runner.steps.filter((step) => 'run' in step && step.run.args[1] === 'bake')).toHaveLength(1)
     expect(
       run.runner.steps.filter(
