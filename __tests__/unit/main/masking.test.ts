@@ -35,13 +35,14 @@ describe('runAction masks', () => {
       ...Array(6).fill('mask'),
       'group'
     ])
+    // The password as soon as the probes return it, before the Dockerfile checks and the login.
     const passwordMask = run.log.entries.findIndex(
       (entry) => entry.level === 'mask' && entry.text === ecrPassword
     )
-    const loginGroup = run.log.entries.findIndex(
-      (entry) => entry.level === 'group' && entry.text === 'ECR login'
+    const probeGroup = run.log.entries.findIndex(
+      (entry) => entry.level === 'group' && entry.text === 'Docker, buildx and ECR'
     )
-    expect(passwordMask).toBe(loginGroup + 1)
+    expect(passwordMask).toBe(probeGroup + 1)
     const login = run.runner.steps.find((step) => 'run' in step && step.run.args[0] === 'login')
     expect(login).toEqual({
       run: {

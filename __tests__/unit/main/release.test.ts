@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { GateError } from '../../../src/errors.js'
 import { runAction } from '../../../src/main.js'
-import { configDigest, critical, liveRun, manifestDigest, registry } from './live-run.js'
+import { configDigest, critical, ecrPassword, liveRun, manifestDigest, registry } from './live-run.js'
 
 const two = { targets: 'production=shop/web\nbuilder=shop/builder', 'skip-setup-trivy': 'true' }
 const web = `${registry}/shop/web`
@@ -205,5 +205,42 @@ describe('runAction releases', () => {
       'shop/builder': { 'feature-login_form': manifestDigest(2), '4f2c9ab': manifestDigest(2) }
     })
     expect(run.log.outputs().digest).toBe(manifestDigest(1))
+  })
+})
+
+describe('runAction stops before the build', () => {
+  it('when the Dockerfile checks fail the step: annotations and the findings output, no login, no build', async () => {
+    const run = liveRun({
+      repository: 'shop/web',
+      target: 'production',
+      'skip-setup-trivy': 'true',
+      'dockerfile-checks-fail-on': 'warning'
+    })
+    const failure = await runAction(run.io).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(GateError)
+    expect(
+      run.runner.steps.map((step) =>
+        'run' in step
+          ? [step.run.tool, ...step.run.args.slice(0, 2)].join(' ')
+          : 'ecr' in step
+            ? step.ecr.operation
+            : 'other'
+      )
+    ).toEqual([
+      'docker buildx version',
+      'docker info --format',
+      'GetAuthorizationToken',
+      'DescribeRepositories',
+      'docker buildx build'
+    ])
+    expect(run.log.of('group').at(-1)).toBe('Dockerfile checks')
+    expect(
+      run.log.entries.filter((entry) => entry.level === 'warning').map((entry) => entry.properties?.title)
+    ).toEqual(['unpinned-base (warning)', 'root-user (warning)'])
+    expect(
+      JSON.parse(run.log.outputs()['dockerfile-findings']).map((finding: { rule: string }) => finding.rule)
+    ).toEqual(['unpinned-base', 'root-user'])
+    // The password came with the probes: masked although the run stopped before its login.
+    expect(run.log.of('mask')).toEqual([ecrPassword])
   })
 })
