@@ -28,9 +28,30 @@ function phaseTimes(stdout) {
   )
 }
 
+/** A logged command line back to its argv: words split at spaces, `'…'` and `\\'` quoting as the action's log writes it. */
+function shellWords(line) {
+  const words = []
+  let word
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]
+    if (char === ' ') {
+      if (word !== undefined) words.push(word)
+      word = undefined
+    } else if (char === "'") {
+      const end = line.indexOf("'", index + 1)
+      word = (word ?? '') + line.slice(index + 1, end)
+      index = end
+    } else if (char === '\\') {
+      word = (word ?? '') + line[++index]
+    } else word = (word ?? '') + char
+  }
+  if (word !== undefined) words.push(word)
+  return words
+}
+
 /** The action's build argv, as the bare side runs it: its files in `dir`, docker's default progress output. */
 function sameBuild(command, dir) {
-  const args = command.split(' ').slice(1)
+  const args = shellWords(command).slice(1)
   const out = []
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]

@@ -10264,6 +10264,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dn: () => (/* binding */ isExpected),
+/* harmony export */   Oj: () => (/* binding */ systemError),
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   _7: () => (/* binding */ ServiceError),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
@@ -10309,6 +10310,23 @@ class ServiceError extends Error {
         this.name = 'ServiceError';
     }
 }
+/**
+ * A failed file system call (a full disk, a read-only or missing folder) as one message naming the path and
+ * what the runner said; undefined for any other error.
+ */
+function systemError(error, path) {
+    const failed = (error ?? {});
+    // Duck-typed: errors from Node's own fs calls may come from another realm than this module's Error.
+    if (typeof failed.code !== 'string' ||
+        typeof failed.syscall !== 'string' ||
+        typeof failed.message !== 'string')
+        return undefined;
+    const where = path ?? failed.path;
+    const why = failed.code === 'ENOSPC' || failed.code === 'EDQUOT'
+        ? `the runner's disk is full (${failed.code}): free space before this step (on a self-hosted runner, e.g. remove unused images), or use a larger runner`
+        : failed.message;
+    return new ServiceError(`Could not ${failed.syscall} ${where ?? 'a file'}: ${why}.`, failed.code);
+}
 /** Errors the user should see as a message alone, without a stack trace. */
 function isExpected(error) {
     return (error instanceof ConfigurationError ||
@@ -10325,7 +10343,7 @@ function isExpected(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5528);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8366);
 
 
 /** The main step's entry; the post step has a bundle of its own (src/post.ts). */
@@ -10334,7 +10352,9 @@ async function run() {
     try {
         await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(io);
     }
-    catch (error) {
+    catch (caught) {
+        // A full disk or an unwritable folder is the runner's state, not a bug: its message alone, no stack.
+        const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .systemError */ .Oj)(caught) ?? caught;
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isExpected */ .Dn)(error))
             io.log.debug(error.stack ?? String(error));
         io.log.error(error.message ?? String(error));
@@ -10348,7 +10368,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5528:
+/***/ 8366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10391,11 +10411,15 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 
 /** Longest value any input may have: far beyond real use, short enough that a typo'd paste is caught. */
 const maxInputLength = 64 * 1024;
-/** The first control character other than tab and line breaks, the only ones a workflow legitimately writes. */
+/**
+ * The first control character other than tab and line breaks, the only ones a workflow legitimately writes.
+ * A `\r` counts as one unless a `\n` follows: the runner starts a line at it, so text after it could be read as a command.
+ */
 function controlCharacterAt(value) {
     for (let index = 0; index < value.length; index++) {
         const code = value.charCodeAt(index);
-        if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f)
+        const lineBreak = code === 0x0a || (code === 0x0d && value.charCodeAt(index + 1) === 0x0a);
+        if ((code < 0x20 && code !== 0x09 && !lineBreak) || code === 0x7f)
             return index;
     }
     return -1;
@@ -10687,6 +10711,14 @@ function cacheFlags(plan) {
 
 ;// CONCATENATED MODULE: ./src/build/progress.ts
 const stepPattern = /^\[(?:[^\]]+ )?\d+\/\d+\]\s+(\S+)/;
+const cacheImportPrefix = 'importing cache manifest from ';
+/** BuildKit's words for a cache-from with nothing behind it yet (`registry`, `gha`, ...): not a failure. */
+const nothingToImport = /^failed to configure (\S+) cache importer: .*\bnot found$/;
+/** Our own words for a cache-from that has nothing yet, said instead of BuildKit's ERROR line. */
+function noEarlierImageLine(type, source) {
+    const where = type === 'registry' ? source : `the ${type} cache`;
+    return `No earlier image to reuse at ${where} (nothing there yet, as on a first run): every build step runs.`;
+}
 function seconds(from, to) {
     return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 }
@@ -10726,7 +10758,9 @@ function decode(base64) {
  * Lines that aren't JSON (buildx's own errors and warnings) pass through unchanged.
  */
 class BuildProgress {
+    options;
     vertices = new Map();
+    noticed = new Set();
     current;
     shown = 0;
     text = '';
@@ -10734,6 +10768,9 @@ class BuildProgress {
     depth = 0;
     inString = false;
     escaped = false;
+    constructor(options = {}) {
+        this.options = options;
+    }
     /** Feeds a chunk of standard error; returns the log lines it completes. */
     write(chunk) {
         const lines = [];
@@ -10863,6 +10900,14 @@ class BuildProgress {
         vertex.reported.add(`completed ${update.completed}`);
         vertex.cached = Boolean(update.cached);
         vertex.error = update.error;
+        const missing = update.error ? nothingToImport.exec(update.error) : null;
+        if (missing && vertex.name.startsWith(cacheImportPrefix)) {
+            const source = vertex.name.slice(cacheImportPrefix.length);
+            if (!this.noticed.has(source))
+                this.options.notice?.(noEarlierImageLine(missing[1], source));
+            this.noticed.add(source);
+            return lines;
+        }
         // In a bake, every build that shares a stage reports the one run of its steps: say it once.
         const alreadyShown = Boolean(update.started) && overlapsRun(vertex.runs, update.started, update.completed);
         if (update.started)
@@ -10898,24 +10943,6 @@ function parseBuildProgress(text) {
     const progress = new BuildProgress();
     const lines = [...progress.write(text), ...progress.end()];
     return { lines, stats: progress.stats() };
-}
-/** "3 of 5 build steps from cache" */
-function cacheReportLine(stats) {
-    return `${stats.cached} of ${stats.steps} build ${stats.steps === 1 ? 'step' : 'steps'} from cache`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
-}
-const summaryNameLength = 100;
-/** The slowest uncached steps as a markdown table; '' when every step came from cache. */
-function slowestStepsMarkdown(stats) {
-    if (stats.slowest.length === 0)
-        return '';
-    const rows = stats.slowest.map((step) => {
-        const name = step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name;
-        return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`;
-    });
-    return ['', '**Slowest uncached steps**', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/build/build.ts
@@ -10987,7 +11014,7 @@ async function readBuildResult(request, stats) {
 const errorTailLines = 25;
 /** Runs a build or bake, turning buildx's rawjson progress into plain log lines and cache statistics. */
 async function runWithProgress(runner, log, command) {
-    const progress = new BuildProgress();
+    const progress = new BuildProgress({ notice: (message) => log.info(message) });
     const recent = [];
     const show = (lines) => {
         if (lines.length === 0)
@@ -11084,10 +11111,15 @@ async function runBake(runner, log, plan) {
 
 
 
+/** What docker said is wrong, without its "See 'docker --help'" hint lines. */
+function buildxProblem(stderr) {
+    const lines = stderr.split('\n').map((line) => line.trim());
+    return lines.find((line) => line !== '' && !/^(See|Run) '/.test(line))?.replace(/\.$/, '') ?? '';
+}
 async function probeBuildx(probe) {
     const result = await probe.run({ tool: 'docker', args: ['buildx', 'version'] }, { allowFailure: true });
     if (result.exitCode !== 0) {
-        throw new errors/* ServiceError */._7(`docker buildx is not available: ${result.stderr.trim().split('\n').pop() || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`, 'BuildxUnavailable');
+        throw new errors/* ServiceError */._7(`docker buildx is not available: ${buildxProblem(result.stderr) || 'docker buildx version failed'}. Install the buildx plugin (on GitHub-hosted runners it is preinstalled).`, 'BuildxUnavailable');
     }
     return { buildxVersion: parseBuildxVersion(result.stdout) };
 }
@@ -11122,6 +11154,15 @@ function planBuilderRemoval(name) {
 function parseBuildkitVersion(inspectOutput) {
     const match = /^\s*Build[Kk]it(?: version)?:\s*v?(\S+)/m.exec(inspectOutput);
     return match ? (semver_default().coerce(match[1])?.version ?? undefined) : undefined;
+}
+/** A named builder's driver and BuildKit version, from `docker buildx inspect` (a read; runs in a dry run too). */
+async function inspectBuilder(probe, name) {
+    const result = await probe.run({ tool: 'docker', args: ['buildx', 'inspect', '--builder', name] }, { allowFailure: true });
+    if (result.exitCode !== 0)
+        return {};
+    const driver = /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1];
+    const buildkitVersion = parseBuildkitVersion(result.stdout);
+    return { ...(driver ? { driver } : {}), ...(buildkitVersion ? { buildkitVersion } : {}) };
 }
 /** Creates the builder when the plan says so; returns the BuildKit version it reports, if any. */
 async function runBuilder(runner, plan) {
@@ -11183,6 +11224,72 @@ function planQemu(architectures) {
 /** binfmt handlers the kernel has now (`qemu-aarch64`, ...); none where binfmt_misc is not mounted. */
 async function registeredHandlers() {
     return (0,promises_.readdir)('/proc/sys/fs/binfmt_misc').catch(() => []);
+}
+
+;// CONCATENATED MODULE: ./src/build/output.ts
+
+function deliveryFor(inputs) {
+    if (!inputs.scan)
+        return inputs.push ? 'tags' : inputs.load ? 'local' : 'cache-only';
+    return inputs.push && inputs.driver === 'docker-container' ? 'registry-staging' : 'daemon-staging';
+}
+/** The exporters and names of one image's build. `load` with a straight push also loads the tags. */
+function planOutput(delivery, names, load, options = {}) {
+    const output = exportersOf(delivery, names, load);
+    if (!options.rewriteTimestamp)
+        return output;
+    const rewriting = (exporter) => exporter === 'type=cacheonly' ? exporter : `${exporter},rewrite-timestamp=true`;
+    return { ...output, exporters: output.exporters.map(rewriting) };
+}
+function exportersOf(delivery, names, load) {
+    switch (delivery) {
+        case 'tags':
+            return {
+                delivery,
+                exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'],
+                names: names.tags
+            };
+        case 'registry-staging':
+            return {
+                delivery,
+                exporters: [`type=image,name=${names.image},push-by-digest=true,name-canonical=true,push=true`],
+                names: []
+            };
+        case 'daemon-staging':
+            // With the layout, both exporters write OCI media types: without attestations the docker exporter would
+            // write Docker ones, and the pushed manifests would not be the scanned ones (isScannedImage refuses them).
+            return {
+                delivery,
+                exporters: names.layout
+                    ? ['type=docker,oci-mediatypes=true', `type=oci,dest=${names.layout},tar=false`]
+                    : ['type=docker'],
+                names: [names.staging]
+            };
+        case 'local':
+            return { delivery, exporters: ['type=docker'], names: names.tags };
+        case 'cache-only':
+            return { delivery, exporters: ['type=cacheonly'], names: [] };
+    }
+}
+/**
+ * Whether a daemon-staged image is also written as an OCI layout for the scan: possible wherever the builder
+ * has BuildKit's OCI exporter (a builder container, or the daemon's own with the containerd image store).
+ * Only then is each platform of an index scanned exactly; the classic store holds one platform anyway.
+ */
+function exportsLayout(driver, imageStore) {
+    return driver === 'docker-container' || imageStore === 'containerd';
+}
+/**
+ * Whether the builder clamps the file times in the layers it writes to SOURCE_DATE_EPOCH
+ * (`rewrite-timestamp=true`, BuildKit 0.13): a BuildKit container does; the docker driver's exporter refuses it on
+ * the containerd store ("conflicts with unpack") and ignores it on the classic one. Unknown versions are assumed
+ * current: buildx creates builders from the latest BuildKit release.
+ */
+function rewritesTimestamps(builder) {
+    if (builder.driver !== 'docker-container')
+        return false;
+    const version = builder.buildkitVersion ? semver_default().coerce(builder.buildkitVersion)?.version : undefined;
+    return version === undefined || semver_default().gte(version, '0.13.0');
 }
 
 ;// CONCATENATED MODULE: ./src/build/daemon.ts
@@ -11497,7 +11604,57 @@ function dockerfileFindingsOutput(findings) {
     return JSON.stringify(findings.map(({ rule, severity, file, line, message }) => ({ rule, severity, file, line, message })));
 }
 
+;// CONCATENATED MODULE: ./src/report/compared.ts
+
+/** The line under the findings: what they were compared with, and how many this run brought in. */
+function comparisonLine(comparedWith, findings, failOnNew) {
+    if (!comparedWith)
+        return [];
+    if (!comparedWith.image) {
+        const why = comparedWith.note ?? 'there is none';
+        return failOnNew ? ['', `_No image to compare with (${cell(why)}): every finding counts as new._`] : [];
+    }
+    const present = findings.filter((finding) => finding.alreadyPresent).length;
+    const note = comparedWith.note ? ` (${cell(comparedWith.note)}: its findings there count as new)` : '';
+    return [
+        '',
+        `Compared with ${code(comparedWith.image)}${note}: ${findings.length - present} new, ${present} already present${failOnNew ? ' (fail-on-new: only new findings block)' : ''}.`
+    ];
+}
+const statusText = {
+    not_affected: 'not affected (VEX)',
+    fixed: 'fixed (VEX)'
+};
+/** The findings VEX documents silenced, with their justification; ignore-file entries are left out as always. */
+function suppressedTable(suppressed) {
+    const stated = (suppressed ?? []).filter((entry) => entry.status !== 'ignored');
+    if (stated.length === 0)
+        return [];
+    const seen = new Set();
+    const rows = stated.flatMap((entry) => {
+        const { finding } = entry;
+        const key = [finding.id, finding.pkgName, finding.installedVersion].join('\u0000');
+        if (seen.has(key))
+            return [];
+        seen.add(key);
+        const status = statusText[entry.status] ?? `${cell(entry.status)} (VEX)`;
+        return [
+            `| ${finding.severity} | ${markdown_link(finding.id, finding.primaryUrl)} | ${cell(finding.pkgName)} ${cell(finding.installedVersion)} | ${status} | ${cell(entry.statement) || '—'} | ${cell(entry.source)} |`
+        ];
+    });
+    return [
+        '',
+        '**Not blocking: stated in VEX**',
+        '',
+        '| Severity | ID | Package | Status | Justification | Source |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows.slice(0, 20),
+        ...(rows.length > 20 ? ['', `_…and ${rows.length - 20} more in the Trivy report._`] : [])
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -11512,7 +11669,8 @@ function lineLink(report, line) {
 function blocksPush(report, finding) {
     return (report.failOn !== undefined &&
         report.failOn !== 'none' &&
-        severityRank(finding.severity) <= severityRank(report.failOn));
+        severityRank(finding.severity) <= severityRank(report.failOn) &&
+        !(report.failOnNew && finding.alreadyPresent));
 }
 function originCell(report, origin) {
     const where = lineLink(report, origin.line);
@@ -11528,7 +11686,7 @@ function verdictLine(report) {
         ? ''
         : report.failOn === 'none'
             ? 'fail-on none (report only)'
-            : `fail-on ${report.failOn}`;
+            : `fail-on ${report.failOn}${report.failOnNew ? ' (new findings only)' : ''}`;
     switch (report.verdict.kind) {
         case 'passed':
             return `**Gate: passed** — ${policy}, ${plural(blocking.length, 'blocking finding')}${report.sizeCheck ? ', within the size budget' : ''}`;
@@ -11571,8 +11729,14 @@ function pushRow(report) {
     }
     const failed = report.failedTags;
     if (report.tags.length > 0 && failed.length === 0) {
+        const there = report.alreadyThere ?? [];
+        const written = there.length === 0
+            ? `${plural(report.tags.length, 'tag')} written`
+            : there.length === report.tags.length
+                ? `${plural(there.length, 'tag')} already there (nothing moved)`
+                : `${plural(report.tags.length - there.length, 'tag')} written, ${there.length} already there: ${there.map(code).join(', ')}`;
         return [
-            `| Push | ✅ ${plural(report.tags.length, 'tag')} written${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`
+            `| Push | ✅ ${written}${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`
         ];
     }
     if (failed.length > 0) {
@@ -11607,7 +11771,8 @@ function findingsTables(report, findings, top) {
     const sorted = bySeverity(findings);
     const rows = sorted.slice(0, top).map((finding) => {
         const blocks = blocksPush(report, finding) ? '⛔' : '';
-        return `| ${finding.severity} | ${markdown_link(finding.id, finding.primaryUrl)} | ${cell(finding.pkgName)} | ${cell(versions(finding))} | ${originCell(report, finding.origin)} | ${blocks} |`;
+        const present = finding.alreadyPresent ? ' (already present)' : '';
+        return `| ${finding.severity} | ${markdown_link(finding.id, finding.primaryUrl)}${present} | ${cell(finding.pkgName)} | ${cell(versions(finding))} | ${originCell(report, finding.origin)} | ${blocks} |`;
     });
     const more = sorted.length > top ? ['', `_…and ${sorted.length - top} more in the Trivy report._`] : [];
     return [
@@ -11617,6 +11782,7 @@ function findingsTables(report, findings, top) {
         '| Critical | High | Medium | Low | Unknown |',
         '| ---: | ---: | ---: | ---: | ---: |',
         `| ${counts.join(' | ')} |`,
+        ...comparisonLine(report.comparedWith, findings, report.failOnNew ?? false),
         '',
         '**Top findings**',
         '',
@@ -11646,6 +11812,7 @@ function summaryMarkdown(report, options = {}) {
         ...pushRow(report),
         ...layerTable(report),
         ...findingsTables(report, findings, options.topFindings ?? 10),
+        ...suppressedTable(report.suppressed),
         ...(report.signing ? ['', report.signing.trimEnd()] : []),
         ...(report.dockerfileChecks
             ? [
@@ -11763,54 +11930,27 @@ function commentBody(report, base) {
     return limitMarkdown(`${lines.join('\n')}\n`, commentLimitBytes);
 }
 
-;// CONCATENATED MODULE: ./src/build/output.ts
-function deliveryFor(inputs) {
-    if (!inputs.scan)
-        return inputs.push ? 'tags' : inputs.load ? 'local' : 'cache-only';
-    return inputs.push && inputs.driver === 'docker-container' ? 'registry-staging' : 'daemon-staging';
-}
-/** The exporters and names of one image's build. `load` with a straight push also loads the tags. */
-function planOutput(delivery, names, load) {
-    switch (delivery) {
-        case 'tags':
-            return {
-                delivery,
-                exporters: load ? ['type=image,push=true', 'type=docker'] : ['type=image,push=true'],
-                names: names.tags
-            };
-        case 'registry-staging':
-            return {
-                delivery,
-                exporters: [`type=image,name=${names.image},push-by-digest=true,name-canonical=true,push=true`],
-                names: []
-            };
-        case 'daemon-staging':
-            return {
-                delivery,
-                exporters: ['type=docker', ...(names.layout ? [`type=oci,dest=${names.layout},tar=false`] : [])],
-                names: [names.staging]
-            };
-        case 'local':
-            return { delivery, exporters: ['type=docker'], names: names.tags };
-        case 'cache-only':
-            return { delivery, exporters: ['type=cacheonly'], names: [] };
-    }
-}
-/**
- * Whether a daemon-staged image is also written as an OCI layout for the scan: possible wherever the builder
- * has BuildKit's OCI exporter (a builder container, or the daemon's own with the containerd image store).
- * Only then is each platform of an index scanned exactly; the classic store holds one platform anyway.
- */
-function exportsLayout(driver, imageStore) {
-    return driver === 'docker-container' || imageStore === 'containerd';
-}
-
 ;// CONCATENATED MODULE: ./src/build/plan.ts
 
 
 
 
 
+/**
+ * Inline cache writes per-build times into the image config, so no rebuild of a commit gets its digest again;
+ * in an IMMUTABLE repository that makes a re-run fail on its own tags, which is worth a warning.
+ */
+function reproducibleCache(cache, image) {
+    if (!image.reproducible || !image.immutable || !cache.to.some((spec) => spec.startsWith('type=inline')))
+        return cache;
+    return {
+        ...cache,
+        warnings: [
+            ...cache.warnings,
+            `Cache: inline cache records build times in the image config, so a rebuild of this commit gets another digest, and a re-run fails on the tags this IMMUTABLE repository already has. Set 'cache-repository' to a repository with mutable tags (registry cache), or use 'cache: gha', 'local' or 'none'. See docs/reproducible-builds.md.`
+        ]
+    };
+}
 /** Plans every image of the step; pure given the facts. */
 function planImages(config, facts) {
     const { build } = config;
@@ -11820,6 +11960,12 @@ function planImages(config, facts) {
         load: build.load,
         driver: build.driver
     });
+    const epoch = facts.meta.sourceDateEpoch;
+    // The commit's time, for BuildKit's created times; the exporters also clamp file times to it where they can.
+    const buildArgs = epoch === undefined
+        ? build.buildArgs
+        : [...build.buildArgs, { key: 'SOURCE_DATE_EPOCH', value: String(epoch) }];
+    const rewriteTimestamp = epoch !== undefined && facts.rewritesTimestamps === true;
     return config.images.map((spec, index) => {
         const image = facts.ecr ? `${facts.ecr.registry}/${spec.repository}` : spec.repository;
         const tags = facts.meta.tags.map((tag) => `${image}:${tag}`);
@@ -11848,19 +11994,24 @@ function planImages(config, facts) {
             dependencyHash: facts.dependencyHash,
             hostedRunner: facts.env.RUNNER_ENVIRONMENT === 'github-hosted'
         };
-        const cache = planCache(config.cache, cacheFacts);
+        const cache = reproducibleCache(planCache(config.cache, cacheFacts), {
+            reproducible: epoch !== undefined,
+            immutable: cacheFacts.tagImmutable
+        });
         const request = {
             builder: facts.builder,
             file: config.dockerfile.path,
             context: build.context,
             target: spec.stage.named ? spec.stage.name : '',
             platforms: build.platforms,
-            buildArgs: build.buildArgs,
+            buildArgs,
             secrets: build.secrets,
             secretFiles: build.secretFiles,
             labels: facts.meta.labels,
             annotations: facts.meta.annotations,
-            output: planOutput(delivery, { image, tags, staging, ...(layout ? { layout } : {}) }, build.load),
+            output: planOutput(delivery, { image, tags, staging, ...(layout ? { layout } : {}) }, build.load, {
+                rewriteTimestamp
+            }),
             cache,
             noCache: build.noCache,
             pull: build.pull,
@@ -11990,9 +12141,9 @@ function sanitizeTag(value) {
 
 /**
  * The OCI labels of the image, from the repository metadata (else the payload), the named commit, the version
- * and the build time; `userLabels` override by key and an empty value removes one.
+ * and the created time; `userLabels` override by key and an empty value removes one.
  */
-function computeLabels(input, context, revision, version, now) {
+function computeLabels(input, context, revision, version, created) {
     const metadata = input.repositoryMetadata;
     const repository = context.payload.repository ?? {};
     const url = metadata?.htmlUrl || repositoryUrl(context);
@@ -12002,7 +12153,7 @@ function computeLabels(input, context, revision, version, now) {
         'org.opencontainers.image.url': url,
         'org.opencontainers.image.source': url,
         'org.opencontainers.image.version': version,
-        'org.opencontainers.image.created': now.toISOString(),
+        'org.opencontainers.image.created': created.toISOString(),
         'org.opencontainers.image.revision': revision,
         'org.opencontainers.image.licenses': metadata?.license || repository.license?.spdx_id || ''
     };
@@ -12064,6 +12215,60 @@ function runFacts(context, shaSource, metadata, commitDateFromGit) {
     const isDefaultBranch = branch !== '' && (branch === defaultBranch || eventName === 'schedule');
     const commitDate = commitDateInPayload(payload, sha) ?? commitDateFromGit;
     return { eventName, branch, tag, pullRequest, baseRef, sha, defaultBranch, isDefaultBranch, commitDate };
+}
+
+;// CONCATENATED MODULE: ./src/meta/branch-tags.ts
+
+/** Put before a branch tag that would look like a tag of another meaning. */
+const branchPrefix = 'branch-';
+/** Tag shapes with a meaning of their own, and what they name; a branch of that name must not overwrite one. */
+const reservedShapes = [
+    { pattern: /^latest$/, meaning: "the default branch's newest image" },
+    { pattern: /^edge$/, meaning: "the default branch's image (type=edge)" },
+    { pattern: /^nightly$/, meaning: 'the scheduled build (type=schedule)' },
+    { pattern: /^pr-\d+$/, meaning: "a pull request's image" },
+    { pattern: /^(?:sha-)?[0-9a-f]{7,40}$/, meaning: "a commit's image (type=sha)" },
+    // `1`, `v2`, `1.2`, `1.2.3`, `v1.2.3-rc.1`, `1.2.3rc1`; not `2024-cleanup` (no dot, words after the number).
+    {
+        pattern: /^v?\d+(?:(?:\.\d+)+(?:[-+._]?[0-9a-z][0-9a-z.+_-]*)?)?$/,
+        meaning: 'a release (type=semver or pep440)'
+    },
+    { pattern: /^buildcache(?:-|$)/, meaning: 'the registry build cache' }
+];
+/** What a tag of this shape means, when a branch must not take it; undefined for an ordinary name. */
+function reservedMeaning(tag) {
+    const lower = tag.toLowerCase();
+    return reservedShapes.find(({ pattern }) => pattern.test(lower))?.meaning;
+}
+/**
+ * The tag value a branch gets: sanitized, and with `branch-` in front when it would look like a tag of
+ * another meaning (`latest`, `pr-7`, `1.2.3`, `buildcache-production`), so that whoever can push a branch
+ * cannot overwrite the tags deployments pull. `warning` says what happened.
+ */
+function branchTagValue(value) {
+    const meaning = reservedMeaning(sanitizeTag(value));
+    if (!meaning)
+        return { value };
+    const tagged = `${branchPrefix}${value}`;
+    return {
+        value: tagged,
+        warning: `Branch '${value}' would be tagged '${sanitizeTag(value)}', the name of ${meaning}: it is tagged '${sanitizeTag(tagged)}' instead, so that a branch never overwrites that tag. Rename the branch, or give branch tags a prefix of their own ('type=ref,event=branch,prefix=br-').`
+    };
+}
+/**
+ * Other branches whose pushes get the same tag as this one (`feat/a` and `feat-a` both give `feat-a`): each
+ * overwrites the other's image. `tagOf` gives the tags a push of a branch would get.
+ */
+function collidingBranches(branch, others, tagOf) {
+    const own = new Set(tagOf(branch));
+    const byTag = new Map();
+    for (const other of others) {
+        if (other === branch)
+            continue;
+        for (const tag of tagOf(other).filter((candidate) => own.has(candidate)))
+            byTag.set(tag, [...(byTag.get(tag) ?? []), other]);
+    }
+    return [...byTag].map(([tag, branches]) => ({ tag, branches }));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -14637,6 +14842,7 @@ function isTimeZone(name) {
 
 
 
+
 const shortShaLength = 7;
 /** Applies rules to one run's facts and renders their templates; keeps what the user should be warned about. */
 class Evaluation {
@@ -14776,7 +14982,13 @@ function computeTags(rules, flavor, facts, now) {
         const produced = evaluation.produce(rule);
         if (!produced)
             continue;
-        const value = usesDefaults ? produced.value.toLowerCase() : produced.value;
+        const named = usesDefaults ? produced.value.toLowerCase() : produced.value;
+        // A branch rule without a prefix of its own must not give a tag that means something else (`latest`, `1.2.3`).
+        const ownPrefix = rule.prefix !== undefined && rule.prefix.length > 0;
+        const branch = rule.type === 'ref' && rule.event === 'branch' && !ownPrefix ? branchTagValue(named) : undefined;
+        if (branch?.warning)
+            evaluation.warn(branch.warning);
+        const value = branch?.value ?? named;
         const tag = sanitizeTag(evaluation.wrap(rule, value, flavor));
         if (tag === '')
             continue;
@@ -14807,16 +15019,17 @@ function planCommitDateRead(workspace, sha) {
     return { tool: 'git', args: ['-C', workspace, 'log', '-1', '--format=%cI', sha] };
 }
 /**
- * The commit time `{{commit_date}}` needs when the event payload does not carry it (schedule, pull request,
- * workflow_dispatch, release): read from the workspace's git, only when a rule uses `{{commit_date}}`.
- * undefined when git cannot tell (no checkout, shallow clone without the commit); never throws.
+ * The commit time `{{commit_date}}` or `created: commit` needs when the event payload does not carry it
+ * (schedule, pull request, workflow_dispatch, release): read from the workspace's git, only when one of them
+ * asks. undefined when git cannot tell (no checkout, shallow clone without the commit); never throws.
  */
 async function readCommitDate(runner, context, input) {
     const sha = namedCommit(context, input.shaSource);
     // Only a commit id reaches git's argv: GITHUB_SHA and the payload are not ours to trust as options.
     if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha))
         return undefined;
-    if (!needsCommitDate(input.rules, input.flavor) || commitDateInPayload(context.payload, sha))
+    const wanted = input.created === 'commit' || needsCommitDate(input.rules, input.flavor);
+    if (!wanted || commitDateInPayload(context.payload, sha))
         return undefined;
     try {
         const result = await runner.run(planCommitDateRead(context.workspace, sha), { allowFailure: true });
@@ -14885,9 +15098,18 @@ function computeMeta(input, context, now) {
     const facts = runFacts(context, input.shaSource, input.repositoryMetadata, input.commitDate);
     const { tags, warnings } = computeTags(input.rules, input.flavor, facts, now);
     const version = tags[0] ?? '';
-    const labels = computeLabels(input, context, facts.sha, version, now);
+    const committed = input.created === 'commit' ? facts.commitDate : undefined;
+    const labels = computeLabels(input, context, facts.sha, version, committed ?? now);
     const annotations = (input.annotationLevels ?? ['manifest']).flatMap((level) => Object.entries(labels).map(([key, value]) => `${level}:${key}=${value}`));
-    return { version, tags, labels, annotations, warnings, json: { tags, labels, annotations, version } };
+    return {
+        version,
+        tags,
+        labels,
+        annotations,
+        warnings,
+        json: { tags, labels, annotations, version },
+        ...(committed ? { sourceDateEpoch: Math.floor(committed.getTime() / 1000) } : {})
+    };
 }
 /** The tags a run gets whatever its commit: the ones an earlier run of the same ref left in the registry. */
 function stableTags(input, context, now) {
@@ -14998,6 +15220,8 @@ function allowedPath(input, value, roots, kind, line, noun = kind) {
     }
     return absolute;
 }
+/** BuildKit's rule for `FROM ... AS <name>`, compared case-insensitively. */
+const stageNamePattern = /^[a-z][a-z0-9_.-]*$/i;
 /** Reads and parses the Dockerfile once; an error names the `file` input. */
 function readDockerfile(file, absolute, workspace) {
     const text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
@@ -15005,6 +15229,14 @@ function readDockerfile(file, absolute, workspace) {
     const stages = stagesOf(parsed);
     if (stages.length === 0) {
         throw new errors/* ConfigurationError */.j1(`Input 'file' is '${file}': the Dockerfile has no FROM instruction.`);
+    }
+    // BuildKit refuses such a name only when it builds, after the step has logged in and prepared folders named after it.
+    const badStage = parsed.getFROMs().find((from) => {
+        const name = from.getBuildStage();
+        return name !== null && !name.includes('$') && !stageNamePattern.test(name);
+    });
+    if (badStage) {
+        throw new errors/* ConfigurationError */.j1(`Input 'file' is '${file}': line ${badStage.getRange().start.line + 1} names the stage '${badStage.getBuildStage()}', which BuildKit refuses: a stage name starts with a letter and has only letters, digits, '-', '_' and '.'.`);
     }
     return { path: absolute, relativePath: relativeToWorkspace(absolute, workspace), text, parsed, stages };
 }
@@ -15091,6 +15323,14 @@ function attestation(raw, name) {
     }
     return value;
 }
+/** The commit's time reaches BuildKit as SOURCE_DATE_EPOCH; a second one from `build-args` would contradict it. */
+function createdFrom(raw, buildArgs) {
+    const created = oneOf(raw, 'created', ['commit', 'now'], 'commit');
+    if (created === 'commit' && buildArgs.some((arg) => arg.key === 'SOURCE_DATE_EPOCH')) {
+        throw new errors/* ConfigurationError */.j1(`Input 'build-args' sets SOURCE_DATE_EPOCH, which 'created: commit' sets from the commit's time: remove it, or set 'created: now' to pass your own.`);
+    }
+    return created;
+}
 function secretFiles(raw, roots) {
     return numberedPairs(raw, 'secret-files', secretIdPattern, 'id=path').map(({ line, key, value }) => {
         if (/[,"]/.test(value)) {
@@ -15107,11 +15347,12 @@ function parseBuildConfig(raw, roots) {
     if (builder !== '' && !builderPattern.test(builder)) {
         throw new errors/* ConfigurationError */.j1(`Input 'builder' is '${builder}': expected a buildx builder name (letters, digits, '_', '.', '-').`);
     }
+    const buildArgs = pairs(raw, 'build-args', buildArgNamePattern, 'NAME=value');
     return {
         context,
         file,
         filePath: allowedPath('file', file, roots, 'file', undefined, 'Dockerfile'),
-        buildArgs: pairs(raw, 'build-args', buildArgNamePattern, 'NAME=value'),
+        buildArgs,
         secrets: pairs(raw, 'secrets', secretIdPattern, 'id=value', true).map(({ key, value }) => ({
             id: key,
             value
@@ -15126,7 +15367,8 @@ function parseBuildConfig(raw, roots) {
         provenance: attestation(raw, 'provenance'),
         sbom: attestation(raw, 'sbom'),
         driver: oneOf(raw, 'driver', ['docker-container', 'docker'], 'docker-container'),
-        builder
+        builder,
+        created: createdFrom(raw, buildArgs)
     };
 }
 
@@ -15537,9 +15779,25 @@ function parseReportConfig(raw) {
 
 ;// CONCATENATED MODULE: ./src/config/rules.ts
 
-/** Rules between inputs: each combination that cannot work, refused with what to change. */
-function checkCombinations(config) {
+/** The scan policy's own rules: what needs a scan, and a fail-on to narrow. */
+function checkScanPolicy(scan, asked) {
+    if (!scan && asked.failOnNew) {
+        throw new errors/* ConfigurationError */.j1(`Input 'fail-on-new' is true but 'scan' is false: only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset.`);
+    }
+    if (!scan && (asked.vex?.length ?? 0) > 0) {
+        throw new errors/* ConfigurationError */.j1(`Input 'vex' is set but 'scan' is false: VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty.`);
+    }
+    if (scan?.failOnNew && scan.failOn === 'none') {
+        throw new errors/* ConfigurationError */.j1(`Input 'fail-on-new' is true but 'fail-on' is none: nothing blocks, new or not. Set 'fail-on' to a severity (e.g. CRITICAL), or leave 'fail-on-new' unset.`);
+    }
+}
+/**
+ * Rules between inputs: each combination that cannot work, refused with what to change. `scanInputs` are the
+ * scan inputs as given, also when `scan: false` leaves them out of the config.
+ */
+function checkCombinations(config, scanInputs = {}) {
     const { build, cache, images } = config;
+    checkScanPolicy(config.scan, scanInputs);
     if (config.report.maxImageSize !== undefined && !config.scan) {
         throw new errors/* ConfigurationError */.j1(`Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`);
     }
@@ -15640,6 +15898,12 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY.');
+    try {
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+    }
+    catch {
+        throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
+    }
     (0,external_node_fs_.appendFileSync)(file, `${markdown}${external_node_os_.EOL}`, 'utf8');
 }
 
@@ -15741,13 +16005,21 @@ async function installVerified(tool, log = workflow_commands_namespaceObject) {
     }
     log.info(`Downloading ${label} from ${tool.url}`);
     const file = await download(tool);
-    const actual = await sha256Of(file);
-    if (actual !== tool.sha256) {
-        throw new errors/* ServiceError */._7(`Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`);
+    let unpacked;
+    try {
+        const actual = await sha256Of(file);
+        if (actual !== tool.sha256) {
+            throw new errors/* ServiceError */._7(`Refusing to install ${label}: ${tool.asset} has sha256 ${actual}, but the expected sha256 (${tool.checksumSource}) is ${tool.sha256}. The download is corrupt or was altered.`);
+        }
+        unpacked = await unpack(file, tool);
+        const toolDir = await tc.cacheDir(unpacked, tool.name, tool.version, tool.arch);
+        log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
+        return external_node_path_.join(toolDir, tool.executable.name);
     }
-    const toolDir = await tc.cacheDir(await unpack(file, tool), tool.name, tool.version, tool.arch);
-    log.info(`${label} installed (sha256 ${actual} verified, ${tool.checksumSource})`);
-    return external_node_path_.join(toolDir, tool.executable.name);
+    finally {
+        // The tool cache keeps its own copy: the download and the unpacked folder in RUNNER_TEMP are left-overs.
+        await Promise.all([file, unpacked].map((left) => left && (0,promises_.rm)(left, { recursive: true, force: true }).catch(() => undefined)));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/scan/trivy-install.ts
@@ -15836,7 +16108,70 @@ async function installTrivy(request) {
     }, request.log);
 }
 
+;// CONCATENATED MODULE: ./src/config/vex.ts
+
+
+
+
+/** Which VEX format a parsed JSON document is, as Trivy tells them apart; undefined for anything else. */
+function vexFormatOf(document) {
+    if (!document || typeof document !== 'object')
+        return undefined;
+    const fields = document;
+    const context = fields['@context'];
+    if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns'))
+        return 'OpenVEX';
+    const csaf = fields.document;
+    if (csaf && typeof csaf === 'object' && csaf.category === 'csaf_vex')
+        return 'CSAF';
+    if (fields.bomFormat === 'CycloneDX')
+        return 'CycloneDX';
+    return undefined;
+}
+/**
+ * Checks that `text` is a VEX document Trivy applies to images; `where` names it in the error (the input's
+ * line and the file or URL).
+ */
+function checkVexDocument(text, where) {
+    let document;
+    try {
+        document = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1(`${where} is not JSON (${error.message}): expected an OpenVEX or CSAF VEX document.`);
+    }
+    const format = vexFormatOf(document);
+    if (format === 'CycloneDX') {
+        throw new errors/* ConfigurationError */.j1(`${where} is a CycloneDX VEX document, which Trivy applies to SBOM scans only, not to images: use OpenVEX or CSAF VEX.`);
+    }
+    if (!format) {
+        throw new errors/* ConfigurationError */.j1(`${where} is neither an OpenVEX document ("@context": "https://openvex.dev/ns/…") nor a CSAF VEX document ("document": {"category": "csaf_vex"}).`);
+    }
+    return format;
+}
+/**
+ * `vex`, one document per line: a path (workspace-relative, checked and read now) or an https URL, which is
+ * only accepted with `vex-url: true` and is downloaded with the scan.
+ */
+function parseVexSources(raw, roots, urlsAllowed) {
+    return numberedLines(raw, 'vex').map(({ line, text }) => {
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+            if (!/^https:\/\/[^\s/]+/i.test(text)) {
+                throw new errors/* ConfigurationError */.j1(`Line ${line} of 'vex' is '${text}': a VEX document is downloaded over https only.`);
+            }
+            if (!urlsAllowed) {
+                throw new errors/* ConfigurationError */.j1(`Line ${line} of 'vex' is the URL '${text}', but 'vex-url' is false: a document from elsewhere decides what blocks the image. Set 'vex-url: true' to allow it, or commit the document and name its path.`);
+            }
+            return { kind: 'url', url: text, line };
+        }
+        const file = allowedPath('vex', text, roots, 'file', line);
+        checkVexDocument((0,external_node_fs_.readFileSync)(file, 'utf8'), `Line ${line} of 'vex' (${text})`);
+        return { kind: 'file', path: file, line };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/config/scan.ts
+
 
 
 
@@ -15847,6 +16182,8 @@ async function installTrivy(request) {
 const defaultTrivyVersion = pinnedTrivy.version;
 /** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
 const minimumTrivyVersion = '0.51.0';
+/** Trivy reads `--vex` more than once from 0.54 on; older releases keep the last one only. */
+const severalVexTrivyVersion = '0.54.0';
 const scannerNames = ['vuln', 'secret', 'misconfig'];
 const pkgTypeNames = ['os', 'library'];
 const failOnValues = [...severities, 'none'];
@@ -15913,10 +16250,19 @@ function dbRepositories(raw) {
     }
     return repositories;
 }
+function vexSources(raw, roots, version) {
+    const sources = parseVexSources(raw, roots, bool(raw, 'vex-url', false));
+    if (sources.length > 1 && semver_default().lt(version, severalVexTrivyVersion)) {
+        throw new errors/* ConfigurationError */.j1(`Input 'vex' names ${sources.length} documents, but Trivy ${version} reads only the last '--vex': use one document, or 'trivy-version' ${severalVexTrivyVersion} or later.`);
+    }
+    return sources;
+}
 /** Parses the scan inputs; relative paths are read from the workspace. */
 function parseScanConfig(raw, roots) {
     const version = trivyVersion(raw);
     const checksum = parseTrivyChecksum(raw);
+    const failOnNew = bool(raw, 'fail-on-new', false);
+    const vex = vexSources(raw, roots, version);
     const skipSetupTrivy = bool(raw, 'skip-setup-trivy', false);
     // Before the build: a release without a sha256 to check it against is refused now, not after.
     if (!skipSetupTrivy)
@@ -15928,6 +16274,8 @@ function parseScanConfig(raw, roots) {
         dbRepositories: dbRepositories(raw),
         severity: listOf(raw, 'severity', severities, [...severities]),
         failOn: failOn(raw),
+        ...(failOnNew ? { failOnNew } : {}),
+        ...(vex.length > 0 ? { vex } : {}),
         ignoreUnfixed: bool(raw, 'ignore-unfixed', false),
         ignoreFiles: ignoreFiles(raw, roots),
         scanners: listOf(raw, 'scanners', scannerNames, ['vuln']),
@@ -16094,9 +16442,14 @@ function parseConfig(raw, { env, context }) {
         checkRawInput(name, value);
     const roots = { workspace: context.workspace, runnerTemp: env.RUNNER_TEMP };
     const requests = targetRequests(raw);
-    const build = parseBuildConfig(raw, roots);
-    const dockerfile = readDockerfile(build.file, build.filePath, context.workspace);
     const sign = parseSignInputs(raw, env);
+    // The signed provenance referrer replaces buildx's unknown/unknown attestation manifest (docs/signing.md),
+    // unless the 'provenance' input asks buildx for its own, which is then the one attested.
+    const parsedBuild = parseBuildConfig(raw, roots);
+    const build = parsedBuild.provenance === '' && sign.attest.includes('provenance')
+        ? { ...parsedBuild, provenance: 'false' }
+        : parsedBuild;
+    const dockerfile = readDockerfile(build.file, build.filePath, context.workspace);
     const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') };
     const config = {
         images: resolveImages(requests, dockerfile, build.file),
@@ -16122,7 +16475,7 @@ function parseConfig(raw, { env, context }) {
         dryRun: bool(raw, 'dry-run', false),
         githubToken: values_text(raw, 'github-token')
     };
-    checkCombinations(config);
+    checkCombinations(config, scan);
     return config;
 }
 
@@ -16263,6 +16616,86 @@ async function createRepositories(runner, probe, connection, aws) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/ecr/registries.ts
+
+
+
+
+
+const dockerHub = 'docker.io';
+const dockerHubAliases = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
+/** A registry host as docker compares them: no scheme or path, Docker Hub under one name. */
+function normalHost(host) {
+    const bare = host
+        .replace(/^[a-z]+:\/\//i, '')
+        .split('/')[0]
+        .toLowerCase();
+    return dockerHubAliases.includes(bare) ? dockerHub : bare;
+}
+/** The registry a reference names, by docker's rule: a first part with `.` or `:`, or `localhost`; else Docker Hub. */
+function registryOf(reference) {
+    const slash = reference.indexOf('/');
+    const first = slash < 0 ? '' : reference.slice(0, slash);
+    return /[.:]/.test(first) || first === 'localhost' ? normalHost(first) : dockerHub;
+}
+/**
+ * The registries docker already has credentials for from earlier steps (docker/login-action, a credential
+ * helper): the keys of `auths` and `credHelpers` in its config file. Empty when there is none.
+ */
+async function dockerLogins(env) {
+    const dir = env.DOCKER_CONFIG || external_node_path_.join(env.HOME || external_node_os_.homedir(), '.docker');
+    try {
+        const config = JSON.parse(await (0,promises_.readFile)(external_node_path_.join(dir, 'config.json'), 'utf8'));
+        return [...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})].map(normalHost);
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * A full `cache-ref` must name a registry buildx can authenticate to: one this step logs in to, or one docker
+ * already has credentials for. Otherwise every cache read and write would fail, quietly (`ignore-error`).
+ */
+function checkCacheRegistry(ref, registries) {
+    if (ref === '' || !isFullReference(ref))
+        return;
+    const registry = registryOf(ref);
+    const known = [...registries.ecr, ...registries.docker].map(normalHost);
+    if (known.includes(registry))
+        return;
+    const loggedIn = registries.ecr.length > 0
+        ? `it logs in to ${registries.ecr.join(', ')} only`
+        : `it logs in to no registry ('push: false')`;
+    throw new errors/* ConfigurationError */.j1(`Input 'cache-ref' is '${ref}', in the registry ${registry}, which this step cannot write to: ${loggedIn}, and docker has no credentials for ${registry} from an earlier step. Use a tag (the cache then goes to 'cache-repository', or the image's repository), a reference in a registry the step logs in to (add its account to 'registry-ids'), or log in to ${registry} in an earlier step (docker/login-action).`);
+}
+
+;// CONCATENATED MODULE: ./src/github/branches.ts
+/**
+ * The repository's branches that could get the same tag as `branch`: those sharing its name up to the first
+ * character a tag cannot hold as it is (`feat/a` and `feat-a` both start `feat`). One `matching-refs` call, and
+ * none for a name made only of tag characters, which no other branch can collide with. Never throws: a run
+ * that cannot ask just does not warn.
+ */
+async function fetchBranchesLike(probe, log, context, branch) {
+    const stem = /^[A-Za-z0-9_.]*/.exec(branch)?.[0] ?? '';
+    const [owner, repo] = context.repository.split('/');
+    if (stem === '' || stem === branch || !owner || !repo)
+        return [];
+    try {
+        const { data } = await probe.github({
+            route: 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}',
+            parameters: { owner, repo, ref: `heads/${stem}` }
+        });
+        return Array.isArray(data)
+            ? data.map((item) => item.ref.replace(/^refs\/heads\//, '')).filter((name) => name !== branch)
+            : [];
+    }
+    catch (error) {
+        log.debug(`Could not list the branches like ${branch}: ${error.message}`);
+        return [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/repository.ts
 /** GET /repos/{owner}/{repo}; undefined with a warning on any failure, never throws: labels fall back to the payload. */
 async function fetchRepositoryMetadata(probe, log, token, context) {
@@ -16293,6 +16726,8 @@ async function fetchRepositoryMetadata(probe, log, token, context) {
 
 
 
+
+
 /** The tag rules applied to this run; an empty result is refused before anything is built or pushed. */
 function runMeta(request) {
     const { context, now, metadata } = request;
@@ -16304,7 +16739,7 @@ function runMeta(request) {
         ...(metadata ? { repositoryMetadata: metadata } : {}),
         ...(request.commitDate ? { commitDate: request.commitDate } : {})
     };
-    const meta = computeMeta(input, context, now);
+    const meta = computeMeta({ ...input, ...(request.created ? { created: request.created } : {}) }, context, now);
     if (meta.tags.length === 0 && request.needsTag) {
         throw new errors/* ConfigurationError */.j1(`Input 'tags' produced no tag for this ${context.eventName || 'run'} event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults.`);
     }
@@ -16315,7 +16750,40 @@ function runMeta(request) {
     ].filter((tag) => Boolean(tag));
     const baseRef = pullRequestOf(context)?.baseRef;
     const baseTag = baseRef ? baseBranchTag(input, context, baseRef, now) : undefined;
-    return { ...meta, previousTags: [...new Set(previousTags)], ...(baseTag ? { baseTag } : {}) };
+    const branch = context.ref.replace(/^refs\/heads\//, '');
+    const collisions = request.otherBranches?.length
+        ? collidingBranches(branch, request.otherBranches, (name) => {
+            const named = sanitizeTag(name).toLowerCase();
+            return stableTags(input, { ...context, ref: `refs/heads/${name}` }, now).filter((tag) => tag.toLowerCase().includes(named));
+        })
+        : [];
+    const warnings = collisions.map(({ tag, branches }) => `Branch '${branch}' gets the tag '${tag}', and so ${branches.length === 1 ? 'does' : 'do'} ${branches.map((name) => `'${name}'`).join(', ')}: a push to either overwrites the other's image. Rename one, or tell them apart with a tag of your own rules.`);
+    return {
+        ...meta,
+        warnings: [...meta.warnings, ...warnings],
+        previousTags: [...new Set(previousTags)],
+        ...(baseTag ? { baseTag } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/build-steps.ts
+/** "3 of 5 build steps from cache" */
+function cacheReportLine(stats) {
+    return `${stats.cached} of ${stats.steps} build ${stats.steps === 1 ? 'step' : 'steps'} from cache`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
+}
+const summaryNameLength = 100;
+/** The slowest uncached steps as a markdown table; '' when every step came from cache. */
+function slowestStepsMarkdown(stats) {
+    if (stats.slowest.length === 0)
+        return '';
+    const rows = stats.slowest.map((step) => {
+        const name = step.name.length > summaryNameLength ? `${step.name.slice(0, summaryNameLength - 1)}…` : step.name;
+        return `| <code>${escapeHtml(name)}</code> | ${step.seconds.toFixed(1)}s |`;
+    });
+    return ['', '**Slowest uncached steps**', '', '| Step | Time |', '| --- | ---: |', ...rows, ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -16368,10 +16836,17 @@ function setOutputs(log, outcomes, meta, registry, run) {
         ...(outcome.release?.problem ? { error: outcome.release.problem } : {})
     }))));
 }
-/** One error for the step: what the gate blocked, what it held back, and exactly which tags were not written. */
+/**
+ * One error for the step: what the gate blocked, what it held back, exactly which tags were not written, and
+ * which tagged images could not be signed.
+ */
 function failIfAnyHeldBack(outcomes) {
     const several = outcomes.length > 1;
     const named = (outcome) => several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : '';
+    // Signing comes after the tags: an image that was asked to be signed and is not fails the step all the same.
+    const unsigned = outcomes
+        .filter((outcome) => outcome.signError)
+        .map((outcome) => `${named(outcome)}${several ? 'the' : 'The'} tags were pushed, but signing failed: ${outcome.signError}`);
     const blocked = outcomes.filter((outcome) => outcome.gate?.blocked);
     if (blocked.length > 0) {
         const subject = several ? ` for ${blocked.map((outcome) => outcome.plan.spec.stage.name).join(', ')}` : '';
@@ -16384,7 +16859,8 @@ function failIfAnyHeldBack(outcomes) {
             ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.`
             : '';
         const reasons = blocked.map((outcome) => `${named(outcome)}${outcome.gate?.blocked}`).join('\n');
-        throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}`);
+        const notSigned = unsigned.map((line) => `\n${line}`).join('');
+        throw new errors/* GateError */.ue(`No tag was pushed${subject}: ${reasons}${held}${tagged}${notSigned}`);
     }
     const problems = outcomes.flatMap((outcome) => {
         const release = outcome.release;
@@ -16403,7 +16879,9 @@ function failIfAnyHeldBack(outcomes) {
         return lines;
     });
     if (problems.length > 0)
-        throw new errors/* ServiceError */._7(problems.join('\n'), 'ReleaseFailed');
+        throw new errors/* ServiceError */._7([...problems, ...unsigned].join('\n'), 'ReleaseFailed');
+    if (unsigned.length > 0)
+        throw new errors/* ServiceError */._7(unsigned.join('\n'), 'SigningFailed');
 }
 
 ;// CONCATENATED MODULE: ./src/release/manifests.ts
@@ -16509,7 +16987,69 @@ async function withRetries(log, what, attempt, options = registryRetries) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/release/tag-plan.ts
+
+/**
+ * Decides, from where each tag points now, which tags to write. An image some tag already holds that `isScanned`
+ * recognises (the same digest, or the same platform images with other attestations) is where every tag goes, so
+ * all tags keep naming one digest; `built`, when known, is preferred. In an IMMUTABLE repository any tag on
+ * another digest is a conflict, and nothing moves.
+ */
+function planTags(current, isScanned, options) {
+    const held = current.flatMap((state) => (state.stored && isScanned(state.stored) ? [state.stored] : []));
+    const existing = held.find((stored) => stored.digest === options.built) ?? held[0];
+    const target = existing?.digest ?? options.built;
+    const plan = { write: [], alreadyThere: [], conflicts: [], ...(existing ? { existing } : {}) };
+    for (const { tag, stored } of current) {
+        if (!stored)
+            plan.write.push(tag);
+        else if (stored.digest === target)
+            plan.alreadyThere.push(tag);
+        else if (options.immutable)
+            plan.conflicts.push({ tag, digest: stored.digest });
+        else
+            plan.write.push(tag);
+    }
+    return plan;
+}
+/** Reads each final tag at once (BatchGetImage by tag); a tag that does not exist has no `stored`. */
+async function readTags(probe, ref, tags) {
+    return Promise.all(tags.map(async (tag) => {
+        const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageTag: tagOf(tag) })));
+        return stored ? { tag, stored } : { tag };
+    }));
+}
+/** The release refused before any tag moved: an IMMUTABLE repository holds some of the tags on another image. */
+function refused(request, plan, digest) {
+    const byDigest = new Map();
+    for (const conflict of plan.conflicts)
+        byDigest.set(conflict.digest, [...(byDigest.get(conflict.digest) ?? []), tagOf(conflict.tag)]);
+    const taken = [...byDigest.entries()]
+        .map(([on, names]) => `${listed(names)} ${names.length === 1 ? 'is' : 'are'} on ${on}`)
+        .join('; ');
+    return {
+        written: [],
+        failed: request.tags.map((tag) => {
+            const conflict = plan.conflicts.find((entry) => entry.tag === tag);
+            return {
+                tag,
+                error: conflict
+                    ? `already on ${conflict.digest} in an IMMUTABLE repository`
+                    : 'not written: another tag of this image is taken in an IMMUTABLE repository'
+            };
+        }),
+        problem: `No tag was moved: in the IMMUTABLE repository ${request.repository}, ${taken}, and this run's image is ${digest}. Tags there cannot move to another image: give this build tags of its own (e.g. type=sha), or rebuild exactly what made that image (see docs/reproducible-builds.md).`
+    };
+}
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names) {
+    return names.length <= 1
+        ? (names[0] ?? '')
+        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/release/release.ts
+
 
 
 
@@ -16554,18 +17094,41 @@ function planPull(tag) {
 function planRemoveStaging(staging) {
     return { tool: 'docker', args: ['image', 'rm', staging] };
 }
-/** A pushed-by-digest image: every tag onto the scanned manifest, then `load` pulls them. */
-async function releaseDigest(runner, log, request) {
-    const digest = request.built.digest;
-    let stored;
+/** A pushed-by-digest image: every tag onto the scanned manifest (or the identical one a tag already holds), then `load` pulls them. */
+async function releaseDigest(runner, probe, log, request) {
+    const built = request.built.digest;
+    let pushed;
+    let plan = { write: request.tags, alreadyThere: [], conflicts: [] };
     try {
-        stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest);
+        pushed = runner.dryRun ? { digest: built, manifest: '' } : await getManifest(runner, request, built);
+        if (!runner.dryRun) {
+            const platforms = indexPlatforms(pushed.manifest);
+            const scanned = {
+                id: built,
+                ...(platforms
+                    ? { scanned: Object.fromEntries(platforms.map((entry) => [entry.platform, entry.digest])) }
+                    : {})
+            };
+            plan = planTags(await readTags(probe, request, request.tags), (stored) => isScannedImage(stored, scanned), {
+                immutable: request.immutable,
+                built
+            });
+        }
     }
     catch (error) {
         return { written: [], failed: request.tags.map((tag) => ({ tag, error: release_message(error) })) };
     }
-    const { written, failed } = await putTags(runner, request, stored, request.tags);
-    const result = { ...(written.length > 0 ? { digest } : {}), written, failed };
+    if (plan.conflicts.length > 0)
+        return refused(request, plan, built);
+    const target = plan.existing ?? pushed;
+    const { written: put, failed } = await putTags(runner, request, target, plan.write);
+    const written = request.tags.filter((tag) => put.includes(tag) || plan.alreadyThere.includes(tag));
+    const result = {
+        ...(written.length > 0 ? { digest: target.digest } : {}),
+        written,
+        ...(plan.alreadyThere.length > 0 ? { alreadyThere: plan.alreadyThere } : {}),
+        failed
+    };
     if (!request.load || written.length === 0)
         return result;
     try {
@@ -16605,17 +17168,36 @@ function planDeleteTag(ref, tag) {
 /**
  * An image held in the daemon: the final names go onto the scanned image id (not a name that could have
  * moved), the first tag is pushed and what it stored is checked against the scan (and taken back if it is
- * not the scanned image), the others are put on its digest.
+ * not the scanned image), the others are put on its digest. When a tag already holds the scanned image (a
+ * re-run), nothing is pushed: the other tags go onto that digest.
  */
-async function releaseDaemon(runner, log, request) {
+async function releaseDaemon(runner, probe, log, request) {
     const held = request.held ?? { id: request.built.imageId };
+    let plan = { write: request.tags, alreadyThere: [], conflicts: [] };
+    if (request.push && !runner.dryRun) {
+        try {
+            plan = planTags(await readTags(probe, request, request.tags), (stored) => isScannedImage(stored, held), {
+                immutable: request.immutable
+            });
+        }
+        catch (error) {
+            return { written: [], failed: request.tags.map((tag) => ({ tag, error: release_message(error) })) };
+        }
+        if (plan.conflicts.length > 0)
+            return refused(request, plan, request.built.digest || held.id);
+    }
     await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(held.id, tag))));
     if (request.staging)
         await runner.run(planRemoveStaging(request.staging));
     // Without a push the final names exist only in this daemon; there is no registry digest to report.
     if (!request.push)
         return { written: request.tags, failed: [] };
-    const [first, ...rest] = request.tags;
+    if (plan.existing) {
+        const { written: put, failed } = await putTags(runner, request, plan.existing, plan.write);
+        const written = request.tags.filter((tag) => put.includes(tag) || plan.alreadyThere.includes(tag));
+        return { digest: plan.existing.digest, written, alreadyThere: plan.alreadyThere, failed };
+    }
+    const [first, ...rest] = plan.write;
     let stored;
     try {
         const pushed = await withRetries(log, `docker push ${first}`, () => runner.run({ tool: 'docker', args: ['push', first] }, { stream: true }));
@@ -16652,15 +17234,19 @@ async function releaseDaemon(runner, log, request) {
     const { written, failed } = await putTags(runner, request, stored, rest);
     return { digest: stored.digest, written: [first, ...written], failed };
 }
-/** Gives the image that passed the gate its final tags; says exactly which were written. */
-async function releaseImage(runner, log, request) {
+/**
+ * Gives the image that passed the gate its final tags; says exactly which were written. Reads where each tag
+ * points first (through `probe`): tags already on the image stay, and an IMMUTABLE repository holding a tag on
+ * another image stops the release before any tag moves.
+ */
+async function releaseImage(runner, probe, log, request) {
     switch (request.delivery) {
         case 'tags':
             return { digest: request.built.digest, written: request.tags, failed: [] };
         case 'registry-staging':
-            return releaseDigest(runner, log, request);
+            return releaseDigest(runner, probe, log, request);
         case 'daemon-staging':
-            return releaseDaemon(runner, log, request);
+            return releaseDaemon(runner, probe, log, request);
         case 'local':
             return { written: request.tags, failed: [] };
         case 'cache-only':
@@ -16792,7 +17378,7 @@ async function releaseAll(request) {
                 });
             return { heldBackBy: blockedStages };
         }
-        const release = await releaseImage(runner, log, {
+        const release = await releaseImage(runner, probe, log, {
             ...ref,
             delivery: plan.delivery,
             image: plan.image,
@@ -16801,10 +17387,13 @@ async function releaseAll(request) {
             ...(gates.held[index] ? { held: gates.held[index] } : {}),
             ...(plan.delivery === 'daemon-staging' ? { staging: plan.staging } : {}),
             push: config.build.push,
-            load: config.build.load
+            load: config.build.load,
+            immutable: request.ecr?.repositories.get(repository)?.tagMutability === 'IMMUTABLE'
         });
         if (release.written.length > 0)
             log.info(`${plan.spec.stage.name}: ${release.written.join(', ')}${release.digest ? ` → ${release.digest}` : ''}`);
+        if (release.alreadyThere?.length)
+            log.info(`${plan.spec.stage.name}: already there, left as they were: ${release.alreadyThere.join(', ')}`);
         return { release };
     }));
 }
@@ -16909,270 +17498,15 @@ async function storedLayers(probe, ref, id, platform) {
     return manifest ? manifestLayers(manifest.manifest) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/scan/policy.ts
-
-/** The severities the scan records: what is reported plus everything the gate needs to see. */
-function scanSeverities(scan) {
-    return severities.filter((severity) => scan.severity.includes(severity) ||
-        (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
-}
-function describeFinding(finding) {
-    const where = finding.platform ? `, ${finding.platform}` : '';
-    if (finding.class === 'secret' || finding.class === 'config') {
-        const at = finding.installedVersion ? ` ${finding.installedVersion}` : '';
-        return `${finding.id} in ${finding.target}${at} (${finding.severity}${where})`;
-    }
-    const fix = finding.fixedVersion ?? 'no fixed version';
-    return `${finding.id} in ${finding.pkgName} ${finding.installedVersion} → ${fix} (${finding.severity}${where})`;
-}
-function describePolicy(failOn) {
-    if (failOn === 'none')
-        return 'fail-on: none reports findings without blocking';
-    return failOn === 'UNKNOWN'
-        ? 'fail-on: UNKNOWN blocks every finding'
-        : `fail-on: ${failOn} blocks ${failOn} and above`;
-}
-/** The policy gate: findings at or above `fail-on` block the image from getting its tags. */
-function evaluateGate(findings, failOn) {
-    if (failOn === 'none')
-        return { blocked: [] };
-    const blocked = findings.filter((finding) => severityRank(finding.severity) <= severityRank(failOn));
-    if (blocked.length === 0)
-        return { blocked };
-    const lines = blocked.map((finding) => `  ${describeFinding(finding)}`);
-    const count = blocked.length === 1 ? '1 finding blocks' : `${blocked.length} findings block`;
-    return {
-        blocked,
-        message: [
-            `The image was not tagged: ${count} it (${describePolicy(failOn)}):`,
-            ...lines,
-            `Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'.`
-        ].join('\n')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/scan/trivy.ts
-
-
-
-
-
-/** The job's `TRIVY_*` variables would override flags and the config file: Trivy never sees them. */
-const droppedTrivyEnv = ['TRIVY_'];
-function trivyCacheDir() {
-    return external_node_path_.join(external_node_os_.homedir(), '.cache', 'trivy');
-}
-const ecrPublicHost = /^(?:https?:\/\/)?public\.ecr\.aws(?:\/|$)/;
-/** A docker config without ECR-Public entries in `auths` and `credHelpers`; everything else is kept. */
-function withoutEcrPublic(config) {
-    const cleaned = { ...config };
-    for (const key of ['auths', 'credHelpers']) {
-        const entries = config[key];
-        if (entries && typeof entries === 'object') {
-            cleaned[key] = Object.fromEntries(Object.entries(entries).filter(([host]) => !ecrPublicHost.test(host)));
-        }
-    }
-    return cleaned;
-}
-/** The ignore file Trivy reads: the one given, several concatenated, or an empty one. */
-async function ignoreFileText(files) {
-    const parts = await Promise.all(files.map(async (name) => `# ${name}\n${await (0,promises_.readFile)(name, 'utf8')}\n`));
-    return parts.join('');
-}
-/** Writes Trivy's folder: empty config, the step's ignore file, the DB docker config. */
-async function prepareTrivyWorkspace(dir, trivy, scan, env = process.env) {
-    await (0,promises_.mkdir)(external_node_path_.join(dir, 'db-docker-config'), { recursive: true, mode: 0o700 });
-    const configFile = external_node_path_.join(dir, 'trivy.yaml');
-    await (0,promises_.writeFile)(configFile, '');
-    // A single YAML ignore file keeps its name: Trivy reads the format from the extension.
-    const yaml = scan.ignoreFiles.length === 1 && /\.ya?ml$/.test(scan.ignoreFiles[0]);
-    const ignoreFile = external_node_path_.join(dir, yaml ? external_node_path_.basename(scan.ignoreFiles[0]) : 'trivyignore');
-    await (0,promises_.writeFile)(ignoreFile, yaml ? await (0,promises_.readFile)(scan.ignoreFiles[0], 'utf8') : await ignoreFileText(scan.ignoreFiles));
-    const source = external_node_path_.join(env.DOCKER_CONFIG || external_node_path_.join(external_node_os_.homedir(), '.docker'), 'config.json');
-    const dockerConfig = (0,external_node_fs_.existsSync)(source)
-        ? JSON.parse(await (0,promises_.readFile)(source, 'utf8'))
-        : {};
-    const dbDockerConfig = external_node_path_.join(dir, 'db-docker-config');
-    await (0,promises_.writeFile)(external_node_path_.join(dbDockerConfig, 'config.json'), JSON.stringify(withoutEcrPublic(dockerConfig)), {
-        mode: 0o600
-    });
-    return { trivy, dir, configFile, ignoreFile, cacheDir: trivyCacheDir(), dbDockerConfig };
-}
-/** Flags every Trivy command gets: its own config, cache and working folder, none of the job's TRIVY_*. */
-function isolated(workspace, args, env = {}) {
-    return {
-        tool: workspace.trivy,
-        args: [
-            ...args.slice(0, 1),
-            '--config',
-            workspace.configFile,
-            '--cache-dir',
-            workspace.cacheDir,
-            ...args.slice(1)
-        ],
-        cwd: workspace.dir,
-        dropEnvPrefixes: droppedTrivyEnv,
-        ...(Object.keys(env).length > 0 ? { env } : {})
-    };
-}
-/**
- * Fetches the vulnerability DB before any scan, with a docker config that has no ECR-Public credentials:
- * expired ones make the anonymous pull of a public DB fail. Undefined without `vuln`.
- */
-function planDbDownload(workspace, scan) {
-    if (!scan.scanners.includes('vuln'))
-        return undefined;
-    const repositories = scan.dbRepositories.length > 0 ? ['--db-repository', scan.dbRepositories.join(',')] : [];
-    return isolated(workspace, ['image', '--download-db-only', '--no-progress', ...repositories], {
-        DOCKER_CONFIG: workspace.dbDockerConfig
-    });
-}
-/** `trivy-linux-arm64.json` and `.sarif` in the image's folder. */
-function scanFiles(dir, platform) {
-    const name = `trivy-${platform.replace(/\//g, '-')}`;
-    return { reportPath: external_node_path_.join(dir, `${name}.json`), sarifPath: external_node_path_.join(dir, `${name}.sarif`) };
-}
-/**
- * Scan once to JSON (the source of truth for the gate, counts and reports), then convert that JSON to
- * SARIF. The DB was fetched first, so the scan skips the update; the job's docker config holds the
- * registry login `--image-src remote` needs.
- */
-function planScan(workspace, scan, target, files) {
-    const vuln = scan.scanners.includes('vuln');
-    return [
-        isolated(workspace, [
-            'image',
-            '--format',
-            'json',
-            '--output',
-            files.reportPath,
-            '--severity',
-            scanSeverities(scan).join(','),
-            '--scanners',
-            scan.scanners.join(','),
-            ...(vuln ? ['--pkg-types', scan.pkgTypes.join(',')] : []),
-            ...(scan.ignoreUnfixed ? ['--ignore-unfixed'] : []),
-            ...(scan.listAllPackages ? ['--list-all-pkgs'] : []),
-            '--ignorefile',
-            workspace.ignoreFile,
-            '--platform',
-            target.platform,
-            ...(vuln ? ['--skip-db-update'] : []),
-            '--no-progress',
-            ...(target.source === 'layout'
-                ? ['--input', target.reference]
-                : ['--image-src', target.source, target.reference])
-        ]),
-        isolated(workspace, ['convert', '--format', 'sarif', '--output', files.sarifPath, files.reportPath])
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/scan/trivy-report.ts
-
-
-
-/** Parses a Trivy JSON report; `source` names the file in errors. */
-function parseTrivyReport(text, source = 'the Trivy report') {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new Error(`${source} is not JSON: ${error.message}`);
-    }
-    if (data.SchemaVersion !== 2) {
-        throw new errors/* ConfigurationError */.j1(`${source} has SchemaVersion ${String(data.SchemaVersion)}: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release.`);
-    }
-    return {
-        SchemaVersion: 2,
-        ArtifactName: data.ArtifactName ?? '',
-        ArtifactType: data.ArtifactType,
-        ...(data.Trivy ? { Trivy: data.Trivy } : {}),
-        Metadata: data.Metadata ?? {},
-        // Trivy omits Results when nothing was found.
-        Results: data.Results ?? []
-    };
-}
-async function readTrivyReport(file) {
-    return parseTrivyReport(await (0,promises_.readFile)(file, 'utf8'), file);
-}
-function severityOf(value) {
-    return severities.includes(value) ? value : 'UNKNOWN';
-}
-/** Every vulnerability, secret and failed misconfiguration of the report, flattened to findings. */
-function findingsOf(report, platform) {
-    const withPlatform = platform ? { platform } : {};
-    return report.Results.flatMap((result) => [
-        ...(result.Vulnerabilities ?? []).map((vulnerability) => ({
-            id: vulnerability.VulnerabilityID,
-            pkgName: vulnerability.PkgName,
-            installedVersion: vulnerability.InstalledVersion,
-            ...(vulnerability.FixedVersion ? { fixedVersion: vulnerability.FixedVersion } : {}),
-            severity: severityOf(vulnerability.Severity),
-            ...(vulnerability.Title ? { title: vulnerability.Title } : {}),
-            ...(vulnerability.PrimaryURL ? { primaryUrl: vulnerability.PrimaryURL } : {}),
-            target: result.Target,
-            class: result.Class,
-            ...(vulnerability.Layer?.DiffID ? { layerDiffId: vulnerability.Layer.DiffID } : {}),
-            ...withPlatform
-        })),
-        ...(result.Secrets ?? []).map((secret) => ({
-            id: secret.RuleID,
-            pkgName: result.Target,
-            installedVersion: secret.StartLine ? `line ${secret.StartLine}` : '',
-            severity: severityOf(secret.Severity),
-            ...(secret.Title ? { title: secret.Title } : {}),
-            target: result.Target,
-            class: result.Class,
-            ...(secret.Layer?.DiffID ? { layerDiffId: secret.Layer.DiffID } : {}),
-            ...withPlatform
-        })),
-        ...(result.Misconfigurations ?? [])
-            .filter((misconfiguration) => misconfiguration.Status !== 'PASS')
-            .map((misconfiguration) => ({
-            id: misconfiguration.AVDID || misconfiguration.ID,
-            pkgName: result.Target,
-            installedVersion: '',
-            severity: severityOf(misconfiguration.Severity),
-            ...(misconfiguration.Title ? { title: misconfiguration.Title } : {}),
-            ...(misconfiguration.PrimaryURL ? { primaryUrl: misconfiguration.PrimaryURL } : {}),
-            target: result.Target,
-            class: result.Class,
-            ...(misconfiguration.Layer?.DiffID ? { layerDiffId: misconfiguration.Layer.DiffID } : {}),
-            ...withPlatform
-        }))
-    ]);
-}
-function countBySeverity(findings) {
-    const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-    for (const finding of findings)
-        counts[finding.severity.toLowerCase()] += 1;
-    return counts;
-}
-
 ;// CONCATENATED MODULE: ./src/scan/base.ts
-
-
-
-
-/** The pull request's base image, scanned the same way, so the comment can say what this pull request changes. */
-async function scanBase(probe, request) {
-    const layers = await storedLayers(probe, request, { imageTag: request.baseTag }, request.platform).catch(() => undefined);
-    const size = layers?.reduce((sum, layer) => sum + layer.size, 0);
-    if (size === undefined)
-        return { ref: request.baseRef };
-    const reference = `${request.image}:${request.baseTag}`;
-    const files = {
-        reportPath: external_node_path_.join(request.dir, 'trivy-base.json'),
-        sarifPath: external_node_path_.join(request.dir, 'trivy-base.sarif')
-    };
-    const [scan] = planScan(request.workspace, request.scan, { reference, source: 'remote', platform: request.platform }, files);
-    await probe.run(scan, { stream: true });
+/** The comment's view of the gate's comparison with the base branch: scanned once, in the gate. */
+function baseComparisonOf(comparison) {
+    const scanned = comparison.platforms.flatMap((platform) => (platform.findings ? [platform.findings] : []));
     return {
-        ref: request.baseRef,
-        image: reference,
-        findings: findingsOf(await readTrivyReport(files.reportPath)),
-        size
+        ref: comparison.ref,
+        ...(comparison.image ? { image: comparison.image } : {}),
+        ...(comparison.image && scanned.length > 0 ? { findings: scanned.flat() } : {}),
+        ...(comparison.size !== undefined ? { size: comparison.size } : {})
     };
 }
 
@@ -17225,8 +17559,12 @@ async function targetReport(request, outcome, index) {
         tags: release?.written ?? [],
         pushed: config.build.push,
         failedTags: release?.failed ?? [],
+        ...(release?.alreadyThere?.length ? { alreadyThere: release.alreadyThere } : {}),
         verdict: verdictOf(outcome, config),
         ...(config.scan ? { failOn: config.scan.failOn } : {}),
+        ...(config.scan?.failOnNew ? { failOnNew: true } : {}),
+        ...(gate?.comparison ? { comparedWith: gate.comparison } : {}),
+        ...(gate?.suppressed ? { suppressed: gate.suppressed } : {}),
         ...(gate
             ? {
                 scanner: gate.scanner,
@@ -17254,30 +17592,14 @@ async function targetReport(request, outcome, index) {
         blobUrl: `${context.serverUrl}/${context.repository}/blob/${context.sha}`
     };
 }
-/** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
-async function baseComparison(request, outcome) {
-    const pullRequest = pullRequestOf(request.context);
-    const { config, meta, trivy, log } = request;
-    if (!pullRequest?.baseRef || !outcome.gate || !config.build.push || !trivy || !config.scan)
-        return undefined;
-    if (!meta.baseTag)
-        return { ref: pullRequest.baseRef };
-    try {
-        return await scanBase(request.probe, {
-            ...imageRef(config, outcome.plan.spec.repository),
-            workspace: trivy,
-            scan: config.scan,
-            image: outcome.plan.image,
-            baseRef: pullRequest.baseRef,
-            baseTag: meta.baseTag,
-            platform: outcome.gate.scans[0]?.platform ?? 'linux/amd64',
-            dir: outcome.plan.dir
-        });
-    }
-    catch (error) {
-        log.warning(`Could not compare with ${outcome.plan.image}:${meta.baseTag}: ${error.message}`);
-        return { ref: pullRequest.baseRef };
-    }
+/** Where the pull request's base branch stands: the gate already scanned its image, the same way. */
+function baseComparison(outcome) {
+    const comparison = outcome.gate?.comparison;
+    return comparison?.kind === 'base-branch' ? baseComparisonOf(comparison) : undefined;
+}
+/** A message as a sentence: one full stop at the end, never two. */
+function sentence(message) {
+    return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }
 /**
  * Per image: the job summary section and, on pull requests, the sticky comment with the base-branch
@@ -17297,11 +17619,11 @@ async function reportAll(request) {
                 await log.summary(`${summaryMarkdown(report)}${slowestStepsMarkdown(outcome.built.stats)}`);
             }
             catch (error) {
-                log.warning(`Could not write the job summary: ${error.message}. The image itself is not affected.`);
+                log.warning(`Could not write the job summary: ${sentence(error.message)} The image itself is not affected.`);
             }
             if (!pullRequest || !commenting)
                 continue;
-            const base = await baseComparison(request, outcome);
+            const base = baseComparison(outcome);
             const result = await upsertStickyComment(request.runner, request.probe, log, context, author, {
                 issueNumber: pullRequest.number,
                 marker: commentMarker(report.repository, report.target),
@@ -17310,15 +17632,27 @@ async function reportAll(request) {
             log.info(`Pull request comment for ${report.target}: ${result.action}${result.url ? ` ${result.url}` : ''}`);
         }
         catch (error) {
-            log.warning(`Could not report on ${outcome.plan.spec.stage.name}: ${error.message}. The image itself is not affected.`);
+            log.warning(`Could not report on ${outcome.plan.spec.stage.name}: ${sentence(error.message)} The image itself is not affected.`);
         }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/run/command.ts
 const plain = /^[A-Za-z0-9_./:=,@%+-]+$/;
+const isControl = (char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f;
+/** Control characters are shown as escapes: a `\r` or `\n` printed as is would start a log line the runner reads as a command. */
 function quote(arg) {
-    return plain.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+    if (plain.test(arg))
+        return arg;
+    const chars = [...arg];
+    if (!chars.some(isControl))
+        return `'${arg.replace(/'/g, `'\\''`)}'`;
+    const escaped = chars.map((char) => {
+        if (char === '\\' || char === "'")
+            return `\\${char}`;
+        return isControl(char) ? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}` : char;
+    });
+    return `$'${escaped.join('')}'`;
 }
 /** How a command is shown in logs and dry-run: `$ tool args`, quoted for reading, secrets as `***`. */
 function formatCommand(command) {
@@ -17368,7 +17702,13 @@ class DryRunner {
         return { status: 0, data: {} };
     }
     async write(file) {
-        this.log.info(`write ${file.path}:\n${file.summary ?? file.text}`);
+        // A file's text can come from the workspace: printed as tool output, never read as a command.
+        if (file.summary !== undefined)
+            this.log.info(`write ${file.path}:\n${file.summary}`);
+        else {
+            this.log.info(`write ${file.path}:`);
+            this.log.untrusted(file.text);
+        }
     }
 }
 
@@ -17510,10 +17850,11 @@ class LiveRunner {
             throw new errors/* ServiceError */._7(`GitHub ${request.route} needs 'github-token', which is empty.`, '401', 401);
         // Octokit loads on the first GitHub call only.
         this.githubClient ??= (await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(239), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6584))).createGitHubClient(github.token, github.apiUrl, this.options.log);
+        const timeoutMs = this.options.githubTimeoutMs ?? githubTimeoutMs;
         try {
             const response = await this.githubClient.request(request.route, {
                 ...request.parameters,
-                request: { signal: AbortSignal.timeout(githubTimeoutMs) }
+                request: { signal: AbortSignal.timeout(timeoutMs), deadline: Date.now() + timeoutMs }
             });
             return { status: response.status, data: response.data, headers: response.headers };
         }
@@ -17522,7 +17863,12 @@ class LiveRunner {
         }
     }
     async write(file) {
-        await (0,promises_.writeFile)(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {});
+        try {
+            await (0,promises_.writeFile)(file.path, file.text, file.mode !== undefined ? { mode: file.mode } : {});
+        }
+        catch (error) {
+            throw (0,errors/* systemError */.Oj)(error, file.path) ?? error;
+        }
     }
 }
 
@@ -17546,7 +17892,8 @@ class RunnerLog {
     }
     info(message) {
         this.trusted();
-        info(message);
+        // The runner starts a line at a lone `\r` too, and a line can be a command: shown, never obeyed.
+        info(message.replace(/\r(?!\n)/g, '\\r'));
     }
     debug(message) {
         this.trusted();
@@ -17628,6 +17975,41 @@ function parseSavedState(text) {
     if (!text)
         return { registries: [], staging: [] };
     return { registries: [], staging: [], ...JSON.parse(text) };
+}
+
+;// CONCATENATED MODULE: ./src/report/sarif-baseline.ts
+function resultKey(id, pkgName, installedVersion) {
+    return [id, pkgName, installedVersion].join('\u0000');
+}
+/** Trivy's SARIF message names the package and its version: `Package: openssl\nInstalled Version: 1.1`. */
+function keyOf(result) {
+    const text = result.message.text ?? '';
+    const pkgName = /^Package: (.+)$/m.exec(text)?.[1]?.trim();
+    const version = /^Installed Version: (.*)$/m.exec(text)?.[1]?.trim() ?? '';
+    return result.ruleId && pkgName ? resultKey(result.ruleId, pkgName, version) : undefined;
+}
+/**
+ * Each result's SARIF `baselineState` against the comparison image: `unchanged` when it has the finding too,
+ * `new` otherwise (a result two findings share is new if either is). Results no finding explains stay unset.
+ */
+function markBaseline(sarif, findings) {
+    const states = new Map();
+    for (const finding of findings) {
+        const key = resultKey(finding.id, finding.pkgName, finding.installedVersion);
+        const state = finding.alreadyPresent ? 'unchanged' : 'new';
+        states.set(key, states.get(key) === 'new' ? 'new' : state);
+    }
+    return {
+        ...sarif,
+        runs: sarif.runs.map((run) => ({
+            ...run,
+            results: run.results?.map((result) => {
+                const key = keyOf(result);
+                const state = key !== undefined ? states.get(key) : undefined;
+                return state ? { ...result, baselineState: state } : result;
+            })
+        }))
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/sarif-locations.ts
@@ -17719,7 +18101,7 @@ function ruleOf(run, result) {
     return byIndex ?? rules.find((rule) => rule.id === result.ruleId);
 }
 /** Trivy tags each rule with its severity; other tools only give a level. */
-function sarif_severityOf(run, result) {
+function severityOf(run, result) {
     const tags = (ruleOf(run, result)?.properties?.tags ?? []);
     const tagged = severities.find((severity) => tags.includes(severity));
     return (tagged ??
@@ -17741,7 +18123,7 @@ function rank(run, runIndex) {
     return (run.results ?? []).map((result, index) => ({
         run: runIndex,
         index,
-        severity: sarif_severityOf(run, result),
+        severity: severityOf(run, result),
         score: scoreOf(run, result)
     }));
 }
@@ -17973,7 +18355,336 @@ function mapFindings(findings, map) {
     return findings.map((finding) => ({ ...finding, origin: originOfLayer(map, finding.layerDiffId) }));
 }
 
+;// CONCATENATED MODULE: ./src/scan/policy.ts
+
+/** The severities the scan records: what is reported plus everything the gate needs to see. */
+function scanSeverities(scan) {
+    return severities.filter((severity) => scan.severity.includes(severity) ||
+        (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
+}
+function describeFinding(finding) {
+    const where = finding.platform ? `, ${finding.platform}` : '';
+    if (finding.class === 'secret' || finding.class === 'config') {
+        const at = finding.installedVersion ? ` ${finding.installedVersion}` : '';
+        return `${finding.id} in ${finding.target}${at} (${finding.severity}${where})`;
+    }
+    const fix = finding.fixedVersion ?? 'no fixed version';
+    return `${finding.id} in ${finding.pkgName} ${finding.installedVersion} → ${fix} (${finding.severity}${where})`;
+}
+function describePolicy(failOn) {
+    if (failOn === 'none')
+        return 'fail-on: none reports findings without blocking';
+    return failOn === 'UNKNOWN'
+        ? 'fail-on: UNKNOWN blocks every finding'
+        : `fail-on: ${failOn} blocks ${failOn} and above`;
+}
+function describeNewOnly(newOnly) {
+    return newOnly.image
+        ? `fail-on-new: findings already in ${newOnly.image} do not block`
+        : `fail-on-new: ${newOnly.note ?? 'there is no image to compare with'}, so every finding counts as new`;
+}
+/**
+ * The policy gate: findings at or above `fail-on` block the image from getting its tags; with `newOnly`
+ * (`fail-on-new`) only those the comparison image does not have.
+ */
+function evaluateGate(findings, failOn, newOnly) {
+    if (failOn === 'none')
+        return { blocked: [] };
+    const blocked = findings.filter((finding) => severityRank(finding.severity) <= severityRank(failOn) && !(newOnly && finding.alreadyPresent));
+    if (blocked.length === 0)
+        return { blocked };
+    const lines = blocked.map((finding) => `  ${describeFinding(finding)}`);
+    const adjective = newOnly ? 'new ' : '';
+    const count = blocked.length === 1 ? `1 ${adjective}finding blocks` : `${blocked.length} ${adjective}findings block`;
+    const policy = [describePolicy(failOn), ...(newOnly ? [describeNewOnly(newOnly)] : [])].join('; ');
+    return {
+        blocked,
+        message: [
+            `The image was not tagged: ${count} it (${policy}):`,
+            ...lines,
+            `Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'.`
+        ].join('\n')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scan/trivy.ts
+
+
+
+
+
+
+
+/** The job's `TRIVY_*` variables would override flags and the config file: Trivy never sees them. */
+const droppedTrivyEnv = ['TRIVY_'];
+function trivyCacheDir() {
+    return external_node_path_.join(external_node_os_.homedir(), '.cache', 'trivy');
+}
+const ecrPublicHost = /^(?:https?:\/\/)?public\.ecr\.aws(?:\/|$)/;
+/** A docker config without ECR-Public entries in `auths` and `credHelpers`; everything else is kept. */
+function withoutEcrPublic(config) {
+    const cleaned = { ...config };
+    for (const key of ['auths', 'credHelpers']) {
+        const entries = config[key];
+        if (entries && typeof entries === 'object') {
+            cleaned[key] = Object.fromEntries(Object.entries(entries).filter(([host]) => !ecrPublicHost.test(host)));
+        }
+    }
+    return cleaned;
+}
+/** The ignore file Trivy reads: the one given, several concatenated, or an empty one. */
+async function ignoreFileText(files) {
+    const parts = await Promise.all(files.map(async (name) => `# ${name}\n${await (0,promises_.readFile)(name, 'utf8')}\n`));
+    return parts.join('');
+}
+/** A VEX document is a few kB; anything far bigger is not one. */
+const maxVexBytes = 16 * 1024 * 1024;
+/** Downloads a `vex` URL: https only, also after redirects; a refusal names the input's line. */
+async function downloadVex(source, fetchUrl = fetch) {
+    const where = `Line ${source.line} of 'vex' (${source.url})`;
+    let response;
+    try {
+        response = await fetchUrl(source.url, { signal: AbortSignal.timeout(60_000) });
+    }
+    catch (error) {
+        throw new errors/* ServiceError */._7(`Could not download ${source.url} (line ${source.line} of 'vex'): ${error.message}.`);
+    }
+    if (!response.url.startsWith('https://')) {
+        throw new errors/* ConfigurationError */.j1(`${where} redirects to ${response.url}: a VEX document is downloaded over https only.`);
+    }
+    if (response.status === 404 || response.status === 410) {
+        throw new errors/* ConfigurationError */.j1(`${where} answers ${response.status}: no document there.`);
+    }
+    if (!response.ok) {
+        throw new errors/* ServiceError */._7(`Could not download ${source.url} (line ${source.line} of 'vex'): HTTP ${response.status}.`);
+    }
+    const text = await response.text();
+    if (text.length > maxVexBytes) {
+        throw new errors/* ConfigurationError */.j1(`${where} is ${text.length} bytes: not a VEX document (at most ${maxVexBytes}).`);
+    }
+    checkVexDocument(text, where);
+    return text;
+}
+/**
+ * Copies each VEX document into Trivy's own folder (a workspace file could change between the check and the
+ * scan, through a symlink or a later step), downloading the URLs.
+ */
+async function writeVexFiles(dir, sources, fetchUrl) {
+    if (sources.length === 0)
+        return [];
+    await (0,promises_.mkdir)(external_node_path_.join(dir, 'vex'), { recursive: true });
+    return Promise.all(sources.map(async (source, index) => {
+        const text = source.kind === 'file' ? await (0,promises_.readFile)(source.path, 'utf8') : await downloadVex(source, fetchUrl);
+        const name = source.kind === 'file' ? external_node_path_.basename(source.path) : 'downloaded.json';
+        const file = external_node_path_.join(dir, 'vex', `${index + 1}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+        await (0,promises_.writeFile)(file, text, { mode: 0o600 });
+        return file;
+    }));
+}
+/** Writes Trivy's folder: empty config, the step's ignore file and VEX documents, the DB docker config. */
+async function prepareTrivyWorkspace(dir, trivy, scan, env = process.env, fetchUrl) {
+    await (0,promises_.mkdir)(external_node_path_.join(dir, 'db-docker-config'), { recursive: true, mode: 0o700 });
+    const configFile = external_node_path_.join(dir, 'trivy.yaml');
+    await (0,promises_.writeFile)(configFile, '');
+    // A single YAML ignore file keeps its name: Trivy reads the format from the extension.
+    const yaml = scan.ignoreFiles.length === 1 && /\.ya?ml$/.test(scan.ignoreFiles[0]);
+    const ignoreFile = external_node_path_.join(dir, yaml ? external_node_path_.basename(scan.ignoreFiles[0]) : 'trivyignore');
+    await (0,promises_.writeFile)(ignoreFile, yaml ? await (0,promises_.readFile)(scan.ignoreFiles[0], 'utf8') : await ignoreFileText(scan.ignoreFiles));
+    const source = external_node_path_.join(env.DOCKER_CONFIG || external_node_path_.join(external_node_os_.homedir(), '.docker'), 'config.json');
+    const dockerConfig = (0,external_node_fs_.existsSync)(source)
+        ? JSON.parse(await (0,promises_.readFile)(source, 'utf8'))
+        : {};
+    const dbDockerConfig = external_node_path_.join(dir, 'db-docker-config');
+    await (0,promises_.writeFile)(external_node_path_.join(dbDockerConfig, 'config.json'), JSON.stringify(withoutEcrPublic(dockerConfig)), {
+        mode: 0o600
+    });
+    const vexFiles = await writeVexFiles(dir, scan.vex ?? [], fetchUrl);
+    return {
+        trivy,
+        dir,
+        configFile,
+        ignoreFile,
+        cacheDir: trivyCacheDir(),
+        dbDockerConfig,
+        ...(vexFiles.length > 0 ? { vexFiles } : {})
+    };
+}
+/** Flags every Trivy command gets: its own config, cache and working folder, none of the job's TRIVY_*. */
+function isolated(workspace, args, env = {}) {
+    return {
+        tool: workspace.trivy,
+        args: [
+            ...args.slice(0, 1),
+            '--config',
+            workspace.configFile,
+            '--cache-dir',
+            workspace.cacheDir,
+            ...args.slice(1)
+        ],
+        cwd: workspace.dir,
+        dropEnvPrefixes: droppedTrivyEnv,
+        ...(Object.keys(env).length > 0 ? { env } : {})
+    };
+}
+/**
+ * Fetches the vulnerability DB before any scan, with a docker config that has no ECR-Public credentials:
+ * expired ones make the anonymous pull of a public DB fail. Undefined without `vuln`.
+ */
+function planDbDownload(workspace, scan) {
+    if (!scan.scanners.includes('vuln'))
+        return undefined;
+    const repositories = scan.dbRepositories.length > 0 ? ['--db-repository', scan.dbRepositories.join(',')] : [];
+    return isolated(workspace, ['image', '--download-db-only', '--no-progress', ...repositories], {
+        DOCKER_CONFIG: workspace.dbDockerConfig
+    });
+}
+/** `trivy-linux-arm64.json` and `.sarif` in the image's folder. */
+function scanFiles(dir, platform) {
+    const name = `trivy-${platform.replace(/\//g, '-')}`;
+    return { reportPath: external_node_path_.join(dir, `${name}.json`), sarifPath: external_node_path_.join(dir, `${name}.sarif`) };
+}
+/** Each VEX document, and `--show-suppressed` so the report keeps what they silenced (`ExperimentalModifiedFindings`). */
+function vexFlags(workspace) {
+    const files = workspace.vexFiles ?? [];
+    return files.length === 0 ? [] : [...files.flatMap((file) => ['--vex', file]), '--show-suppressed'];
+}
+/**
+ * Scan once to JSON (the source of truth for the gate, counts and reports), then convert that JSON to
+ * SARIF. The DB was fetched first, so the scan skips the update; the job's docker config holds the
+ * registry login `--image-src remote` needs.
+ */
+function planScan(workspace, scan, target, files) {
+    const vuln = scan.scanners.includes('vuln');
+    return [
+        isolated(workspace, [
+            'image',
+            '--format',
+            'json',
+            '--output',
+            files.reportPath,
+            '--severity',
+            scanSeverities(scan).join(','),
+            '--scanners',
+            scan.scanners.join(','),
+            ...(vuln ? ['--pkg-types', scan.pkgTypes.join(',')] : []),
+            ...(scan.ignoreUnfixed ? ['--ignore-unfixed'] : []),
+            ...(scan.listAllPackages ? ['--list-all-pkgs'] : []),
+            '--ignorefile',
+            workspace.ignoreFile,
+            ...vexFlags(workspace),
+            '--platform',
+            target.platform,
+            ...(vuln ? ['--skip-db-update'] : []),
+            '--no-progress',
+            ...(target.source === 'layout'
+                ? ['--input', target.reference]
+                : ['--image-src', target.source, target.reference])
+        ]),
+        isolated(workspace, ['convert', '--format', 'sarif', '--output', files.sarifPath, files.reportPath])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/scan/trivy-report.ts
+
+
+
+/** Parses a Trivy JSON report; `source` names the file in errors. */
+function parseTrivyReport(text, source = 'the Trivy report') {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not JSON: ${error.message}`);
+    }
+    if (data.SchemaVersion !== 2) {
+        throw new errors/* ConfigurationError */.j1(`${source} has SchemaVersion ${String(data.SchemaVersion)}: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release.`);
+    }
+    // Every field Trivy wrote stays (CreatedAt, ReportID, ...): the vuln attestation carries the report unchanged.
+    return {
+        ...data,
+        SchemaVersion: 2,
+        ArtifactName: data.ArtifactName ?? '',
+        ...(data.ArtifactType !== undefined ? { ArtifactType: data.ArtifactType } : {}),
+        Metadata: data.Metadata ?? {},
+        // Trivy omits Results when nothing was found.
+        Results: data.Results ?? []
+    };
+}
+async function readTrivyReport(file) {
+    return parseTrivyReport(await (0,promises_.readFile)(file, 'utf8'), file);
+}
+function trivy_report_severityOf(value) {
+    return severities.includes(value) ? value : 'UNKNOWN';
+}
+function vulnerabilityFinding(vulnerability, result, platform) {
+    return {
+        id: vulnerability.VulnerabilityID,
+        pkgName: vulnerability.PkgName,
+        installedVersion: vulnerability.InstalledVersion,
+        ...(vulnerability.PkgPath ? { pkgPath: vulnerability.PkgPath } : {}),
+        ...(vulnerability.FixedVersion ? { fixedVersion: vulnerability.FixedVersion } : {}),
+        severity: trivy_report_severityOf(vulnerability.Severity),
+        ...(vulnerability.Title ? { title: vulnerability.Title } : {}),
+        ...(vulnerability.PrimaryURL ? { primaryUrl: vulnerability.PrimaryURL } : {}),
+        target: result.Target,
+        class: result.Class,
+        ...(vulnerability.Layer?.DiffID ? { layerDiffId: vulnerability.Layer.DiffID } : {}),
+        ...(platform ? { platform } : {})
+    };
+}
+/** The vulnerabilities a VEX document or an ignore file took out of the results (`--show-suppressed`). */
+function suppressedOf(report, platform) {
+    return report.Results.flatMap((result) => (result.ExperimentalModifiedFindings ?? [])
+        .filter((modified) => modified.Type === 'vulnerability' && modified.Finding?.VulnerabilityID)
+        .map((modified) => ({
+        finding: vulnerabilityFinding(modified.Finding, result, platform),
+        status: modified.Status,
+        statement: modified.Statement ?? '',
+        source: modified.Source ?? ''
+    })));
+}
+/** Every vulnerability, secret and failed misconfiguration of the report, flattened to findings. */
+function findingsOf(report, platform) {
+    const withPlatform = platform ? { platform } : {};
+    return report.Results.flatMap((result) => [
+        ...(result.Vulnerabilities ?? []).map((vulnerability) => vulnerabilityFinding(vulnerability, result, platform)),
+        ...(result.Secrets ?? []).map((secret) => ({
+            id: secret.RuleID,
+            pkgName: result.Target,
+            installedVersion: secret.StartLine ? `line ${secret.StartLine}` : '',
+            severity: trivy_report_severityOf(secret.Severity),
+            ...(secret.Title ? { title: secret.Title } : {}),
+            target: result.Target,
+            class: result.Class,
+            ...(secret.Layer?.DiffID ? { layerDiffId: secret.Layer.DiffID } : {}),
+            ...withPlatform
+        })),
+        ...(result.Misconfigurations ?? [])
+            .filter((misconfiguration) => misconfiguration.Status !== 'PASS')
+            .map((misconfiguration) => ({
+            id: misconfiguration.AVDID || misconfiguration.ID,
+            pkgName: result.Target,
+            installedVersion: '',
+            severity: trivy_report_severityOf(misconfiguration.Severity),
+            ...(misconfiguration.Title ? { title: misconfiguration.Title } : {}),
+            ...(misconfiguration.PrimaryURL ? { primaryUrl: misconfiguration.PrimaryURL } : {}),
+            target: result.Target,
+            class: result.Class,
+            ...(misconfiguration.Layer?.DiffID ? { layerDiffId: misconfiguration.Layer.DiffID } : {}),
+            ...withPlatform
+        }))
+    ]);
+}
+function countBySeverity(findings) {
+    const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
+    for (const finding of findings)
+        counts[finding.severity.toLowerCase()] += 1;
+    return counts;
+}
+
 ;// CONCATENATED MODULE: ./src/scan/gate.ts
+
 
 
 
@@ -18002,6 +18713,7 @@ function sizedLayers(report, map) {
         };
     });
 }
+/** The platform a report says Trivy scanned (`ImageConfig.os/architecture`); undefined when it does not say. */
 function platformOf(report) {
     const config = report.Metadata?.ImageConfig;
     if (!config?.os || !config.architecture)
@@ -18012,6 +18724,30 @@ function platformOf(report) {
 function samePlatform(scanned, built) {
     const normalize = (platform) => platform.replace(/^(linux\/arm64)\/v8$/, '$1');
     return normalize(scanned) === normalize(built);
+}
+/**
+ * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
+ * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
+ * Secrets and misconfigurations have no version: their id and file.
+ */
+function gate_findingKey(finding) {
+    const where = finding.class === 'secret' || finding.class === 'config'
+        ? []
+        : [finding.installedVersion, finding.pkgPath ?? ''];
+    return [finding.id, finding.pkgName, ...where].join('\u0000');
+}
+/**
+ * Marks each finding the comparison image has too, on the same platform (`platform` is the one the run
+ * scanned when the findings carry none). A platform the comparison lacks leaves its findings new.
+ */
+function markPresent(findings, comparison, platform) {
+    if (!comparison?.image)
+        return findings;
+    const keys = new Map(comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(gate_findingKey))]));
+    const keysFor = (scanned) => [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1];
+    return findings.map((finding) => keysFor(finding.platform ?? platform)?.has(gate_findingKey(finding))
+        ? { ...finding, alreadyPresent: true }
+        : finding);
 }
 /**
  * Fails closed when the report is not about the image that was built: another platform (Trivy picks
@@ -18034,15 +18770,26 @@ function categoryFor(request, platform) {
         ? platformCategory(request.scan.sarifCategory, platform)
         : defaultCategory(request.repository, request.stage.name, platform);
 }
+/** `fail-on-new`'s view of the comparison; undefined without `fail-on-new`. */
+function newOnlyOf(request) {
+    if (!request.scan.failOnNew)
+        return undefined;
+    const comparison = request.comparison;
+    if (comparison?.image)
+        return { image: comparison.image };
+    return { note: comparison?.note ?? 'there is no image to compare with' };
+}
 /**
  * Scans every platform of the image before any final tag exists and says whether it may be tagged: nothing
- * failing the policy, the size budget or the scan's own checks ever carries a final tag. In a dry run the
- * scans are printed and the gate is assumed to pass.
+ * failing the policy, the size budget or the scan's own checks ever carries a final tag. With `fail-on-new`
+ * only findings the comparison image lacks block. In a dry run the scans are printed and the gate is assumed
+ * to pass.
  */
 async function runGate(runner, log, request) {
     const several = request.targets.length > 1;
     const scans = [];
     const findings = [];
+    const suppressed = [];
     const sarif = [];
     const problems = [...(request.problems ?? [])];
     let layers = [];
@@ -18069,14 +18816,16 @@ async function runGate(runner, log, request) {
         });
         if (map.problem)
             log.info(`Layer mapping: ${map.problem}`);
-        const mapped = mapFindings(findingsOf(report, platform), map);
+        const mapped = markPresent(mapFindings(findingsOf(report, platform), map), request.comparison, target.platform);
         findings.push(...mapped);
+        suppressed.push(...suppressedOf(report, platform));
         scans.push({ platform: target.platform, ...files, counts: countBySeverity(mapped) });
         if (layers.length === 0)
             layers = sizedLayers(report, map);
         const category = categoryFor(request, platform);
         const raw = JSON.parse(await (0,promises_.readFile)(files.sarifPath, 'utf8'));
-        const prepared = prepareSarif(rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback), {
+        const located = rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback);
+        const prepared = prepareSarif(request.comparison?.image ? markBaseline(located, mapped) : located, {
             category
         });
         const omitted = describeOmitted(prepared.omitted);
@@ -18084,7 +18833,7 @@ async function runGate(runner, log, request) {
             log.warning(omitted);
         sarif.push({ category, sarif: prepared.log });
     }
-    const verdict = evaluateGate(findings, request.scan.failOn);
+    const verdict = evaluateGate(findings, request.scan.failOn, newOnlyOf(request));
     const layersCompressed = request.targets.every((target) => target.source === 'remote');
     const budget = request.report.maxImageSize;
     const sizeCheck = budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined;
@@ -18097,10 +18846,96 @@ async function runGate(runner, log, request) {
         layersCompressed,
         ...(sizeCheck ? { sizeCheck } : {}),
         sarif,
+        ...(suppressed.length > 0 ? { suppressed } : {}),
+        ...(request.comparison ? { comparison: request.comparison } : {}),
         scanner,
         startedAt,
         finishedAt: new Date(),
         ...(reasons.length > 0 ? { blocked: reasons.join('\n') } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scan/comparison.ts
+
+
+
+
+
+
+
+/**
+ * What to compare with, or undefined when nothing needs it: `fail-on-new` on any event, the pull request
+ * comment on pull requests. On a push it is the ref's own stable tag, read before the release moves it.
+ */
+function comparisonTarget(request) {
+    const pullRequest = pullRequestOf(request.context);
+    if (pullRequest?.baseRef) {
+        if (!request.failOnNew && !request.commenting)
+            return undefined;
+        return {
+            kind: 'base-branch',
+            ref: pullRequest.baseRef,
+            ...(request.meta.baseTag ? { tag: request.meta.baseTag } : {})
+        };
+    }
+    if (!request.failOnNew)
+        return undefined;
+    const tag = request.meta.previousTags[0];
+    return { kind: 'previous-tag', ref: tag ?? '', ...(tag ? { tag } : {}) };
+}
+function comparisonFiles(dir, platform) {
+    const name = `trivy-compare-${platform.replace(/\//g, '-')}`;
+    return { reportPath: external_node_path_.join(dir, `${name}.json`), sarifPath: external_node_path_.join(dir, `${name}.sarif`) };
+}
+/**
+ * Reads where the comparison tag points (once, by digest from then on) and scans each platform this run built,
+ * through the same isolated Trivy and policy flags as the image itself, so both sides are counted alike. A
+ * platform the comparison image lacks, or whose scan is about another platform, has no findings to compare.
+ */
+async function scanComparison(runner, probe, request) {
+    const { target } = request;
+    const unscanned = request.platforms.map((platform) => ({ platform }));
+    if (!target.tag) {
+        return {
+            ...target,
+            platforms: unscanned,
+            note: 'the tag rules give it no tag that outlives a commit, so there is no image to compare with'
+        };
+    }
+    const image = `${request.image}:${target.tag}`;
+    const stored = storedManifest(await probe.ecr(planGetImage(request.ref, { imageTag: target.tag })));
+    if (!stored)
+        return { ...target, platforms: unscanned, note: `${image} does not exist` };
+    const listed = indexPlatforms(stored.manifest);
+    const several = request.platforms.length > 1;
+    const platforms = [];
+    for (const platform of request.platforms) {
+        if (listed && !listed.some((entry) => samePlatform(entry.platform, platform))) {
+            platforms.push({ platform });
+            continue;
+        }
+        const files = comparisonFiles(request.dir, platform);
+        const [scan] = planScan(request.workspace, request.scan, { reference: `${image}@${stored.digest}`, source: 'remote', platform }, files);
+        await runner.run(scan, { stream: true });
+        if (runner.dryRun) {
+            platforms.push({ platform });
+            continue;
+        }
+        const report = await readTrivyReport(files.reportPath);
+        const scanned = platformOf(report);
+        const matches = scanned === undefined || samePlatform(scanned, platform);
+        platforms.push(matches ? { platform, findings: findingsOf(report, several ? platform : undefined) } : { platform });
+    }
+    const missing = platforms.filter((entry) => !entry.findings).map((entry) => entry.platform);
+    const layers = await storedLayers(probe, request.ref, { imageDigest: stored.digest }, request.platforms[0]).catch(() => undefined);
+    const size = layers?.reduce((sum, layer) => sum + layer.size, 0);
+    return {
+        ...target,
+        image,
+        digest: stored.digest,
+        platforms,
+        ...(size !== undefined ? { size } : {}),
+        ...(missing.length > 0 && !runner.dryRun ? { note: `${image} has no ${missing.join(', ')}` } : {})
     };
 }
 
@@ -18200,6 +19035,8 @@ async function saveTrivyDb(log, entry) {
 }
 
 ;// CONCATENATED MODULE: ./src/scan/phase.ts
+
+
 
 
 
@@ -18319,6 +19156,50 @@ async function staged(request, plan, built) {
     }
     return stagedInDaemon(request, plan);
 }
+/**
+ * The comparison image of one image, scanned before its own verdict: `fail-on-new` needs it to decide and the
+ * pull request comment shows it, so it is scanned once, here. Failing to read or scan it is a warning, and
+ * (failing closed) every finding then counts as new.
+ */
+async function compareWith(request, workspace, plan, platforms) {
+    const { config, context, log } = request;
+    const scan = config.scan;
+    const commenting = Boolean(pullRequestOf(context) && config.report.prComment && config.githubToken);
+    const target = comparisonTarget({
+        context,
+        meta: request.meta,
+        failOnNew: scan.failOnNew === true,
+        commenting
+    });
+    if (!target)
+        return undefined;
+    const unscanned = platforms.map((platform) => ({ platform }));
+    const ecr = request.facts.ecr;
+    if (!ecr) {
+        return scan.failOnNew
+            ? { ...target, platforms: unscanned, note: "'push: false' reads no registry" }
+            : undefined;
+    }
+    const registryId = ecr.repositories.get(plan.spec.repository)?.registryId;
+    const ref = { repository: plan.spec.repository, ...(registryId ? { registryId } : {}) };
+    try {
+        return await scanComparison(request.runner, request.probe, {
+            workspace,
+            scan,
+            ref,
+            image: plan.image,
+            target,
+            platforms,
+            dir: plan.dir
+        });
+    }
+    catch (error) {
+        const message = error.message;
+        const image = `${plan.image}:${target.tag ?? target.ref}`;
+        log.warning(`Could not compare with ${image}: ${message}${scan.failOnNew ? ' Every finding counts as new (fail-on-new).' : ''}`);
+        return { ...target, platforms: unscanned, note: `${image} could not be read or scanned` };
+    }
+}
 /** Scans each image (every platform) before any final tag; uploads SARIF and annotates, whatever the verdict. */
 async function gateAll(request) {
     const { config, plans, built, runner, log } = request;
@@ -18334,6 +19215,7 @@ async function gateAll(request) {
         const image = await staged(request, plan, built[index]);
         held.push(image.held);
         const { targets, problems } = image;
+        const comparison = await compareWith(request, workspace, plan, targets.map((target) => target.platform));
         images.push(await runGate(runner, log, {
             workspace,
             scan: config.scan,
@@ -18344,7 +19226,8 @@ async function gateAll(request) {
             buildArgs: config.build.buildArgs,
             targets,
             problems,
-            dir: plan.dir
+            dir: plan.dir,
+            ...(comparison ? { comparison } : {})
         }));
     }
     return { images, held, workspace };
@@ -20173,6 +21056,10 @@ const kindOfType = {
     slsaprovenance1: 'provenance',
     slsaprovenance02: 'provenance'
 };
+/** The `attest` kind a `cosign attest --type` belongs to. */
+function attestationKind(type) {
+    return kindOfType[type];
+}
 function newestFirst(a, b) {
     const created = (entry) => entry.annotations?.['org.opencontainers.image.created'] ?? '';
     return created(b).localeCompare(created(a));
@@ -20203,9 +21090,36 @@ function signatureTags(digest) {
     const name = digest.replace(':', '-');
     return { signature: `${name}.sig`, attestations: `${name}.att` };
 }
+const immutableAdvice = "Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.";
+/** What cosign keeps under a tag of its scheme (or OCI's referrers fallback tag). */
+function heldUnder(tag) {
+    if (tag.endsWith('.sig'))
+        return 'signature';
+    if (tag.endsWith('.att'))
+        return 'attestations';
+    return 'referrers index';
+}
+/**
+ * Refuses, before anything is signed, what cosign's tag scheme cannot do in a repository with IMMUTABLE tags:
+ * each signature rewrites `sha256-<digest>.sig` and each attestation `sha256-<digest>.att`, so a digest signed
+ * before collides, and more than one attestation per digest collides with itself. `existing`: the tags there now.
+ */
+function checkTagScheme(planned, existing, repository) {
+    for (const { reference, digest, attestations } of planned) {
+        const tags = signatureTags(digest);
+        const taken = [tags.signature, ...(attestations.length > 0 ? [tags.attestations] : [])].find((tag) => existing.includes(tag));
+        if (taken) {
+            throw new errors/* ConfigurationError */.j1(`${reference} was signed before: its ${heldUnder(taken)} tag ${taken} already exists in repository '${repository}', whose tags are IMMUTABLE, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) would have to rewrite it. Nothing was signed. ${immutableAdvice}`);
+        }
+        if (attestations.length > 1) {
+            throw new errors/* ConfigurationError */.j1(`Repository '${repository}' has IMMUTABLE tags, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) keeps every attestation of ${reference} under one tag, ${tags.attestations}, rewritten for each: 'attest' asks for ${attestations.length} (${attestations.join(', ')}) and only one fits. Nothing was signed. Attest one kind, make the repository's tags MUTABLE, or use a registry with the referrers API.`);
+        }
+    }
+}
 /**
  * A cosign failure the user can act on: a tag of cosign's tag scheme (or of the OCI referrers fallback) that
- * already exists in a repository with IMMUTABLE tags, because this digest was signed before.
+ * already exists in a repository with IMMUTABLE tags (ECR's TAG_INVALID, or PutImage's exception), named when
+ * the registry's message names it. `reference` is the digest cosign was signing or attesting.
  */
 function explainCosignFailure(stderr, context) {
     if (!/cannot be overwritten because the (repository|tag) is immutable|ImageTagAlreadyExistsException/i.test(stderr)) {
@@ -20213,7 +21127,11 @@ function explainCosignFailure(stderr, context) {
     }
     const digest = context.reference.split('@')[1] ?? '';
     const tags = signatureTags(digest);
-    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestation of ${context.reference}: repository '${context.repository}' has IMMUTABLE tags, and the tag cosign stores it under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`);
+    const named = /The image tag '([^']+)' already exists/.exec(stderr)?.[1];
+    const where = named
+        ? `the ${heldUnder(named)} tag ${named}`
+        : `a tag cosign stores them under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')})`;
+    return new errors/* ConfigurationError */.j1(`cosign could not store the signature or attestations of ${context.reference}: ${where} already exists in repository '${context.repository}', whose tags are IMMUTABLE, from an earlier signing of this digest. ${immutableAdvice}`);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/subjects.ts
@@ -20240,6 +21158,23 @@ function signingSubjects(image, digest, index) {
         return platform ? [{ reference: `${image}@${entry.digest}`, digest: entry.digest, platform }] : [];
     });
     return [top, ...platforms];
+}
+/**
+ * A dry run's subjects: nothing was pushed, so the digests are placeholders (`<digest>`, and for several
+ * platforms `<linux/arm64 digest>` each), as the release prints them.
+ */
+function plannedSubjects(image, platforms) {
+    const top = { reference: `${image}@<digest>`, digest: '<digest>' };
+    if (platforms.length < 2)
+        return [top];
+    return [
+        top,
+        ...platforms.map((platform) => ({
+            reference: `${image}@<${platform} digest>`,
+            digest: `<${platform} digest>`,
+            platform
+        }))
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/sign/summary.ts
@@ -20297,10 +21232,14 @@ function signingSummary(request) {
 ;// CONCATENATED MODULE: ./src/sign/files.ts
 
 
+/** Where the predicate of one digest and type goes, in `dir` (RUNNER_TEMP). */
+function predicatePath(dir, subject, type) {
+    return external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+}
 /** Writes a predicate for `cosign attest --predicate` into `dir` (RUNNER_TEMP), one file per digest and type. */
 async function writePredicate(dir, subject, type, predicate) {
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+    const file = predicatePath(dir, subject, type);
     await (0,promises_.writeFile)(file, JSON.stringify(predicate, null, 2));
     return { type, predicateFile: file };
 }
@@ -20496,13 +21435,30 @@ function vulnPredicate(request) {
 
 
 
+/**
+ * A dry run's attestations: the same kinds and `cosign attest --type` as a real run, without predicates (no gate
+ * ran). Provenance is buildx's own where the 'provenance' input asks for it (v1 with `version=v1`, else v0.2).
+ */
+function plannedAttestations(config, dir, subject, index) {
+    const buildx = config.build.provenance !== '' && config.build.provenance !== 'false';
+    const types = config.sign.attest.flatMap((kind) => {
+        if (kind === 'vuln')
+            return config.scan ? ['vuln'] : [];
+        if (kind === 'sbom')
+            return index ? [] : [sbomAttestationType(config.sign.sbomFormat)];
+        return [buildx && !/version=v1/.test(config.build.provenance) ? 'slsaprovenance02' : 'slsaprovenance1'];
+    });
+    return types.map((type) => ({ type, predicateFile: predicatePath(dir, subject, type) }));
+}
 /** What is attested about each digest: the index gets the merged scan, each platform its own, and its SBOM. */
 async function predicatesFor(request, outcome, subject, index) {
     const { config, runner } = request;
     const gate = outcome.gate;
-    if (!gate || runner.dryRun)
-        return [];
     const dir = external_node_path_.join(outcome.plan.dir, 'attestations');
+    if (runner.dryRun)
+        return plannedAttestations(config, dir, subject, index);
+    if (!gate)
+        return [];
     const run = runFactsFromEnv(request.env);
     const scans = subject.platform
         ? gate.scans.filter((scan) => scan.platform === subject.platform)
@@ -20555,7 +21511,7 @@ async function predicatesFor(request, outcome, subject, index) {
         // One SBOM per platform image: an index has no packages of its own.
         if (kind === 'sbom' && (!index || gate.scans.length === 1) && scans[0] && request.trivy) {
             const type = sbomAttestationType(config.sign.sbomFormat);
-            const output = external_node_path_.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`);
+            const output = predicatePath(dir, subject, type);
             await runner.run(planSbom({
                 workspace: request.trivy,
                 report: scans[0].reportPath,
@@ -20575,41 +21531,48 @@ async function predicatesFor(request, outcome, subject, index) {
 function insecure(registry) {
     return /^(?:127\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.test(registry);
 }
-/** `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now. */
-async function referrersOf(registry, repository, digest, ecr) {
+const indexType = 'application/vnd.oci.image.index.v1+json';
+/**
+ * `GET /v2/<name>/referrers/<digest>` with the run's registry login: what is stored with a digest now, or
+ * undefined when the registry has no referrers API (distribution 2.8 answers 404; an answer that is not an
+ * image index is not the API either, as go-containerregistry, cosign's client, also decides).
+ */
+async function listReferrers(registry, repository, digest, ecr) {
     const login = ecr?.authorizations.find((authorization) => authorization.registry === registry);
     const scheme = insecure(registry) ? 'http' : 'https';
     const response = await fetch(`${scheme}://${registry}/v2/${repository}/referrers/${digest}`, {
         headers: {
-            accept: 'application/vnd.oci.image.index.v1+json',
+            accept: indexType,
             ...(login
                 ? { authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}` }
                 : {})
         },
         signal: AbortSignal.timeout(15_000)
     });
-    if (!response.ok)
-        return [];
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (response.status !== 200 || type !== indexType) {
+        await response.body?.cancel();
+        return undefined;
+    }
     return (await response.json()).manifests ?? [];
 }
 /** The `signature` and `attestations` outputs: from the referrers API, or from cosign's tags. */
-async function storedSignature(request, outcome, storage, stderr, digest) {
+async function storedSignature(request, outcome, signed) {
+    const { ref, digest } = signed;
     const registry = outcome.plan.image.split('/')[0];
-    const repository = outcome.plan.spec.repository;
-    if (storage === 'referrers') {
-        const entries = await referrersOf(registry, repository, digest, request.ecr);
-        const signature = signatureDigestFromLog(stderr) ?? signatureDigest(entries);
+    if (signed.storage === 'referrers') {
+        const entries = (await listReferrers(registry, ref.repository, digest, request.ecr)) ?? [];
+        const signature = signatureDigestFromLog(signed.stderr) ?? signatureDigest(entries);
         return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) };
     }
     const tags = signatureTags(digest);
-    const tagged = async (tag) => storedManifest(await request.probe
-        .ecr(planGetImage({ repository }, { imageTag: tag }))
-        .catch(() => ({ $metadata: {} })))?.digest;
+    const tagged = async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))?.digest;
     const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)]);
+    // The one .att manifest holds every attestation of the digest: each kind attested names it.
     return {
         ...(signature ? { signature } : {}),
         attestations: attestations
-            ? Object.fromEntries(request.config.sign.attest.map((kind) => [kind, attestations]))
+            ? Object.fromEntries(signed.attested.map((type) => [attestationKind(type), attestations]))
             : {}
     };
 }
@@ -20659,6 +21622,31 @@ async function signAll(request) {
         }
     }));
 }
+/**
+ * Refuses, before anything is pushed, signing that the registry would refuse halfway: past the referrers limit
+ * (counted from `listings`, each subject's referrers now), or a rewrite of cosign's tags in an IMMUTABLE repository.
+ */
+async function checkStorageLimits(request, plan, ref, listings) {
+    const { subjects } = plan;
+    if (plan.storage === 'referrers') {
+        const uncounted = subjects.filter((_, at) => listings[at] === undefined);
+        if (uncounted.length > 0)
+            request.log.warning(`The referrers of ${uncounted.map(({ subject }) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`);
+        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(subjects.map(({ subject }, at) => [subject.digest, listings[at]?.length ?? 0])));
+        return;
+    }
+    if (request.ecr?.repositories.get(ref.repository)?.tagMutability !== 'IMMUTABLE')
+        return;
+    const tags = subjects.flatMap(({ subject }) => Object.values(signatureTags(subject.digest)));
+    const found = await Promise.all(tags.map(async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))
+        ? [tag]
+        : []));
+    checkTagScheme(subjects.map(({ subject, attestations }) => ({
+        reference: subject.reference,
+        digest: subject.digest,
+        attestations: attestations.map((attestation) => attestation.type)
+    })), found.flat(), ref.repository);
+}
 async function signImage(request, outcome, setup) {
     const { runner, probe } = request;
     const { cosign, credentials, transparencyLog } = setup;
@@ -20671,8 +21659,14 @@ async function signImage(request, outcome, setup) {
         ? undefined
         : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
     const index = stored ? JSON.parse(stored.manifest) : undefined;
-    const subjects = signingSubjects(outcome.plan.image, digest, index);
-    const storage = signatureStorage(registry);
+    const subjects = runner.dryRun
+        ? plannedSubjects(outcome.plan.image, request.config.build.platforms)
+        : signingSubjects(outcome.plan.image, digest, index);
+    // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
+    const listings = runner.dryRun
+        ? undefined
+        : await Promise.all(subjects.map((subject) => listReferrers(registry, repository, subject.digest, request.ecr)));
+    const storage = signatureStorage(registry, listings !== undefined && listings[0] !== undefined);
     const options = {
         cosign,
         credentials,
@@ -20687,13 +21681,8 @@ async function signImage(request, outcome, setup) {
             attestations: await predicatesFor(request, outcome, subject, subject.platform === undefined && subjects.length > 1)
         })))
     };
-    if (storage === 'referrers' && !runner.dryRun) {
-        const counts = await Promise.all(subjects.map(async (subject) => [
-            subject.digest,
-            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
-        ]));
-        checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts));
-    }
+    if (!runner.dryRun)
+        await checkStorageLimits(request, plan, ref, listings ?? []);
     let stderr = '';
     for (const command of planSigning(plan)) {
         try {
@@ -20701,7 +21690,7 @@ async function signImage(request, outcome, setup) {
         }
         catch (error) {
             const explained = error instanceof errors/* CommandError */.Qd
-                ? explainCosignFailure(error.stderrTail, { reference: outcome.plan.image, repository })
+                ? explainCosignFailure(error.stderrTail, { reference: command.args.at(-1) ?? '', repository })
                 : undefined;
             throw explained ?? error;
         }
@@ -20723,7 +21712,8 @@ async function signImage(request, outcome, setup) {
     });
     if (runner.dryRun)
         return { attestations: {}, summary };
-    return { ...(await storedSignature(request, outcome, storage, stderr, digest)), summary };
+    const attested = plan.subjects[0].attestations.map((attestation) => attestation.type);
+    return { ...(await storedSignature(request, outcome, { ref, digest, storage, stderr, attested })), summary };
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -20838,11 +21828,11 @@ function refusal(error) {
 }
 const code_scanning_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
- * Uploads every SARIF of the step at once, then waits for processing within one shared deadline. Never
+ * Uploads every SARIF of the step at once, then waits for each one's processing, up to `waitMs` after it was
+ * accepted (the throttling plugin spaces writes, so a later upload must not lose its wait to the queue). Never
  * throws: a failed upload must not hide the gate's verdict, so every problem is a warning and a status.
  */
 async function uploadSarifs(runner, log, context, uploads, options = {}) {
-    const deadline = Date.now() + (options.waitMs ?? 20_000);
     const [owner, repo] = context.repository.split('/');
     return Promise.all(uploads.map(async (upload) => {
         let id;
@@ -20858,6 +21848,7 @@ async function uploadSarifs(runner, log, context, uploads, options = {}) {
             return { category: upload.category, status, message };
         }
         log.info(`SARIF uploaded to code scanning as category ${upload.category} (id ${id})`);
+        const deadline = Date.now() + (options.waitMs ?? 20_000);
         while (Date.now() < deadline) {
             try {
                 const { data } = await runner.github({
@@ -20944,18 +21935,23 @@ async function publishFindings(request) {
 
 
 
+
+
+
+
 function runnerIo(env = process.env) {
     const log = new RunnerLog();
     return { env, log, live: (options) => new LiveRunner({ log, ...options }), now: () => new Date() };
 }
-async function probeFacts(probe, config) {
-    const [buildx, daemon, ecr] = await Promise.all([
+async function probeFacts(probe, config, env) {
+    const [buildx, daemon, ecr, logins] = await Promise.all([
         probeBuildx(probe),
         probeDaemon(probe),
         // Without a push (e.g. scan-only on fork pull requests) nothing needs ECR, nor AWS credentials.
-        config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined)
+        config.build.push ? connectEcr(probe, config.images, config.aws) : Promise.resolve(undefined),
+        dockerLogins(env)
     ]);
-    return { buildxVersion: buildx.buildxVersion, daemon, ...(ecr ? { ecr } : {}) };
+    return { buildxVersion: buildx.buildxVersion, daemon, dockerLogins: logins, ...(ecr ? { ecr } : {}) };
 }
 function runKey(context) {
     return `${context.runId}-${context.runAttempt}-${Math.random().toString(36).slice(2, 8)}`;
@@ -21002,27 +21998,45 @@ async function runAction(io) {
     const key = runKey(context);
     const needsTag = config.build.push || config.scan !== undefined;
     const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context);
-    const commitDate = readCommitDate(probe, context, config.tags);
+    const commitDate = readCommitDate(probe, context, { ...config.tags, created: config.build.created });
+    const branch = runFacts(context, config.tags.shaSource, undefined, undefined).branch;
+    const branchesLike = branch && config.githubToken ? fetchBranchesLike(probe, log, context, branch) : Promise.resolve([]);
     // A rule set that names no tag is refused before any AWS call (which might create repositories).
     const meta = await log.group('Tags and labels', async () => {
         await loadDates(config.tags);
-        const request = { tags: config.tags, labels: config.build.labels, context, now, needsTag };
+        const request = {
+            tags: config.tags,
+            labels: config.build.labels,
+            context,
+            now,
+            needsTag,
+            created: config.build.created
+        };
         // The payload names the default branch on most events: then no wait for the API before the check.
         if (defaultBranch(context) !== undefined)
             runMeta(request);
-        const [repository, committed] = await Promise.all([metadata, commitDate]);
+        const [repository, committed, otherBranches] = await Promise.all([metadata, commitDate, branchesLike]);
         const result = runMeta({
             ...request,
+            otherBranches,
             ...(repository ? { metadata: repository } : {}),
             ...(committed ? { commitDate: committed } : {})
         });
         result.warnings.forEach((warning) => log.warning(warning));
         log.info(`Tags: ${result.tags.join(', ') || '(none)'}`);
+        if (config.build.created === 'commit' && result.sourceDateEpoch === undefined)
+            log.info(`created: commit, but neither the event nor the workspace's git knows when the commit was made: the image's created time is the build time, so a rebuild gives another digest.`);
         return result;
     });
     const probed = await log.group('Docker, buildx and ECR', async () => {
-        const found = await probeFacts(probe, config);
+        const found = await probeFacts(probe, config, io.env);
+        // A secret from the moment GetAuthorizationToken returns it, whatever fails before the login.
+        found.ecr?.authorizations.forEach((authorization) => log.mask(authorization.password));
         checkPlatformSupport(config, found.daemon);
+        checkCacheRegistry(config.cache.ref, {
+            ecr: found.ecr?.authorizations.map((authorization) => authorization.registry) ?? [],
+            docker: found.dockerLogins
+        });
         log.info(`buildx ${found.buildxVersion}; daemon ${found.daemon.platform}, ${found.daemon.imageStore} image store`);
         return found;
     });
@@ -21036,14 +22050,13 @@ async function runAction(io) {
         ? await log.group('ECR login', async () => {
             const ecr = await createRepositories(runner, probe, probed.ecr, config.aws);
             for (const authorization of ecr.authorizations) {
-                log.mask(authorization.password);
                 await runner.run(planLogin(authorization));
                 state.add({ registry: authorization.registry });
             }
             return { ...probed, ecr };
         })
         : probed;
-    const { builder, buildkitVersion } = await log.group('Builder', async () => {
+    const { builder, buildkitVersion, rewrites } = await log.group('Builder', async () => {
         const plan = planBuilder({
             driver: config.build.driver,
             builder: config.build.builder,
@@ -21053,7 +22066,14 @@ async function runAction(io) {
             state.add({ builder: plan.name });
         // Emulators first: a builder sees the platforms it can run when it starts.
         await setUpEmulation(runner, config.build.platforms);
-        return { builder: plan.name, buildkitVersion: await runBuilder(runner, plan) };
+        const version = await runBuilder(runner, plan);
+        // Only a BuildKit container can clamp file times; a named builder says which kind it is.
+        const kind = plan.created
+            ? { driver: 'docker-container', ...(version ? { buildkitVersion: version } : {}) }
+            : config.build.builder
+                ? await inspectBuilder(probe, plan.name)
+                : { driver: 'docker' };
+        return { builder: plan.name, buildkitVersion: version, rewrites: rewritesTimestamps(kind) };
     });
     const temp = await (0,promises_.mkdtemp)(external_node_path_.join(io.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'ecr-build-push-'));
     state.add({ tempDir: temp });
@@ -21065,6 +22085,7 @@ async function runAction(io) {
         buildxVersion: facts.buildxVersion,
         ...(buildkitVersion ? { buildkitVersion } : {}),
         builder,
+        rewritesTimestamps: rewrites,
         temp,
         runKey: key,
         dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
@@ -21083,7 +22104,7 @@ async function runAction(io) {
         log.info(cacheReportLine(results[0].stats));
         return results;
     });
-    const gates = await log.group('Scan gate', () => gateAll({ runner, probe, log, config, context, facts, plans, built }));
+    const gates = await log.group('Scan gate', () => gateAll({ runner, probe, log, config, context, meta, facts, plans, built }));
     await log.group('Code scanning and annotations', () => publishFindings({ runner, log, config, context, checks, gates }));
     const released = await log.group('Release', () => releaseAll({ runner, probe, log, config, plans, built, gates, ...(facts.ecr ? { ecr: facts.ecr } : {}) }));
     const released_ = plans.map((plan, index) => ({
@@ -21113,10 +22134,8 @@ async function runAction(io) {
         log,
         config,
         context,
-        meta,
         outcomes,
         checks,
-        trivy: gates.workspace,
         seconds: (Date.now() - started) / 1000
     }));
     if (config.dryRun) {

@@ -3,7 +3,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { planBake, runBake } from './build/bake.js'
 import { planBuild, readBuildResult, runWithProgress, type BuildResult } from './build/build.js'
-import { planBuilder, probeBuildx, runBuilder } from './build/buildx.js'
+import { inspectBuilder, planBuilder, probeBuildx, runBuilder } from './build/buildx.js'
+import { rewritesTimestamps } from './build/output.js'
 import { probeDaemon, type DaemonFacts } from './build/daemon.js'
 import { planImages, type ImagePlan } from './build/plan.js'
 import { setUpEmulation } from './build/emulation.js'
@@ -20,7 +21,7 @@ import { fetchRepositoryMetadata } from './github/repository.js'
 import { loadDates, readCommitDate } from './meta/meta.js'
 import { runFacts } from './meta/run-facts.js'
 import { runMeta, type RunMeta } from './meta/run-tags.js'
-import { cacheReportLine } from './build/progress.js'
+import { cacheReportLine } from './report/build-steps.js'
 import { failIfAnyHeldBack, setOutputs, type ImageOutcome } from './outcome.js'
 import { releaseAll } from './release/phase.js'
 import { reportAll } from './report/job.js'
@@ -129,7 +130,7 @@ export async function runAction(io: Io): Promise<void> {
   const key = runKey(context)
   const needsTag = config.build.push || config.scan !== undefined
   const metadata = fetchRepositoryMetadata(probe, log, config.githubToken, context)
-  const commitDate = readCommitDate(probe, context, config.tags)
+  const commitDate = readCommitDate(probe, context, { ...config.tags, created: config.build.created })
   const branch = runFacts(context, config.tags.shaSource, undefined, undefined).branch
   const branchesLike =
     branch && config.githubToken ? fetchBranchesLike(probe, log, context, branch) : Promise.resolve([])
@@ -137,7 +138,14 @@ export async function runAction(io: Io): Promise<void> {
   // A rule set that names no tag is refused before any AWS call (which might create repositories).
   const meta: RunMeta = await log.group('Tags and labels', async () => {
     await loadDates(config.tags)
-    const request = { tags: config.tags, labels: config.build.labels, context, now, needsTag }
+    const request = {
+      tags: config.tags,
+      labels: config.build.labels,
+      context,
+      now,
+      needsTag,
+      created: config.build.created
+    }
     // The payload names the default branch on most events: then no wait for the API before the check.
     if (defaultBranch(context) !== undefined) runMeta(request)
     const [repository, committed, otherBranches] = await Promise.all([metadata, commitDate, branchesLike])
@@ -149,6 +157,10 @@ export async function runAction(io: Io): Promise<void> {
     })
     result.warnings.forEach((warning) => log.warning(warning))
     log.info(`Tags: ${result.tags.join(', ') || '(none)'}`)
+    if (config.build.created === 'commit' && result.sourceDateEpoch === undefined)
+      log.info(
+        `created: commit, but neither the event nor the workspace's git knows when the commit was made: the image's created time is the build time, so a rebuild gives another digest.`
+      )
     return result
   })
 
@@ -187,7 +199,7 @@ export async function runAction(io: Io): Promise<void> {
       })
     : probed
 
-  const { builder, buildkitVersion } = await log.group('Builder', async () => {
+  const { builder, buildkitVersion, rewrites } = await log.group('Builder', async () => {
     const plan = planBuilder({
       driver: config.build.driver,
       builder: config.build.builder,
@@ -196,7 +208,14 @@ export async function runAction(io: Io): Promise<void> {
     if (plan.created) state.add({ builder: plan.name })
     // Emulators first: a builder sees the platforms it can run when it starts.
     await setUpEmulation(runner, config.build.platforms)
-    return { builder: plan.name, buildkitVersion: await runBuilder(runner, plan) }
+    const version = await runBuilder(runner, plan)
+    // Only a BuildKit container can clamp file times; a named builder says which kind it is.
+    const kind = plan.created
+      ? { driver: 'docker-container', ...(version ? { buildkitVersion: version } : {}) }
+      : config.build.builder
+        ? await inspectBuilder(probe, plan.name)
+        : { driver: 'docker' }
+    return { builder: plan.name, buildkitVersion: version, rewrites: rewritesTimestamps(kind) }
   })
 
   const temp = await mkdtemp(path.join(io.env.RUNNER_TEMP || os.tmpdir(), 'ecr-build-push-'))
@@ -209,6 +228,7 @@ export async function runAction(io: Io): Promise<void> {
     buildxVersion: facts.buildxVersion,
     ...(buildkitVersion ? { buildkitVersion } : {}),
     builder,
+    rewritesTimestamps: rewrites,
     temp,
     runKey: key,
     dependencyHash: await hashCacheDependencies(config.dockerfile.path, config.build.context),
@@ -233,7 +253,7 @@ export async function runAction(io: Io): Promise<void> {
   )
 
   const gates = await log.group('Scan gate', () =>
-    gateAll({ runner, probe, log, config, context, facts, plans, built })
+    gateAll({ runner, probe, log, config, context, meta, facts, plans, built })
   )
   await log.group('Code scanning and annotations', () =>
     publishFindings({ runner, log, config, context, checks, gates })
@@ -271,10 +291,8 @@ export async function runAction(io: Io): Promise<void> {
       log,
       config,
       context,
-      meta,
       outcomes,
       checks,
-      trivy: gates.workspace,
       seconds: (Date.now() - started) / 1000
     })
   )

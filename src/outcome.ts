@@ -76,11 +76,21 @@ export function setOutputs(
   )
 }
 
-/** One error for the step: what the gate blocked, what it held back, and exactly which tags were not written. */
+/**
+ * One error for the step: what the gate blocked, what it held back, exactly which tags were not written, and
+ * which tagged images could not be signed.
+ */
 export function failIfAnyHeldBack(outcomes: ImageOutcome[]): void {
   const several = outcomes.length > 1
   const named = (outcome: ImageOutcome) =>
     several ? `${outcome.plan.spec.stage.name} (${outcome.plan.spec.repository}): ` : ''
+  // Signing comes after the tags: an image that was asked to be signed and is not fails the step all the same.
+  const unsigned = outcomes
+    .filter((outcome) => outcome.signError)
+    .map(
+      (outcome) =>
+        `${named(outcome)}${several ? 'the' : 'The'} tags were pushed, but signing failed: ${outcome.signError}`
+    )
   const blocked = outcomes.filter((outcome) => outcome.gate?.blocked)
   if (blocked.length > 0) {
     const subject = several ? ` for ${blocked.map((outcome) => outcome.plan.spec.stage.name).join(', ')}` : ''
@@ -94,7 +104,8 @@ export function failIfAnyHeldBack(outcomes: ImageOutcome[]): void {
         ? `\nTagged anyway (gate: per-target): ${released.map((outcome) => outcome.plan.spec.stage.name).join(', ')}.`
         : ''
     const reasons = blocked.map((outcome) => `${named(outcome)}${outcome.gate?.blocked}`).join('\n')
-    throw new GateError(`No tag was pushed${subject}: ${reasons}${held}${tagged}`)
+    const notSigned = unsigned.map((line) => `\n${line}`).join('')
+    throw new GateError(`No tag was pushed${subject}: ${reasons}${held}${tagged}${notSigned}`)
   }
   const problems = outcomes.flatMap((outcome) => {
     const release = outcome.release
@@ -115,5 +126,6 @@ export function failIfAnyHeldBack(outcomes: ImageOutcome[]): void {
       )
     return lines
   })
-  if (problems.length > 0) throw new ServiceError(problems.join('\n'), 'ReleaseFailed')
+  if (problems.length > 0) throw new ServiceError([...problems, ...unsigned].join('\n'), 'ReleaseFailed')
+  if (unsigned.length > 0) throw new ServiceError(unsigned.join('\n'), 'SigningFailed')
 }

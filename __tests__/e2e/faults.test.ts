@@ -553,7 +553,7 @@ describe('the worst inputs', () => {
     [
       'secret-files',
       { 'secret-files': 'token=/etc/passwd' },
-      /^::error::The line 1 of 'secret-files' names '\/etc\/passwd', which is outside/
+      /^::error::Line 1 of 'secret-files' names '\/etc\/passwd', which is outside/
     ],
     [
       'build-args',

@@ -3,6 +3,7 @@
 // entry with STATE_* env from the state file. Each step's output goes through the runner's workflow-command
 // processing (workflow-commands.mjs): what `log` holds, and what `echo` prints, is what the job's page shows.
 import { spawn } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -108,6 +109,7 @@ export function runStep(node, script, env, cwd, runner) {
     onEntry: runner.onEntry
   })
   return new Promise((resolve) => {
+    const started = performance.now()
     const child = spawn(node, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
@@ -125,6 +127,8 @@ export function runStep(node, script, env, cwd, runner) {
       output.end()
       resolve({
         code,
+        /** Wall clock from spawn to exit. */
+        ms: performance.now() - started,
         stdout,
         stderr,
         log: output.log,

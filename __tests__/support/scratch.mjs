@@ -103,14 +103,16 @@ function buildersIn(dockerConfig) {
 }
 
 /**
- * Names on a daemon under one of the hosts, `repository:tag`, or `repository@digest` when untagged; undefined
+ * Names on a daemon under one of the hosts, `repository:tag`, `repository@digest` when untagged, or the id; undefined
  * when the daemon does not answer (twice: a busy daemon gets a second chance).
  */
 function imagesUnder(hosts, dockerHost) {
   let listing
   for (let attempt = 0; listing === undefined && attempt < 2; attempt++) {
     try {
-      listing = docker(['image', 'ls', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}'], { dockerHost })
+      listing = docker(['image', 'ls', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}'], {
+        dockerHost
+      })
     } catch {
       // not running, or busy
     }
@@ -121,8 +123,13 @@ function imagesUnder(hosts, dockerHost) {
     .filter(Boolean)
     .map((line) => line.split('\t'))
     .filter(([repository]) => hosts.some((host) => repository.startsWith(`${host}/`)))
-    .map(([repository, tag, digest]) =>
-      tag && tag !== '<none>' ? `${repository}:${tag}` : `${repository}@${digest}`
+    .map(([repository, tag, digest, id]) =>
+      tag && tag !== '<none>'
+        ? `${repository}:${tag}`
+        : digest && digest !== '<none>'
+          ? `${repository}@${digest}`
+          : // Never pushed and no longer tagged: only its id names it.
+            id
     )
 }
 

@@ -24,6 +24,11 @@ export interface StackOptions {
   store?: DockerStore
   /** Put the fault-injecting proxy in front of the registry and hand out its host (ECR's proxyEndpoint). */
   proxy?: boolean
+  /**
+   * The proxy answers the OCI 1.1 referrers API, as ECR does (implies `proxy`); `stack.proxy.referrers(on)`
+   * switches it per test. Without it the registry is distribution 2.8, which has none.
+   */
+  referrers?: boolean
 }
 
 /** One docker call the action made through the spy, with the daemon it was pointed at. */
@@ -46,7 +51,17 @@ export async function startStack(
   ensureBaseImage(daemon)
   const password = randomBytes(18).toString('base64url')
   const registry = await startRegistry({ password })
-  const proxy = options.proxy ? await startRegistryProxy({ upstream: registry.host }) : undefined
+  // With the proxy, ECR's IMMUTABLE tags hold on the registry API too (cosign's tags), not only in PutImage.
+  const proxy =
+    options.proxy || options.referrers
+      ? await startRegistryProxy({
+          upstream: registry.host,
+          referrers: options.referrers ?? false,
+          immutable: repositories
+            .filter((repository) => repository.tagMutability === 'IMMUTABLE')
+            .map((repository) => repository.name)
+        })
+      : undefined
   const host = proxy?.host ?? registry.host
   const ecr = await startEcr({
     registryHost: registry.host,
@@ -104,6 +119,13 @@ export async function startStack(
         env: dockerEnv,
         stdio: ['pipe', 'ignore', 'ignore']
       })
+    },
+    /** ECR's PutImageTagMutability: for PutImage and, with the proxy, for manifest PUTs to the registry. */
+    setTagMutability(repository: string, mutability: 'MUTABLE' | 'IMMUTABLE'): void {
+      const known = ecr.repositories.get(repository)
+      if (!known) throw new Error(`No repository ${repository} in the ECR stand-in.`)
+      known.imageTagMutability = mutability
+      proxy?.tagMutability(repository, mutability)
     },
     /** The real docker against the stack's daemon, with the private config. */
     docker(args: string[]): string {

@@ -129,6 +129,49 @@ describe('the trivy stand-in', () => {
     )
   })
 
+  it('lists the packages the findings name with --list-all-pkgs, and converts them into a CycloneDX or SPDX SBOM', () => {
+    const report = path.join(dir, 'with-packages.json')
+    const scanned = standInRun([
+      'image',
+      '--format',
+      'json',
+      '--output',
+      report,
+      ...amd64,
+      '--list-all-pkgs',
+      '--severity',
+      'CRITICAL',
+      'shop/web:1'
+    ])
+    expect(scanned.status).toBe(0)
+    const written = JSON.parse(readFileSync(report, 'utf8')) as {
+      Results: Array<{ Packages: Array<{ ID: string; Identifier: { PURL: string } }> }>
+    }
+    // Both packages, though --severity CRITICAL leaves only one finding: packages are not filtered.
+    expect(written.Results[0].Packages.map((pkg) => pkg.ID)).toEqual(['bash@5.0-4', 'libidn2-0@2.0.5-1'])
+    const purls = written.Results[0].Packages.map((pkg) => pkg.Identifier.PURL)
+    const cyclonedx = path.join(dir, 'sbom.cdx.json')
+    expect(standInRun(['convert', '--format', 'cyclonedx', '--output', cyclonedx, report]).status).toBe(0)
+    const bom = JSON.parse(readFileSync(cyclonedx, 'utf8'))
+    expect([bom.bomFormat, bom.specVersion, bom.metadata.component.name]).toEqual([
+      'CycloneDX',
+      '1.6',
+      'shop/web:1'
+    ])
+    expect(bom.components.filter((component: { type: string }) => component.type === 'library')).toEqual(
+      purls.map((purl) => expect.objectContaining({ purl, 'bom-ref': purl }))
+    )
+    const spdx = path.join(dir, 'sbom.spdx.json')
+    expect(standInRun(['convert', '--format', 'spdx-json', '--output', spdx, report]).status).toBe(0)
+    const document = JSON.parse(readFileSync(spdx, 'utf8'))
+    expect(document.spdxVersion).toBe('SPDX-2.3')
+    expect(
+      document.packages.flatMap((pkg: { externalRefs?: Array<{ referenceLocator: string }> }) =>
+        (pkg.externalRefs ?? []).map((ref) => ref.referenceLocator)
+      )
+    ).toEqual(purls)
+  })
+
   it.each([
     [['image', '--format', 'json', ...amd64, '--severity', 'CRITICAL', '--exit-code', '3', 'x'], 3],
     [['image', '--format', 'json', ...amd64, '--severity', 'MEDIUM', '--exit-code', '3', 'x'], 0],

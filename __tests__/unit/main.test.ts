@@ -127,7 +127,7 @@ describe('runAction in a dry run', () => {
     const build = printed.find((line) => line.startsWith('$ docker buildx build'))
     expect(build).toMatch(
       new RegExp(
-        `--target production .*--secret id=npm_token,env=ECR_BUILD_PUSH_SECRET_0 .*--output type=image,name=${image},push-by-digest=true,name-canonical=true,push=true `
+        `--target production --build-arg SOURCE_DATE_EPOCH=1714725680 --secret id=npm_token,env=ECR_BUILD_PUSH_SECRET_0 .*--output type=image,name=${image},push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true `
       )
     )
     expect(printed.filter((line) => line.startsWith('$ trivy image'))).toEqual([

@@ -285,6 +285,30 @@ describe('failIfAnyHeldBack', () => {
     )
   })
 
+  it('fails when a tagged image could not be signed, with signing’s own reason', () => {
+    const reason = `${web.image}@${digest} already has 98 referrers (signatures and attestations); signing adds 3, over the registry's limit of 100 per image.`
+    expect(() =>
+      failIfAnyHeldBack([
+        { plan: web, built, release: { digest, written: web.tags, failed: [] }, signError: reason }
+      ])
+    ).toThrow(new ServiceError(`The tags were pushed, but signing failed: ${reason}`, 'SigningFailed'))
+    expect(() =>
+      failIfAnyHeldBack([
+        { plan: web, built, gate: gate('blocked by CVE-1') },
+        {
+          plan: worker,
+          built,
+          release: { digest, written: worker.tags, failed: [] },
+          signError: 'cosign failed'
+        }
+      ])
+    ).toThrow(
+      new GateError(
+        'No tag was pushed for production: production (shop/web): blocked by CVE-1\nTagged anyway (gate: per-target): worker.\nworker (shop/worker): the tags were pushed, but signing failed: cosign failed'
+      )
+    )
+  })
+
   it('fails when the pushed image is not the scanned one', () => {
     expect(() =>
       failIfAnyHeldBack([

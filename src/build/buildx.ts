@@ -68,6 +68,21 @@ export function parseBuildkitVersion(inspectOutput: string): string | undefined 
   return match ? (semver.coerce(match[1])?.version ?? undefined) : undefined
 }
 
+/** A named builder's driver and BuildKit version, from `docker buildx inspect` (a read; runs in a dry run too). */
+export async function inspectBuilder(
+  probe: Runner,
+  name: string
+): Promise<{ driver?: string; buildkitVersion?: string }> {
+  const result = await probe.run(
+    { tool: 'docker', args: ['buildx', 'inspect', '--builder', name] },
+    { allowFailure: true }
+  )
+  if (result.exitCode !== 0) return {}
+  const driver = /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1]
+  const buildkitVersion = parseBuildkitVersion(result.stdout)
+  return { ...(driver ? { driver } : {}), ...(buildkitVersion ? { buildkitVersion } : {}) }
+}
+
 /** Creates the builder when the plan says so; returns the BuildKit version it reports, if any. */
 export async function runBuilder(runner: Runner, plan: BuilderPlan): Promise<string | undefined> {
   let buildkitVersion: string | undefined

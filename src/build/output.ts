@@ -1,3 +1,5 @@
+import semver from 'semver'
+
 /**
  * Where the built image goes, the one place that decides it. Without a scan it goes straight to its final
  * tags. With one, it goes where the gate can read it and nobody can pull it by a final name: the registry
@@ -37,7 +39,20 @@ export interface OutputNames {
 }
 
 /** The exporters and names of one image's build. `load` with a straight push also loads the tags. */
-export function planOutput(delivery: Delivery, names: OutputNames, load: boolean): BuildOutput {
+export function planOutput(
+  delivery: Delivery,
+  names: OutputNames,
+  load: boolean,
+  options: { rewriteTimestamp?: boolean } = {}
+): BuildOutput {
+  const output = exportersOf(delivery, names, load)
+  if (!options.rewriteTimestamp) return output
+  const rewriting = (exporter: string) =>
+    exporter === 'type=cacheonly' ? exporter : `${exporter},rewrite-timestamp=true`
+  return { ...output, exporters: output.exporters.map(rewriting) }
+}
+
+function exportersOf(delivery: Delivery, names: OutputNames, load: boolean): BuildOutput {
   switch (delivery) {
     case 'tags':
       return {
@@ -52,9 +67,13 @@ export function planOutput(delivery: Delivery, names: OutputNames, load: boolean
         names: []
       }
     case 'daemon-staging':
+      // With the layout, both exporters write OCI media types: without attestations the docker exporter would
+      // write Docker ones, and the pushed manifests would not be the scanned ones (isScannedImage refuses them).
       return {
         delivery,
-        exporters: ['type=docker', ...(names.layout ? [`type=oci,dest=${names.layout},tar=false`] : [])],
+        exporters: names.layout
+          ? ['type=docker,oci-mediatypes=true', `type=oci,dest=${names.layout},tar=false`]
+          : ['type=docker'],
         names: [names.staging]
       }
     case 'local':
@@ -74,4 +93,16 @@ export function exportsLayout(
   imageStore: 'classic' | 'containerd'
 ): boolean {
   return driver === 'docker-container' || imageStore === 'containerd'
+}
+
+/**
+ * Whether the builder clamps the file times in the layers it writes to SOURCE_DATE_EPOCH
+ * (`rewrite-timestamp=true`, BuildKit 0.13): a BuildKit container does; the docker driver's exporter refuses it on
+ * the containerd store ("conflicts with unpack") and ignores it on the classic one. Unknown versions are assumed
+ * current: buildx creates builders from the latest BuildKit release.
+ */
+export function rewritesTimestamps(builder: { driver?: string; buildkitVersion?: string }): boolean {
+  if (builder.driver !== 'docker-container') return false
+  const version = builder.buildkitVersion ? semver.coerce(builder.buildkitVersion)?.version : undefined
+  return version === undefined || semver.gte(version, '0.13.0')
 }

@@ -36,6 +36,8 @@ export interface ImagePlanFacts {
   buildxVersion: string
   buildkitVersion?: string
   builder: string
+  /** The builder clamps file times to SOURCE_DATE_EPOCH (`rewrite-timestamp=true`). */
+  rewritesTimestamps?: boolean
   /** The run's own folder. */
   temp: string
   /** Unique per run and attempt, for staging names. */
@@ -43,6 +45,25 @@ export interface ImagePlanFacts {
   /** sha256 of the Dockerfile and lockfiles, for the local cache key. */
   dependencyHash: string
   env: Record<string, string | undefined>
+}
+
+/**
+ * Inline cache writes per-build times into the image config, so no rebuild of a commit gets its digest again;
+ * in an IMMUTABLE repository that makes a re-run fail on its own tags, which is worth a warning.
+ */
+function reproducibleCache(
+  cache: CachePlan,
+  image: { reproducible: boolean; immutable: boolean }
+): CachePlan {
+  if (!image.reproducible || !image.immutable || !cache.to.some((spec) => spec.startsWith('type=inline')))
+    return cache
+  return {
+    ...cache,
+    warnings: [
+      ...cache.warnings,
+      `Cache: inline cache records build times in the image config, so a rebuild of this commit gets another digest, and a re-run fails on the tags this IMMUTABLE repository already has. Set 'cache-repository' to a repository with mutable tags (registry cache), or use 'cache: gha', 'local' or 'none'. See docs/reproducible-builds.md.`
+    ]
+  }
 }
 
 /** Plans every image of the step; pure given the facts. */
@@ -54,6 +75,13 @@ export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
     load: build.load,
     driver: build.driver
   })
+  const epoch = facts.meta.sourceDateEpoch
+  // The commit's time, for BuildKit's created times; the exporters also clamp file times to it where they can.
+  const buildArgs =
+    epoch === undefined
+      ? build.buildArgs
+      : [...build.buildArgs, { key: 'SOURCE_DATE_EPOCH', value: String(epoch) }]
+  const rewriteTimestamp = epoch !== undefined && facts.rewritesTimestamps === true
   return config.images.map((spec, index) => {
     const image = facts.ecr ? `${facts.ecr.registry}/${spec.repository}` : spec.repository
     const tags = facts.meta.tags.map((tag) => `${image}:${tag}`)
@@ -83,19 +111,24 @@ export function planImages(config: Config, facts: ImagePlanFacts): ImagePlan[] {
       dependencyHash: facts.dependencyHash,
       hostedRunner: facts.env.RUNNER_ENVIRONMENT === 'github-hosted'
     }
-    const cache = planCache(config.cache, cacheFacts)
+    const cache = reproducibleCache(planCache(config.cache, cacheFacts), {
+      reproducible: epoch !== undefined,
+      immutable: cacheFacts.tagImmutable
+    })
     const request: BuildRequest = {
       builder: facts.builder,
       file: config.dockerfile.path,
       context: build.context,
       target: spec.stage.named ? spec.stage.name : '',
       platforms: build.platforms,
-      buildArgs: build.buildArgs,
+      buildArgs,
       secrets: build.secrets,
       secretFiles: build.secretFiles,
       labels: facts.meta.labels,
       annotations: facts.meta.annotations,
-      output: planOutput(delivery, { image, tags, staging, ...(layout ? { layout } : {}) }, build.load),
+      output: planOutput(delivery, { image, tags, staging, ...(layout ? { layout } : {}) }, build.load, {
+        rewriteTimestamp
+      }),
       cache,
       noCache: build.noCache,
       pull: build.pull,

@@ -14,6 +14,8 @@ import {
 } from './values.js'
 
 export type Driver = 'docker-container' | 'docker'
+/** Where the image's created time comes from: the named commit (reproducible rebuilds) or the build. */
+export type CreatedFrom = 'commit' | 'now'
 
 export interface Secret {
   id: string
@@ -46,6 +48,7 @@ export interface BuildConfig {
   driver: Driver
   /** An existing builder to use; '' creates one (docker-container) or uses the daemon's. */
   builder: string
+  created: CreatedFrom
 }
 
 const labelKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/
@@ -127,6 +130,17 @@ function attestation(raw: RawInputs, name: 'provenance' | 'sbom'): string {
   return value
 }
 
+/** The commit's time reaches BuildKit as SOURCE_DATE_EPOCH; a second one from `build-args` would contradict it. */
+function createdFrom(raw: RawInputs, buildArgs: Pair[]): CreatedFrom {
+  const created = oneOf(raw, 'created', ['commit', 'now'] as const, 'commit')
+  if (created === 'commit' && buildArgs.some((arg) => arg.key === 'SOURCE_DATE_EPOCH')) {
+    throw new ConfigurationError(
+      `Input 'build-args' sets SOURCE_DATE_EPOCH, which 'created: commit' sets from the commit's time: remove it, or set 'created: now' to pass your own.`
+    )
+  }
+  return created
+}
+
 function secretFiles(raw: RawInputs, roots: { workspace: string; runnerTemp?: string }): SecretFile[] {
   return numberedPairs(raw, 'secret-files', secretIdPattern, 'id=path').map(({ line, key, value }) => {
     if (/[,"]/.test(value)) {
@@ -151,11 +165,12 @@ export function parseBuildConfig(
       `Input 'builder' is '${builder}': expected a buildx builder name (letters, digits, '_', '.', '-').`
     )
   }
+  const buildArgs = pairs(raw, 'build-args', buildArgNamePattern, 'NAME=value')
   return {
     context,
     file,
     filePath: allowedPath('file', file, roots, 'file', undefined, 'Dockerfile'),
-    buildArgs: pairs(raw, 'build-args', buildArgNamePattern, 'NAME=value'),
+    buildArgs,
     secrets: pairs(raw, 'secrets', secretIdPattern, 'id=value', true).map(({ key, value }) => ({
       id: key,
       value
@@ -170,6 +185,7 @@ export function parseBuildConfig(
     provenance: attestation(raw, 'provenance'),
     sbom: attestation(raw, 'sbom'),
     driver: oneOf(raw, 'driver', ['docker-container', 'docker'] as const, 'docker-container'),
-    builder
+    builder,
+    created: createdFrom(raw, buildArgs)
   }
 }

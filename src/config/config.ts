@@ -116,9 +116,15 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
   for (const [name, value] of Object.entries(raw)) checkRawInput(name, value)
   const roots = { workspace: context.workspace, runnerTemp: env.RUNNER_TEMP }
   const requests = targetRequests(raw)
-  const build = parseBuildConfig(raw, roots)
-  const dockerfile = readDockerfile(build.file, build.filePath, context.workspace)
   const sign = parseSignInputs(raw, env)
+  // The signed provenance referrer replaces buildx's unknown/unknown attestation manifest (docs/signing.md),
+  // unless the 'provenance' input asks buildx for its own, which is then the one attested.
+  const parsedBuild = parseBuildConfig(raw, roots)
+  const build =
+    parsedBuild.provenance === '' && sign.attest.includes('provenance')
+      ? { ...parsedBuild, provenance: 'false' }
+      : parsedBuild
+  const dockerfile = readDockerfile(build.file, build.filePath, context.workspace)
   const scan = { ...parseScanConfig(raw, roots), listAllPackages: sign.attest.includes('sbom') }
   const config: Config = {
     images: resolveImages(requests, dockerfile, build.file),
@@ -144,6 +150,6 @@ export function parseConfig(raw: RawInputs, { env, context }: ConfigEnvironment)
     dryRun: bool(raw, 'dry-run', false),
     githubToken: text(raw, 'github-token')
   }
-  checkCombinations(config)
+  checkCombinations(config, scan)
   return config
 }

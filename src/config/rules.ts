@@ -1,9 +1,36 @@
 import { ConfigurationError } from '../errors.js'
 import type { Config } from './config.js'
+import type { ScanConfig } from './scan.js'
 
-/** Rules between inputs: each combination that cannot work, refused with what to change. */
-export function checkCombinations(config: Config): void {
+/** The scan policy's own rules: what needs a scan, and a fail-on to narrow. */
+function checkScanPolicy(scan: ScanConfig | undefined, asked: Pick<ScanConfig, 'failOnNew' | 'vex'>): void {
+  if (!scan && asked.failOnNew) {
+    throw new ConfigurationError(
+      `Input 'fail-on-new' is true but 'scan' is false: only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset.`
+    )
+  }
+  if (!scan && (asked.vex?.length ?? 0) > 0) {
+    throw new ConfigurationError(
+      `Input 'vex' is set but 'scan' is false: VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty.`
+    )
+  }
+  if (scan?.failOnNew && scan.failOn === 'none') {
+    throw new ConfigurationError(
+      `Input 'fail-on-new' is true but 'fail-on' is none: nothing blocks, new or not. Set 'fail-on' to a severity (e.g. CRITICAL), or leave 'fail-on-new' unset.`
+    )
+  }
+}
+
+/**
+ * Rules between inputs: each combination that cannot work, refused with what to change. `scanInputs` are the
+ * scan inputs as given, also when `scan: false` leaves them out of the config.
+ */
+export function checkCombinations(
+  config: Config,
+  scanInputs: Pick<ScanConfig, 'failOnNew' | 'vex'> = {}
+): void {
   const { build, cache, images } = config
+  checkScanPolicy(config.scan, scanInputs)
   if (config.report.maxImageSize !== undefined && !config.scan) {
     throw new ConfigurationError(
       `Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`

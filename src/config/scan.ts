@@ -5,6 +5,7 @@ import { expectedTrivyChecksum, pinnedTrivy } from '../scan/trivy-install.js'
 import { allowedPath } from './dockerfile.js'
 import { parseList } from './lists.js'
 import { bool, text, type RawInputs } from './values.js'
+import { parseVexSources, type VexSource } from './vex.js'
 
 export type FailOn = Severity | 'none'
 export type Scanner = 'vuln' | 'secret' | 'misconfig'
@@ -13,6 +14,8 @@ export type PkgType = 'os' | 'library'
 export const defaultTrivyVersion = pinnedTrivy.version
 /** `--pkg-types` (Trivy 0.51) is the oldest flag the plan relies on. */
 const minimumTrivyVersion = '0.51.0'
+/** Trivy reads `--vex` more than once from 0.54 on; older releases keep the last one only. */
+const severalVexTrivyVersion = '0.54.0'
 const scannerNames: readonly Scanner[] = ['vuln', 'secret', 'misconfig']
 const pkgTypeNames: readonly PkgType[] = ['os', 'library']
 const failOnValues: readonly FailOn[] = [...severities, 'none']
@@ -28,6 +31,10 @@ export interface ScanConfig {
   dbRepositories: string[]
   severity: Severity[]
   failOn: FailOn
+  /** Only findings the comparison image does not have block (`fail-on-new`); absent when off. */
+  failOnNew?: boolean
+  /** VEX documents Trivy applies (`--vex`); their not-affected findings no longer block. Absent without any. */
+  vex?: VexSource[]
   ignoreUnfixed: boolean
   /** Absolute paths of existing files in the workspace or RUNNER_TEMP. */
   ignoreFiles: string[]
@@ -123,6 +130,20 @@ function dbRepositories(raw: RawInputs): string[] {
   return repositories
 }
 
+function vexSources(
+  raw: RawInputs,
+  roots: { workspace: string; runnerTemp?: string },
+  version: string
+): VexSource[] {
+  const sources = parseVexSources(raw, roots, bool(raw, 'vex-url', false))
+  if (sources.length > 1 && semver.lt(version, severalVexTrivyVersion)) {
+    throw new ConfigurationError(
+      `Input 'vex' names ${sources.length} documents, but Trivy ${version} reads only the last '--vex': use one document, or 'trivy-version' ${severalVexTrivyVersion} or later.`
+    )
+  }
+  return sources
+}
+
 /** Parses the scan inputs; relative paths are read from the workspace. */
 export function parseScanConfig(
   raw: RawInputs,
@@ -130,6 +151,8 @@ export function parseScanConfig(
 ): ScanConfig {
   const version = trivyVersion(raw)
   const checksum = parseTrivyChecksum(raw)
+  const failOnNew = bool(raw, 'fail-on-new', false)
+  const vex = vexSources(raw, roots, version)
   const skipSetupTrivy = bool(raw, 'skip-setup-trivy', false)
   // Before the build: a release without a sha256 to check it against is refused now, not after.
   if (!skipSetupTrivy)
@@ -141,6 +164,8 @@ export function parseScanConfig(
     dbRepositories: dbRepositories(raw),
     severity: listOf(raw, 'severity', severities, [...severities]),
     failOn: failOn(raw),
+    ...(failOnNew ? { failOnNew } : {}),
+    ...(vex.length > 0 ? { vex } : {}),
     ignoreUnfixed: bool(raw, 'ignore-unfixed', false),
     ignoreFiles: ignoreFiles(raw, roots),
     scanners: listOf(raw, 'scanners', scannerNames, ['vuln']),

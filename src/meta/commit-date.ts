@@ -1,3 +1,4 @@
+import type { CreatedFrom } from '../config/build.js'
 import type { RunContext } from '../github/context.js'
 import type { Command, Runner } from '../run/command.js'
 import type { Flavor } from './flavor.js'
@@ -17,20 +18,20 @@ function planCommitDateRead(workspace: string, sha: string): Command {
 }
 
 /**
- * The commit time `{{commit_date}}` needs when the event payload does not carry it (schedule, pull request,
- * workflow_dispatch, release): read from the workspace's git, only when a rule uses `{{commit_date}}`.
- * undefined when git cannot tell (no checkout, shallow clone without the commit); never throws.
+ * The commit time `{{commit_date}}` or `created: commit` needs when the event payload does not carry it
+ * (schedule, pull request, workflow_dispatch, release): read from the workspace's git, only when one of them
+ * asks. undefined when git cannot tell (no checkout, shallow clone without the commit); never throws.
  */
 export async function readCommitDate(
   runner: Runner,
   context: RunContext,
-  input: { rules: TagRule[]; flavor: Flavor; shaSource: ShaSource }
+  input: { rules: TagRule[]; flavor: Flavor; shaSource: ShaSource; created?: CreatedFrom }
 ): Promise<Date | undefined> {
   const sha = namedCommit(context, input.shaSource)
   // Only a commit id reaches git's argv: GITHUB_SHA and the payload are not ours to trust as options.
   if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return undefined
-  if (!needsCommitDate(input.rules, input.flavor) || commitDateInPayload(context.payload, sha))
-    return undefined
+  const wanted = input.created === 'commit' || needsCommitDate(input.rules, input.flavor)
+  if (!wanted || commitDateInPayload(context.payload, sha)) return undefined
   try {
     const result = await runner.run(planCommitDateRead(context.workspace, sha), { allowFailure: true })
     const date = new Date(result.stdout.trim())

@@ -4,14 +4,14 @@ import type { RepositoryMetadata } from '../github/repository.js'
 
 /**
  * The OCI labels of the image, from the repository metadata (else the payload), the named commit, the version
- * and the build time; `userLabels` override by key and an empty value removes one.
+ * and the created time; `userLabels` override by key and an empty value removes one.
  */
 export function computeLabels(
   input: { userLabels: Pair[]; repositoryMetadata?: RepositoryMetadata },
   context: RunContext,
   revision: string,
   version: string,
-  now: Date
+  created: Date
 ): Record<string, string> {
   const metadata = input.repositoryMetadata
   const repository = context.payload.repository ?? {}
@@ -23,7 +23,7 @@ export function computeLabels(
     'org.opencontainers.image.url': url,
     'org.opencontainers.image.source': url,
     'org.opencontainers.image.version': version,
-    'org.opencontainers.image.created': now.toISOString(),
+    'org.opencontainers.image.created': created.toISOString(),
     'org.opencontainers.image.revision': revision,
     'org.opencontainers.image.licenses': metadata?.license || repository.license?.spdx_id || ''
   }

@@ -3,6 +3,7 @@ import { sanitizeTag } from './docker-tag.js'
 import type { Flavor } from './flavor.js'
 import { computeLabels } from './labels.js'
 import type { Pair } from '../config/values.js'
+import type { CreatedFrom } from '../config/build.js'
 import type { RepositoryMetadata } from '../github/repository.js'
 import { runFacts, type ShaSource } from './run-facts.js'
 import type { TagRule } from './tag-rules.js'
@@ -29,6 +30,8 @@ export interface MetaInput {
   commitDate?: Date
   /** Levels for `--annotation`, as buildx spells them; default `manifest`. */
   annotationLevels?: string[]
+  /** `commit`: the created label is the commit's time when known (reproducible rebuilds); default the build time. */
+  created?: CreatedFrom
 }
 
 export interface Meta {
@@ -42,6 +45,8 @@ export interface Meta {
   /** For a warning: rules that applied but gave no tag (a tag that is not semver), a `{{commit_date}}` on the build time. */
   warnings: string[]
   json: { tags: string[]; labels: Record<string, string>; annotations: string[]; version: string }
+  /** The commit's time in seconds (the created label's time), for BuildKit's SOURCE_DATE_EPOCH; absent when the image says it was created at build time. */
+  sourceDateEpoch?: number
 }
 
 /** Tags, labels and annotations for this run: pure, from the parsed inputs, the run context and the time. */
@@ -49,11 +54,20 @@ export function computeMeta(input: MetaInput, context: RunContext, now: Date): M
   const facts = runFacts(context, input.shaSource, input.repositoryMetadata, input.commitDate)
   const { tags, warnings } = computeTags(input.rules, input.flavor, facts, now)
   const version = tags[0] ?? ''
-  const labels = computeLabels(input, context, facts.sha, version, now)
+  const committed = input.created === 'commit' ? facts.commitDate : undefined
+  const labels = computeLabels(input, context, facts.sha, version, committed ?? now)
   const annotations = (input.annotationLevels ?? ['manifest']).flatMap((level) =>
     Object.entries(labels).map(([key, value]) => `${level}:${key}=${value}`)
   )
-  return { version, tags, labels, annotations, warnings, json: { tags, labels, annotations, version } }
+  return {
+    version,
+    tags,
+    labels,
+    annotations,
+    warnings,
+    json: { tags, labels, annotations, version },
+    ...(committed ? { sourceDateEpoch: Math.floor(committed.getTime() / 1000) } : {})
+  }
 }
 
 /** The tags a run gets whatever its commit: the ones an earlier run of the same ref left in the registry. */

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js'
 import type { TagConfig } from '../config/config.js'
+import type { CreatedFrom } from '../config/build.js'
 import type { Pair } from '../config/values.js'
 import { defaultBranch, type RunContext } from '../github/context.js'
 import type { RepositoryMetadata } from '../github/repository.js'
@@ -21,6 +22,8 @@ export interface RunMetaRequest {
   commitDate?: Date
   /** Whether a rule set that names no tag is an error (it is when anything is scanned or pushed). */
   needsTag: boolean
+  /** `commit`: the created time is the named commit's (default: the build time). */
+  created?: CreatedFrom
   /** Other branches whose names could give this branch's tag (`fetchBranchesLike`). */
   otherBranches?: string[]
 }
@@ -36,7 +39,11 @@ export function runMeta(request: RunMetaRequest): RunMeta {
     ...(metadata ? { repositoryMetadata: metadata } : {}),
     ...(request.commitDate ? { commitDate: request.commitDate } : {})
   }
-  const meta = computeMeta(input, context, now)
+  const meta = computeMeta(
+    { ...input, ...(request.created ? { created: request.created } : {}) },
+    context,
+    now
+  )
   if (meta.tags.length === 0 && request.needsTag) {
     throw new ConfigurationError(
       `Input 'tags' produced no tag for this ${context.eventName || 'run'} event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults.`

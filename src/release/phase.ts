@@ -64,7 +64,7 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
           })
         return { heldBackBy: blockedStages }
       }
-      const release = await releaseImage(runner, log, {
+      const release = await releaseImage(runner, probe, log, {
         ...ref,
         delivery: plan.delivery,
         image: plan.image,
@@ -73,11 +73,16 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
         ...(gates.held[index] ? { held: gates.held[index] } : {}),
         ...(plan.delivery === 'daemon-staging' ? { staging: plan.staging } : {}),
         push: config.build.push,
-        load: config.build.load
+        load: config.build.load,
+        immutable: request.ecr?.repositories.get(repository)?.tagMutability === 'IMMUTABLE'
       })
       if (release.written.length > 0)
         log.info(
           `${plan.spec.stage.name}: ${release.written.join(', ')}${release.digest ? ` → ${release.digest}` : ''}`
+        )
+      if (release.alreadyThere?.length)
+        log.info(
+          `${plan.spec.stage.name}: already there, left as they were: ${release.alreadyThere.join(', ')}`
         )
       return { release }
     })

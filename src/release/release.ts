@@ -16,6 +16,7 @@ import {
   type ImageRef,
   type StoredManifest
 } from './manifests.js'
+import { planTags, readTags, refused, type TagPlan } from './tag-plan.js'
 
 /** What the gate released for one image: its final references and how to reach them. */
 export interface ReleaseRequest extends ImageRef {
@@ -33,6 +34,8 @@ export interface ReleaseRequest extends ImageRef {
   push: boolean
   /** `load` with a push by digest: pull what was tagged. */
   load: boolean
+  /** The repository refuses to move a tag (IMMUTABLE): an existing tag on another image stops the release. */
+  immutable: boolean
 }
 
 export interface TagFailure {
@@ -44,7 +47,10 @@ export interface TagFailure {
 export interface ReleaseResult {
   /** The digest the written tags point at. */
   digest?: string
+  /** Every tag that now points at `digest`, including those that already did. */
   written: string[]
+  /** The tags that already pointed at this image before the run (a re-run), left as they were. */
+  alreadyThere?: string[]
   failed: TagFailure[]
   /** Set when `load` could not pull the pushed tags: the push itself went through. */
   loadError?: string
@@ -101,17 +107,48 @@ export function planRemoveStaging(staging: string): Command {
   return { tool: 'docker', args: ['image', 'rm', staging] }
 }
 
-/** A pushed-by-digest image: every tag onto the scanned manifest, then `load` pulls them. */
-async function releaseDigest(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
-  const digest = request.built.digest
-  let stored: StoredManifest
+/** A pushed-by-digest image: every tag onto the scanned manifest (or the identical one a tag already holds), then `load` pulls them. */
+async function releaseDigest(
+  runner: Runner,
+  probe: Runner,
+  log: Log,
+  request: ReleaseRequest
+): Promise<ReleaseResult> {
+  const built = request.built.digest
+  let pushed: StoredManifest
+  let plan: TagPlan = { write: request.tags, alreadyThere: [], conflicts: [] }
   try {
-    stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest)
+    pushed = runner.dryRun ? { digest: built, manifest: '' } : await getManifest(runner, request, built)
+    if (!runner.dryRun) {
+      const platforms = indexPlatforms(pushed.manifest)
+      const scanned = {
+        id: built,
+        ...(platforms
+          ? { scanned: Object.fromEntries(platforms.map((entry) => [entry.platform, entry.digest])) }
+          : {})
+      }
+      plan = planTags(
+        await readTags(probe, request, request.tags),
+        (stored) => isScannedImage(stored, scanned),
+        {
+          immutable: request.immutable,
+          built
+        }
+      )
+    }
   } catch (error) {
     return { written: [], failed: request.tags.map((tag) => ({ tag, error: message(error) })) }
   }
-  const { written, failed } = await putTags(runner, request, stored, request.tags)
-  const result: ReleaseResult = { ...(written.length > 0 ? { digest } : {}), written, failed }
+  if (plan.conflicts.length > 0) return refused(request, plan, built)
+  const target = plan.existing ?? pushed
+  const { written: put, failed } = await putTags(runner, request, target, plan.write)
+  const written = request.tags.filter((tag) => put.includes(tag) || plan.alreadyThere.includes(tag))
+  const result: ReleaseResult = {
+    ...(written.length > 0 ? { digest: target.digest } : {}),
+    written,
+    ...(plan.alreadyThere.length > 0 ? { alreadyThere: plan.alreadyThere } : {}),
+    failed
+  }
   if (!request.load || written.length === 0) return result
   try {
     for (const tag of written)
@@ -157,15 +194,41 @@ function planDeleteTag(ref: ImageRef, tag: string): EcrRequest<'BatchDeleteImage
 /**
  * An image held in the daemon: the final names go onto the scanned image id (not a name that could have
  * moved), the first tag is pushed and what it stored is checked against the scan (and taken back if it is
- * not the scanned image), the others are put on its digest.
+ * not the scanned image), the others are put on its digest. When a tag already holds the scanned image (a
+ * re-run), nothing is pushed: the other tags go onto that digest.
  */
-async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest): Promise<ReleaseResult> {
+async function releaseDaemon(
+  runner: Runner,
+  probe: Runner,
+  log: Log,
+  request: ReleaseRequest
+): Promise<ReleaseResult> {
   const held = request.held ?? { id: request.built.imageId }
+  let plan: TagPlan = { write: request.tags, alreadyThere: [], conflicts: [] }
+  if (request.push && !runner.dryRun) {
+    try {
+      plan = planTags(
+        await readTags(probe, request, request.tags),
+        (stored) => isScannedImage(stored, held),
+        {
+          immutable: request.immutable
+        }
+      )
+    } catch (error) {
+      return { written: [], failed: request.tags.map((tag) => ({ tag, error: message(error) })) }
+    }
+    if (plan.conflicts.length > 0) return refused(request, plan, request.built.digest || held.id)
+  }
   await Promise.all(request.tags.map((tag) => runner.run(planDockerTag(held.id, tag))))
   if (request.staging) await runner.run(planRemoveStaging(request.staging))
   // Without a push the final names exist only in this daemon; there is no registry digest to report.
   if (!request.push) return { written: request.tags, failed: [] }
-  const [first, ...rest] = request.tags
+  if (plan.existing) {
+    const { written: put, failed } = await putTags(runner, request, plan.existing, plan.write)
+    const written = request.tags.filter((tag) => put.includes(tag) || plan.alreadyThere.includes(tag))
+    return { digest: plan.existing.digest, written, alreadyThere: plan.alreadyThere, failed }
+  }
+  const [first, ...rest] = plan.write
   let stored: StoredManifest
   try {
     const pushed = await withRetries(log, `docker push ${first}`, () =>
@@ -202,9 +265,14 @@ async function releaseDaemon(runner: Runner, log: Log, request: ReleaseRequest):
   return { digest: stored.digest, written: [first, ...written], failed }
 }
 
-/** Gives the image that passed the gate its final tags; says exactly which were written. */
+/**
+ * Gives the image that passed the gate its final tags; says exactly which were written. Reads where each tag
+ * points first (through `probe`): tags already on the image stay, and an IMMUTABLE repository holding a tag on
+ * another image stops the release before any tag moves.
+ */
 export async function releaseImage(
   runner: Runner,
+  probe: Runner,
   log: Log,
   request: ReleaseRequest
 ): Promise<ReleaseResult> {
@@ -212,9 +280,9 @@ export async function releaseImage(
     case 'tags':
       return { digest: request.built.digest, written: request.tags, failed: [] }
     case 'registry-staging':
-      return releaseDigest(runner, log, request)
+      return releaseDigest(runner, probe, log, request)
     case 'daemon-staging':
-      return releaseDaemon(runner, log, request)
+      return releaseDaemon(runner, probe, log, request)
     case 'local':
       return { written: request.tags, failed: [] }
     case 'cache-only':

@@ -1,17 +1,15 @@
-import { cacheReportLine, slowestStepsMarkdown } from '../build/progress.js'
+import { cacheReportLine, slowestStepsMarkdown } from './build-steps.js'
 import type { Config } from '../config/config.js'
 import type { ChecksResult } from '../dockerfile/phase.js'
 import { commentAuthor, upsertStickyComment } from '../github/comments.js'
 import type { RunContext } from '../github/context.js'
-import type { RunMeta } from '../meta/run-tags.js'
 import type { ImageOutcome } from '../outcome.js'
 import { storedLayers } from '../ecr/images.js'
 import type { ImageRef } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
-import { scanBase, type BaseComparison } from '../scan/base.js'
+import { baseComparisonOf, type BaseComparison } from '../scan/base.js'
 import type { SizedLayer } from '../scan/size.js'
-import type { TrivyWorkspace } from '../scan/trivy.js'
 import { commentBody, commentMarker, pullRequestOf } from './comment.js'
 import { cell } from './markdown.js'
 import { summaryMarkdown, type TargetReport, type Verdict } from './summary.js'
@@ -22,10 +20,8 @@ export interface ReportRequest {
   log: Log
   config: Config
   context: RunContext
-  meta: RunMeta
   outcomes: ImageOutcome[]
   checks: ChecksResult
-  trivy?: TrivyWorkspace
   seconds: number
 }
 
@@ -78,8 +74,12 @@ async function targetReport(
     tags: release?.written ?? [],
     pushed: config.build.push,
     failedTags: release?.failed ?? [],
+    ...(release?.alreadyThere?.length ? { alreadyThere: release.alreadyThere } : {}),
     verdict: verdictOf(outcome, config),
     ...(config.scan ? { failOn: config.scan.failOn } : {}),
+    ...(config.scan?.failOnNew ? { failOnNew: true } : {}),
+    ...(gate?.comparison ? { comparedWith: gate.comparison } : {}),
+    ...(gate?.suppressed ? { suppressed: gate.suppressed } : {}),
     ...(gate
       ? {
           scanner: gate.scanner,
@@ -108,30 +108,10 @@ async function targetReport(
   }
 }
 
-/** Where the pull request's base branch stands: its image in the registry, scanned the same way. */
-async function baseComparison(
-  request: ReportRequest,
-  outcome: ImageOutcome
-): Promise<BaseComparison | undefined> {
-  const pullRequest = pullRequestOf(request.context)
-  const { config, meta, trivy, log } = request
-  if (!pullRequest?.baseRef || !outcome.gate || !config.build.push || !trivy || !config.scan) return undefined
-  if (!meta.baseTag) return { ref: pullRequest.baseRef }
-  try {
-    return await scanBase(request.probe, {
-      ...imageRef(config, outcome.plan.spec.repository),
-      workspace: trivy,
-      scan: config.scan,
-      image: outcome.plan.image,
-      baseRef: pullRequest.baseRef,
-      baseTag: meta.baseTag,
-      platform: outcome.gate.scans[0]?.platform ?? 'linux/amd64',
-      dir: outcome.plan.dir
-    })
-  } catch (error) {
-    log.warning(`Could not compare with ${outcome.plan.image}:${meta.baseTag}: ${(error as Error).message}`)
-    return { ref: pullRequest.baseRef }
-  }
+/** Where the pull request's base branch stands: the gate already scanned its image, the same way. */
+function baseComparison(outcome: ImageOutcome): BaseComparison | undefined {
+  const comparison = outcome.gate?.comparison
+  return comparison?.kind === 'base-branch' ? baseComparisonOf(comparison) : undefined
 }
 
 /** A message as a sentence: one full stop at the end, never two. */
@@ -160,7 +140,7 @@ export async function reportAll(request: ReportRequest): Promise<void> {
         )
       }
       if (!pullRequest || !commenting) continue
-      const base = await baseComparison(request, outcome)
+      const base = baseComparison(outcome)
       const result = await upsertStickyComment(request.runner, request.probe, log, context, author, {
         issueNumber: pullRequest.number,
         marker: commentMarker(report.repository, report.target),

@@ -6,6 +6,8 @@ import type { TagFailure } from '../release/release.js'
 import { severities, severityRank } from '../scan/findings.js'
 import type { MappedFinding, Origin } from '../scan/layer-map.js'
 import { biggestLayers, formatSize, type SizeCheck, type SizedLayer } from '../scan/size.js'
+import type { SuppressedFinding } from '../scan/findings.js'
+import { comparisonLine, suppressedTable, type ComparedWith } from './compared.js'
 import { bySeverity, uniqueFindings } from './findings.js'
 import { cell, code, formatDuration, limitMarkdown, link, markdownCell } from './markdown.js'
 
@@ -32,9 +34,17 @@ export interface TargetReport {
   pushed: boolean
   /** Final references that could not be written, and why. */
   failedTags: TagFailure[]
+  /** Of `tags`, those that already pointed at the image before the run (a re-run): nothing moved them. */
+  alreadyThere?: string[]
   verdict: Verdict
   /** Absent when the scan did not run. */
   failOn?: FailOn
+  /** `fail-on-new`: findings already in the comparison image do not block. */
+  failOnNew?: boolean
+  /** The image the findings were compared with, or why there was none. */
+  comparedWith?: ComparedWith
+  /** Findings VEX documents silenced, with their justification. */
+  suppressed?: SuppressedFinding[]
   /** `Trivy 0.75.0`, or what a stand-in says it is. */
   scanner?: string
   /** Layers with their instructions: compressed from a registry manifest, or as the daemon holds them. */
@@ -77,11 +87,15 @@ export function lineLink(report: Pick<TargetReport, 'dockerfile' | 'blobUrl'>, l
   return report.blobUrl ? `[line ${line}](${report.blobUrl}/${report.dockerfile}#L${line})` : `line ${line}`
 }
 
-export function blocksPush(report: Pick<TargetReport, 'failOn'>, finding: MappedFinding): boolean {
+export function blocksPush(
+  report: Pick<TargetReport, 'failOn' | 'failOnNew'>,
+  finding: MappedFinding
+): boolean {
   return (
     report.failOn !== undefined &&
     report.failOn !== 'none' &&
-    severityRank(finding.severity) <= severityRank(report.failOn)
+    severityRank(finding.severity) <= severityRank(report.failOn) &&
+    !(report.failOnNew && finding.alreadyPresent)
   )
 }
 
@@ -100,7 +114,7 @@ export function verdictLine(report: TargetReport): string {
       ? ''
       : report.failOn === 'none'
         ? 'fail-on none (report only)'
-        : `fail-on ${report.failOn}`
+        : `fail-on ${report.failOn}${report.failOnNew ? ' (new findings only)' : ''}`
   switch (report.verdict.kind) {
     case 'passed':
       return `**Gate: passed** — ${policy}, ${plural(blocking.length, 'blocking finding')}${report.sizeCheck ? ', within the size budget' : ''}`
@@ -148,8 +162,15 @@ function pushRow(report: TargetReport): string[] {
   }
   const failed = report.failedTags
   if (report.tags.length > 0 && failed.length === 0) {
+    const there = report.alreadyThere ?? []
+    const written =
+      there.length === 0
+        ? `${plural(report.tags.length, 'tag')} written`
+        : there.length === report.tags.length
+          ? `${plural(there.length, 'tag')} already there (nothing moved)`
+          : `${plural(report.tags.length - there.length, 'tag')} written, ${there.length} already there: ${there.map(code).join(', ')}`
     return [
-      `| Push | ✅ ${plural(report.tags.length, 'tag')} written${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`
+      `| Push | ✅ ${written}${report.loadError ? `; loading them into the daemon failed: ${cell(report.loadError)}` : ''} |`
     ]
   }
   if (failed.length > 0) {
@@ -189,7 +210,8 @@ function findingsTables(report: TargetReport, findings: MappedFinding[], top: nu
   const sorted = bySeverity(findings)
   const rows = sorted.slice(0, top).map((finding) => {
     const blocks = blocksPush(report, finding) ? '⛔' : ''
-    return `| ${finding.severity} | ${link(finding.id, finding.primaryUrl)} | ${cell(finding.pkgName)} | ${cell(versions(finding))} | ${originCell(report, finding.origin)} | ${blocks} |`
+    const present = finding.alreadyPresent ? ' (already present)' : ''
+    return `| ${finding.severity} | ${link(finding.id, finding.primaryUrl)}${present} | ${cell(finding.pkgName)} | ${cell(versions(finding))} | ${originCell(report, finding.origin)} | ${blocks} |`
   })
   const more = sorted.length > top ? ['', `_…and ${sorted.length - top} more in the Trivy report._`] : []
   return [
@@ -199,6 +221,7 @@ function findingsTables(report: TargetReport, findings: MappedFinding[], top: nu
     '| Critical | High | Medium | Low | Unknown |',
     '| ---: | ---: | ---: | ---: | ---: |',
     `| ${counts.join(' | ')} |`,
+    ...comparisonLine(report.comparedWith, findings, report.failOnNew ?? false),
     '',
     '**Top findings**',
     '',
@@ -229,6 +252,7 @@ export function summaryMarkdown(report: TargetReport, options: SummaryOptions = 
     ...pushRow(report),
     ...layerTable(report),
     ...findingsTables(report, findings, options.topFindings ?? 10),
+    ...suppressedTable(report.suppressed),
     ...(report.signing ? ['', report.signing.trimEnd()] : []),
     ...(report.dockerfileChecks
       ? [

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { appendFileSync, existsSync } from 'node:fs'
+import { accessSync, appendFileSync, constants, existsSync } from 'node:fs'
 import { EOL } from 'node:os'
 
 /**
@@ -107,5 +107,12 @@ export function getState(name: string): string {
 export function appendSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY
   if (!file) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY.')
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK)
+  } catch {
+    throw new Error(
+      `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`
+    )
+  }
   appendFileSync(file, `${markdown}${EOL}`, 'utf8')
 }

@@ -1,11 +1,5 @@
-import * as path from 'node:path'
-import type { ScanConfig } from '../config/scan.js'
-import { storedLayers } from '../ecr/images.js'
-import type { ImageRef } from '../release/manifests.js'
-import type { Runner } from '../run/command.js'
+import type { Comparison } from './comparison.js'
 import type { Finding } from './findings.js'
-import { planScan, type TrivyWorkspace } from './trivy.js'
-import { findingsOf, readTrivyReport } from './trivy-report.js'
 
 /** What the base branch's image looks like, for the pull request comment's "compared with" section. */
 export interface BaseComparison {
@@ -19,42 +13,13 @@ export interface BaseComparison {
   size?: number
 }
 
-export interface BaseRequest extends ImageRef {
-  workspace: TrivyWorkspace
-  scan: ScanConfig
-  /** `registry/repository`. */
-  image: string
-  baseRef: string
-  /** The base branch's tag under the step's own rules. */
-  baseTag: string
-  /** The platform to compare, the first one this run scanned. */
-  platform: string
-  dir: string
-}
-
-/** The pull request's base image, scanned the same way, so the comment can say what this pull request changes. */
-export async function scanBase(probe: Runner, request: BaseRequest): Promise<BaseComparison> {
-  const layers = await storedLayers(probe, request, { imageTag: request.baseTag }, request.platform).catch(
-    () => undefined
-  )
-  const size = layers?.reduce((sum, layer) => sum + layer.size, 0)
-  if (size === undefined) return { ref: request.baseRef }
-  const reference = `${request.image}:${request.baseTag}`
-  const files = {
-    reportPath: path.join(request.dir, 'trivy-base.json'),
-    sarifPath: path.join(request.dir, 'trivy-base.sarif')
-  }
-  const [scan] = planScan(
-    request.workspace,
-    request.scan,
-    { reference, source: 'remote', platform: request.platform },
-    files
-  )
-  await probe.run(scan, { stream: true })
+/** The comment's view of the gate's comparison with the base branch: scanned once, in the gate. */
+export function baseComparisonOf(comparison: Comparison): BaseComparison {
+  const scanned = comparison.platforms.flatMap((platform) => (platform.findings ? [platform.findings] : []))
   return {
-    ref: request.baseRef,
-    image: reference,
-    findings: findingsOf(await readTrivyReport(files.reportPath)),
-    size
+    ref: comparison.ref,
+    ...(comparison.image ? { image: comparison.image } : {}),
+    ...(comparison.image && scanned.length > 0 ? { findings: scanned.flat() } : {}),
+    ...(comparison.size !== undefined ? { size: comparison.size } : {})
   }
 }

@@ -7,6 +7,8 @@ export interface Finding {
   id: string
   pkgName: string
   installedVersion: string
+  /** Trivy's `PkgPath`, where a language package was found (e.g. `app/node_modules/x/package.json`). */
+  pkgPath?: string
   fixedVersion?: string
   severity: Severity
   title?: string
@@ -19,6 +21,19 @@ export interface Finding {
   layerDiffId?: string
   /** Set for multi-platform scans, e.g. `linux/arm64`. */
   platform?: string
+  /** The comparison image (`fail-on-new`, the pull request's base) has it too: this run did not bring it in. */
+  alreadyPresent?: boolean
+}
+
+/** A finding Trivy left out of the results because a VEX document or an ignore file says so (`--show-suppressed`). */
+export interface SuppressedFinding {
+  finding: Finding
+  /** `not_affected` or `fixed` (VEX), `ignored` (an ignore file). */
+  status: string
+  /** The VEX justification (e.g. `vulnerable_code_not_in_execute_path`); '' when none was given. */
+  statement: string
+  /** `OpenVEX`, `CSAF VEX`, or the ignore file. */
+  source: string
 }
 
 export type SeverityCounts = Record<Lowercase<Severity>, number>

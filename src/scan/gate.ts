@@ -5,16 +5,24 @@ import type { ReportConfig } from '../config/report.js'
 import type { ScanConfig } from '../config/scan.js'
 import type { Pair } from '../config/values.js'
 import type { SarifUpload } from '../github/code-scanning.js'
+import { markBaseline } from '../report/sarif-baseline.js'
 import { rewriteSarifLocations } from '../report/sarif-locations.js'
 import { defaultCategory, describeOmitted, platformCategory, prepareSarif } from '../report/sarif.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
-import type { SeverityCounts } from './findings.js'
+import type { Comparison } from './comparison.js'
+import type { Finding, SeverityCounts, SuppressedFinding } from './findings.js'
 import { mapFindings, mapLayers, type LayerMap, type MappedFinding } from './layer-map.js'
-import { evaluateGate } from './policy.js'
+import { evaluateGate, type NewOnly } from './policy.js'
 import { checkSizeBudget, type SizeCheck, type SizedLayer } from './size.js'
 import { planScan, scanFiles, type ScanTarget, type TrivyWorkspace } from './trivy.js'
-import { countBySeverity, findingsOf, readTrivyReport, type TrivyReport } from './trivy-report.js'
+import {
+  countBySeverity,
+  findingsOf,
+  readTrivyReport,
+  suppressedOf,
+  type TrivyReport
+} from './trivy-report.js'
 
 /** What the gate knows a platform's image must be, to check that Trivy scanned exactly that. */
 export interface ExpectedImage {
@@ -36,6 +44,8 @@ export interface GateRequest {
   dir: string
   /** What the gate already knows is wrong with the image before scanning it (it then blocks). */
   problems?: string[]
+  /** The image the findings are compared with (`fail-on-new`, the pull request's base), already scanned. */
+  comparison?: Comparison
 }
 
 export interface PlatformScan {
@@ -55,6 +65,10 @@ export interface GateOutcome {
   sizeCheck?: SizeCheck
   /** SARIF for code scanning, one per platform, already pointed at the Dockerfile. */
   sarif: SarifUpload[]
+  /** What a VEX document (or an ignore file) took out of the findings, with why; only with `vex`. */
+  suppressed?: SuppressedFinding[]
+  /** What the findings were compared with; findings it has too are `alreadyPresent`. */
+  comparison?: Comparison
   /** What scanned it, e.g. `Trivy 0.75.0`, as the report says. */
   scanner: string
   /** When the first scan started and the last ended: what a vulnerability attestation records. */
@@ -85,7 +99,8 @@ function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
   })
 }
 
-function platformOf(report: TrivyReport): string | undefined {
+/** The platform a report says Trivy scanned (`ImageConfig.os/architecture`); undefined when it does not say. */
+export function platformOf(report: TrivyReport): string | undefined {
   const config = report.Metadata?.ImageConfig
   if (!config?.os || !config.architecture) return undefined
   return [config.os, config.architecture, config.variant].filter(Boolean).join('/')
@@ -95,6 +110,41 @@ function platformOf(report: TrivyReport): string | undefined {
 export function samePlatform(scanned: string, built: string): boolean {
   const normalize = (platform: string) => platform.replace(/^(linux\/arm64)\/v8$/, '$1')
   return normalize(scanned) === normalize(built)
+}
+
+/**
+ * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
+ * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
+ * Secrets and misconfigurations have no version: their id and file.
+ */
+export function findingKey(finding: Finding): string {
+  const where =
+    finding.class === 'secret' || finding.class === 'config'
+      ? []
+      : [finding.installedVersion, finding.pkgPath ?? '']
+  return [finding.id, finding.pkgName, ...where].join('\u0000')
+}
+
+/**
+ * Marks each finding the comparison image has too, on the same platform (`platform` is the one the run
+ * scanned when the findings carry none). A platform the comparison lacks leaves its findings new.
+ */
+export function markPresent<T extends Finding>(
+  findings: T[],
+  comparison: Comparison | undefined,
+  platform?: string
+): T[] {
+  if (!comparison?.image) return findings
+  const keys = new Map(
+    comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(findingKey))])
+  )
+  const keysFor = (scanned: string | undefined) =>
+    [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1]
+  return findings.map((finding) =>
+    keysFor(finding.platform ?? platform)?.has(findingKey(finding))
+      ? { ...finding, alreadyPresent: true }
+      : finding
+  )
 }
 
 /**
@@ -123,15 +173,25 @@ function categoryFor(request: GateRequest, platform: string | undefined): string
     : defaultCategory(request.repository, request.stage.name, platform)
 }
 
+/** `fail-on-new`'s view of the comparison; undefined without `fail-on-new`. */
+function newOnlyOf(request: GateRequest): NewOnly | undefined {
+  if (!request.scan.failOnNew) return undefined
+  const comparison = request.comparison
+  if (comparison?.image) return { image: comparison.image }
+  return { note: comparison?.note ?? 'there is no image to compare with' }
+}
+
 /**
  * Scans every platform of the image before any final tag exists and says whether it may be tagged: nothing
- * failing the policy, the size budget or the scan's own checks ever carries a final tag. In a dry run the
- * scans are printed and the gate is assumed to pass.
+ * failing the policy, the size budget or the scan's own checks ever carries a final tag. With `fail-on-new`
+ * only findings the comparison image lacks block. In a dry run the scans are printed and the gate is assumed
+ * to pass.
  */
 export async function runGate(runner: Runner, log: Log, request: GateRequest): Promise<GateOutcome> {
   const several = request.targets.length > 1
   const scans: PlatformScan[] = []
   const findings: MappedFinding[] = []
+  const suppressed: SuppressedFinding[] = []
   const sarif: SarifUpload[] = []
   const problems: string[] = [...(request.problems ?? [])]
   let layers: SizedLayer[] = []
@@ -154,23 +214,26 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
       buildArgs: request.buildArgs
     })
     if (map.problem) log.info(`Layer mapping: ${map.problem}`)
-    const mapped = mapFindings(findingsOf(report, platform), map)
+    const mapped = markPresent(
+      mapFindings(findingsOf(report, platform), map),
+      request.comparison,
+      target.platform
+    )
     findings.push(...mapped)
+    suppressed.push(...suppressedOf(report, platform))
     scans.push({ platform: target.platform, ...files, counts: countBySeverity(mapped) })
     if (layers.length === 0) layers = sizedLayers(report, map)
     const category = categoryFor(request, platform)
     const raw = JSON.parse(await readFile(files.sarifPath, 'utf8')) as SarifLog
-    const prepared = prepareSarif(
-      rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback),
-      {
-        category
-      }
-    )
+    const located = rewriteSarifLocations(raw, mapped, request.dockerfile.relativePath, map.fallback)
+    const prepared = prepareSarif(request.comparison?.image ? markBaseline(located, mapped) : located, {
+      category
+    })
     const omitted = describeOmitted(prepared.omitted)
     if (omitted) log.warning(omitted)
     sarif.push({ category, sarif: prepared.log })
   }
-  const verdict = evaluateGate(findings, request.scan.failOn)
+  const verdict = evaluateGate(findings, request.scan.failOn, newOnlyOf(request))
   const layersCompressed = request.targets.every((target) => target.source === 'remote')
   const budget = request.report.maxImageSize
   const sizeCheck =
@@ -186,6 +249,8 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
     layersCompressed,
     ...(sizeCheck ? { sizeCheck } : {}),
     sarif,
+    ...(suppressed.length > 0 ? { suppressed } : {}),
+    ...(request.comparison ? { comparison: request.comparison } : {}),
     scanner,
     startedAt,
     finishedAt: new Date(),

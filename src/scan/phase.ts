@@ -6,9 +6,12 @@ import type { ImagePlan } from '../build/plan.js'
 import type { Config } from '../config/config.js'
 import type { EcrConnection } from '../ecr/connect.js'
 import type { RunContext } from '../github/context.js'
+import type { RunMeta } from '../meta/run-tags.js'
+import { pullRequestOf } from '../report/comment.js'
 import { indexPlatforms, planGetImage, storedManifest } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
+import { comparisonTarget, scanComparison, type Comparison } from './comparison.js'
 import { runGate, samePlatform, type ExpectedImage, type GateOutcome } from './gate.js'
 import { readLayout } from './layout.js'
 import { prepareTrivyWorkspace, planDbDownload, type ScanTarget, type TrivyWorkspace } from './trivy.js'
@@ -50,6 +53,8 @@ export interface GatePhaseRequest {
   log: Log
   config: Config
   context: RunContext
+  /** The tags earlier runs left (`baseTag`, `previousTags`): where the comparison image is. */
+  meta: Pick<RunMeta, 'baseTag' | 'previousTags'>
   facts: { daemon: DaemonFacts; ecr?: EcrConnection }
   plans: ImagePlan[]
   built: BuildResult[]
@@ -194,6 +199,56 @@ async function staged(request: GatePhaseRequest, plan: ImagePlan, built: BuildRe
   return stagedInDaemon(request, plan)
 }
 
+/**
+ * The comparison image of one image, scanned before its own verdict: `fail-on-new` needs it to decide and the
+ * pull request comment shows it, so it is scanned once, here. Failing to read or scan it is a warning, and
+ * (failing closed) every finding then counts as new.
+ */
+async function compareWith(
+  request: GatePhaseRequest,
+  workspace: TrivyWorkspace,
+  plan: ImagePlan,
+  platforms: string[]
+): Promise<Comparison | undefined> {
+  const { config, context, log } = request
+  const scan = config.scan!
+  const commenting = Boolean(pullRequestOf(context) && config.report.prComment && config.githubToken)
+  const target = comparisonTarget({
+    context,
+    meta: request.meta,
+    failOnNew: scan.failOnNew === true,
+    commenting
+  })
+  if (!target) return undefined
+  const unscanned = platforms.map((platform) => ({ platform }))
+  const ecr = request.facts.ecr
+  if (!ecr) {
+    return scan.failOnNew
+      ? { ...target, platforms: unscanned, note: "'push: false' reads no registry" }
+      : undefined
+  }
+  const registryId = ecr.repositories.get(plan.spec.repository)?.registryId
+  const ref = { repository: plan.spec.repository, ...(registryId ? { registryId } : {}) }
+  try {
+    return await scanComparison(request.runner, request.probe, {
+      workspace,
+      scan,
+      ref,
+      image: plan.image,
+      target,
+      platforms,
+      dir: plan.dir
+    })
+  } catch (error) {
+    const message = (error as Error).message
+    const image = `${plan.image}:${target.tag ?? target.ref}`
+    log.warning(
+      `Could not compare with ${image}: ${message}${scan.failOnNew ? ' Every finding counts as new (fail-on-new).' : ''}`
+    )
+    return { ...target, platforms: unscanned, note: `${image} could not be read or scanned` }
+  }
+}
+
 /** Scans each image (every platform) before any final tag; uploads SARIF and annotates, whatever the verdict. */
 export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResult> {
   const { config, plans, built, runner, log } = request
@@ -208,6 +263,12 @@ export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResul
     const image = await staged(request, plan, built[index])
     held.push(image.held)
     const { targets, problems } = image
+    const comparison = await compareWith(
+      request,
+      workspace,
+      plan,
+      targets.map((target) => target.platform)
+    )
     images.push(
       await runGate(runner, log, {
         workspace,
@@ -219,7 +280,8 @@ export async function gateAll(request: GatePhaseRequest): Promise<GatePhaseResul
         buildArgs: config.build.buildArgs,
         targets,
         problems,
-        dir: plan.dir
+        dir: plan.dir,
+        ...(comparison ? { comparison } : {})
       })
     )
   }

@@ -33,17 +33,40 @@ export function describePolicy(failOn: FailOn): string {
     : `fail-on: ${failOn} blocks ${failOn} and above`
 }
 
-/** The policy gate: findings at or above `fail-on` block the image from getting its tags. */
-export function evaluateGate(findings: Finding[], failOn: FailOn): GateResult {
+/** `fail-on-new`: what the findings were compared with, as the blocking message says it. */
+export interface NewOnly {
+  /** The image compared with, e.g. `…/shop/web:main`; absent when there was none (every finding is then new). */
+  image?: string
+  /** Why there was no image to compare with. */
+  note?: string
+}
+
+export function describeNewOnly(newOnly: NewOnly): string {
+  return newOnly.image
+    ? `fail-on-new: findings already in ${newOnly.image} do not block`
+    : `fail-on-new: ${newOnly.note ?? 'there is no image to compare with'}, so every finding counts as new`
+}
+
+/**
+ * The policy gate: findings at or above `fail-on` block the image from getting its tags; with `newOnly`
+ * (`fail-on-new`) only those the comparison image does not have.
+ */
+export function evaluateGate(findings: Finding[], failOn: FailOn, newOnly?: NewOnly): GateResult {
   if (failOn === 'none') return { blocked: [] }
-  const blocked = findings.filter((finding) => severityRank(finding.severity) <= severityRank(failOn))
+  const blocked = findings.filter(
+    (finding) =>
+      severityRank(finding.severity) <= severityRank(failOn) && !(newOnly && finding.alreadyPresent)
+  )
   if (blocked.length === 0) return { blocked }
   const lines = blocked.map((finding) => `  ${describeFinding(finding)}`)
-  const count = blocked.length === 1 ? '1 finding blocks' : `${blocked.length} findings block`
+  const adjective = newOnly ? 'new ' : ''
+  const count =
+    blocked.length === 1 ? `1 ${adjective}finding blocks` : `${blocked.length} ${adjective}findings block`
+  const policy = [describePolicy(failOn), ...(newOnly ? [describeNewOnly(newOnly)] : [])].join('; ')
   return {
     blocked,
     message: [
-      `The image was not tagged: ${count} it (${describePolicy(failOn)}):`,
+      `The image was not tagged: ${count} it (${policy}):`,
       ...lines,
       `Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'.`
     ].join('\n')

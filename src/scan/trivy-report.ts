@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { ConfigurationError } from '../errors.js'
-import { severities, type Finding, type Severity, type SeverityCounts } from './findings.js'
+import {
+  severities,
+  type Finding,
+  type Severity,
+  type SeverityCounts,
+  type SuppressedFinding
+} from './findings.js'
 
 /** One entry of `Metadata.ImageConfig.history`: the Dockerfile instruction that made a layer (or an empty one). */
 export interface TrivyHistoryEntry {
@@ -78,6 +84,15 @@ export interface TrivyMisconfiguration {
   Layer?: { Digest?: string; DiffID?: string }
 }
 
+/** A finding a VEX document or an ignore file modified, as `--show-suppressed` reports it. */
+export interface TrivyModifiedFinding {
+  Type: string
+  Status: string
+  Statement?: string
+  Source?: string
+  Finding: TrivyVulnerability
+}
+
 export interface TrivyResult {
   Target: string
   Class: string
@@ -85,6 +100,7 @@ export interface TrivyResult {
   Vulnerabilities?: TrivyVulnerability[] | null
   Secrets?: TrivySecret[] | null
   Misconfigurations?: TrivyMisconfiguration[] | null
+  ExperimentalModifiedFindings?: TrivyModifiedFinding[] | null
 }
 
 /** `trivy image --format json` output, schema version 2 (Trivy 0.20 and later). */
@@ -111,11 +127,12 @@ export function parseTrivyReport(text: string, source = 'the Trivy report'): Tri
       `${source} has SchemaVersion ${String(data.SchemaVersion)}: expected 2 (Trivy 0.20 or later). Set 'trivy-version' to a current release.`
     )
   }
+  // Every field Trivy wrote stays (CreatedAt, ReportID, ...): the vuln attestation carries the report unchanged.
   return {
+    ...data,
     SchemaVersion: 2,
     ArtifactName: data.ArtifactName ?? '',
-    ArtifactType: data.ArtifactType,
-    ...(data.Trivy ? { Trivy: data.Trivy } : {}),
+    ...(data.ArtifactType !== undefined ? { ArtifactType: data.ArtifactType } : {}),
     Metadata: data.Metadata ?? {},
     // Trivy omits Results when nothing was found.
     Results: data.Results ?? []
@@ -130,23 +147,48 @@ function severityOf(value: string): Severity {
   return (severities as readonly string[]).includes(value) ? (value as Severity) : 'UNKNOWN'
 }
 
+function vulnerabilityFinding(
+  vulnerability: TrivyVulnerability,
+  result: TrivyResult,
+  platform?: string
+): Finding {
+  return {
+    id: vulnerability.VulnerabilityID,
+    pkgName: vulnerability.PkgName,
+    installedVersion: vulnerability.InstalledVersion,
+    ...(vulnerability.PkgPath ? { pkgPath: vulnerability.PkgPath } : {}),
+    ...(vulnerability.FixedVersion ? { fixedVersion: vulnerability.FixedVersion } : {}),
+    severity: severityOf(vulnerability.Severity),
+    ...(vulnerability.Title ? { title: vulnerability.Title } : {}),
+    ...(vulnerability.PrimaryURL ? { primaryUrl: vulnerability.PrimaryURL } : {}),
+    target: result.Target,
+    class: result.Class,
+    ...(vulnerability.Layer?.DiffID ? { layerDiffId: vulnerability.Layer.DiffID } : {}),
+    ...(platform ? { platform } : {})
+  }
+}
+
+/** The vulnerabilities a VEX document or an ignore file took out of the results (`--show-suppressed`). */
+export function suppressedOf(report: TrivyReport, platform?: string): SuppressedFinding[] {
+  return report.Results.flatMap((result) =>
+    (result.ExperimentalModifiedFindings ?? [])
+      .filter((modified) => modified.Type === 'vulnerability' && modified.Finding?.VulnerabilityID)
+      .map((modified) => ({
+        finding: vulnerabilityFinding(modified.Finding, result, platform),
+        status: modified.Status,
+        statement: modified.Statement ?? '',
+        source: modified.Source ?? ''
+      }))
+  )
+}
+
 /** Every vulnerability, secret and failed misconfiguration of the report, flattened to findings. */
 export function findingsOf(report: TrivyReport, platform?: string): Finding[] {
   const withPlatform = platform ? { platform } : {}
   return report.Results.flatMap((result) => [
-    ...(result.Vulnerabilities ?? []).map((vulnerability): Finding => ({
-      id: vulnerability.VulnerabilityID,
-      pkgName: vulnerability.PkgName,
-      installedVersion: vulnerability.InstalledVersion,
-      ...(vulnerability.FixedVersion ? { fixedVersion: vulnerability.FixedVersion } : {}),
-      severity: severityOf(vulnerability.Severity),
-      ...(vulnerability.Title ? { title: vulnerability.Title } : {}),
-      ...(vulnerability.PrimaryURL ? { primaryUrl: vulnerability.PrimaryURL } : {}),
-      target: result.Target,
-      class: result.Class,
-      ...(vulnerability.Layer?.DiffID ? { layerDiffId: vulnerability.Layer.DiffID } : {}),
-      ...withPlatform
-    })),
+    ...(result.Vulnerabilities ?? []).map((vulnerability) =>
+      vulnerabilityFinding(vulnerability, result, platform)
+    ),
     ...(result.Secrets ?? []).map((secret): Finding => ({
       id: secret.RuleID,
       pkgName: result.Target,

@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ScanConfig } from '../config/scan.js'
+import { checkVexDocument, type VexSource } from '../config/vex.js'
+import { ConfigurationError, ServiceError } from '../errors.js'
 import type { Command } from '../run/command.js'
 import { scanSeverities } from './policy.js'
 
@@ -19,6 +21,8 @@ export interface TrivyWorkspace {
   cacheDir: string
   /** A docker config without ECR-Public credentials, for the anonymous DB pull. */
   dbDockerConfig: string
+  /** Trivy's own copies of the step's VEX documents (`--vex`), in the order given. */
+  vexFiles?: string[]
 }
 
 /** The job's `TRIVY_*` variables would override flags and the config file: Trivy never sees them. */
@@ -48,12 +52,72 @@ async function ignoreFileText(files: string[]): Promise<string> {
   return parts.join('')
 }
 
-/** Writes Trivy's folder: empty config, the step's ignore file, the DB docker config. */
+/** A VEX document is a few kB; anything far bigger is not one. */
+const maxVexBytes = 16 * 1024 * 1024
+
+/** Downloads a `vex` URL: https only, also after redirects; a refusal names the input's line. */
+export async function downloadVex(
+  source: Extract<VexSource, { kind: 'url' }>,
+  fetchUrl: typeof fetch = fetch
+): Promise<string> {
+  const where = `Line ${source.line} of 'vex' (${source.url})`
+  let response: Response
+  try {
+    response = await fetchUrl(source.url, { signal: AbortSignal.timeout(60_000) })
+  } catch (error) {
+    throw new ServiceError(
+      `Could not download ${source.url} (line ${source.line} of 'vex'): ${(error as Error).message}.`
+    )
+  }
+  if (!response.url.startsWith('https://')) {
+    throw new ConfigurationError(
+      `${where} redirects to ${response.url}: a VEX document is downloaded over https only.`
+    )
+  }
+  if (response.status === 404 || response.status === 410) {
+    throw new ConfigurationError(`${where} answers ${response.status}: no document there.`)
+  }
+  if (!response.ok) {
+    throw new ServiceError(
+      `Could not download ${source.url} (line ${source.line} of 'vex'): HTTP ${response.status}.`
+    )
+  }
+  const text = await response.text()
+  if (text.length > maxVexBytes) {
+    throw new ConfigurationError(
+      `${where} is ${text.length} bytes: not a VEX document (at most ${maxVexBytes}).`
+    )
+  }
+  checkVexDocument(text, where)
+  return text
+}
+
+/**
+ * Copies each VEX document into Trivy's own folder (a workspace file could change between the check and the
+ * scan, through a symlink or a later step), downloading the URLs.
+ */
+async function writeVexFiles(dir: string, sources: VexSource[], fetchUrl?: typeof fetch): Promise<string[]> {
+  if (sources.length === 0) return []
+  await mkdir(path.join(dir, 'vex'), { recursive: true })
+  return Promise.all(
+    sources.map(async (source, index) => {
+      const text =
+        source.kind === 'file' ? await readFile(source.path, 'utf8') : await downloadVex(source, fetchUrl)
+      const name = source.kind === 'file' ? path.basename(source.path) : 'downloaded.json'
+      const file = path.join(dir, 'vex', `${index + 1}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`)
+      await writeFile(file, text, { mode: 0o600 })
+      return file
+    })
+  )
+}
+
+/** Writes Trivy's folder: empty config, the step's ignore file and VEX documents, the DB docker config. */
 export async function prepareTrivyWorkspace(
   dir: string,
   trivy: string,
-  scan: Pick<ScanConfig, 'ignoreFiles'>,
-  env: NodeJS.ProcessEnv = process.env
+  scan: Pick<ScanConfig, 'ignoreFiles'> & Partial<Pick<ScanConfig, 'vex'>>,
+  env: NodeJS.ProcessEnv = process.env,
+  fetchUrl?: typeof fetch
 ): Promise<TrivyWorkspace> {
   await mkdir(path.join(dir, 'db-docker-config'), { recursive: true, mode: 0o700 })
   const configFile = path.join(dir, 'trivy.yaml')
@@ -73,7 +137,16 @@ export async function prepareTrivyWorkspace(
   await writeFile(path.join(dbDockerConfig, 'config.json'), JSON.stringify(withoutEcrPublic(dockerConfig)), {
     mode: 0o600
   })
-  return { trivy, dir, configFile, ignoreFile, cacheDir: trivyCacheDir(), dbDockerConfig }
+  const vexFiles = await writeVexFiles(dir, scan.vex ?? [], fetchUrl)
+  return {
+    trivy,
+    dir,
+    configFile,
+    ignoreFile,
+    cacheDir: trivyCacheDir(),
+    dbDockerConfig,
+    ...(vexFiles.length > 0 ? { vexFiles } : {})
+  }
 }
 
 /** Flags every Trivy command gets: its own config, cache and working folder, none of the job's TRIVY_*. */
@@ -134,6 +207,12 @@ export function scanFiles(dir: string, platform: string): ScanFiles {
   return { reportPath: path.join(dir, `${name}.json`), sarifPath: path.join(dir, `${name}.sarif`) }
 }
 
+/** Each VEX document, and `--show-suppressed` so the report keeps what they silenced (`ExperimentalModifiedFindings`). */
+function vexFlags(workspace: TrivyWorkspace): string[] {
+  const files = workspace.vexFiles ?? []
+  return files.length === 0 ? [] : [...files.flatMap((file) => ['--vex', file]), '--show-suppressed']
+}
+
 /**
  * Scan once to JSON (the source of truth for the gate, counts and reports), then convert that JSON to
  * SARIF. The DB was fetched first, so the scan skips the update; the job's docker config holds the
@@ -165,6 +244,7 @@ export function planScan(
       ...(scan.listAllPackages ? ['--list-all-pkgs'] : []),
       '--ignorefile',
       workspace.ignoreFile,
+      ...vexFlags(workspace),
       '--platform',
       target.platform,
       ...(vuln ? ['--skip-db-update'] : []),

@@ -5,7 +5,13 @@ import type { ImageOutcome } from '../outcome.js'
 import { planGetImage, storedManifest } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
-import { planPublicKey, planSigning, signatureStorage, type CosignOptions } from './cosign.js'
+import {
+  planPublicKey,
+  planSigning,
+  signatureStorage,
+  type CosignOptions,
+  type SigningRequest
+} from './cosign.js'
 import {
   keyCredentials,
   keylessCredentials,
@@ -13,11 +19,18 @@ import {
   type SigningCredentials
 } from './credentials.js'
 import { setupCosign } from './cosign-setup.js'
-import { checkReferrerBudget, explainCosignFailure, plannedReferrers } from './referrers.js'
-import { signingSubjects, type ImageIndex } from './subjects.js'
+import {
+  checkReferrerBudget,
+  checkTagScheme,
+  explainCosignFailure,
+  plannedReferrers,
+  signatureTags,
+  type ReferrerEntry
+} from './referrers.js'
+import { plannedSubjects, signingSubjects, type ImageIndex } from './subjects.js'
 import { signingSummary, type Signer } from './summary.js'
 import { predicatesFor } from './predicates.js'
-import { insecure, referrersOf, storedSignature } from './store.js'
+import { insecure, listReferrers, storedSignature } from './store.js'
 import { CommandError } from '../errors.js'
 import type { TrivyWorkspace } from '../scan/trivy.js'
 
@@ -77,6 +90,51 @@ export async function signAll(request: SignRequest): Promise<ImageOutcome[]> {
   )
 }
 
+/**
+ * Refuses, before anything is pushed, signing that the registry would refuse halfway: past the referrers limit
+ * (counted from `listings`, each subject's referrers now), or a rewrite of cosign's tags in an IMMUTABLE repository.
+ */
+async function checkStorageLimits(
+  request: SignRequest,
+  plan: SigningRequest,
+  ref: { repository: string; registryId?: string },
+  listings: Array<ReferrerEntry[] | undefined>
+): Promise<void> {
+  const { subjects } = plan
+  if (plan.storage === 'referrers') {
+    const uncounted = subjects.filter((_, at) => listings[at] === undefined)
+    if (uncounted.length > 0)
+      request.log.warning(
+        `The referrers of ${uncounted.map(({ subject }) => subject.reference).join(', ')} could not be listed, so the registry's limit of referrers per image was not checked before signing.`
+      )
+    checkReferrerBudget(
+      plannedReferrers(plan),
+      Object.fromEntries(subjects.map(({ subject }, at) => [subject.digest, listings[at]?.length ?? 0]))
+    )
+    return
+  }
+  if (request.ecr?.repositories.get(ref.repository)?.tagMutability !== 'IMMUTABLE') return
+  const tags = subjects.flatMap(({ subject }) => Object.values(signatureTags(subject.digest)))
+  const found = await Promise.all(
+    tags.map(async (tag) =>
+      storedManifest(
+        await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} }))
+      )
+        ? [tag]
+        : []
+    )
+  )
+  checkTagScheme(
+    subjects.map(({ subject, attestations }) => ({
+      reference: subject.reference,
+      digest: subject.digest,
+      attestations: attestations.map((attestation) => attestation.type)
+    })),
+    found.flat(),
+    ref.repository
+  )
+}
+
 async function signImage(
   request: SignRequest,
   outcome: ImageOutcome,
@@ -93,11 +151,16 @@ async function signImage(
     ? undefined
     : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
   const index = stored ? (JSON.parse(stored.manifest) as ImageIndex) : undefined
-  // A dry run has no digest yet, only its '<digest>' placeholder: the plan signs that, as the top subject.
   const subjects = runner.dryRun
-    ? [{ reference: `${outcome.plan.image}@${digest}`, digest }]
+    ? plannedSubjects(outcome.plan.image, request.config.build.platforms)
     : signingSubjects(outcome.plan.image, digest, index)
-  const storage = signatureStorage(registry)
+  // What each digest has stored now; the first answer also tells whether this registry has the referrers API.
+  const listings = runner.dryRun
+    ? undefined
+    : await Promise.all(
+        subjects.map((subject) => listReferrers(registry, repository, subject.digest, request.ecr))
+      )
+  const storage = signatureStorage(registry, listings !== undefined && listings[0] !== undefined)
   const options: CosignOptions = {
     cosign,
     credentials,
@@ -119,18 +182,7 @@ async function signImage(
       }))
     )
   }
-  if (storage === 'referrers' && !runner.dryRun) {
-    const counts = await Promise.all(
-      subjects.map(
-        async (subject) =>
-          [
-            subject.digest,
-            (await referrersOf(registry, repository, subject.digest, request.ecr)).length
-          ] as const
-      )
-    )
-    checkReferrerBudget(plannedReferrers(plan), Object.fromEntries(counts))
-  }
+  if (!runner.dryRun) await checkStorageLimits(request, plan, ref, listings ?? [])
   let stderr = ''
   for (const command of planSigning(plan)) {
     try {
@@ -138,7 +190,7 @@ async function signImage(
     } catch (error) {
       const explained =
         error instanceof CommandError
-          ? explainCosignFailure(error.stderrTail, { reference: outcome.plan.image, repository })
+          ? explainCosignFailure(error.stderrTail, { reference: command.args.at(-1) ?? '', repository })
           : undefined
       throw explained ?? error
     }
@@ -160,5 +212,6 @@ async function signImage(
     transparencyLog
   })
   if (runner.dryRun) return { attestations: {}, summary }
-  return { ...(await storedSignature(request, outcome, storage, stderr, digest)), summary }
+  const attested = plan.subjects[0].attestations.map((attestation) => attestation.type)
+  return { ...(await storedSignature(request, outcome, { ref, digest, storage, stderr, attested })), summary }
 }

@@ -2,13 +2,32 @@ import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ImageOutcome } from '../outcome.js'
 import { parseTrivyReport } from '../scan/trivy-report.js'
-import type { PlannedAttestation } from './cosign.js'
-import { writePredicate } from './files.js'
+import type { AttestationType, PlannedAttestation } from './cosign.js'
+import { predicatePath, writePredicate } from './files.js'
 import type { SignRequest } from './phase.js'
 import { provenancePredicate, runFactsFromEnv } from './provenance.js'
 import { planSbom, sbomAttestationType } from './sbom.js'
 import type { SigningSubject } from './subjects.js'
 import { vulnPredicate } from './vuln.js'
+
+/**
+ * A dry run's attestations: the same kinds and `cosign attest --type` as a real run, without predicates (no gate
+ * ran). Provenance is buildx's own where the 'provenance' input asks for it (v1 with `version=v1`, else v0.2).
+ */
+function plannedAttestations(
+  config: SignRequest['config'],
+  dir: string,
+  subject: SigningSubject,
+  index: boolean
+): PlannedAttestation[] {
+  const buildx = config.build.provenance !== '' && config.build.provenance !== 'false'
+  const types = config.sign.attest.flatMap((kind): AttestationType[] => {
+    if (kind === 'vuln') return config.scan ? ['vuln'] : []
+    if (kind === 'sbom') return index ? [] : [sbomAttestationType(config.sign.sbomFormat)]
+    return [buildx && !/version=v1/.test(config.build.provenance) ? 'slsaprovenance02' : 'slsaprovenance1']
+  })
+  return types.map((type) => ({ type, predicateFile: predicatePath(dir, subject, type) }))
+}
 
 /** What is attested about each digest: the index gets the merged scan, each platform its own, and its SBOM. */
 export async function predicatesFor(
@@ -19,8 +38,9 @@ export async function predicatesFor(
 ): Promise<PlannedAttestation[]> {
   const { config, runner } = request
   const gate = outcome.gate
-  if (!gate || runner.dryRun) return []
   const dir = path.join(outcome.plan.dir, 'attestations')
+  if (runner.dryRun) return plannedAttestations(config, dir, subject, index)
+  if (!gate) return []
   const run = runFactsFromEnv(request.env)
   const scans = subject.platform
     ? gate.scans.filter((scan) => scan.platform === subject.platform)
@@ -76,7 +96,7 @@ export async function predicatesFor(
     // One SBOM per platform image: an index has no packages of its own.
     if (kind === 'sbom' && (!index || gate.scans.length === 1) && scans[0] && request.trivy) {
       const type = sbomAttestationType(config.sign.sbomFormat)
-      const output = path.join(dir, `${subject.digest.replace(':', '-')}.${type}.json`)
+      const output = predicatePath(dir, subject, type)
       await runner.run(
         planSbom({
           workspace: request.trivy,

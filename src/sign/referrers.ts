@@ -53,6 +53,11 @@ const kindOfType: Record<AttestationType, AttestationKind> = {
   slsaprovenance02: 'provenance'
 }
 
+/** The `attest` kind a `cosign attest --type` belongs to. */
+export function attestationKind(type: AttestationType): AttestationKind {
+  return kindOfType[type]
+}
+
 function newestFirst(a: ReferrerEntry, b: ReferrerEntry): number {
   const created = (entry: ReferrerEntry) => entry.annotations?.['org.opencontainers.image.created'] ?? ''
   return created(b).localeCompare(created(a))
@@ -88,9 +93,48 @@ export function signatureTags(digest: string): { signature: string; attestations
   return { signature: `${name}.sig`, attestations: `${name}.att` }
 }
 
+const immutableAdvice =
+  "Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written."
+
+/** What cosign keeps under a tag of its scheme (or OCI's referrers fallback tag). */
+function heldUnder(tag: string): string {
+  if (tag.endsWith('.sig')) return 'signature'
+  if (tag.endsWith('.att')) return 'attestations'
+  return 'referrers index'
+}
+
+/**
+ * Refuses, before anything is signed, what cosign's tag scheme cannot do in a repository with IMMUTABLE tags:
+ * each signature rewrites `sha256-<digest>.sig` and each attestation `sha256-<digest>.att`, so a digest signed
+ * before collides, and more than one attestation per digest collides with itself. `existing`: the tags there now.
+ */
+export function checkTagScheme(
+  planned: Array<{ reference: string; digest: string; attestations: AttestationType[] }>,
+  existing: string[],
+  repository: string
+): void {
+  for (const { reference, digest, attestations } of planned) {
+    const tags = signatureTags(digest)
+    const taken = [tags.signature, ...(attestations.length > 0 ? [tags.attestations] : [])].find((tag) =>
+      existing.includes(tag)
+    )
+    if (taken) {
+      throw new ConfigurationError(
+        `${reference} was signed before: its ${heldUnder(taken)} tag ${taken} already exists in repository '${repository}', whose tags are IMMUTABLE, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) would have to rewrite it. Nothing was signed. ${immutableAdvice}`
+      )
+    }
+    if (attestations.length > 1) {
+      throw new ConfigurationError(
+        `Repository '${repository}' has IMMUTABLE tags, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) keeps every attestation of ${reference} under one tag, ${tags.attestations}, rewritten for each: 'attest' asks for ${attestations.length} (${attestations.join(', ')}) and only one fits. Nothing was signed. Attest one kind, make the repository's tags MUTABLE, or use a registry with the referrers API.`
+      )
+    }
+  }
+}
+
 /**
  * A cosign failure the user can act on: a tag of cosign's tag scheme (or of the OCI referrers fallback) that
- * already exists in a repository with IMMUTABLE tags, because this digest was signed before.
+ * already exists in a repository with IMMUTABLE tags (ECR's TAG_INVALID, or PutImage's exception), named when
+ * the registry's message names it. `reference` is the digest cosign was signing or attesting.
  */
 export function explainCosignFailure(
   stderr: string,
@@ -105,7 +149,11 @@ export function explainCosignFailure(
   }
   const digest = context.reference.split('@')[1] ?? ''
   const tags = signatureTags(digest)
+  const named = /The image tag '([^']+)' already exists/.exec(stderr)?.[1]
+  const where = named
+    ? `the ${heldUnder(named)} tag ${named}`
+    : `a tag cosign stores them under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')})`
   return new ConfigurationError(
-    `cosign could not store the signature or attestation of ${context.reference}: repository '${context.repository}' has IMMUTABLE tags, and the tag cosign stores it under (${tags.signature}, ${tags.attestations} or ${digest.replace(':', '-')}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`
+    `cosign could not store the signature or attestations of ${context.reference}: ${where} already exists in repository '${context.repository}', whose tags are IMMUTABLE, from an earlier signing of this digest. ${immutableAdvice}`
   )
 }

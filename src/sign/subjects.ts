@@ -42,3 +42,20 @@ export function signingSubjects(image: string, digest: string, index?: ImageInde
   })
   return [top, ...platforms]
 }
+
+/**
+ * A dry run's subjects: nothing was pushed, so the digests are placeholders (`<digest>`, and for several
+ * platforms `<linux/arm64 digest>` each), as the release prints them.
+ */
+export function plannedSubjects(image: string, platforms: string[]): SigningSubject[] {
+  const top: SigningSubject = { reference: `${image}@<digest>`, digest: '<digest>' }
+  if (platforms.length < 2) return [top]
+  return [
+    top,
+    ...platforms.map((platform) => ({
+      reference: `${image}@<${platform} digest>`,
+      digest: `<${platform} digest>`,
+      platform
+    }))
+  ]
+}

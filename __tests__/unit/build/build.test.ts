@@ -149,7 +149,7 @@ describe('planBuild', () => {
         '--tag',
         'ecr-build-push-staging/shop/web:1-0',
         '--output',
-        'type=docker',
+        'type=docker,oci-mediatypes=true',
         '--output',
         'type=oci,dest=/t/oci,tar=false',
         ...tail

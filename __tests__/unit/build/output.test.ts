@@ -79,7 +79,7 @@ describe('planOutput: the exporters and names of each delivery', () => {
       '/tmp/run/0-production/oci',
       {
         delivery: 'daemon-staging',
-        exporters: ['type=docker', 'type=oci,dest=/tmp/run/0-production/oci,tar=false'],
+        exporters: ['type=docker,oci-mediatypes=true', 'type=oci,dest=/tmp/run/0-production/oci,tar=false'],
         names: [names.staging]
       }
     ],

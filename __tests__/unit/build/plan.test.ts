@@ -112,7 +112,7 @@ describe('planImages', () => {
       '/tmp/run/0-production/oci',
       {
         delivery: 'daemon-staging',
-        exporters: ['type=docker', 'type=oci,dest=/tmp/run/0-production/oci,tar=false'],
+        exporters: ['type=docker,oci-mediatypes=true', 'type=oci,dest=/tmp/run/0-production/oci,tar=false'],
         names: ['ecr-build-push-staging/shop/web:9012345678-1-xyz-0']
       }
     ])

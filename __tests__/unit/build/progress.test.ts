@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import {
-  BuildProgress,
-  cacheReportLine,
-  parseBuildProgress,
-  slowestStepsMarkdown,
-  type BuildStats
-} from '../../../src/build/progress.js'
+import { BuildProgress, parseBuildProgress, type BuildStats } from '../../../src/build/progress.js'
+import { cacheReportLine, slowestStepsMarkdown } from '../../../src/report/build-steps.js'
 
 /** Real `docker buildx build --progress=rawjson` standard error (buildx 0.13.1, docker driver); see multi-stage.Dockerfile. */
 function fixture(name: string): string {

@@ -34,7 +34,8 @@ const defaults: BuildConfig = {
   provenance: '',
   sbom: '',
   driver: 'docker-container',
-  builder: ''
+  builder: '',
+  created: 'commit'
 }
 
 describe('parseBuildConfig', () => {
@@ -59,7 +60,8 @@ describe('parseBuildConfig', () => {
         provenance: 'mode=max',
         sbom: 'true',
         driver: 'docker',
-        builder: 'my-builder.1'
+        builder: 'my-builder.1',
+        created: 'now'
       })
     ).toEqual({
       context: path.join(workspace, 'services/api'),
@@ -91,7 +93,8 @@ describe('parseBuildConfig', () => {
       provenance: 'mode=max',
       sbom: 'true',
       driver: 'docker',
-      builder: 'my-builder.1'
+      builder: 'my-builder.1',
+      created: 'now'
     })
   })
 

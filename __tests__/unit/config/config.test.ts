@@ -40,7 +40,8 @@ describe('parseConfig', () => {
         provenance: '',
         sbom: '',
         driver: 'docker-container',
-        builder: ''
+        builder: '',
+        created: 'commit'
       },
       dockerfile: {
         path: path.join(workspace, 'Dockerfile'),
@@ -167,6 +168,27 @@ describe('parseConfig', () => {
       { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example' },
       (c) => [c.sign.sign, c.sign.method, c.sign.attest, c.scan?.listAllPackages],
       [true, 'keyless', ['sbom', 'vuln'], true]
+    ],
+    [
+      'a provenance attestation builds without buildx’s own unknown/unknown provenance manifest',
+      {},
+      { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example' },
+      (c) => [c.sign.attest, c.build.provenance],
+      [['provenance', 'vuln'], 'false']
+    ],
+    [
+      'the provenance input keeps buildx’s provenance, which is then the one attested',
+      { provenance: 'mode=max' },
+      { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example' },
+      (c) => [c.sign.attest, c.build.provenance],
+      [['provenance', 'vuln'], 'mode=max']
+    ],
+    [
+      'without a provenance attestation, buildx’s default stays',
+      { attest: 'vuln' },
+      { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example' },
+      (c) => c.build.provenance,
+      ''
     ],
     [
       'the target stage, case-insensitively as BuildKit',

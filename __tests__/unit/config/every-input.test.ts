@@ -101,6 +101,11 @@ const inputs: Record<string, InputRow> = {
   'dry-run': { read: (c) => c.dryRun, fallback: false },
   scan: { read: (c) => c.scan !== undefined, fallback: true },
   'fail-on': { read: (c) => c.scan?.failOn, fallback: 'CRITICAL' },
+  'fail-on-new': { read: (c) => c.scan?.failOnNew, fallback: undefined },
+  vex: { read: (c) => c.scan?.vex, fallback: undefined },
+  // Only says whether 'vex' may name URLs: alone it changes nothing, and only a boolean is accepted.
+  'vex-url': { read: (c) => c.scan?.vex, fallback: undefined },
+  created: { read: (c) => c.build.created, fallback: 'commit' },
   severity: { read: (c) => c.scan?.severity, fallback: severities },
   'ignore-unfixed': { read: (c) => c.scan?.ignoreUnfixed, fallback: false },
   trivyignores: { read: (c) => c.scan?.ignoreFiles, fallback: [] },

@@ -190,9 +190,9 @@ describe('the reusable workflow (.github/workflows/build-push.yml)', () => {
 describe("the repository's own CI (.github/workflows/ci.yml)", () => {
   const ci = parse(read('.github/workflows/ci.yml')) as Workflow
 
-  it('lints, typechecks, runs unit tests on Node 20 and 24, and runs the action end to end', () => {
+  it('lints, typechecks, runs unit tests on Node 22 and 24, and runs the action end to end', () => {
     expect(Object.keys(ci.jobs).sort()).toEqual(['e2e', 'lint', 'typecheck', 'unit'])
-    expect(ci.jobs.unit.strategy?.matrix?.node).toEqual([20, 24])
+    expect(ci.jobs.unit.strategy?.matrix?.node).toEqual([22, 24])
     const runs = Object.values(ci.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run))
     expect(runs).toEqual(expect.arrayContaining(['npm run lint', 'npx tsc --noEmit']))
     const local = (ci.jobs.e2e.steps ?? []).filter((step) => step.uses === './')

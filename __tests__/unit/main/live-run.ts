@@ -206,6 +206,7 @@ export function liveRun(inputs: Record<string, string>, world: World = {}) {
     runner,
     liveOptions,
     workspace,
+    runnerTemp,
     /** The tags ECR holds per repository, tag → digest. */
     tags: () => Object.fromEntries([...tags].map(([name, held]) => [name, Object.fromEntries(held)])),
     deleted

@@ -146,8 +146,16 @@ describe('runAction masks', () => {
       'key-password'
     ])
     // The dry run prints the signing it would do (the key by reference, never by value).
-    expect(run.log.of('info').filter((line) => line.startsWith('$ cosign'))).toEqual([
-      "$ cosign sign --yes --key env://COSIGN_PRIVATE_KEY --registry-referrers-mode=oci-1-1 '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web@<digest>'"
+    const attestations = `${run.runnerTemp}/ecr-build-push-*/0-production/attestations`
+    expect(
+      run.log
+        .of('info')
+        .filter((line) => line.startsWith('$ cosign'))
+        .map((line) => line.replace(/ecr-build-push-[^/]+/, 'ecr-build-push-*'))
+    ).toEqual([
+      "$ cosign sign --yes --key env://COSIGN_PRIVATE_KEY --registry-referrers-mode=oci-1-1 '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web@<digest>'",
+      `$ cosign attest --yes --key env://COSIGN_PRIVATE_KEY --new-bundle-format --type slsaprovenance1 --predicate '${attestations}/<digest>.slsaprovenance1.json' '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web@<digest>'`,
+      `$ cosign attest --yes --key env://COSIGN_PRIVATE_KEY --new-bundle-format --type vuln --predicate '${attestations}/<digest>.vuln.json' '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web@<digest>'`
     ])
     expect(JSON.stringify(run.log.entries.filter((entry) => entry.level !== 'mask'))).not.toMatch(
       /key-password|eyJrZGYi|OCwicCI6/

@@ -70,6 +70,8 @@ describe('runAction releases', () => {
       'trivy image --config',
       'trivy convert --config',
       'BatchGetImage', // the manifest the tags go onto
+      'BatchGetImage', // each tag as ECR holds it now: one already on this image stays
+      'BatchGetImage',
       'PutImage',
       'PutImage',
       'BatchGetImage' // compressed sizes for the summary
@@ -235,7 +237,7 @@ describe('runAction stops before the build', () => {
     ])
     expect(run.log.of('group').at(-1)).toBe('Dockerfile checks')
     expect(
-      run.log.entries.filter((entry) => entry.level === 'warning').map((entry) => entry.properties?.title)
+      run.log.entries.flatMap((entry) => (entry.level === 'warning' ? [entry.properties?.title] : []))
     ).toEqual(['unpinned-base (warning)', 'root-user (warning)'])
     expect(
       JSON.parse(run.log.outputs()['dockerfile-findings']).map((finding: { rule: string }) => finding.rule)

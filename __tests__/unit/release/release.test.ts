@@ -33,6 +33,7 @@ const request = (change: Partial<ReleaseRequest>): ReleaseRequest => ({
   built,
   push: true,
   load: false,
+  immutable: false,
   ...change
 })
 const getImage = (imageDigest: string) => ({
@@ -75,6 +76,9 @@ function ecr(images: Record<string, string>, tagAnswers: Record<string, Error> =
     return undefined
   }
 }
+
+/** A probe that finds none of the final tags yet: a first run (re-runs are in policies/immutable-reruns). */
+const noTags = () => new ScriptedRunner()
 
 describe('release plans', () => {
   it('tags by image id, pulls quietly, removes the staging name', () => {
@@ -144,14 +148,16 @@ describe('releaseImage', () => {
     ['cache-only', { written: [], failed: [] }]
   ])('%s: the build already wrote what there is, nothing more to do', async (delivery, result) => {
     const runner = new ScriptedRunner()
-    await expect(releaseImage(runner, new RecordingLog(), request({ delivery }))).resolves.toEqual(result)
+    await expect(releaseImage(runner, noTags(), new RecordingLog(), request({ delivery }))).resolves.toEqual(
+      result
+    )
     expect(runner.steps).toEqual([])
   })
 
   describe('a digest pushed for the scan (registry staging)', () => {
     it('puts the scanned manifest under every tag, keeping its digest', async () => {
       const runner = new ScriptedRunner({ ecr: ecr({ [digest]: manifest }) })
-      const result = await releaseImage(runner, new RecordingLog(), request({}))
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), request({}))
       expect(runner.plans()).toEqual([getImage(digest), putTag('4f2c9ab'), putTag('main'), putTag('latest')])
       expect(result).toEqual({ digest, written: tags, failed: [] })
     })
@@ -172,7 +178,7 @@ describe('releaseImage', () => {
           }
         )
       })
-      const result = await releaseImage(runner, new RecordingLog(), request({}))
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), request({}))
       expect(result).toEqual({
         digest,
         written: [`${image}:4f2c9ab`, `${image}:main`],
@@ -188,7 +194,7 @@ describe('releaseImage', () => {
 
     it('writes nothing, saying why for each tag, when the scanned digest is not in ECR', async () => {
       const runner = new ScriptedRunner({ ecr: ecr({}) })
-      const result = await releaseImage(runner, new RecordingLog(), request({}))
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), request({}))
       expect(runner.plans()).toEqual([getImage(digest)])
       const error = `ECR has no image ${digest} in shop/web.`
       expect(result).toEqual({ written: [], failed: tags.map((tag) => ({ tag, error })) })
@@ -200,7 +206,7 @@ describe('releaseImage', () => {
         run: (command) =>
           command.args[2]?.endsWith(':main') ? new CommandError('$ docker pull', 1, 'denied: pull') : {}
       })
-      const result = await releaseImage(runner, new RecordingLog(), request({ load: true }))
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), request({ load: true }))
       expect(runner.plans().slice(4)).toEqual([
         { run: planPull(`${image}:4f2c9ab`) },
         { run: planPull(`${image}:main`) }
@@ -215,7 +221,12 @@ describe('releaseImage', () => {
 
     it('in a dry run prints each tag write without reading ECR', async () => {
       const runner = new ScriptedRunner({}, true)
-      const result = await releaseImage(runner, new RecordingLog(), request({ tags: [`${image}:main`] }))
+      const result = await releaseImage(
+        runner,
+        noTags(),
+        new RecordingLog(),
+        request({ tags: [`${image}:main`] })
+      )
       expect(runner.plans()).toEqual([putTag('main', digest, '')])
       expect(result).toEqual({ digest, written: [`${image}:main`], failed: [] })
     })
@@ -236,7 +247,7 @@ describe('releaseImage', () => {
         run: (command) => (command.args[0] === 'push' ? pushOutput(digest) : {}),
         ecr: ecr({ [digest]: manifest })
       })
-      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), daemon())
       expect(runner.plans()).toEqual([
         { run: { tool: 'docker', args: ['tag', imageId, `${image}:4f2c9ab`] } },
         { run: { tool: 'docker', args: ['tag', imageId, `${image}:main`] } },
@@ -255,7 +266,7 @@ describe('releaseImage', () => {
         run: (command) => (command.args[0] === 'push' ? pushOutput(imageId) : {}),
         ecr: ecr({ [imageId]: JSON.stringify({ manifests: [] }) })
       })
-      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), daemon())
       expect(result).toMatchObject({ digest: imageId, written: tags, failed: [] })
     })
 
@@ -264,7 +275,7 @@ describe('releaseImage', () => {
         run: (command) => (command.args[0] === 'push' ? pushOutput(other) : {}),
         ecr: ecr({ [other]: JSON.stringify({ config: { digest: `sha256:${'e'.repeat(64)}` } }) })
       })
-      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), daemon())
       expect(runner.plans().filter((step) => 'ecr' in step)).toEqual([
         getImage(other),
         {
@@ -302,7 +313,12 @@ describe('releaseImage', () => {
                 ecrRequest
               )
       })
-      const result = await releaseImage(runner, new RecordingLog(), daemon({ tags: [`${image}:4f2c9ab`] }))
+      const result = await releaseImage(
+        runner,
+        noTags(),
+        new RecordingLog(),
+        daemon({ tags: [`${image}:4f2c9ab`] })
+      )
       expect(result).toEqual({
         digest: other,
         written: [`${image}:4f2c9ab`],
@@ -329,6 +345,7 @@ describe('releaseImage', () => {
             run: (command) => (command.args[0] === 'push' ? pushOutput(other) : {}),
             ecr: ecr({ [other]: stored })
           }),
+          noTags(),
           new RecordingLog(),
           daemon({ held: { id: imageId, scanned }, tags: [`${image}:4f2c9ab`] })
         )
@@ -353,6 +370,7 @@ describe('releaseImage', () => {
       const runner = new ScriptedRunner()
       await releaseImage(
         runner,
+        noTags(),
         new RecordingLog(),
         daemon({ held: { id: scanned }, push: false, tags: [`${image}:main`] })
       )
@@ -361,7 +379,7 @@ describe('releaseImage', () => {
 
     it('keeps the tags in the daemon without a push', async () => {
       const runner = new ScriptedRunner()
-      const result = await releaseImage(runner, new RecordingLog(), daemon({ push: false }))
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), daemon({ push: false }))
       expect(runner.plans()).toHaveLength(4)
       // The names exist only in this daemon: there is no registry digest to report.
       expect(result).toEqual({ written: tags, failed: [] })
@@ -382,7 +400,7 @@ describe('releaseImage', () => {
       const runner = new ScriptedRunner({
         run: (command, options) => (command.args[0] === 'push' ? run!(command, options) : {})
       })
-      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), daemon())
       expect(runner.plans().filter((step) => 'ecr' in step)).toEqual([])
       expect(result).toEqual({ written: [], failed: tags.map((tag) => ({ tag, error })) })
     })
@@ -395,7 +413,7 @@ describe('releaseImage', () => {
           { latest: new ServiceError('tag is immutable', 'ImageTagAlreadyExistsException') }
         )
       })
-      const result = await releaseImage(runner, new RecordingLog(), daemon())
+      const result = await releaseImage(runner, noTags(), new RecordingLog(), daemon())
       expect(result).toEqual({
         digest,
         written: [`${image}:4f2c9ab`, `${image}:main`],
@@ -407,6 +425,7 @@ describe('releaseImage', () => {
       const runner = new ScriptedRunner({}, true)
       const result = await releaseImage(
         runner,
+        noTags(),
         new RecordingLog(),
         daemon({ tags: [`${image}:4f2c9ab`, `${image}:main`] })
       )

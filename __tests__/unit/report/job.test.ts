@@ -122,7 +122,7 @@ describe('reportAll', () => {
     const probe = new ScriptedRunner({ ecr: pushed, github })
     const runner = new ScriptedRunner()
     const log = new RecordingLog()
-    await reportAll({ runner, probe, log, config, context, meta, outcomes: [outcome], checks, seconds: 75 })
+    await reportAll({ runner, probe, log, config, context, outcomes: [outcome], checks, seconds: 75 })
     expect(probe.plans()).toEqual([
       {
         ecr: {
@@ -169,10 +169,8 @@ describe('reportAll', () => {
       log,
       config,
       context,
-      meta,
       outcomes: [outcome],
       checks,
-      trivy: undefined,
       seconds: 1
     })
     expect(probe.plans().flatMap((step) => ('github' in step ? [step.github.route] : []))).toEqual([
@@ -191,29 +189,27 @@ describe('reportAll', () => {
     ])
   })
 
-  it('says the base branch has no image to compare with when ECR has none under its tag', async () => {
+  it('says the base branch has no image to compare with when the gate found none under its tag', async () => {
     const context = contextFor('pull_request', { workspace })
     const { config, outcome } = setUp({}, context)
+    // The gate read the base branch's tag (scan/comparison.ts): nothing there.
+    const comparison = {
+      kind: 'base-branch' as const,
+      ref: 'main',
+      tag: 'main',
+      platforms: [{ platform: 'linux/amd64' }],
+      note: `${outcome.plan.image}:main does not exist`
+    }
     const probe = new ScriptedRunner({ ecr: pushed, github })
     const runner = new ScriptedRunner({ github })
-    const trivy = {
-      trivy: 'trivy',
-      dir: '/t',
-      configFile: '/t/c',
-      ignoreFile: '/t/i',
-      cacheDir: '/c',
-      dbDockerConfig: '/t/d'
-    }
     await reportAll({
       runner,
       probe,
       log: new RecordingLog(),
       config,
       context,
-      meta,
-      outcomes: [outcome],
+      outcomes: [{ ...outcome, gate: { ...gate, comparison } }],
       checks,
-      trivy,
       seconds: 1
     })
     const body = String(
@@ -222,17 +218,10 @@ describe('reportAll', () => {
     expect(body).toContain(
       '### Compared with `main`\n\nNo image for `main` in the registry yet: nothing to compare with.'
     )
-    expect(probe.plans()).toContainEqual({
-      ecr: {
-        operation: 'BatchGetImage',
-        input: {
-          registryId: '210987654321',
-          repositoryName: 'shop/web',
-          imageIds: [{ imageTag: 'main' }],
-          acceptedMediaTypes: manifestMediaTypes
-        }
-      }
-    })
+    // The report reads no base image of its own: only the pushed image's sizes.
+    expect(probe.plans().flatMap((step) => ('ecr' in step ? [step.ecr.input] : []))).not.toContainEqual(
+      expect.objectContaining({ imageIds: [{ imageTag: 'main' }] })
+    )
   })
 
   it('never fails the step: a summary that cannot be written is a warning, and the comment still goes out', async () => {
@@ -249,7 +238,6 @@ describe('reportAll', () => {
       log,
       config,
       context,
-      meta,
       outcomes: [outcome],
       checks,
       seconds: 1
@@ -269,7 +257,7 @@ describe('reportAll', () => {
     const runner = new ScriptedRunner({ github })
     const probe = new ScriptedRunner({ ecr: pushed, github })
     const log = new RecordingLog()
-    await reportAll({ runner, probe, log, config, context, meta, outcomes: [outcome], checks, seconds: 1 })
+    await reportAll({ runner, probe, log, config, context, outcomes: [outcome], checks, seconds: 1 })
     expect(runner.steps).toEqual([])
     expect(probe.plans().filter((step) => 'github' in step)).toEqual([])
     expect(log.of('summary')).toHaveLength(1)
@@ -286,7 +274,6 @@ describe('reportAll', () => {
       log,
       config,
       context,
-      meta,
       outcomes: [outcome],
       checks,
       seconds: 1

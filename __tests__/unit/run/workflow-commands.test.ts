@@ -116,6 +116,15 @@ describe('file commands', () => {
     expect(readFileSync(mine, 'utf8')).toBe(readFileSync(theirs, 'utf8'))
   })
 
+  it('refuses a summary file it cannot open with the words @actions/core uses', () => {
+    // core.summary keeps the first path it saw, so its words are written out here (lib/summary.js).
+    const file = path.join(dir, 'missing', 'summary.md')
+    process.env.GITHUB_STEP_SUMMARY = file
+    expect(() => ours.appendSummary('x')).toThrow(
+      `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`
+    )
+  })
+
   it('refuses a summary when the runner gives no summary file', () => {
     delete process.env.GITHUB_STEP_SUMMARY
     expect(() => ours.appendSummary('x')).toThrow(

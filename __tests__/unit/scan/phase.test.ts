@@ -123,6 +123,7 @@ describe('gateAll', () => {
       log: new RecordingLog(),
       config,
       context,
+      meta: { previousTags: [] },
       facts,
       plans,
       built: [built]
@@ -141,6 +142,7 @@ describe('gateAll', () => {
       log,
       config,
       context,
+      meta: { previousTags: [] },
       facts,
       plans,
       built: [built]
@@ -212,7 +214,17 @@ describe('gateAll', () => {
       })
     })
     const log = new RecordingLog()
-    const result = await gateAll({ runner, probe, log, config, context, facts, plans, built: [built] })
+    const result = await gateAll({
+      runner,
+      probe,
+      log,
+      config,
+      context,
+      meta: { previousTags: [] },
+      facts,
+      plans,
+      built: [built]
+    })
     expect(probe.plans()).toEqual([
       {
         ecr: {
@@ -247,6 +259,7 @@ describe('gateAll', () => {
       log: new RecordingLog(),
       config,
       context,
+      meta: { previousTags: [] },
       facts,
       plans,
       built: [built]
@@ -271,6 +284,7 @@ describe('gateAll', () => {
       log: new RecordingLog(),
       config,
       context,
+      meta: { previousTags: [] },
       facts,
       plans,
       built: [built]
@@ -307,6 +321,7 @@ describe('gateAll', () => {
       log: new RecordingLog(),
       config,
       context,
+      meta: { previousTags: [] },
       facts,
       plans,
       built: [built]
@@ -329,6 +344,7 @@ describe('gateAll', () => {
       log: new RecordingLog(),
       config,
       context,
+      meta: { previousTags: [] },
       facts,
       plans,
       built: [built]

@@ -170,6 +170,13 @@ describe('parseTrivyReport', () => {
     ])
   })
 
+  it('keeps every field Trivy wrote, so the vuln attestation carries the report unchanged', () => {
+    const text = fixture('alpine-310')
+    const written = JSON.parse(text) as Record<string, unknown>
+    expect(parseTrivyReport(text)).toEqual(written)
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['CreatedAt', 'ReportID', 'ArtifactID']))
+  })
+
   it('reads a report without Results (nothing found) as no findings', () => {
     const report = parseTrivyReport('{"SchemaVersion":2,"ArtifactName":"a","Metadata":{}}')
     expect(findingsOf(report)).toEqual([])

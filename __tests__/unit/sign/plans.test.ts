@@ -16,6 +16,7 @@ import type { SigningCredentials } from '../../../src/sign/credentials.js'
 import {
   attestationDigests,
   checkReferrerBudget,
+  checkTagScheme,
   explainCosignFailure,
   plannedReferrers,
   signatureDigest,
@@ -24,7 +25,7 @@ import {
   type ReferrerEntry
 } from '../../../src/sign/referrers.js'
 import { planSbom, sbomAttestationType } from '../../../src/sign/sbom.js'
-import { signingSubjects } from '../../../src/sign/subjects.js'
+import { plannedSubjects, signingSubjects } from '../../../src/sign/subjects.js'
 import { signingSummary, verifyCommands } from '../../../src/sign/summary.js'
 
 const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web'
@@ -75,6 +76,17 @@ describe('signingSubjects', () => {
 
   it('signs a single manifest once', () => {
     expect(signingSubjects(image, digest)).toEqual([{ reference: `${image}@${digest}`, digest }])
+  })
+
+  it('plans placeholders in a dry run, where nothing was pushed: the digest, and each platform’s', () => {
+    expect(plannedSubjects(image, ['linux/amd64'])).toEqual([
+      { reference: `${image}@<digest>`, digest: '<digest>' }
+    ])
+    expect(plannedSubjects(image, ['linux/amd64', 'linux/arm64'])).toEqual([
+      { reference: `${image}@<digest>`, digest: '<digest>' },
+      { reference: `${image}@<linux/amd64 digest>`, digest: '<linux/amd64 digest>', platform: 'linux/amd64' },
+      { reference: `${image}@<linux/arm64 digest>`, digest: '<linux/arm64 digest>', platform: 'linux/arm64' }
+    ])
   })
 
   it('refuses anything but a digest', () => {
@@ -420,18 +432,30 @@ describe('referrers', () => {
     expect(signatureDigestFromLog(`Pushing signature to: ${image}\n`)).toBeUndefined()
   })
 
-  it('names cosign’s tags and explains a collision with IMMUTABLE tags', () => {
+  const hex = '1'.repeat(64)
+  const advice =
+    "Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written."
+
+  it('names cosign’s tags and explains a collision with IMMUTABLE tags, naming the tag the registry refused', () => {
     expect(signatureTags(digest)).toEqual({
-      signature: `sha256-${'1'.repeat(64)}.sig`,
-      attestations: `sha256-${'1'.repeat(64)}.att`
+      signature: `sha256-${hex}.sig`,
+      attestations: `sha256-${hex}.att`
     })
     const error = explainCosignFailure(
-      `Error: signing [${image}@${digest}]: PUT https://${image.split('/')[0]}/v2/shop/web/manifests/sha256-${'1'.repeat(64)}.sig: TAG_INVALID: The image tag 'sha256-${'1'.repeat(64)}.sig' already exists in the 'shop/web' repository and cannot be overwritten because the repository is immutable.`,
+      `Error: signing [${image}@${digest}]: PUT https://${image.split('/')[0]}/v2/shop/web/manifests/sha256-${hex}.att: TAG_INVALID: The image tag 'sha256-${hex}.att' already exists in the 'shop/web' repository and cannot be overwritten because the repository is immutable.`,
       { reference: `${image}@${digest}`, repository: 'shop/web' }
     )
     expect(error).toBeInstanceOf(ConfigurationError)
     expect(error?.message).toBe(
-      `cosign could not store the signature or attestation of ${image}@${digest}: repository 'shop/web' has IMMUTABLE tags, and the tag cosign stores it under (sha256-${'1'.repeat(64)}.sig, sha256-${'1'.repeat(64)}.att or sha256-${'1'.repeat(64)}) already exists from an earlier signing of this digest. Verify the existing signature instead of signing again, make the repository's tags MUTABLE (or exclude 'sha256-*' tags from immutability where the registry allows it), or use a registry with the OCI 1.1 referrers API, where no tag is written.`
+      `cosign could not store the signature or attestations of ${image}@${digest}: the attestations tag sha256-${hex}.att already exists in repository 'shop/web', whose tags are IMMUTABLE, from an earlier signing of this digest. ${advice}`
+    )
+    expect(
+      explainCosignFailure('ImageTagAlreadyExistsException: tag exists', {
+        reference: `${image}@${digest}`,
+        repository: 'shop/web'
+      })?.message
+    ).toBe(
+      `cosign could not store the signature or attestations of ${image}@${digest}: a tag cosign stores them under (sha256-${hex}.sig, sha256-${hex}.att or sha256-${hex}) already exists in repository 'shop/web', whose tags are IMMUTABLE, from an earlier signing of this digest. ${advice}`
     )
     expect(
       explainCosignFailure('Error: no matching credentials', {
@@ -439,6 +463,31 @@ describe('referrers', () => {
         repository: 'shop/web'
       })
     ).toBeUndefined()
+  })
+
+  it('refuses, before signing, what cosign’s tag scheme cannot write into IMMUTABLE tags', () => {
+    const one = [{ reference: `${image}@${digest}`, digest, attestations: ['vuln'] as AttestationType[] }]
+    expect(() => checkTagScheme(one, [], 'shop/web')).not.toThrow()
+    expect(() => checkTagScheme(one, ['main', `sha256-${hex}`], 'shop/web')).not.toThrow()
+    expect(() => checkTagScheme(one, [`sha256-${hex}.sig`], 'shop/web')).toThrow(
+      new ConfigurationError(
+        `${image}@${digest} was signed before: its signature tag sha256-${hex}.sig already exists in repository 'shop/web', whose tags are IMMUTABLE, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) would have to rewrite it. Nothing was signed. ${advice}`
+      )
+    )
+    expect(() => checkTagScheme(one, [`sha256-${hex}.att`], 'shop/web')).toThrow(
+      `its attestations tag sha256-${hex}.att already exists`
+    )
+    // Signing alone writes no .att: an earlier attestation is no collision.
+    expect(() =>
+      checkTagScheme([{ ...one[0], attestations: [] }], [`sha256-${hex}.att`], 'shop/web')
+    ).not.toThrow()
+    expect(() =>
+      checkTagScheme([{ ...one[0], attestations: ['slsaprovenance1', 'vuln'] }], [], 'shop/web')
+    ).toThrow(
+      new ConfigurationError(
+        `Repository 'shop/web' has IMMUTABLE tags, and cosign's tag scheme (used where the registry has no OCI 1.1 referrers API) keeps every attestation of ${image}@${digest} under one tag, sha256-${hex}.att, rewritten for each: 'attest' asks for 2 (slsaprovenance1, vuln) and only one fits. Nothing was signed. Attest one kind, make the repository's tags MUTABLE, or use a registry with the referrers API.`
+      )
+    )
   })
 })
 
