@@ -424,11 +424,22 @@ describe('secretValues', () => {
   it('lists each secret line, its value (trimmed and as written) and the token, before any parsing', () => {
     expect(
       secretValues({
-        secrets: 'npm_token=hunter2\n pip = a=b \nnot a pair\n\n',
+        secrets: 'npm_token=hunter2\n pip = a=b \nnot a pair\n=no-id-value\n\n',
         'github-token': ' ghs_abc ',
         'build-args': 'NOT=secret'
       })
-    ).toEqual(['npm_token=hunter2', 'hunter2', 'pip = a=b', 'a=b', ' a=b', 'not a pair', 'ghs_abc'])
+    ).toEqual([
+      'npm_token=hunter2',
+      'hunter2',
+      'pip = a=b',
+      'a=b',
+      ' a=b',
+      'not a pair',
+      // A line the config refuses for its missing id: its value is hidden in the error's log all the same.
+      '=no-id-value',
+      'no-id-value',
+      'ghs_abc'
+    ])
   })
 
   it('lists the signing key whole and line by line, and its password', () => {
