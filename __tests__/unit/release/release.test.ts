@@ -453,6 +453,18 @@ describe('releaseImage reads every tag first', () => {
     expect(runner.plans()).toEqual([getImage(digest), putTag('4f2c9ab'), putTag('latest')])
   })
 
+  it('reports no digest when ECR refuses every tag', async () => {
+    const refusal = new ServiceError('ECR PutImage failed: AccessDeniedException', 'AccessDeniedException')
+    const runner = new ScriptedRunner({
+      ecr: ecr({ [digest]: manifest }, { '4f2c9ab': refusal, main: refusal, latest: refusal })
+    })
+    const result = await releaseImage(runner, noTags(), new RecordingLog(), request({}))
+    expect(result).toEqual({
+      written: [],
+      failed: tags.map((tag) => ({ tag, error: 'ECR PutImage failed: AccessDeniedException' }))
+    })
+  })
+
   it('tags nothing in the daemon when ECR cannot say where the tags point', async () => {
     const runner = new ScriptedRunner()
     const probe = new ScriptedRunner({
