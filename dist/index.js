@@ -16448,8 +16448,9 @@ function lines(value) {
 function secretValues(raw) {
     const secretLines = (raw.secrets ?? '').split(/\r?\n/).map((line) => line.trim());
     const values = secretLines.flatMap((line) => {
-        const at = line.indexOf('=');
-        return at > 0 ? [line, line.slice(at + 1).trim(), line.slice(at + 1)] : [line];
+        // What follows the first '=', as written and trimmed; a line without one is all value.
+        const value = line.slice(line.indexOf('=') + 1);
+        return [line, value.trim(), value];
     });
     const key = (raw['sign-key'] ?? '').split(/\r?\n/).map((line) => line.trim());
     const others = [raw['github-token'], raw['sign-key'], raw['sign-key-password']].map((value) => (value ?? '').trim());
@@ -22063,6 +22064,8 @@ async function runAction(io) {
     });
     const probed = await log.group('Docker, buildx and ECR', async () => {
         const found = await probeFacts(probe, config, io.env);
+        // A secret from the moment GetAuthorizationToken returns it, whatever fails before the login.
+        found.ecr?.authorizations.forEach((authorization) => log.mask(authorization.password));
         checkPlatformSupport(config, found.daemon);
         checkCacheRegistry(config.cache.ref, {
             ecr: found.ecr?.authorizations.map((authorization) => authorization.registry) ?? [],
@@ -22081,7 +22084,6 @@ async function runAction(io) {
         ? await log.group('ECR login', async () => {
             const ecr = await createRepositories(runner, probe, probed.ecr, config.aws);
             for (const authorization of ecr.authorizations) {
-                log.mask(authorization.password);
                 await runner.run(planLogin(authorization));
                 state.add({ registry: authorization.registry });
             }

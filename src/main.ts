@@ -166,6 +166,8 @@ export async function runAction(io: Io): Promise<void> {
 
   const probed = await log.group('Docker, buildx and ECR', async () => {
     const found = await probeFacts(probe, config, io.env)
+    // A secret from the moment GetAuthorizationToken returns it, whatever fails before the login.
+    found.ecr?.authorizations.forEach((authorization) => log.mask(authorization.password))
     checkPlatformSupport(config, found.daemon)
     checkCacheRegistry(config.cache.ref, {
       ecr: found.ecr?.authorizations.map((authorization) => authorization.registry) ?? [],
@@ -190,7 +192,6 @@ export async function runAction(io: Io): Promise<void> {
     ? await log.group('ECR login', async () => {
         const ecr = await createRepositories(runner, probe, probed.ecr!, config.aws)
         for (const authorization of ecr.authorizations) {
-          log.mask(authorization.password)
           await runner.run(planLogin(authorization))
           state.add({ registry: authorization.registry })
         }

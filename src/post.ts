@@ -4,10 +4,11 @@ import { rm } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { parseSavedState, stateKey } from './run/state.js'
 
-const run = promisify(execFile)
+/** Runs a command like execFile: rejects with `stderr` on a non-zero exit. */
+export type Exec = (file: string, args: string[]) => Promise<unknown>
 
 /** The post step's own entry: a small bundle that undoes what main saved, also after a failed main. Warns, never fails. */
-export async function post(): Promise<void> {
+export async function post(run: Exec = promisify(execFile)): Promise<void> {
   const state = parseSavedState(runner.getState(stateKey))
   const commands = [
     ...state.registries.map((registry) => ['logout', registry]),

@@ -198,6 +198,7 @@ describe('load: true with a push by digest', () => {
   it('pulls the tags into the daemon only after they are on the scanned digest', async () => {
     const result = await builderRun('shop/bc-load', 'alpine-310', { load: 'true' })
     expect(result.main.code).toBe(0)
+    const image = `${stack.host}/shop/bc-load`
     const { stdout } = await run(
       'docker',
       ['image', 'inspect', '--format', '{{json .RepoDigests}}', `${stack.host}/shop/bc-load:main`],
@@ -206,5 +207,19 @@ describe('load: true with a push by digest', () => {
       }
     )
     expect(stdout).toContain(result.outputs.digest)
+    // Every tag is an image in the daemon, pulled from the digest the tags point at.
+    for (const tag of ['main', sha7, 'latest']) {
+      const inspected = await run(
+        'docker',
+        ['image', 'inspect', '--format', '{{json .RepoTags}} {{json .RepoDigests}}', `${image}:${tag}`],
+        { env: { ...process.env, ...stack.env } }
+      )
+      const [tags, digests] = inspected.stdout
+        .trim()
+        .split(' ')
+        .map((list) => JSON.parse(list) as string[])
+      expect(tags).toContain(`${image}:${tag}`)
+      expect(digests).toEqual([`${image}@${result.outputs.digest}`])
+    }
   }, 300_000)
 })

@@ -128,8 +128,10 @@ describe('push of the production stage to the default branch', () => {
       for (const secret of secrets)
         expect({ place, leaked: text.includes(secret) }).toEqual({ place, leaked: false })
     }
-    expect(result.main.stdout).toContain(`::add-mask::${stack.password}`)
-    expect(result.main.stdout).toContain(`::add-mask::${stack.password}-build-secret`)
+    // Whole lines: `::add-mask::<password>-build-secret` hides the password only inside that text.
+    const masks = result.main.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'))
+    expect(masks).toContain(`::add-mask::${stack.password}`)
+    expect(masks).toContain(`::add-mask::${stack.password}-build-secret`)
     expect(result.main.stdout).toContain(
       `$ docker login --username AWS --password-stdin ${stack.registry.host} <<< ***`
     )

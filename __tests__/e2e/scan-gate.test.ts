@@ -322,6 +322,11 @@ describe('the pull request comment compared with the base branch', () => {
 describe('scan-only without a push (pull requests from forks)', () => {
   it('needs no AWS credentials, scans the local image and pushes nothing', async () => {
     github.reset()
+    // A fork's token is read-only: GitHub refuses its writes as it does here.
+    const readOnly = { message: 'Resource not accessible by integration' }
+    github.respond('POST', /\/issues\/31\/comments$/, 403, readOnly)
+    github.respond('PATCH', /\/issues\/comments\/\d+$/, 403, readOnly)
+    github.respond('POST', /\/code-scanning\/sarifs$/, 403, readOnly)
     const withoutAws = Object.fromEntries(
       Object.entries(stack.env).filter(([key]) => !key.startsWith('AWS_'))
     )
@@ -360,5 +365,7 @@ describe('scan-only without a push (pull requests from forks)', () => {
       /^\| Push \| not pushed \('push: false'\): kept in the Docker daemon as `shop\/fork:pr-31`, `shop\/fork:aa11bb2` \|$/m
     )
     expect(result.outputs.tags).toBe('')
+    expect(github.comments.get('octo-org/shop#31') ?? []).toEqual([])
+    expect(result.main.stdout).toMatch(/^::warning::.*pull-requests: write/m)
   }, 180_000)
 })

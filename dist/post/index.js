@@ -173,9 +173,8 @@ function parseSavedState(text) {
 
 
 
-const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
 /** The post step's own entry: a small bundle that undoes what main saved, also after a failed main. Warns, never fails. */
-async function post() {
+async function post(run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile)) {
     const state = parseSavedState(getState(stateKey));
     const commands = [
         ...state.registries.map((registry) => ['logout', registry]),

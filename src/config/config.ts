@@ -96,8 +96,9 @@ function lines(value: string | undefined): string[] {
 export function secretValues(raw: RawInputs): string[] {
   const secretLines = (raw.secrets ?? '').split(/\r?\n/).map((line) => line.trim())
   const values = secretLines.flatMap((line) => {
-    const at = line.indexOf('=')
-    return at > 0 ? [line, line.slice(at + 1).trim(), line.slice(at + 1)] : [line]
+    // What follows the first '=', as written and trimmed; a line without one is all value.
+    const value = line.slice(line.indexOf('=') + 1)
+    return [line, value.trim(), value]
   })
   const key = (raw['sign-key'] ?? '').split(/\r?\n/).map((line) => line.trim())
   const others = [raw['github-token'], raw['sign-key'], raw['sign-key-password']].map((value) =>

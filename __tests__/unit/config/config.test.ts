@@ -424,16 +424,30 @@ describe('secretValues', () => {
   it('lists each secret line, its value (trimmed and as written) and the token, before any parsing', () => {
     expect(
       secretValues({
-        secrets: 'npm_token=hunter2\n pip = a=b \nnot a pair\n\n',
+        secrets: 'npm_token=hunter2\n pip = a=b \nnot a pair\n=no-id-value\npin=7\n\n',
         'github-token': ' ghs_abc ',
         'build-args': 'NOT=secret'
       })
-    ).toEqual(['npm_token=hunter2', 'hunter2', 'pip = a=b', 'a=b', ' a=b', 'not a pair', 'ghs_abc'])
+    ).toEqual([
+      'npm_token=hunter2',
+      'hunter2',
+      'pip = a=b',
+      'a=b',
+      ' a=b',
+      'not a pair',
+      // A line the config refuses for its missing id: its value is hidden in the error's log all the same.
+      '=no-id-value',
+      'no-id-value',
+      // However short: a value of one character is still a value.
+      'pin=7',
+      '7',
+      'ghs_abc'
+    ])
   })
 
-  it('lists the signing key whole and line by line, and its password', () => {
+  it('lists the signing key whole and line by line (without the indentation a YAML block leaves), and its password', () => {
     const key =
-      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\nBBBB\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n  AAAA\nBBBB \n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'
     expect(secretValues({ 'sign-key': key, 'sign-key-password': ' pw ' })).toEqual([
       '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----',
       'AAAA',

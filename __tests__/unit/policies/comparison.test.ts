@@ -200,8 +200,14 @@ describe('evaluateGate with fail-on-new', () => {
   it('counts every finding as new without a comparison image, and says why', () => {
     const result = evaluateGate([libidn], 'CRITICAL', { note: 'registry/shop/web:main does not exist' })
     expect(result.blocked).toEqual([libidn])
-    expect(result.message).toContain(
-      'fail-on-new: registry/shop/web:main does not exist, so every finding counts as new'
+    expect(result.message?.split('\n')[0]).toBe(
+      'The image was not tagged: 1 new finding blocks it (fail-on: CRITICAL blocks CRITICAL and above; fail-on-new: registry/shop/web:main does not exist, so every finding counts as new):'
+    )
+  })
+
+  it('says there is no image to compare with when nothing says why', () => {
+    expect(evaluateGate([libidn, added], 'CRITICAL', {}).message?.split('\n')[0]).toBe(
+      'The image was not tagged: 2 new findings block it (fail-on: CRITICAL blocks CRITICAL and above; fail-on-new: there is no image to compare with, so every finding counts as new):'
     )
   })
 

@@ -123,6 +123,16 @@ describe('cleanUpBlocked', () => {
     expect(cleanup.removed).toEqual([digest, child(1), child(2), child(3)])
   })
 
+  it('deletes the digest alone when ECR returns no manifest for it', async () => {
+    const runner = new ScriptedRunner({ ecr: registry({}) })
+    const cleanup = await cleanUpBlocked(runner, new ScriptedRunner({ ecr: registry({}) }), request())
+    expect(runner.plans()).toEqual([deleteImages([digest])])
+    expect(cleanup).toEqual({
+      removed: [digest],
+      note: `The blocked image was deleted from ECR (1 manifest of shop/web@${digest}), so it cannot be pulled by digest.`
+    })
+  })
+
   it('keeps the platform images a tagged index also names (ImageReferencedByManifestList)', async () => {
     const answers = registry({ manifest: index, referenced: [child(1), child(3)] })
     const cleanup = await cleanUpBlocked(

@@ -438,3 +438,48 @@ describe('releaseImage', () => {
     })
   })
 })
+
+describe('releaseImage reads every tag first', () => {
+  it('leaves a tag already on the pushed digest as it is (a re-run), and says so', async () => {
+    const runner = new ScriptedRunner({ ecr: ecr({ [digest]: manifest }) })
+    const probe = new ScriptedRunner({
+      ecr: (ecrRequest) =>
+        (ecrRequest.input as { imageIds: Array<{ imageTag?: string }> }).imageIds[0].imageTag === 'main'
+          ? stored(digest)
+          : { images: [] }
+    })
+    const result = await releaseImage(runner, probe, new RecordingLog(), request({}))
+    expect(result).toEqual({ digest, written: tags, alreadyThere: [`${image}:main`], failed: [] })
+    expect(runner.plans()).toEqual([getImage(digest), putTag('4f2c9ab'), putTag('latest')])
+  })
+
+  it('reports no digest when ECR refuses every tag', async () => {
+    const refusal = new ServiceError('ECR PutImage failed: AccessDeniedException', 'AccessDeniedException')
+    const runner = new ScriptedRunner({
+      ecr: ecr({ [digest]: manifest }, { '4f2c9ab': refusal, main: refusal, latest: refusal })
+    })
+    const result = await releaseImage(runner, noTags(), new RecordingLog(), request({}))
+    expect(result).toEqual({
+      written: [],
+      failed: tags.map((tag) => ({ tag, error: 'ECR PutImage failed: AccessDeniedException' }))
+    })
+  })
+
+  it('tags nothing in the daemon when ECR cannot say where the tags point', async () => {
+    const runner = new ScriptedRunner()
+    const probe = new ScriptedRunner({
+      ecr: () => new ServiceError('ECR BatchGetImage failed: AccessDeniedException', 'AccessDeniedException')
+    })
+    const result = await releaseImage(
+      runner,
+      probe,
+      new RecordingLog(),
+      request({ delivery: 'daemon-staging', held: { id: imageId } })
+    )
+    expect(result).toEqual({
+      written: [],
+      failed: tags.map((tag) => ({ tag, error: 'ECR BatchGetImage failed: AccessDeniedException' }))
+    })
+    expect(runner.steps).toEqual([])
+  })
+})

@@ -101,9 +101,13 @@ describe('keyless credentials from the runner’s OIDC token endpoint', () => {
     expect(command.env?.SIGSTORE_ID_TOKEN).toBe(token)
   })
 
-  it('refuses, without a request, when the job cannot mint a token', async () => {
+  it.each([
+    ['neither', {}],
+    ['only the request URL', { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token' }],
+    ['only the request token', { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }]
+  ])('refuses, without a request, when the job cannot mint a token (%s given)', async (_, env) => {
     const before = seen.length
-    await expect(keylessCredentials(core, {})).rejects.toThrow(
+    await expect(keylessCredentials(core, env)).rejects.toThrow(
       new ConfigurationError(
         "Keyless signing needs an OIDC token, and this job cannot mint one: add 'permissions: id-token: write' to the job, or sign with 'sign-key'."
       )

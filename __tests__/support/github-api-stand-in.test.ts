@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { startGitHubApi } from '../../support/stand-ins/github-api.mjs'
+import { startGitHubApi } from './stand-ins/github-api.mjs'
 
 describe('the GitHub API stand-in', () => {
   it('serves repository metadata, keeps PR comments, creates check runs and records requests', async () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { findingsOf, parseTrivyReport } from '../../../src/scan/trivy-report.js'
+import { findingsOf, parseTrivyReport } from '../../src/scan/trivy-report.js'
 
 const fixtures = process.env.STANDIN_TRIVY_FIXTURES ?? path.resolve('__tests__/fixtures/trivy')
 const standIn = path.resolve('__tests__/support/stand-ins/trivy')
