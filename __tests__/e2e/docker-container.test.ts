@@ -2,14 +2,20 @@
 // scripts/build-buildkit-image.sh makes from Debian's sources) pushes by digest, the gate scans every platform
 // of the pushed index in the registry, and only then are tags put on that digest. A blocked digest is deleted.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFile, execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
-import { ensureDocker } from '../support/local-stack.mjs'
 import { root } from '../support/run-action.mjs'
-import { exampleWorkspace, pushToMain, runAction, startStack, type Stack } from '../support/stack.js'
+import {
+  exampleWorkspace,
+  pushToMain,
+  runAction,
+  startContainerBuilder,
+  startStack,
+  type ContainerBuilder,
+  type Stack
+} from '../support/stack.js'
 import { scratchDir } from '../support/scratch.mjs'
 
 const standIns = path.join(root, '__tests__/support/stand-ins')
@@ -17,21 +23,10 @@ const sha7 = '4f2c9ab'
 const run = promisify(execFile)
 
 let stack: Stack
+let containerBuilder: ContainerBuilder | undefined
 let builder: string
 let base: string
 let trivyLog: string
-
-/** Runs docker on a daemon with the stack's docker config (where its login and builders live). */
-function docker(args: string[], dockerHost?: string): string {
-  return execFileSync('docker', args, {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      DOCKER_CONFIG: stack.dockerConfig,
-      ...(dockerHost ? { DOCKER_HOST: dockerHost } : {})
-    }
-  })
-}
 
 beforeAll(async () => {
   stack = await startStack([
@@ -41,42 +36,14 @@ beforeAll(async () => {
     { name: 'shop/bc-load' },
     { name: 'base/busybox' }
   ])
-  if (
-    execFileSync('docker', ['image', 'ls', '-q', 'moby/buildkit:buildx-stable-1'], {
-      encoding: 'utf8',
-      env: { ...process.env, ...stack.env }
-    }).trim() === ''
-  ) {
-    throw new Error(
-      "No moby/buildkit:buildx-stable-1 image: run 'bash scripts/build-buildkit-image.sh' (npm test does)."
-    )
-  }
   stack.login()
-  // A builder container sees no daemon's images: the amd64 + arm64 base goes to the registry it pushes to.
-  const containerd = await ensureDocker({ store: 'containerd' })
-  base = `${stack.registry.host}/base/busybox:local`
-  docker(['tag', 'busybox:local', base], containerd.host)
-  docker(['push', '--quiet', base], containerd.host)
-  builder = `ecr-build-push-e2e-${randomBytes(4).toString('hex')}`
-  // Host networking: the builder reaches the registry on loopback, as a hosted runner's reaches ECR.
-  docker(
-    [
-      'buildx',
-      'create',
-      '--name',
-      builder,
-      '--driver',
-      'docker-container',
-      '--driver-opt',
-      'network=host',
-      '--bootstrap'
-    ],
-    stack.daemon.host
-  )
+  containerBuilder = await startContainerBuilder(stack, 'ecr-build-push-e2e')
+  builder = containerBuilder.name
+  base = containerBuilder.base
 }, 300_000)
 
 afterAll(async () => {
-  if (builder) docker(['buildx', 'rm', '--force', builder], stack.daemon.host)
+  containerBuilder?.remove()
   await stack?.stop()
 })
 

@@ -3,16 +3,20 @@
 // IMMUTABLE repository finds its tags already there, while another image under an existing tag stops before any
 // tag moves. The created time comes from the commit, so rebuilding the same commit gives the same digest.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { ensureDocker } from '../support/local-stack.mjs'
 import { startGitHubApi } from '../support/stand-ins/github-api.mjs'
 import { root } from '../support/run-action.mjs'
-import { exampleWorkspace, runAction, startStack, type Stack } from '../support/stack.js'
+import {
+  exampleWorkspace,
+  runAction,
+  startContainerBuilder,
+  startStack,
+  type ContainerBuilder,
+  type Stack
+} from '../support/stack.js'
 
 const sha = '5d1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d'
 const sha7 = sha.slice(0, 7)
@@ -410,50 +414,18 @@ describe('re-runs against an IMMUTABLE repository (docker driver)', () => {
 })
 
 describe('reproducible rebuilds on a BuildKit container (docker-container driver)', () => {
+  let containerBuilder: ContainerBuilder | undefined
   let builder: string
   let base: string
 
-  function docker(args: string[], dockerHost?: string): string {
-    return execFileSync('docker', args, {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DOCKER_CONFIG: stack.dockerConfig,
-        ...(dockerHost ? { DOCKER_HOST: dockerHost } : {})
-      }
-    })
-  }
-
   beforeAll(async () => {
-    if (docker(['image', 'ls', '-q', 'moby/buildkit:buildx-stable-1'], stack.daemon.host).trim() === '')
-      throw new Error(
-        "No moby/buildkit:buildx-stable-1 image: run 'bash scripts/build-buildkit-image.sh' (npm test does)."
-      )
     stack.login()
-    const containerd = await ensureDocker({ store: 'containerd' })
-    base = `${stack.registry.host}/base/busybox:local`
-    docker(['tag', 'busybox:local', base], containerd.host)
-    docker(['push', '--quiet', base], containerd.host)
-    builder = `ecr-build-push-policies-${randomBytes(4).toString('hex')}`
-    docker(
-      [
-        'buildx',
-        'create',
-        '--name',
-        builder,
-        '--driver',
-        'docker-container',
-        '--driver-opt',
-        'network=host',
-        '--bootstrap'
-      ],
-      stack.daemon.host
-    )
+    containerBuilder = await startContainerBuilder(stack, 'ecr-build-push-policies')
+    builder = containerBuilder.name
+    base = containerBuilder.base
   }, 300_000)
 
-  afterAll(() => {
-    if (builder) docker(['buildx', 'rm', '--force', builder], stack.daemon.host)
-  })
+  afterAll(() => containerBuilder?.remove())
 
   const builderInputs = (extra: Record<string, string> = {}) => ({
     builder,

@@ -3,12 +3,16 @@
 // where the blocked one is not signed; cosign's tag scheme on a registry without the referrers API, and its
 // collision with IMMUTABLE tags; and nothing signed in a dry run or without a push.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
-import { ensureDocker } from '../support/local-stack.mjs'
 import { root } from '../support/run-action.mjs'
-import { exampleWorkspace, runAction, startStack, type Stack } from '../support/stack.js'
+import {
+  exampleWorkspace,
+  runAction,
+  startContainerBuilder,
+  startStack,
+  type ContainerBuilder,
+  type Stack
+} from '../support/stack.js'
 import {
   cosignIn,
   generateKeys,
@@ -29,6 +33,7 @@ const predicate = {
 
 let stack: Stack
 let keys: Keys
+let containerBuilder: ContainerBuilder | undefined
 let builder: string
 let base: string
 
@@ -50,45 +55,14 @@ beforeAll(async () => {
     ),
     generateKeys()
   ])
-  const docker = (args: string[], dockerHost: string) =>
-    execFileSync('docker', args, {
-      encoding: 'utf8',
-      env: { ...process.env, DOCKER_CONFIG: stack.dockerConfig, DOCKER_HOST: dockerHost }
-    })
-  if (docker(['image', 'ls', '-q', 'moby/buildkit:buildx-stable-1'], stack.daemon.host).trim() === '') {
-    throw new Error(
-      "No moby/buildkit:buildx-stable-1 image: run 'bash scripts/build-buildkit-image.sh' (npm test does)."
-    )
-  }
-  // A builder container sees no daemon's images: the amd64 + arm64 base goes to the registry itself.
   stack.login(stack.registry.host)
-  const containerd = await ensureDocker({ store: 'containerd' })
-  base = `${stack.registry.host}/base/busybox:local`
-  docker(['tag', 'busybox:local', base], containerd.host)
-  docker(['push', '--quiet', base], containerd.host)
-  builder = `ecr-build-push-e2e-${randomBytes(4).toString('hex')}`
-  docker(
-    [
-      'buildx',
-      'create',
-      '--name',
-      builder,
-      '--driver',
-      'docker-container',
-      '--driver-opt',
-      'network=host',
-      '--bootstrap'
-    ],
-    stack.daemon.host
-  )
+  containerBuilder = await startContainerBuilder(stack, 'ecr-build-push-e2e')
+  builder = containerBuilder.name
+  base = containerBuilder.base
 }, 300_000)
 
 afterAll(async () => {
-  if (builder)
-    execFileSync('docker', ['buildx', 'rm', '--force', builder], {
-      env: { ...process.env, DOCKER_CONFIG: stack.dockerConfig, DOCKER_HOST: stack.daemon.host },
-      stdio: 'ignore'
-    })
+  containerBuilder?.remove()
   await stack?.stop()
 })
 

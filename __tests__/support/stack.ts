@@ -146,3 +146,46 @@ export function exampleWorkspace(): string {
 }
 
 export { pushToMain, runAction }
+
+export interface ContainerBuilder {
+  name: string
+  /** The amd64 + arm64 busybox base in the stack's registry, for `FROM ${base}`. */
+  base: string
+  remove(): void
+}
+
+/**
+ * A docker-container builder on the stack's daemon, with host networking so it reaches the registry on loopback
+ * as a hosted runner's reaches ECR, and the amd64 + arm64 busybox base pushed to the stack's registry (a builder
+ * container sees no daemon's images). Call after `stack.login(…)` to the registry; `remove()` in afterAll.
+ */
+export async function startContainerBuilder(stack: Stack, prefix: string): Promise<ContainerBuilder> {
+  const docker = (args: string[], dockerHost: string) =>
+    execFileSync('docker', args, {
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_CONFIG: stack.dockerConfig, DOCKER_HOST: dockerHost }
+    })
+  const buildkit = 'moby/buildkit:buildx-stable-1'
+  if (docker(['image', 'ls', '-q', buildkit], stack.daemon.host).trim() === '')
+    throw new Error(`No ${buildkit} image: run 'bash scripts/build-buildkit-image.sh' (npm test does).`)
+  const containerd = await ensureDocker({ store: 'containerd' })
+  const base = `${stack.registry.host}/base/busybox:local`
+  docker(['tag', 'busybox:local', base], containerd.host)
+  docker(['push', '--quiet', base], containerd.host)
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`
+  docker(
+    [
+      'buildx',
+      'create',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--bootstrap'
+    ],
+    stack.daemon.host
+  )
+  return { name, base, remove: () => void docker(['buildx', 'rm', '--force', name], stack.daemon.host) }
+}
