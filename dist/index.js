@@ -11376,6 +11376,24 @@ function currentBranch(context) {
     return context.ref.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/scan/findings.ts
+/** Trivy's severities, most severe first. */
+const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+function severityRank(severity) {
+    return severities.indexOf(severity);
+}
+/**
+ * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
+ * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
+ * Secrets and misconfigurations have no version: their id and file.
+ */
+function findingKey(finding) {
+    const where = finding.class === 'secret' || finding.class === 'config'
+        ? []
+        : [finding.installedVersion, finding.pkgPath ?? ''];
+    return [finding.id, finding.pkgName, ...where].join('\u0000');
+}
+
 ;// CONCATENATED MODULE: ./src/scan/size.ts
 
 // kB/MB/GB/TB are powers of 1000 as Docker and registries print them; KiB/MiB/GiB/TiB are powers of 1024.
@@ -11449,13 +11467,6 @@ function checkSizeBudget(layers, budgetBytes, compressed = true) {
         ? `${verdict} Biggest layers:\n${biggest.map((layer) => `- ${describeLayer(layer)}`).join('\n')}`
         : verdict;
     return { over, total, budget: budgetBytes, biggest, message };
-}
-
-;// CONCATENATED MODULE: ./src/scan/findings.ts
-/** Trivy's severities, most severe first. */
-const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
-function severityRank(severity) {
-    return severities.indexOf(severity);
 }
 
 ;// CONCATENATED MODULE: ./src/report/findings.ts
@@ -11623,6 +11634,65 @@ function dockerfileFindingsOutput(findings) {
     return JSON.stringify(findings.map(({ rule, severity, file, line, message }) => ({ rule, severity, file, line, message })));
 }
 
+;// CONCATENATED MODULE: ./src/scan/policy.ts
+
+/** The severities the scan records: what is reported plus everything the gate needs to see. */
+function scanSeverities(scan) {
+    return severities.filter((severity) => scan.severity.includes(severity) ||
+        (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
+}
+function describeFinding(finding) {
+    const where = finding.platform ? `, ${finding.platform}` : '';
+    if (finding.class === 'secret' || finding.class === 'config') {
+        const at = finding.installedVersion ? ` ${finding.installedVersion}` : '';
+        return `${finding.id} in ${finding.target}${at} (${finding.severity}${where})`;
+    }
+    const fix = finding.fixedVersion ?? 'no fixed version';
+    return `${finding.id} in ${finding.pkgName} ${finding.installedVersion} → ${fix} (${finding.severity}${where})`;
+}
+function describePolicy(failOn) {
+    if (failOn === 'none')
+        return 'fail-on: none reports findings without blocking';
+    return failOn === 'UNKNOWN'
+        ? 'fail-on: UNKNOWN blocks every finding'
+        : `fail-on: ${failOn} blocks ${failOn} and above`;
+}
+function describeNewOnly(newOnly) {
+    return newOnly.image
+        ? `fail-on-new: findings already in ${newOnly.image} do not block`
+        : `fail-on-new: ${newOnly.note ?? 'there is no image to compare with'}, so every finding counts as new`;
+}
+/** The gate's rule for one finding: at or above `fail-on`, and with `fail-on-new` not in the comparison image. */
+function blocks(finding, failOn, newOnly) {
+    return (failOn !== undefined &&
+        failOn !== 'none' &&
+        severityRank(finding.severity) <= severityRank(failOn) &&
+        !(newOnly && finding.alreadyPresent));
+}
+/**
+ * The policy gate: findings at or above `fail-on` block the image from getting its tags; with `newOnly`
+ * (`fail-on-new`) only those the comparison image does not have.
+ */
+function evaluateGate(findings, failOn, newOnly) {
+    const blocked = findings.filter((finding) => blocks(finding, failOn, newOnly !== undefined));
+    if (failOn === 'none')
+        return { blocked };
+    if (blocked.length === 0)
+        return { blocked };
+    const lines = blocked.map((finding) => `  ${describeFinding(finding)}`);
+    const adjective = newOnly ? 'new ' : '';
+    const count = blocked.length === 1 ? `1 ${adjective}finding blocks` : `${blocked.length} ${adjective}findings block`;
+    const policy = [describePolicy(failOn), ...(newOnly ? [describeNewOnly(newOnly)] : [])].join('; ');
+    return {
+        blocked,
+        message: [
+            `The image was not tagged: ${count} it (${policy}):`,
+            ...lines,
+            `Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'.`
+        ].join('\n')
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/compared.ts
 
 /** The line under the findings: what they were compared with, and how many this run brought in. */
@@ -11680,16 +11750,14 @@ function suppressedTable(suppressed) {
 
 
 
+
 const summaryLimitBytes = 128 * 1024;
 /** `[line 19](…#L19)` when the blob URL is known, otherwise `line 19`. */
 function lineLink(report, line) {
     return report.blobUrl ? `[line ${line}](${report.blobUrl}/${report.dockerfile}#L${line})` : `line ${line}`;
 }
 function blocksPush(report, finding) {
-    return (report.failOn !== undefined &&
-        report.failOn !== 'none' &&
-        severityRank(finding.severity) <= severityRank(report.failOn) &&
-        !(report.failOnNew && finding.alreadyPresent));
+    return blocks(finding, report.failOn, report.failOnNew === true);
 }
 function originCell(report, origin) {
     const where = lineLink(report, origin.line);
@@ -11853,6 +11921,7 @@ function summaryMarkdown(report, options = {}) {
 
 
 
+
 /** GitHub refuses comment bodies over 65,536 characters; bytes are never fewer than characters. */
 const commentLimitBytes = 60_000;
 /** The hidden first line that finds this target's comment again on the next run. */
@@ -11866,18 +11935,19 @@ function pullRequestOf(context) {
         return undefined;
     return { number: pullRequest.number, baseRef: pullRequest.base?.ref ?? '' };
 }
-function key(finding) {
-    return `${finding.id}\u0000${finding.pkgName}`;
-}
-/** Findings this pull request brings in, fixes and leaves alone, by (vulnerability id, package). */
+/**
+ * Findings this pull request brings in, fixes and leaves alone, matched as the gate matches them for
+ * `fail-on-new` (`findingKey`: id, package, installed version and path), so the comment never calls a finding
+ * unchanged that the gate blocks as new.
+ */
 function diffFindings(current, base) {
-    const baseKeys = new Set(base.map(key));
-    const currentKeys = new Set(current.map(key));
-    const unique = uniqueBy(current, key);
+    const baseKeys = new Set(base.map(findingKey));
+    const currentKeys = new Set(current.map(findingKey));
+    const unique = uniqueBy(current, findingKey);
     return {
-        new: unique.filter((finding) => !baseKeys.has(key(finding))),
-        fixed: uniqueBy(base, key).filter((finding) => !currentKeys.has(key(finding))),
-        unchanged: unique.filter((finding) => baseKeys.has(key(finding)))
+        new: unique.filter((finding) => !baseKeys.has(findingKey(finding))),
+        fixed: uniqueBy(base, findingKey).filter((finding) => !currentKeys.has(findingKey(finding))),
+        unchanged: unique.filter((finding) => baseKeys.has(findingKey(finding)))
     };
 }
 /** `+12.3 kB (+0.8%)`, `-1.2 MB (-10%)` or `no change`. */
@@ -18047,7 +18117,7 @@ function markBaseline(sarif, findings) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/sarif-locations.ts
-function findingKey(id, pkgName) {
+function sarif_locations_findingKey(id, pkgName) {
     return `${id}\u0000${pkgName}`;
 }
 /** Trivy's SARIF names the package in the message (`Package: openssl`) and the location (`target: openssl@1.1`). */
@@ -18072,7 +18142,7 @@ function originNote(origin) {
 function rewriteSarifLocations(sarif, findings, dockerfilePath, fallback) {
     const origins = new Map();
     for (const finding of findings) {
-        const key = findingKey(finding.id, finding.pkgName);
+        const key = sarif_locations_findingKey(finding.id, finding.pkgName);
         if (!origins.has(key))
             origins.set(key, finding.origin);
     }
@@ -18083,7 +18153,7 @@ function rewriteSarifLocations(sarif, findings, dockerfilePath, fallback) {
             ...run,
             results: run.results?.map((result) => {
                 const pkgName = sarifPackage(result);
-                const origin = (result.ruleId && pkgName && origins.get(findingKey(result.ruleId, pkgName))) || fallback;
+                const origin = (result.ruleId && pkgName && origins.get(sarif_locations_findingKey(result.ruleId, pkgName))) || fallback;
                 const imageLocation = result.locations?.[0]?.message?.text;
                 return {
                     ...result,
@@ -18389,58 +18459,6 @@ function mapFindings(findings, map) {
     return findings.map((finding) => ({ ...finding, origin: originOfLayer(map, finding.layerDiffId) }));
 }
 
-;// CONCATENATED MODULE: ./src/scan/policy.ts
-
-/** The severities the scan records: what is reported plus everything the gate needs to see. */
-function scanSeverities(scan) {
-    return severities.filter((severity) => scan.severity.includes(severity) ||
-        (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
-}
-function describeFinding(finding) {
-    const where = finding.platform ? `, ${finding.platform}` : '';
-    if (finding.class === 'secret' || finding.class === 'config') {
-        const at = finding.installedVersion ? ` ${finding.installedVersion}` : '';
-        return `${finding.id} in ${finding.target}${at} (${finding.severity}${where})`;
-    }
-    const fix = finding.fixedVersion ?? 'no fixed version';
-    return `${finding.id} in ${finding.pkgName} ${finding.installedVersion} → ${fix} (${finding.severity}${where})`;
-}
-function describePolicy(failOn) {
-    if (failOn === 'none')
-        return 'fail-on: none reports findings without blocking';
-    return failOn === 'UNKNOWN'
-        ? 'fail-on: UNKNOWN blocks every finding'
-        : `fail-on: ${failOn} blocks ${failOn} and above`;
-}
-function describeNewOnly(newOnly) {
-    return newOnly.image
-        ? `fail-on-new: findings already in ${newOnly.image} do not block`
-        : `fail-on-new: ${newOnly.note ?? 'there is no image to compare with'}, so every finding counts as new`;
-}
-/**
- * The policy gate: findings at or above `fail-on` block the image from getting its tags; with `newOnly`
- * (`fail-on-new`) only those the comparison image does not have.
- */
-function evaluateGate(findings, failOn, newOnly) {
-    if (failOn === 'none')
-        return { blocked: [] };
-    const blocked = findings.filter((finding) => severityRank(finding.severity) <= severityRank(failOn) && !(newOnly && finding.alreadyPresent));
-    if (blocked.length === 0)
-        return { blocked };
-    const lines = blocked.map((finding) => `  ${describeFinding(finding)}`);
-    const adjective = newOnly ? 'new ' : '';
-    const count = blocked.length === 1 ? `1 ${adjective}finding blocks` : `${blocked.length} ${adjective}findings block`;
-    const policy = [describePolicy(failOn), ...(newOnly ? [describeNewOnly(newOnly)] : [])].join('; ');
-    return {
-        blocked,
-        message: [
-            `The image was not tagged: ${count} it (${policy}):`,
-            ...lines,
-            `Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'.`
-        ].join('\n')
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/scan/trivy.ts
 
 
@@ -18727,6 +18745,7 @@ function countBySeverity(findings) {
 
 
 
+
 function sumCounts(all) {
     const total = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
     for (const counts of all)
@@ -18760,26 +18779,15 @@ function samePlatform(scanned, built) {
     return normalize(scanned) === normalize(built);
 }
 /**
- * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
- * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
- * Secrets and misconfigurations have no version: their id and file.
- */
-function gate_findingKey(finding) {
-    const where = finding.class === 'secret' || finding.class === 'config'
-        ? []
-        : [finding.installedVersion, finding.pkgPath ?? ''];
-    return [finding.id, finding.pkgName, ...where].join('\u0000');
-}
-/**
  * Marks each finding the comparison image has too, on the same platform (`platform` is the one the run
  * scanned when the findings carry none). A platform the comparison lacks leaves its findings new.
  */
 function markPresent(findings, comparison, platform) {
     if (!comparison?.image)
         return findings;
-    const keys = new Map(comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(gate_findingKey))]));
+    const keys = new Map(comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(findingKey))]));
     const keysFor = (scanned) => [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1];
-    return findings.map((finding) => keysFor(finding.platform ?? platform)?.has(gate_findingKey(finding))
+    return findings.map((finding) => keysFor(finding.platform ?? platform)?.has(findingKey(finding))
         ? { ...finding, alreadyPresent: true }
         : finding);
 }

@@ -1,7 +1,7 @@
 import type { RunContext } from '../github/context.js'
-import type { Finding } from '../scan/findings.js'
 import type { MappedFinding } from '../scan/layer-map.js'
 import type { BaseComparison } from '../scan/base.js'
+import { findingKey, type Finding } from '../scan/findings.js'
 import { formatSize } from '../scan/size.js'
 import { bySeverity, uniqueBy, uniqueFindings } from './findings.js'
 import { cell, code, limitMarkdown, link } from './markdown.js'
@@ -30,22 +30,22 @@ export function pullRequestOf(
   return { number: pullRequest.number, baseRef: pullRequest.base?.ref ?? '' }
 }
 
-function key(finding: Finding): string {
-  return `${finding.id}\u0000${finding.pkgName}`
-}
-
-/** Findings this pull request brings in, fixes and leaves alone, by (vulnerability id, package). */
+/**
+ * Findings this pull request brings in, fixes and leaves alone, matched as the gate matches them for
+ * `fail-on-new` (`findingKey`: id, package, installed version and path), so the comment never calls a finding
+ * unchanged that the gate blocks as new.
+ */
 export function diffFindings<Current extends Finding, Base extends Finding>(
   current: Current[],
   base: Base[]
 ): FindingsDiff<Current, Base> {
-  const baseKeys = new Set(base.map(key))
-  const currentKeys = new Set(current.map(key))
-  const unique = uniqueBy(current, key)
+  const baseKeys = new Set(base.map(findingKey))
+  const currentKeys = new Set(current.map(findingKey))
+  const unique = uniqueBy(current, findingKey)
   return {
-    new: unique.filter((finding) => !baseKeys.has(key(finding))),
-    fixed: uniqueBy(base, key).filter((finding) => !currentKeys.has(key(finding))),
-    unchanged: unique.filter((finding) => baseKeys.has(key(finding)))
+    new: unique.filter((finding) => !baseKeys.has(findingKey(finding))),
+    fixed: uniqueBy(base, findingKey).filter((finding) => !currentKeys.has(findingKey(finding))),
+    unchanged: unique.filter((finding) => baseKeys.has(findingKey(finding)))
   }
 }
 

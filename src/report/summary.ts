@@ -3,8 +3,9 @@ import type { FailOn } from '../config/scan.js'
 import type { DockerfileFinding } from '../dockerfile/finding.js'
 import { dockerfileChecksMarkdown } from '../dockerfile/render.js'
 import type { TagFailure } from '../release/release.js'
-import { severities, severityRank } from '../scan/findings.js'
+import { severities } from '../scan/findings.js'
 import type { MappedFinding, Origin } from '../scan/layer-map.js'
+import { blocks } from '../scan/policy.js'
 import { biggestLayers, formatSize, type SizeCheck, type SizedLayer } from '../scan/size.js'
 import type { SuppressedFinding } from '../scan/findings.js'
 import { comparisonLine, suppressedTable, type ComparedWith } from './compared.js'
@@ -91,12 +92,7 @@ export function blocksPush(
   report: Pick<TargetReport, 'failOn' | 'failOnNew'>,
   finding: MappedFinding
 ): boolean {
-  return (
-    report.failOn !== undefined &&
-    report.failOn !== 'none' &&
-    severityRank(finding.severity) <= severityRank(report.failOn) &&
-    !(report.failOnNew && finding.alreadyPresent)
-  )
+  return blocks(finding, report.failOn, report.failOnNew === true)
 }
 
 export function originCell(report: TargetReport, origin: Origin): string {

@@ -41,3 +41,16 @@ export type SeverityCounts = Record<Lowercase<Severity>, number>
 export function severityRank(severity: Severity): number {
   return severities.indexOf(severity)
 }
+
+/**
+ * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
+ * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
+ * Secrets and misconfigurations have no version: their id and file.
+ */
+export function findingKey(finding: Finding): string {
+  const where =
+    finding.class === 'secret' || finding.class === 'config'
+      ? []
+      : [finding.installedVersion, finding.pkgPath ?? '']
+  return [finding.id, finding.pkgName, ...where].join('\u0000')
+}

@@ -12,6 +12,7 @@ import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import type { Comparison } from './comparison.js'
 import type { Finding, SeverityCounts, SuppressedFinding } from './findings.js'
+import { findingKey } from './findings.js'
 import { mapFindings, mapLayers, type LayerMap, type MappedFinding } from './layer-map.js'
 import { evaluateGate, type NewOnly } from './policy.js'
 import { checkSizeBudget, type SizeCheck, type SizedLayer } from './size.js'
@@ -110,19 +111,6 @@ export function platformOf(report: TrivyReport): string | undefined {
 export function samePlatform(scanned: string, built: string): boolean {
   const normalize = (platform: string) => platform.replace(/^(linux\/arm64)\/v8$/, '$1')
   return normalize(scanned) === normalize(built)
-}
-
-/**
- * The key that makes a finding "the same" in two images: the vulnerability, the package, its installed version
- * and where it is installed (Trivy's `PkgPath`, for language packages), never the layer (a rebuild moves it).
- * Secrets and misconfigurations have no version: their id and file.
- */
-export function findingKey(finding: Finding): string {
-  const where =
-    finding.class === 'secret' || finding.class === 'config'
-      ? []
-      : [finding.installedVersion, finding.pkgPath ?? '']
-  return [finding.id, finding.pkgName, ...where].join('\u0000')
 }
 
 /**

@@ -41,10 +41,20 @@ export interface NewOnly {
   note?: string
 }
 
-export function describeNewOnly(newOnly: NewOnly): string {
+function describeNewOnly(newOnly: NewOnly): string {
   return newOnly.image
     ? `fail-on-new: findings already in ${newOnly.image} do not block`
     : `fail-on-new: ${newOnly.note ?? 'there is no image to compare with'}, so every finding counts as new`
+}
+
+/** The gate's rule for one finding: at or above `fail-on`, and with `fail-on-new` not in the comparison image. */
+export function blocks(finding: Finding, failOn: FailOn | undefined, newOnly: boolean): boolean {
+  return (
+    failOn !== undefined &&
+    failOn !== 'none' &&
+    severityRank(finding.severity) <= severityRank(failOn) &&
+    !(newOnly && finding.alreadyPresent)
+  )
 }
 
 /**
@@ -52,11 +62,8 @@ export function describeNewOnly(newOnly: NewOnly): string {
  * (`fail-on-new`) only those the comparison image does not have.
  */
 export function evaluateGate(findings: Finding[], failOn: FailOn, newOnly?: NewOnly): GateResult {
-  if (failOn === 'none') return { blocked: [] }
-  const blocked = findings.filter(
-    (finding) =>
-      severityRank(finding.severity) <= severityRank(failOn) && !(newOnly && finding.alreadyPresent)
-  )
+  const blocked = findings.filter((finding) => blocks(finding, failOn, newOnly !== undefined))
+  if (failOn === 'none') return { blocked }
   if (blocked.length === 0) return { blocked }
   const lines = blocked.map((finding) => `  ${describeFinding(finding)}`)
   const adjective = newOnly ? 'new ' : ''

@@ -50,7 +50,7 @@ export async function listReferrers(
 }
 
 /** What signing one image left to read back for the outputs. */
-export interface SignedImage {
+interface SignedImage {
   ref: { repository: string; registryId?: string }
   /** The digest the tags point at. */
   digest: string

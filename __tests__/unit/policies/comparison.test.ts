@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { comparisonTarget, type Comparison } from '../../../src/scan/comparison.js'
-import { findingKey, markPresent } from '../../../src/scan/gate.js'
+import { findingKey } from '../../../src/scan/findings.js'
+import { markPresent } from '../../../src/scan/gate.js'
 import type { Finding } from '../../../src/scan/findings.js'
 import { evaluateGate } from '../../../src/scan/policy.js'
 

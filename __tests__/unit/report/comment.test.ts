@@ -96,11 +96,13 @@ describe('diffFindings', () => {
       [[curl, libcurl], [perl], [zlib]]
     ],
     [
-      'another installed version is the same finding',
+      // As the gate's fail-on-new matches them: the comment never calls unchanged what the gate blocks as new.
+      'another installed version is a new finding, and the old one fixed',
       [curl],
       [{ ...curl, installedVersion: '0.9' }],
-      [[], [], [curl]]
+      [[curl], [{ ...curl, installedVersion: '0.9' }], []]
     ],
+    ['the same version in the base is unchanged', [curl], [{ ...curl }], [[], [], [curl]]],
     [
       'one per package when every platform reports it',
       [curl, { ...curl, platform: 'linux/arm64' }],
