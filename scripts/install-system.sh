@@ -2,7 +2,8 @@
 # Installs what the end-to-end tests, the stand-ins' tests and the demo need on a fresh Debian 12 machine (root):
 # - Docker Engine, the CNCF registry, htpasswd, busybox, iproute2 (the containerd-store daemon's own bridge);
 # - QEMU user emulation (qemu-user-static, binfmt-support) for linux/arm64 builds;
-# - buildx and cosign from trixie, pinned low so nothing else upgrades (docker.io/docker-cli come along);
+# - Docker Engine 26 (docker.io, docker-cli), buildx and cosign from trixie, pinned low so nothing else upgrades
+#   (bookworm's 20.10 engine has no containerd image store);
 # - the arm64 busybox-static .deb, cached in /var/cache/ecr-build-push for the multi-platform base image;
 # - trixie's source lists, for BuildKit's sources (scripts/build-buildkit-image.sh builds the driver image).
 # It installs; it starts nothing: __tests__/support/local-stack.mjs starts the daemons and registers QEMU.
@@ -18,8 +19,9 @@ have_all() {
     command -v cosign >/dev/null && [ -x /usr/bin/qemu-aarch64-static ] &&
     [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ] && have_arm64_busybox &&
     [ -f /etc/apt/sources.list.d/trixie-src.sources ] &&
-    docker buildx version >/dev/null 2>&1
+    docker buildx version >/dev/null 2>&1 && engine_26
 }
+engine_26() { dpkg --compare-versions "$(dpkg-query -W -f '${Version}' docker.io 2>/dev/null)" ge 26; }
 if have_all; then exit 0; fi
 
 export DEBIAN_FRONTEND=noninteractive
@@ -57,8 +59,9 @@ fi
 apt-get update -qq
 apt-get install -y -qq docker.io docker-registry apache2-utils busybox-static iproute2 \
   qemu-user-static binfmt-support >/dev/null
-# Bookworm's packages (and their recommends) are in place first, so trixie brings only what these need.
-apt-get install -y -qq --no-install-recommends -t trixie docker-buildx cosign >/dev/null
+# Bookworm's packages (and their recommends) are in place first, so trixie brings only what these need: named
+# here, since docker-buildx only recommends docker-cli and would leave bookworm's 20.10 engine in place.
+apt-get install -y -qq --no-install-recommends -t trixie docker.io docker-cli docker-buildx cosign >/dev/null
 
 if ! have_arm64_busybox; then
   install -d -m 0755 "$cache"
@@ -69,6 +72,7 @@ if ! have_arm64_busybox; then
   mv "$download"/busybox-static_*_arm64.deb "$cache"/
   rm -rf "$download"
 fi
+dockerd --version
 docker buildx version
 cosign version 2>/dev/null | grep -m1 GitVersion || true
 qemu-aarch64-static --version | head -n1

@@ -1,3 +1,4 @@
+import { byCodeUnit } from '../words.js'
 /** Check severities, most severe first: the levels GitHub annotations have. */
 export const checkSeverities = ['error', 'warning', 'notice'] as const
 export type CheckSeverity = (typeof checkSeverities)[number]
@@ -30,7 +31,7 @@ export function atOrAbove(severity: CheckSeverity, threshold: CheckSeverity): bo
 export function sortFindings(findings: DockerfileFinding[]): DockerfileFinding[] {
   return [...findings].sort(
     (a, b) =>
-      a.line - b.line || a.rule.localeCompare(b.rule) || severityRank(a.severity) - severityRank(b.severity)
+      a.line - b.line || byCodeUnit(a.rule, b.rule) || severityRank(a.severity) - severityRank(b.severity)
   )
 }
 

@@ -1,6 +1,7 @@
 import type { Pair } from '../config/values.js'
 import { repositoryUrl, type RunContext } from '../github/context.js'
 import type { RepositoryMetadata } from '../github/repository.js'
+import { byCodeUnit } from '../words.js'
 
 /**
  * The OCI labels of the image, from the repository metadata (else the payload), the named commit, the version
@@ -31,6 +32,6 @@ export function computeLabels(
   return Object.fromEntries(
     Object.entries(generated)
       .filter(([, value]) => value !== '')
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => byCodeUnit(a, b))
   )
 }

@@ -1,5 +1,6 @@
 import { severityRank } from '../scan/findings.js'
 import type { MappedFinding } from '../scan/layer-map.js'
+import { byCodeUnit } from '../words.js'
 
 /** The first item for each key, in order. */
 export function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
@@ -21,7 +22,7 @@ export function bySeverity(findings: MappedFinding[]): MappedFinding[] {
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
       a.origin.line - b.origin.line ||
-      a.id.localeCompare(b.id) ||
-      a.pkgName.localeCompare(b.pkgName)
+      byCodeUnit(a.id, b.id) ||
+      byCodeUnit(a.pkgName, b.pkgName)
   )
 }

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js'
 import { predicateTypes, type AttestationType, type SigningRequest } from './cosign.js'
 import type { AttestationKind } from '../config/sign.js'
+import { byCodeUnit } from '../words.js'
 
 /** ECR keeps at most this many referrers (signatures, attestations) per image. */
 const ecrReferrerLimit = 100
@@ -60,7 +61,7 @@ export function attestationKind(type: AttestationType): AttestationKind {
 
 function newestFirst(a: ReferrerEntry, b: ReferrerEntry): number {
   const created = (entry: ReferrerEntry) => entry.annotations?.['org.opencontainers.image.created'] ?? ''
-  return created(b).localeCompare(created(a))
+  return byCodeUnit(created(b), created(a))
 }
 
 /** The digest of the newest cosign signature among a digest's referrers: the `signature` output. */

@@ -410,6 +410,20 @@ describe('labels and annotations', () => {
     })
   })
 
+  it('are in code-unit order, the same on every runner whatever its locale', () => {
+    const input = inputOf([], [], {
+      userLabels: [
+        { key: 'com.example.team', value: 'shop' },
+        { key: 'Maintainer', value: 'platform@example.com' },
+        { key: 'com.example.Owner', value: 'octo-org' }
+      ]
+    })
+    const keys = computeMeta(input, contextFor('push_tag'), now).annotations.map((annotation) =>
+      annotation.slice('manifest:'.length, annotation.indexOf('='))
+    )
+    expect(keys.slice(0, 3)).toEqual(['Maintainer', 'com.example.Owner', 'com.example.team'])
+  })
+
   it('prefer the repository metadata, and user labels override by key', () => {
     const input = inputOf([], [], {
       repositoryMetadata: {
