@@ -11481,6 +11481,10 @@ function plural(count, word) {
 function byCodeUnit(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
+/** A message as a sentence: one full stop at the end, never two. */
+function sentence(message) {
+    return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/findings.ts
 
@@ -17618,6 +17622,7 @@ function baseComparisonOf(comparison) {
 
 
 
+
 function verdictOf(outcome, config) {
     if (config.dryRun)
         return { kind: 'dry-run' };
@@ -17696,10 +17701,6 @@ async function targetReport(request, outcome, index) {
 function baseComparison(outcome) {
     const comparison = outcome.gate?.comparison;
     return comparison?.kind === 'base-branch' ? baseComparisonOf(comparison) : undefined;
-}
-/** A message as a sentence: one full stop at the end, never two. */
-function sentence(message) {
-    return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`;
 }
 /**
  * Per image: the job summary section and, on pull requests, the sticky comment with the base-branch
@@ -19097,6 +19098,7 @@ async function saveTrivyDb(log, entry) {
 
 
 
+
 /** The image the staging name holds: its id (what the final tags go onto), platform and layers. */
 async function inspectStaging(probe, staging) {
     const { stdout } = await probe.run({
@@ -19246,7 +19248,7 @@ async function compareWith(request, workspace, plan, platforms) {
         });
     }
     catch (error) {
-        const message = error.message;
+        const message = sentence(error.message);
         const image = `${plan.image}:${target.tag ?? target.ref}`;
         log.warning(`Could not compare with ${image}: ${message}${scan.failOnNew ? ' Every finding counts as new (fail-on-new).' : ''}`);
         return { ...target, platforms: unscanned, note: `${image} could not be read or scanned` };
@@ -19664,6 +19666,8 @@ const shell_keywords = new Set([
     'time',
     'exec'
 ]);
+/** Shell syntax before a command (`then make`), not part of it; `time` and `exec` are commands. */
+const leadingKeywords = /^(?:(?:if|then|else|elif|do|while|until|!|\{)\s+)+/;
 function finish(raw) {
     const words = [...raw.words];
     const env = {};
@@ -19681,7 +19685,12 @@ function finish(raw) {
             break;
         words.shift();
     }
-    const text = raw.text.replace(/[\s;&|()]+$/, '').trim();
+    const text = raw.text
+        // Continued lines read as one, without the shell keyword that led into the command.
+        .replace(/[ \t]*\\\n[ \t]*/g, ' ')
+        .replace(/[\s;&|()]+$/, '')
+        .trim()
+        .replace(leadingKeywords, '');
     if (words.length === 0 && raw.writes.length === 0)
         return undefined;
     const writes = [...raw.writes];
@@ -19758,6 +19767,7 @@ function shellCommands(script) {
             index++;
         }
         else if (char === '#' && word === undefined) {
+            current.text = current.text.slice(0, -1);
             while (index + 1 < script.length && script[index + 1] !== '\n')
                 index++;
         }
@@ -19769,12 +19779,16 @@ function shellCommands(script) {
             const operator = char === '>' && (next === '>' || next === '|') ? 2 : 1;
             const duplicate = script[index + operator] === '&';
             const heredoc = char === '<' && next === '<';
-            index += operator - 1 + (duplicate || heredoc ? 1 : 0);
+            const skipped = operator - 1 + (duplicate || heredoc ? 1 : 0);
+            current.text += script.slice(index + 1, index + 1 + skipped);
+            index += skipped;
             redirect = char === '>' && !duplicate ? 'write' : 'read';
         }
         else if (char === '&' && next === '>') {
             endWord();
-            index += script[index + 2] === '>' ? 2 : 1;
+            const skipped = script[index + 2] === '>' ? 2 : 1;
+            current.text += script.slice(index + 1, index + 1 + skipped);
+            index += skipped;
             redirect = 'write';
         }
         else if (char === '\n' ||

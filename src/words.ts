@@ -10,3 +10,8 @@ export function plural(count: number, word: string): string {
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+/** A message as a sentence: one full stop at the end, never two. */
+export function sentence(message: string): string {
+  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`
+}

@@ -82,6 +82,9 @@ const keywords = new Set([
   'exec'
 ])
 
+/** Shell syntax before a command (`then make`), not part of it; `time` and `exec` are commands. */
+const leadingKeywords = /^(?:(?:if|then|else|elif|do|while|until|!|\{)\s+)+/
+
 function finish(raw: { words: string[]; writes: string[]; text: string }): ShellCommand | undefined {
   const words = [...raw.words]
   const env: Record<string, string> = {}
@@ -99,7 +102,12 @@ function finish(raw: { words: string[]; writes: string[]; text: string }): Shell
       break
     words.shift()
   }
-  const text = raw.text.replace(/[\s;&|()]+$/, '').trim()
+  const text = raw.text
+    // Continued lines read as one, without the shell keyword that led into the command.
+    .replace(/[ \t]*\\\n[ \t]*/g, ' ')
+    .replace(/[\s;&|()]+$/, '')
+    .trim()
+    .replace(leadingKeywords, '')
   if (words.length === 0 && raw.writes.length === 0) return undefined
   const writes = [...raw.writes]
   if (words[0] === 'tee') writes.push(...words.slice(1).filter((word) => !word.startsWith('-')))
@@ -162,6 +170,7 @@ export function shellCommands(script: string): ShellCommand[] {
       current.text += next
       index++
     } else if (char === '#' && word === undefined) {
+      current.text = current.text.slice(0, -1)
       while (index + 1 < script.length && script[index + 1] !== '\n') index++
     } else if (char === '>' || char === '<') {
       const descriptor = word !== undefined && /^\d$/.test(word)
@@ -170,11 +179,15 @@ export function shellCommands(script: string): ShellCommand[] {
       const operator = char === '>' && (next === '>' || next === '|') ? 2 : 1
       const duplicate = script[index + operator] === '&'
       const heredoc = char === '<' && next === '<'
-      index += operator - 1 + (duplicate || heredoc ? 1 : 0)
+      const skipped = operator - 1 + (duplicate || heredoc ? 1 : 0)
+      current.text += script.slice(index + 1, index + 1 + skipped)
+      index += skipped
       redirect = char === '>' && !duplicate ? 'write' : 'read'
     } else if (char === '&' && next === '>') {
       endWord()
-      index += script[index + 2] === '>' ? 2 : 1
+      const skipped = script[index + 2] === '>' ? 2 : 1
+      current.text += script.slice(index + 1, index + 1 + skipped)
+      index += skipped
       redirect = 'write'
     } else if (
       char === '\n' ||

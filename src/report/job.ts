@@ -13,6 +13,7 @@ import type { SizedLayer } from '../scan/size.js'
 import { commentBody, commentMarker, pullRequestOf } from './comment.js'
 import { cell } from './markdown.js'
 import { summaryMarkdown, type TargetReport, type Verdict } from './summary.js'
+import { sentence } from '../words.js'
 
 export interface ReportRequest {
   runner: Runner
@@ -112,11 +113,6 @@ async function targetReport(
 function baseComparison(outcome: ImageOutcome): BaseComparison | undefined {
   const comparison = outcome.gate?.comparison
   return comparison?.kind === 'base-branch' ? baseComparisonOf(comparison) : undefined
-}
-
-/** A message as a sentence: one full stop at the end, never two. */
-function sentence(message: string): string {
-  return /[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`
 }
 
 /**

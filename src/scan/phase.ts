@@ -17,6 +17,7 @@ import { readLayout } from './layout.js'
 import { prepareTrivyWorkspace, planDbDownload, type ScanTarget, type TrivyWorkspace } from './trivy.js'
 import { restoreTrivyDb, saveTrivyDb } from './trivy-db.js'
 import { installTrivy } from './trivy-install.js'
+import { sentence } from '../words.js'
 
 /** An image held in the daemon, as `docker image inspect` describes it right after the build. */
 export interface DaemonImage {
@@ -240,7 +241,7 @@ async function compareWith(
       dir: plan.dir
     })
   } catch (error) {
-    const message = (error as Error).message
+    const message = sentence((error as Error).message)
     const image = `${plan.image}:${target.tag ?? target.ref}`
     log.warning(
       `Could not compare with ${image}: ${message}${scan.failOnNew ? ' Every finding counts as new (fail-on-new).' : ''}`

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   architecturesNeedingEmulation,
+  inspectBuilder,
   parseBuildkitVersion,
   planBuilder,
   planBuilderRemoval,
@@ -98,5 +99,35 @@ describe('runBuilder', () => {
     await expect(
       runBuilder(new ScriptedRunner(), planBuilder({ driver: 'docker', builder: '', runId: '7' }))
     ).resolves.toBeUndefined()
+  })
+})
+
+describe('inspectBuilder', () => {
+  it("reads a named builder's driver and BuildKit version, and asks nothing else", async () => {
+    const probe = new ScriptedRunner({
+      run: () => ({
+        stdout:
+          'Name:          ci\nDriver:        docker-container\nLast Activity: 2026-12-02 06:00:00 +0000 UTC\n\nNodes:\nName:      ci0\nEndpoint:  unix:///var/run/docker.sock\nStatus:    running\nBuildKit version: v0.20.1\nPlatforms: linux/amd64\n'
+      })
+    })
+    expect(await inspectBuilder(probe, 'ci')).toEqual({
+      driver: 'docker-container',
+      buildkitVersion: '0.20.1'
+    })
+    expect(probe.steps).toEqual([
+      {
+        run: { tool: 'docker', args: ['buildx', 'inspect', '--builder', 'ci'] },
+        options: { allowFailure: true }
+      }
+    ])
+  })
+
+  it('knows nothing of a builder that is not there, or prints neither line', async () => {
+    const missing = new ScriptedRunner({
+      run: () => ({ exitCode: 1, stderr: 'ERROR: no builder "ci" found' })
+    })
+    expect(await inspectBuilder(missing, 'ci')).toEqual({})
+    const bare = new ScriptedRunner({ run: () => ({ stdout: 'Name: ci\nNodes:\n' }) })
+    expect(await inspectBuilder(bare, 'ci')).toEqual({})
   })
 })

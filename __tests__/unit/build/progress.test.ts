@@ -122,6 +122,62 @@ describe('BuildProgress log lines', () => {
     ])
   })
 
+  it('writes sizes in decimal units, a log line with its time into the step, and a step that never started', () => {
+    const vertex = `sha256:${'1'.repeat(64)}`
+    const other = `sha256:${'2'.repeat(64)}`
+    const at = (seconds: number) => new Date(Date.UTC(2026, 11, 2, 6, 0, seconds)).toISOString()
+    const stream = [
+      { vertexes: [{ digest: vertex, name: 'exporting to image', started: at(0) }] },
+      {
+        statuses: [
+          {
+            id: 'pushing layer sha256:aaa',
+            vertex,
+            current: 12_345_678,
+            total: 12_345_678,
+            completed: at(1)
+          },
+          { id: 'pushing layer sha256:bbb', vertex, current: 999, completed: at(1) },
+          { id: 'pushing layer sha256:ccc', vertex, current: 2_500_000_000_000_000, completed: at(1) }
+        ]
+      },
+      {
+        logs: [
+          {
+            vertex,
+            stream: 1,
+            data: Buffer.from('line one\nline two\n').toString('base64'),
+            timestamp: '2026-12-02T06:00:00.250Z'
+          }
+        ]
+      },
+      {
+        vertexes: [
+          { digest: vertex, name: 'exporting to image', started: at(0), completed: at(2) },
+          { digest: other, name: 'never started', completed: at(2) }
+        ]
+      }
+    ]
+    const progress = new BuildProgress()
+    const lines = progress.write(
+      `${stream.map((update) => JSON.stringify(update)).join('\n')}\nERROR: failed to push`
+    )
+    expect(lines).toEqual([
+      '#1 exporting to image',
+      '#1 pushing layer sha256:aaa 12.35MB / 12.35MB done',
+      '#1 pushing layer sha256:bbb 999B done',
+      '#1 pushing layer sha256:ccc 2500TB done',
+      '#1 0.250 line one',
+      '#1 0.250 line two',
+      '#1 DONE 2.0s',
+      '#2 never started',
+      '#2 DONE 0.0s'
+    ])
+    // What buildx prints after the last update without a newline comes out at the end of the stream.
+    expect(progress.end()).toEqual(['ERROR: failed to push'])
+    expect(progress.end()).toEqual([])
+  })
+
   it('marks cached steps', () => {
     const lines = parseBuildProgress(fixture('warm')).lines
     expect(lines.filter((line) => line.endsWith(' CACHED'))).toEqual([

@@ -453,6 +453,23 @@ describe('checkDockerfile: each rule fires and does not fire', () => {
       []
     ],
     [
+      "Docker's globs: ?, [...] and [!...], **/, a trailing /**, and the last matching line wins",
+      `FROM alpine:3.20\n${user}`,
+      {
+        context: {
+          entries: ['.env', '.env.prod', '.git', 'node_modules', 'app'],
+          dockerignore: '.en?\n.env.[!d]*\n**/.git/**\nnode_module[a-z]\n!node_modules\nnode_module[s]\n'
+        }
+      },
+      []
+    ],
+    [
+      'a literal [ and an exception after the rule it undoes',
+      `FROM alpine:3.20\n${user}`,
+      { context: { entries: ['.env', '.git'], dockerignore: '.git\n.env[\n.env.*\n!.env\n' } },
+      [[1, 'dockerignore-incomplete', 'warning', 'The .dockerignore lets .env into the build context.']]
+    ],
+    [
       'a context without those entries',
       `FROM alpine:3.20\n${user}`,
       { context: { entries: ['app', 'Dockerfile'] } },
@@ -614,5 +631,70 @@ describe('checkDockerfile: findings', () => {
     expect(findings.map((finding) => finding.fix)).toEqual([
       'Use the exec form: CMD ["gunicorn", "app.wsgi", "--bind", "0.0.0.0:8000"]'
     ])
+  })
+})
+
+describe('install-after-copy-all: which commands reinstall every dependency', () => {
+  const fixes = {
+    python:
+      'Copy requirements*.txt (or pyproject.toml and the lock file) first, install, then copy the rest of the context.',
+    node: 'Copy package.json and the lock file first, install, then copy the rest of the context.',
+    go: 'Copy go.mod and go.sum first, install, then copy the rest of the context.',
+    ruby: 'Copy Gemfile and Gemfile.lock first, install, then copy the rest of the context.',
+    rust: 'Copy Cargo.toml and Cargo.lock (or use cargo-chef) first, install, then copy the rest of the context.',
+    php: 'Copy composer.json and composer.lock first, install, then copy the rest of the context.'
+  }
+  const after = (run: string) =>
+    checkNamed({ dockerfile: `FROM alpine:3.20\nCOPY . .\nRUN ${run}\n${user}`, file: 'Dockerfile' })
+      .filter((finding) => finding.rule === 'install-after-copy-all')
+      .map((finding) => [finding.message, finding.fix])
+
+  it.each<[string, keyof typeof fixes | undefined]>([
+    ['pip install --requirement requirements.txt', 'python'],
+    ['python3 -m pip install -r requirements/prod.txt', 'python'],
+    ['pip install gunicorn', undefined],
+    ['uv sync --frozen', 'python'],
+    ['uv pip install -r requirements.txt', 'python'],
+    ['uv run manage.py check', undefined],
+    ['poetry install --no-root', 'python'],
+    ['pipenv install --deploy', 'python'],
+    ['pdm install', 'python'],
+    ['poetry build', undefined],
+    ['npm ci --omit=dev', 'node'],
+    ['npm install', 'node'],
+    ['npm i --no-audit', 'node'],
+    ['npm install left-pad', undefined],
+    ['npm run build', undefined],
+    ['yarn', 'node'],
+    ['yarn install --frozen-lockfile', 'node'],
+    ['yarn --production', 'node'],
+    ['yarn build', undefined],
+    ['pnpm install --frozen-lockfile', 'node'],
+    ['pnpm i', 'node'],
+    ['pnpm run build', undefined],
+    ['go mod download', 'go'],
+    ['go mod tidy', undefined],
+    ['go build ./...', undefined],
+    ['bundle install --jobs 4', 'ruby'],
+    ['bundle', 'ruby'],
+    ['bundle exec rake', undefined],
+    ['cargo build --release', 'rust'],
+    ['cargo fetch', 'rust'],
+    ['cargo chef cook --release', 'rust'],
+    ['cargo chef prepare', undefined],
+    ['cargo test', undefined],
+    ['composer install --no-dev', 'php'],
+    ['composer dump-autoload', undefined]
+  ])('RUN %s → %s', (run, ecosystem) => {
+    expect(after(run)).toEqual(
+      ecosystem
+        ? [
+            [
+              `COPY . . comes before ${run} (line 3): every code change reinstalls the dependencies.`,
+              fixes[ecosystem]
+            ]
+          ]
+        : []
+    )
   })
 })

@@ -167,6 +167,56 @@ describe('runAction releases', () => {
     ])
   })
 
+  it('an IMMUTABLE repository holding a tag on another image: no tag moves, and the step says which and where', async () => {
+    const elsewhere = `sha256:${'e'.repeat(64)}`
+    const run = liveRun(
+      { repository: 'shop/web', target: 'production', 'skip-setup-trivy': 'true' },
+      {
+        ecr: (request) => {
+          const input = request.input as {
+            repositoryNames?: string[]
+            imageIds?: Array<{ imageTag?: string }>
+          }
+          if (request.operation === 'DescribeRepositories')
+            return {
+              repositories: [
+                { repositoryName: 'shop/web', registryId: '123456789012', imageTagMutability: 'IMMUTABLE' }
+              ]
+            }
+          const tag = request.operation === 'BatchGetImage' ? input.imageIds?.[0].imageTag : undefined
+          if (tag === '4f2c9ab') return { images: [], failures: [{ failureCode: 'ImageNotFound' }] }
+          if (tag === 'feature-login_form')
+            return {
+              images: [
+                {
+                  imageId: { imageDigest: elsewhere, imageTag: tag },
+                  imageManifest: JSON.stringify({
+                    schemaVersion: 2,
+                    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+                    config: { digest: 'sha256:other-config' },
+                    layers: []
+                  }),
+                  imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json'
+                }
+              ]
+            }
+          return undefined
+        }
+      }
+    )
+    const failure = await runAction(run.io).catch((error: unknown) => error)
+    expect([(failure as Error).name, (failure as Error).message]).toEqual([
+      'ServiceError',
+      `No tag was moved: in the IMMUTABLE repository shop/web, feature-login_form is on ${elsewhere}, and this run's image is ${manifestDigest(1)}. Tags there cannot move to another image: give this build tags of its own (e.g. type=sha), or rebuild exactly what made that image (see docs/reproducible-builds.md).\n` +
+        `2 of 2 tags could not be written: ${web}:feature-login_form (already on ${elsewhere} in an IMMUTABLE repository); ${web}:4f2c9ab (not written: another tag of this image is taken in an IMMUTABLE repository). No tag was written.`
+    ])
+    // Nothing was put, not even the free tag: the image's tags stay on one digest or on none.
+    expect(putImages(run)).toEqual([])
+    expect(run.tags()).toEqual({})
+    expect(run.log.outputs().tags).toBe('')
+    expect(run.log.outputs().digest).toBeUndefined()
+  })
+
   it('keep-blocked: the blocked digest stays in ECR, untagged', async () => {
     const run = liveRun({ ...two, 'keep-blocked': 'true' }, { findings: { 'shop/builder': [critical] } })
     await expect(runAction(run.io)).rejects.toThrow(GateError)

@@ -248,6 +248,78 @@ describe('reportAll', () => {
     expect(runner.steps).toHaveLength(1)
   })
 
+  it('never fails the step: a comment that cannot be posted is a warning naming the target', async () => {
+    const context = contextFor('pull_request', { workspace })
+    const { config, outcome } = setUp({}, context)
+    const log = new RecordingLog()
+    const refused = (request: GitHubRequest) =>
+      request.route.startsWith('POST') ? new Error('Resource not accessible by integration') : github(request)
+    await reportAll({
+      runner: new ScriptedRunner({ github: refused }),
+      probe: new ScriptedRunner({ ecr: pushed, github }),
+      log,
+      config,
+      context,
+      outcomes: [outcome],
+      checks,
+      seconds: 1
+    })
+    expect(log.of('summary')).toHaveLength(1)
+    expect(log.of('warning')).toEqual([
+      'Could not report on 3: Resource not accessible by integration. The image itself is not affected.'
+    ])
+  })
+
+  it('falls back on the sizes the scan read when the pushed manifest cannot be read, and says so in the debug log', async () => {
+    const context = contextFor('push_branch', { workspace })
+    const { config, outcome } = setUp({}, context)
+    const log = new RecordingLog()
+    await reportAll({
+      runner: new ScriptedRunner(),
+      probe: new ScriptedRunner({
+        ecr: () => new Error('ECR BatchGetImage failed: ThrottlingException: slow down')
+      }),
+      log,
+      config,
+      context,
+      outcomes: [outcome],
+      checks,
+      seconds: 1
+    })
+    expect(log.of('debug')).toEqual([
+      'Could not read the pushed layer sizes: ECR BatchGetImage failed: ThrottlingException: slow down'
+    ])
+    expect(
+      log
+        .of('summary')[0]
+        .split('\n')
+        .filter((line) => line.startsWith('| Size'))
+    ).toEqual(['| Size | 5 MB uncompressed, 2 layers |', '| Size | Made by |'])
+  })
+
+  it('says an image was not scanned when the step does not scan', async () => {
+    const context = contextFor('push_branch', { workspace })
+    const { config, outcome } = setUp({ scan: 'false' }, context)
+    const log = new RecordingLog()
+    await reportAll({
+      runner: new ScriptedRunner(),
+      probe: new ScriptedRunner({ ecr: pushed, github }),
+      log,
+      config,
+      context,
+      outcomes: [outcome],
+      checks,
+      seconds: 1
+    })
+    expect(log.of('summary')[0].split('\n').slice(0, 4)).toEqual([
+      `### \`3\` → \`${registry}/shop/web\``,
+      '',
+      "**Gate: not scanned** — 'scan: false' pushes without a scan",
+      ''
+    ])
+    expect(log.of('warning')).toEqual([])
+  })
+
   it.each<[string, RawInputs]>([
     ['without a token', { 'github-token': '' }],
     ['with pr-comment: false', { 'pr-comment': 'false' }]

@@ -7,6 +7,7 @@ import type { BuildResult } from '../../../src/build/build.js'
 import type { Config } from '../../../src/config/config.js'
 import type { RawInputs } from '../../../src/config/values.js'
 import type { EcrConnection } from '../../../src/ecr/connect.js'
+import { ServiceError } from '../../../src/errors.js'
 import { manifestMediaTypes } from '../../../src/release/manifests.js'
 import type { EcrRequest } from '../../../src/run/ecr-request.js'
 import { gateAll } from '../../../src/scan/phase.js'
@@ -204,6 +205,55 @@ describe('gateAll', () => {
     expect(log.of('warning')).toEqual([])
   })
 
+  it('in a dry run without a push, prints one scan per platform of what the daemon build stages', async () => {
+    const scanned = async (raw: RawInputs, daemon: Parameters<typeof setUp>[1]) => {
+      const { config, plans, facts } = setUp({ push: 'false', 'sarif-upload': 'false', ...raw }, daemon)
+      const runner = new ScriptedRunner({}, true)
+      await gateAll({
+        runner,
+        probe: runner,
+        log: new RecordingLog(),
+        config,
+        context,
+        meta: { previousTags: [] },
+        facts,
+        plans,
+        built: [built]
+      })
+      const scans = runner
+        .plans()
+        .flatMap((step) =>
+          'run' in step && step.run.args[0] === 'image' && !step.run.args.includes('--download-db-only')
+            ? [step.run.args.slice(step.run.args.indexOf('--skip-db-update') - 2)]
+            : []
+        )
+      return { scans, plans }
+    }
+    const containerd = await scanned(
+      { platforms: 'linux/amd64,linux/arm64', driver: 'docker' },
+      { imageStore: 'containerd', platform: 'linux/amd64' }
+    )
+    const layout = containerd.plans[0].layout!
+    expect(containerd.scans).toEqual([
+      ['--platform', 'linux/amd64', '--skip-db-update', '--no-progress', '--input', `${layout}-linux-amd64`],
+      ['--platform', 'linux/arm64', '--skip-db-update', '--no-progress', '--input', `${layout}-linux-arm64`]
+    ])
+    const classic = await scanned({ driver: 'docker' }, { imageStore: 'classic', platform: 'linux/amd64' })
+    // The classic store keeps no OCI layout: the daemon's own image, under this run's staging name.
+    expect(classic.plans[0].layout).toBeUndefined()
+    expect(classic.scans).toEqual([
+      [
+        '--platform',
+        'linux/amd64',
+        '--skip-db-update',
+        '--no-progress',
+        '--image-src',
+        'docker',
+        'ecr-build-push-staging/shop/web:1-1-x-0'
+      ]
+    ])
+  })
+
   it('scans each platform the pushed index lists, attestations left out, and keeps one SARIF per platform', async () => {
     const { config, plans, facts } = setUp({ platforms: 'linux/amd64,linux/arm64', 'github-token': 'ghs_x' })
     const probe = new ScriptedRunner({ ecr: storedIndex(['linux/amd64', 'linux/arm64']) })
@@ -247,6 +297,56 @@ describe('gateAll', () => {
     // Uploads and annotations are the next phase's (publishFindings): the gate only scans.
     expect(runner.plans().filter((step) => 'github' in step)).toEqual([])
     expect(log.entries.filter((entry) => entry.level === 'error' || entry.level === 'warning')).toEqual([])
+  })
+
+  it('fail-on-new: a comparison image it cannot read is a warning, and every finding then counts as new', async () => {
+    const { config, plans, facts } = setUp({
+      'fail-on-new': 'true',
+      'fail-on': 'HIGH',
+      'sarif-upload': 'false'
+    })
+    const probe = new ScriptedRunner({
+      ecr: (request) => {
+        const ids = (request.input as { imageIds?: Array<{ imageTag?: string }> }).imageIds
+        if (ids?.[0].imageTag === 'main')
+          return new ServiceError(
+            'ECR BatchGetImage failed: AccessDeniedException: not authorized',
+            'AccessDeniedException',
+            400
+          )
+        return storedIndex(['linux/amd64'])(request)
+      }
+    })
+    const runner = new ScriptedRunner({
+      run: playTrivy({ 'linux/amd64': report('linux/amd64', [[...high]]) })
+    })
+    const log = new RecordingLog()
+    const result = await gateAll({
+      runner,
+      probe,
+      log,
+      config,
+      context,
+      meta: { previousTags: ['main'] },
+      facts,
+      plans,
+      built: [built]
+    })
+    expect(log.of('warning')).toEqual([
+      `Could not compare with ${image}:main: ECR BatchGetImage failed: AccessDeniedException: not authorized. Every finding counts as new (fail-on-new).`
+    ])
+    expect(result.images[0]?.comparison).toEqual({
+      kind: 'previous-tag',
+      ref: 'main',
+      tag: 'main',
+      platforms: [{ platform: 'linux/amd64' }],
+      note: `${image}:main could not be read or scanned`
+    })
+    expect(result.images[0]?.blocked).toBe(
+      `The image was not tagged: 1 new finding blocks it (fail-on: HIGH blocks HIGH and above; fail-on-new: ${image}:main could not be read or scanned, so every finding counts as new):\n` +
+        '  CVE-2024-2398 in curl 1.0 → 1.1 (HIGH)\n' +
+        "Upgrade or remove those packages, or change the policy with 'fail-on', 'ignore-unfixed' or 'trivyignores'."
+    )
   })
 
   it('blocks a pushed image that lacks a platform the step asked for', async () => {
