@@ -77,7 +77,12 @@ function machine() {
       ['version', '--format', '{{.Client.Version}}']
     )}`,
     buildx: capture('docker', ['buildx', 'version']),
-    commit: capture('git', ['-C', root, 'rev-parse', '--short', 'HEAD']),
+    // A tree with changes to src/ or dist/ is not the commit it names: the report says so.
+    commit: `${capture('git', ['-C', root, 'rev-parse', '--short', 'HEAD'])}${
+      capture('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'dist'])
+        ? ' with uncommitted changes to src/ or dist/'
+        : ''
+    }`,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   }
 }

@@ -15882,14 +15882,29 @@ function parseReportConfig(raw) {
 
 ;// CONCATENATED MODULE: ./src/config/rules.ts
 
-/** The scan policy's own rules: what needs a scan, and a fail-on to narrow. */
-function checkScanPolicy(scan, asked) {
-    if (!scan && asked.failOnNew) {
-        throw new errors/* ConfigurationError */.j1(`Input 'fail-on-new' is true but 'scan' is false: only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset.`);
-    }
-    if (!scan && (asked.vex?.length ?? 0) > 0) {
-        throw new errors/* ConfigurationError */.j1(`Input 'vex' is set but 'scan' is false: VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty.`);
-    }
+/** The scan policy's own rules: the inputs that mean something only with a scan, and a fail-on to narrow. */
+function checkScanPolicy(config, asked) {
+    const { scan } = config;
+    const withoutScan = [
+        [
+            "'fail-on-new' is true",
+            asked.failOnNew === true,
+            "only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset."
+        ],
+        [
+            "'vex' is set",
+            (asked.vex?.length ?? 0) > 0,
+            "VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty."
+        ],
+        [
+            "'max-image-size' is set",
+            config.report.maxImageSize !== undefined,
+            "the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings)."
+        ]
+    ];
+    const given = scan ? undefined : withoutScan.find(([, set]) => set);
+    if (given)
+        throw new errors/* ConfigurationError */.j1(`Input ${given[0]} but 'scan' is false: ${given[2]}`);
     if (scan?.failOnNew && scan.failOn === 'none') {
         throw new errors/* ConfigurationError */.j1(`Input 'fail-on-new' is true but 'fail-on' is none: nothing blocks, new or not. Set 'fail-on' to a severity (e.g. CRITICAL), or leave 'fail-on-new' unset.`);
     }
@@ -15900,10 +15915,7 @@ function checkScanPolicy(scan, asked) {
  */
 function checkCombinations(config, scanInputs = {}) {
     const { build, cache, images } = config;
-    checkScanPolicy(config.scan, scanInputs);
-    if (config.report.maxImageSize !== undefined && !config.scan) {
-        throw new errors/* ConfigurationError */.j1(`Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`);
-    }
+    checkScanPolicy(config, scanInputs);
     // A builder container loads one platform into the daemon; the daemon's own builder can hold several (containerd store).
     const loaded = build.load || (!build.push && config.scan !== undefined);
     if (build.platforms.length > 1 && build.driver === 'docker-container' && loaded) {
@@ -16268,8 +16280,9 @@ function parseVexSources(raw, roots, urlsAllowed) {
             return { kind: 'url', url: text, line };
         }
         const file = allowedPath('vex', text, roots, 'file', line);
-        checkVexDocument((0,external_node_fs_.readFileSync)(file, 'utf8'), `Line ${line} of 'vex' (${text})`);
-        return { kind: 'file', path: file, line };
+        const document = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        checkVexDocument(document, `Line ${line} of 'vex' (${text})`);
+        return { kind: 'file', path: file, text: document, line };
     });
 }
 
@@ -17065,6 +17078,15 @@ function tagOf(reference) {
     const at = reference.lastIndexOf(':');
     return at > reference.lastIndexOf('/') ? reference.slice(at + 1) : 'latest';
 }
+/** The manifest ECR holds for one digest or tag; undefined when it holds none. */
+async function readManifest(probe, ref, id) {
+    return storedManifest(await probe.ecr(planGetImage(ref, id)));
+}
+/** Where a target's repository lives: the registry its ECR connection found it in. */
+function imageRefIn(ecr, repository) {
+    const registryId = ecr?.repositories.get(repository)?.registryId;
+    return { repository, ...(registryId ? { registryId } : {}) };
+}
 
 ;// CONCATENATED MODULE: ./src/run/retry.ts
 
@@ -17119,7 +17141,7 @@ function planTags(current, isScanned, options) {
 /** Reads each final tag at once (BatchGetImage by tag); a tag that does not exist has no `stored`. */
 async function readTags(probe, ref, tags) {
     return Promise.all(tags.map(async (tag) => {
-        const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageTag: tagOf(tag) })));
+        const stored = await readManifest(probe, ref, { imageTag: tagOf(tag) });
         return stored ? { tag, stored } : { tag };
     }));
 }
@@ -17165,7 +17187,7 @@ function pushedDigest(output) {
     return /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
 }
 async function getManifest(runner, ref, digest) {
-    const stored = storedManifest(await runner.ecr(planGetImage(ref, { imageDigest: digest })));
+    const stored = await readManifest(runner, ref, { imageDigest: digest });
     if (!stored)
         throw new errors/* ServiceError */._7(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound');
     return { ...stored, digest };
@@ -17421,7 +17443,7 @@ async function cleanUpBlocked(runner, probe, request) {
             note: `The blocked digest ${request.digest} is kept: it already carries the tags ${tags.join(', ')} from an identical earlier build.`
         };
     }
-    const stored = storedManifest(await probe.ecr(planGetImage(request, { imageDigest: request.digest })));
+    const stored = await readManifest(probe, request, { imageDigest: request.digest });
     try {
         const index = await deleteDigests(runner, request, [request.digest]);
         const children = await deleteDigests(runner, request, stored ? childDigests(stored.manifest) : []);
@@ -17446,6 +17468,7 @@ async function cleanUpBlocked(runner, probe, request) {
 ;// CONCATENATED MODULE: ./src/release/phase.ts
 
 
+
 /**
  * Only what the gate released gets its final tags, images concurrently. With `gate: atomic` one blocked
  * image holds back every other; a blocked image is taken out of reach (daemon name removed, digest deleted).
@@ -17457,8 +17480,7 @@ async function releaseAll(request) {
     return Promise.all(plans.map(async (plan, index) => {
         const gate = gates.images[index];
         const repository = plan.spec.repository;
-        const registryId = request.ecr?.repositories.get(repository)?.registryId;
-        const ref = { repository, ...(registryId ? { registryId } : {}) };
+        const ref = imageRefIn(request.ecr, repository);
         if (gate?.blocked) {
             const cleanup = await cleanUpBlocked(runner, probe, {
                 ...ref,
@@ -17591,14 +17613,12 @@ async function upsertStickyComment(runner, probe, log, context, author, comment)
  * platform's manifest, or its first one. Undefined when ECR has no such image.
  */
 async function storedLayers(probe, ref, id, platform) {
-    const stored = storedManifest(await probe.ecr(planGetImage(ref, id)));
+    const stored = await readManifest(probe, ref, id);
     if (!stored)
         return undefined;
     const platforms = indexPlatforms(stored.manifest);
     const child = platforms?.find((entry) => entry.platform === platform) ?? platforms?.[0];
-    const manifest = child
-        ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
-        : stored;
+    const manifest = child ? await readManifest(probe, ref, { imageDigest: child.digest }) : stored;
     return manifest ? manifestLayers(manifest.manifest) : undefined;
 }
 
@@ -18529,15 +18549,15 @@ async function downloadVex(source, fetchUrl = fetch) {
     return text;
 }
 /**
- * Copies each VEX document into Trivy's own folder (a workspace file could change between the check and the
- * scan, through a symlink or a later step), downloading the URLs.
+ * Writes each VEX document into Trivy's own folder: a file as the config stage read and checked it (the
+ * workspace copy could change by the scan, through a symlink or the build), a URL as downloaded and checked now.
  */
 async function writeVexFiles(dir, sources, fetchUrl) {
     if (sources.length === 0)
         return [];
     await (0,promises_.mkdir)(external_node_path_.join(dir, 'vex'), { recursive: true });
     return Promise.all(sources.map(async (source, index) => {
-        const text = source.kind === 'file' ? await (0,promises_.readFile)(source.path, 'utf8') : await downloadVex(source, fetchUrl);
+        const text = source.kind === 'file' ? source.text : await downloadVex(source, fetchUrl);
         const name = source.kind === 'file' ? external_node_path_.basename(source.path) : 'downloaded.json';
         const file = external_node_path_.join(dir, 'vex', `${index + 1}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`);
         await (0,promises_.writeFile)(file, text, { mode: 0o600 });
@@ -18956,7 +18976,7 @@ async function scanComparison(runner, probe, request) {
         };
     }
     const image = `${request.image}:${target.tag}`;
-    const stored = storedManifest(await probe.ecr(planGetImage(request.ref, { imageTag: target.tag })));
+    const stored = await readManifest(probe, request.ref, { imageTag: target.tag });
     if (!stored)
         return { ...target, platforms: unscanned, note: `${image} does not exist` };
     const listed = indexPlatforms(stored.manifest);
@@ -19179,11 +19199,9 @@ async function stagedInRegistry(request, plan, built) {
     const fallback = asked.length > 0 ? asked : [request.facts.daemon.platform];
     if (request.runner.dryRun)
         return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] };
-    const repository = request.facts.ecr?.repositories.get(plan.spec.repository);
-    const stored = storedManifest(await request.probe.ecr(planGetImage({
-        repository: plan.spec.repository,
-        ...(repository?.registryId ? { registryId: repository.registryId } : {})
-    }, { imageDigest: built.digest })));
+    const stored = await readManifest(request.probe, imageRefIn(request.facts.ecr, plan.spec.repository), {
+        imageDigest: built.digest
+    });
     const listed = stored ? indexPlatforms(stored.manifest)?.map((entry) => entry.platform) : undefined;
     const platforms = listed && listed.length > 0 ? listed : fallback;
     return {
@@ -19234,8 +19252,7 @@ async function compareWith(request, workspace, plan, platforms) {
             ? { ...target, platforms: unscanned, note: "'push: false' reads no registry" }
             : undefined;
     }
-    const registryId = ecr.repositories.get(plan.spec.repository)?.registryId;
-    const ref = { repository: plan.spec.repository, ...(registryId ? { registryId } : {}) };
+    const ref = imageRefIn(ecr, plan.spec.repository);
     try {
         return await scanComparison(request.runner, request.probe, {
             workspace,
@@ -21633,7 +21650,7 @@ async function storedSignature(request, outcome, signed) {
         return { ...(signature ? { signature } : {}), attestations: attestationDigests(entries) };
     }
     const tags = signatureTags(digest);
-    const tagged = async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))?.digest;
+    const tagged = async (tag) => (await readManifest(request.probe, ref, { imageTag: tag }).catch(() => undefined))?.digest;
     const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)]);
     // The one .att manifest holds every attestation of the digest: each kind attested names it.
     return {
@@ -21705,9 +21722,7 @@ async function checkStorageLimits(request, plan, ref, listings) {
     if (request.ecr?.repositories.get(ref.repository)?.tagMutability !== 'IMMUTABLE')
         return;
     const tags = subjects.flatMap(({ subject }) => Object.values(signatureTags(subject.digest)));
-    const found = await Promise.all(tags.map(async (tag) => storedManifest(await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} })))
-        ? [tag]
-        : []));
+    const found = await Promise.all(tags.map(async (tag) => (await readManifest(request.probe, ref, { imageTag: tag }).catch(() => undefined)) ? [tag] : []));
     checkTagScheme(subjects.map(({ subject, attestations }) => ({
         reference: subject.reference,
         digest: subject.digest,
@@ -21720,11 +21735,8 @@ async function signImage(request, outcome, setup) {
     const digest = outcome.release?.digest;
     const registry = outcome.plan.image.split('/')[0];
     const repository = outcome.plan.spec.repository;
-    const registryId = request.ecr?.repositories.get(repository)?.registryId;
-    const ref = { repository, ...(registryId ? { registryId } : {}) };
-    const stored = runner.dryRun
-        ? undefined
-        : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })));
+    const ref = imageRefIn(request.ecr, repository);
+    const stored = runner.dryRun ? undefined : await readManifest(probe, ref, { imageDigest: digest });
     const index = stored ? JSON.parse(stored.manifest) : undefined;
     const subjects = runner.dryRun
         ? plannedSubjects(outcome.plan.image, request.config.build.platforms)

@@ -2,18 +2,28 @@ import { ConfigurationError } from '../errors.js'
 import type { Config } from './config.js'
 import type { ScanConfig } from './scan.js'
 
-/** The scan policy's own rules: what needs a scan, and a fail-on to narrow. */
-function checkScanPolicy(scan: ScanConfig | undefined, asked: Pick<ScanConfig, 'failOnNew' | 'vex'>): void {
-  if (!scan && asked.failOnNew) {
-    throw new ConfigurationError(
-      `Input 'fail-on-new' is true but 'scan' is false: only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset.`
-    )
-  }
-  if (!scan && (asked.vex?.length ?? 0) > 0) {
-    throw new ConfigurationError(
-      `Input 'vex' is set but 'scan' is false: VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty.`
-    )
-  }
+/** The scan policy's own rules: the inputs that mean something only with a scan, and a fail-on to narrow. */
+function checkScanPolicy(config: Config, asked: Pick<ScanConfig, 'failOnNew' | 'vex'>): void {
+  const { scan } = config
+  const withoutScan: Array<[input: string, given: boolean, why: string]> = [
+    [
+      "'fail-on-new' is true",
+      asked.failOnNew === true,
+      "only a scan finds what is new. Set 'scan: true', or leave 'fail-on-new' unset."
+    ],
+    [
+      "'vex' is set",
+      (asked.vex?.length ?? 0) > 0,
+      "VEX documents only change what a scan reports. Set 'scan: true', or leave 'vex' empty."
+    ],
+    [
+      "'max-image-size' is set",
+      config.report.maxImageSize !== undefined,
+      "the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings)."
+    ]
+  ]
+  const given = scan ? undefined : withoutScan.find(([, set]) => set)
+  if (given) throw new ConfigurationError(`Input ${given[0]} but 'scan' is false: ${given[2]}`)
   if (scan?.failOnNew && scan.failOn === 'none') {
     throw new ConfigurationError(
       `Input 'fail-on-new' is true but 'fail-on' is none: nothing blocks, new or not. Set 'fail-on' to a severity (e.g. CRITICAL), or leave 'fail-on-new' unset.`
@@ -30,12 +40,7 @@ export function checkCombinations(
   scanInputs: Pick<ScanConfig, 'failOnNew' | 'vex'> = {}
 ): void {
   const { build, cache, images } = config
-  checkScanPolicy(config.scan, scanInputs)
-  if (config.report.maxImageSize !== undefined && !config.scan) {
-    throw new ConfigurationError(
-      `Input 'max-image-size' is set but 'scan' is false: the size budget is checked on the scanned image, before any tag. Set 'scan: true' (with 'fail-on: none' to only report findings).`
-    )
-  }
+  checkScanPolicy(config, scanInputs)
   // A builder container loads one platform into the daemon; the daemon's own builder can hold several (containerd store).
   const loaded = build.load || (!build.push && config.scan !== undefined)
   if (build.platforms.length > 1 && build.driver === 'docker-container' && loaded) {

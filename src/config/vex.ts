@@ -5,7 +5,8 @@ import { numberedLines, type RawInputs } from './values.js'
 
 /** A VEX document the step hands Trivy: a file in the workspace or RUNNER_TEMP, or (with `vex-url`) an https URL. */
 export type VexSource =
-  { kind: 'file'; path: string; line: number } | { kind: 'url'; url: string; line: number }
+  /** `text` is the document as read and checked here: what Trivy gets, whatever the file holds by then. */
+  { kind: 'file'; path: string; text: string; line: number } | { kind: 'url'; url: string; line: number }
 
 /** The VEX formats Trivy applies to an image scan (CycloneDX VEX only applies to SBOM scans). */
 export type VexFormat = 'OpenVEX' | 'CSAF'
@@ -73,7 +74,8 @@ export function parseVexSources(
       return { kind: 'url', url: text, line }
     }
     const file = allowedPath('vex', text, roots, 'file', line)
-    checkVexDocument(readFileSync(file, 'utf8'), `Line ${line} of 'vex' (${text})`)
-    return { kind: 'file', path: file, line }
+    const document = readFileSync(file, 'utf8')
+    checkVexDocument(document, `Line ${line} of 'vex' (${text})`)
+    return { kind: 'file', path: file, text: document, line }
   })
 }

@@ -1,10 +1,4 @@
-import {
-  indexPlatforms,
-  manifestLayers,
-  planGetImage,
-  storedManifest,
-  type ImageRef
-} from '../release/manifests.js'
+import { type ImageRef, indexPlatforms, manifestLayers, readManifest } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 
 /**
@@ -17,12 +11,10 @@ export async function storedLayers(
   id: { imageDigest: string } | { imageTag: string },
   platform?: string
 ): Promise<Array<{ digest: string; size: number }> | undefined> {
-  const stored = storedManifest(await probe.ecr(planGetImage(ref, id)))
+  const stored = await readManifest(probe, ref, id)
   if (!stored) return undefined
   const platforms = indexPlatforms(stored.manifest)
   const child = platforms?.find((entry) => entry.platform === platform) ?? platforms?.[0]
-  const manifest = child
-    ? storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: child.digest })))
-    : stored
+  const manifest = child ? await readManifest(probe, ref, { imageDigest: child.digest }) : stored
   return manifest ? manifestLayers(manifest.manifest) : undefined
 }

@@ -2,7 +2,7 @@ import { plural } from '../words.js'
 import type { Delivery } from '../build/output.js'
 import { ServiceError } from '../errors.js'
 import type { Runner } from '../run/command.js'
-import { childDigests, planGetImage, storedManifest, type ImageRef } from './manifests.js'
+import { childDigests, type ImageRef, readManifest } from './manifests.js'
 import { planRemoveStaging } from './release.js'
 
 export interface BlockedRequest extends ImageRef {
@@ -81,7 +81,7 @@ export async function cleanUpBlocked(
       note: `The blocked digest ${request.digest} is kept: it already carries the tags ${tags.join(', ')} from an identical earlier build.`
     }
   }
-  const stored = storedManifest(await probe.ecr(planGetImage(request, { imageDigest: request.digest })))
+  const stored = await readManifest(probe, request, { imageDigest: request.digest })
   try {
     const index = await deleteDigests(runner, request, [request.digest])
     const children = await deleteDigests(runner, request, stored ? childDigests(stored.manifest) : [])

@@ -1,3 +1,5 @@
+import type { EcrConnection } from '../ecr/connect.js'
+import type { Runner } from '../run/command.js'
 import type { EcrRequest, EcrResponse } from '../run/ecr-request.js'
 
 /** Every manifest type ECR stores, so BatchGetImage returns the manifest as it was pushed. */
@@ -105,4 +107,19 @@ export function planPutTag(ref: ImageRef, stored: StoredManifest, tag: string): 
 export function tagOf(reference: string): string {
   const at = reference.lastIndexOf(':')
   return at > reference.lastIndexOf('/') ? reference.slice(at + 1) : 'latest'
+}
+
+/** The manifest ECR holds for one digest or tag; undefined when it holds none. */
+export async function readManifest(
+  probe: Pick<Runner, 'ecr'>,
+  ref: ImageRef,
+  id: { imageDigest: string } | { imageTag: string }
+): Promise<StoredManifest | undefined> {
+  return storedManifest(await probe.ecr(planGetImage(ref, id)))
+}
+
+/** Where a target's repository lives: the registry its ECR connection found it in. */
+export function imageRefIn(ecr: EcrConnection | undefined, repository: string): ImageRef {
+  const registryId = ecr?.repositories.get(repository)?.registryId
+  return { repository, ...(registryId ? { registryId } : {}) }
 }

@@ -6,6 +6,7 @@ import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import type { GatePhaseResult } from '../scan/phase.js'
 import { cleanUpBlocked } from './blocked.js'
+import { imageRefIn } from './manifests.js'
 import { releaseImage, type ReleaseResult } from './release.js'
 
 /** What the release did to one image: released, blocked, or held back for another's block. */
@@ -40,8 +41,7 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
     plans.map(async (plan, index): Promise<Released> => {
       const gate = gates.images[index]
       const repository = plan.spec.repository
-      const registryId = request.ecr?.repositories.get(repository)?.registryId
-      const ref = { repository, ...(registryId ? { registryId } : {}) }
+      const ref = imageRefIn(request.ecr, repository)
       if (gate?.blocked) {
         const cleanup = await cleanUpBlocked(runner, probe, {
           ...ref,

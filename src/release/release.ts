@@ -8,13 +8,12 @@ import type { HeldImage } from '../scan/phase.js'
 import { withRetries } from '../run/retry.js'
 import {
   configDigest,
-  indexPlatforms,
-  planGetImage,
-  planPutTag,
-  storedManifest,
-  tagOf,
   type ImageRef,
-  type StoredManifest
+  indexPlatforms,
+  planPutTag,
+  readManifest,
+  type StoredManifest,
+  tagOf
 } from './manifests.js'
 import { planTags, readTags, refused, type TagPlan } from './tag-plan.js'
 
@@ -68,7 +67,7 @@ export function pushedDigest(output: string): string | undefined {
 }
 
 async function getManifest(runner: Runner, ref: ImageRef, digest: string): Promise<StoredManifest> {
-  const stored = storedManifest(await runner.ecr(planGetImage(ref, { imageDigest: digest })))
+  const stored = await readManifest(runner, ref, { imageDigest: digest })
   if (!stored) throw new ServiceError(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound')
   return { ...stored, digest }
 }

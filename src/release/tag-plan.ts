@@ -1,5 +1,5 @@
 import type { Runner } from '../run/command.js'
-import { planGetImage, storedManifest, tagOf, type ImageRef, type StoredManifest } from './manifests.js'
+import { type ImageRef, readManifest, type StoredManifest, tagOf } from './manifests.js'
 import type { ReleaseRequest, ReleaseResult } from './release.js'
 
 /** Where a final tag points before this run moves anything; undefined when it does not exist. */
@@ -49,7 +49,7 @@ export function planTags(
 export async function readTags(probe: Runner, ref: ImageRef, tags: string[]): Promise<TagState[]> {
   return Promise.all(
     tags.map(async (tag) => {
-      const stored = storedManifest(await probe.ecr(planGetImage(ref, { imageTag: tagOf(tag) })))
+      const stored = await readManifest(probe, ref, { imageTag: tagOf(tag) })
       return stored ? { tag, stored } : { tag }
     })
   )

@@ -3,7 +3,7 @@ import type { ScanConfig } from '../config/scan.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
 import { storedLayers } from '../ecr/images.js'
-import { indexPlatforms, planGetImage, storedManifest, type ImageRef } from '../release/manifests.js'
+import { type ImageRef, indexPlatforms, readManifest } from '../release/manifests.js'
 import { pullRequestOf } from '../report/comment.js'
 import type { Runner } from '../run/command.js'
 import type { Finding } from './findings.js'
@@ -102,7 +102,7 @@ export async function scanComparison(
     }
   }
   const image = `${request.image}:${target.tag}`
-  const stored = storedManifest(await probe.ecr(planGetImage(request.ref, { imageTag: target.tag })))
+  const stored = await readManifest(probe, request.ref, { imageTag: target.tag })
   if (!stored) return { ...target, platforms: unscanned, note: `${image} does not exist` }
   const listed = indexPlatforms(stored.manifest)
   const several = request.platforms.length > 1

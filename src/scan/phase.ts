@@ -8,7 +8,7 @@ import type { EcrConnection } from '../ecr/connect.js'
 import type { RunContext } from '../github/context.js'
 import type { RunMeta } from '../meta/run-tags.js'
 import { pullRequestOf } from '../report/comment.js'
-import { indexPlatforms, planGetImage, storedManifest } from '../release/manifests.js'
+import { imageRefIn, indexPlatforms, readManifest } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import { comparisonTarget, scanComparison, type Comparison } from './comparison.js'
@@ -157,18 +157,9 @@ async function stagedInRegistry(
   const fallback = asked.length > 0 ? asked : [request.facts.daemon.platform]
   if (request.runner.dryRun)
     return { targets: fallback.map((platform) => ({ reference, source: 'remote', platform })), problems: [] }
-  const repository = request.facts.ecr?.repositories.get(plan.spec.repository)
-  const stored = storedManifest(
-    await request.probe.ecr(
-      planGetImage(
-        {
-          repository: plan.spec.repository,
-          ...(repository?.registryId ? { registryId: repository.registryId } : {})
-        },
-        { imageDigest: built.digest }
-      )
-    )
-  )
+  const stored = await readManifest(request.probe, imageRefIn(request.facts.ecr, plan.spec.repository), {
+    imageDigest: built.digest
+  })
   const listed = stored ? indexPlatforms(stored.manifest)?.map((entry) => entry.platform) : undefined
   const platforms = listed && listed.length > 0 ? listed : fallback
   return {
@@ -228,8 +219,7 @@ async function compareWith(
       ? { ...target, platforms: unscanned, note: "'push: false' reads no registry" }
       : undefined
   }
-  const registryId = ecr.repositories.get(plan.spec.repository)?.registryId
-  const ref = { repository: plan.spec.repository, ...(registryId ? { registryId } : {}) }
+  const ref = imageRefIn(ecr, plan.spec.repository)
   try {
     return await scanComparison(request.runner, request.probe, {
       workspace,

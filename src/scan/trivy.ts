@@ -93,16 +93,15 @@ export async function downloadVex(
 }
 
 /**
- * Copies each VEX document into Trivy's own folder (a workspace file could change between the check and the
- * scan, through a symlink or a later step), downloading the URLs.
+ * Writes each VEX document into Trivy's own folder: a file as the config stage read and checked it (the
+ * workspace copy could change by the scan, through a symlink or the build), a URL as downloaded and checked now.
  */
 async function writeVexFiles(dir: string, sources: VexSource[], fetchUrl?: typeof fetch): Promise<string[]> {
   if (sources.length === 0) return []
   await mkdir(path.join(dir, 'vex'), { recursive: true })
   return Promise.all(
     sources.map(async (source, index) => {
-      const text =
-        source.kind === 'file' ? await readFile(source.path, 'utf8') : await downloadVex(source, fetchUrl)
+      const text = source.kind === 'file' ? source.text : await downloadVex(source, fetchUrl)
       const name = source.kind === 'file' ? path.basename(source.path) : 'downloaded.json'
       const file = path.join(dir, 'vex', `${index + 1}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`)
       await writeFile(file, text, { mode: 0o600 })

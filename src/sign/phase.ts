@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js'
 import type { AttestationKind } from '../config/sign.js'
 import type { EcrConnection } from '../ecr/connect.js'
 import type { ImageOutcome } from '../outcome.js'
-import { planGetImage, storedManifest } from '../release/manifests.js'
+import { imageRefIn, readManifest } from '../release/manifests.js'
 import type { Runner } from '../run/command.js'
 import type { Log } from '../run/log.js'
 import {
@@ -117,11 +117,7 @@ async function checkStorageLimits(
   const tags = subjects.flatMap(({ subject }) => Object.values(signatureTags(subject.digest)))
   const found = await Promise.all(
     tags.map(async (tag) =>
-      storedManifest(
-        await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} }))
-      )
-        ? [tag]
-        : []
+      (await readManifest(request.probe, ref, { imageTag: tag }).catch(() => undefined)) ? [tag] : []
     )
   )
   checkTagScheme(
@@ -145,11 +141,8 @@ async function signImage(
   const digest = outcome.release?.digest as string
   const registry = outcome.plan.image.split('/')[0]
   const repository = outcome.plan.spec.repository
-  const registryId = request.ecr?.repositories.get(repository)?.registryId
-  const ref = { repository, ...(registryId ? { registryId } : {}) }
-  const stored = runner.dryRun
-    ? undefined
-    : storedManifest(await probe.ecr(planGetImage(ref, { imageDigest: digest })))
+  const ref = imageRefIn(request.ecr, repository)
+  const stored = runner.dryRun ? undefined : await readManifest(probe, ref, { imageDigest: digest })
   const index = stored ? (JSON.parse(stored.manifest) as ImageIndex) : undefined
   const subjects = runner.dryRun
     ? plannedSubjects(outcome.plan.image, request.config.build.platforms)

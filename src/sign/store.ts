@@ -1,6 +1,6 @@
 import type { EcrConnection } from '../ecr/connect.js'
 import type { ImageOutcome } from '../outcome.js'
-import { planGetImage, storedManifest } from '../release/manifests.js'
+import { readManifest } from '../release/manifests.js'
 import type { SignRequest, SignResult } from './phase.js'
 import type { AttestationType } from './cosign.js'
 import {
@@ -76,9 +76,7 @@ export async function storedSignature(
   }
   const tags = signatureTags(digest)
   const tagged = async (tag: string) =>
-    storedManifest(
-      await request.probe.ecr(planGetImage(ref, { imageTag: tag })).catch(() => ({ $metadata: {} }))
-    )?.digest
+    (await readManifest(request.probe, ref, { imageTag: tag }).catch(() => undefined))?.digest
   const [signature, attestations] = await Promise.all([tagged(tags.signature), tagged(tags.attestations)])
   // The one .att manifest holds every attestation of the digest: each kind attested names it.
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { parseConfig, type Config } from '../../../src/config/config.js'
@@ -66,14 +66,26 @@ describe('fail-on-new, vex and created: defaults', () => {
 })
 
 describe('vex', () => {
-  it('reads each line as a document, with its line number, in the order given', () => {
+  it('reads each line as a document, with its line number and the text it checked, in the order given', () => {
+    const at = (file: string) => path.join(workspace, file)
+    const read = (file: string) => readFileSync(at(file), 'utf8')
     const config = parse({
       vex: 'security/shop.openvex.json\n\nsecurity/vendor.csaf.json\nhttps://vex.example.com/shop.json',
       'vex-url': 'true'
     })
     expect(config.scan?.vex).toEqual([
-      { kind: 'file', path: path.join(workspace, 'security/shop.openvex.json'), line: 1 },
-      { kind: 'file', path: path.join(workspace, 'security/vendor.csaf.json'), line: 3 },
+      {
+        kind: 'file',
+        path: at('security/shop.openvex.json'),
+        text: read('security/shop.openvex.json'),
+        line: 1
+      },
+      {
+        kind: 'file',
+        path: at('security/vendor.csaf.json'),
+        text: read('security/vendor.csaf.json'),
+        line: 3
+      },
       { kind: 'url', url: 'https://vex.example.com/shop.json', line: 4 }
     ])
   })
