@@ -1,4 +1,12 @@
 // Mutation testing of src/ against the unit suite (`npm run test:mutation`); see TESTING.md.
+import { readFileSync } from 'node:fs'
+import { mutateRanges, sampleFile } from './scripts/mutation-sample.mjs'
+
+/** `npm run test:mutation:sample`: only the mutants of reports/mutation-sample.json (scripts/mutation-sample.mjs). */
+const sampled = process.env.MUTATION_SAMPLE
+  ? mutateRanges(JSON.parse(readFileSync(sampleFile, 'utf8')))
+  : undefined
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -12,7 +20,7 @@ export default {
   // errors (`if (facts.platforms.length > 0)` → `if (true)` in src/cache/plan.ts, which tsc accepts), and it
   // takes one of the two cores. A mutant tsc would refuse is run and counted like any other: a lower bound.
   // index.ts only calls runAction(runnerIo()) with the real process environment: covered by the e2e tests.
-  mutate: ['src/**/*.ts', '!src/index.ts'],
+  mutate: sampled ?? ['src/**/*.ts', '!src/index.ts'],
   coverageAnalysis: 'perTest',
   // Module-level mutants would each need the whole suite (about 30 s on 2 cores): left out, see TESTING.md.
   ignoreStatic: true,

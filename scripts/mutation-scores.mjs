@@ -1,6 +1,7 @@
 // The mutation score per src/ folder from reports/stryker-incremental.json (what `npm run test:mutation` left),
 // as the markdown table TESTING.md holds. Score = detected (killed, timed out) / (detected + survived + no coverage);
-// mutants that do not compile and ignored ones are not counted, as Stryker counts them.
+// mutants that do not compile and ignored ones are not counted, as Stryker counts them. `--sample`: the estimate
+// from the mutants of reports/mutation-sample.json alone (scripts/mutation-sample.mjs), with a 95 % interval.
 import { readFileSync, readdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,6 +32,68 @@ const empty = () => ({
   invalid: 0,
   ignored: 0
 })
+const statusKey = {
+  Killed: 'killed',
+  Timeout: 'timeout',
+  Survived: 'survived',
+  NoCoverage: 'noCoverage',
+  CompileError: 'invalid',
+  RuntimeError: 'invalid',
+  Ignored: 'ignored'
+}
+
+/** Wilson's 95 % interval for `hits` of `n`, in percent. */
+function wilson(hits, n) {
+  const z = 1.96
+  const p = hits / n
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n)
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n)
+  return [Math.max(0, 100 * (centre - half)), Math.min(100, 100 * (centre + half))]
+}
+
+if (process.argv.includes('--sample')) {
+  const sample = JSON.parse(readFileSync(path.join(root, 'reports/mutation-sample.json'), 'utf8'))
+  const byFolder = new Map()
+  const all = { ...empty(), picked: 0, pending: 0 }
+  for (const pick of sample.picks) {
+    // The report counts lines and columns from 1, the instrumenter from 0.
+    const found = report.files[pick.file]?.mutants.find(
+      (mutant) =>
+        mutant.mutatorName === pick.mutatorName &&
+        mutant.replacement === pick.replacement &&
+        mutant.location.start.line === pick.location.start.line + 1 &&
+        mutant.location.start.column === pick.location.start.column + 1
+    )
+    const folder = byFolder.get(folderOf(pick.file)) ?? { ...empty(), picked: 0, pending: 0 }
+    byFolder.set(folderOf(pick.file), folder)
+    for (const counts of [folder, all]) {
+      counts.picked += 1
+      if (!found || !statusKey[found.status]) counts.pending += 1
+      else counts[statusKey[found.status]] += 1
+    }
+  }
+  const estimate = (counts) => {
+    const detected = counts.killed + counts.timeout
+    const valid = detected + counts.survived + counts.noCoverage
+    if (valid === 0) return '-'
+    const [low, high] = wilson(detected, valid)
+    return `${((100 * detected) / valid).toFixed(1)} % (${low.toFixed(0)}–${high.toFixed(0)} %)`
+  }
+  const line = (name, counts) =>
+    `| ${name} | ${counts.picked} | ${estimate(counts)} | ${counts.killed + counts.timeout} | ${counts.survived} | ${counts.noCoverage} | ${counts.ignored + counts.invalid} | ${counts.pending} |`
+  console.log(
+    `Sample: ${sample.picks.length} of ${sample.of} mutants (seed ${sample.seed}, commit \`${sample.commit}\`).\n`
+  )
+  console.log(
+    '| Folder | Sampled | Score (95 % interval) | Detected | Survived | No coverage | Ignored (static) | Not run |'
+  )
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const [name, counts] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1)))
+    console.log(line(name, counts))
+  console.log(line('**all of src/**', all))
+  process.exit(0)
+}
+
 const folders = new Map()
 const total = empty()
 const survivors = []
@@ -44,15 +107,7 @@ for (const file of sources('src')) {
   folder.tested += 1
   total.tested += 1
   for (const mutant of mutants) {
-    const key = {
-      Killed: 'killed',
-      Timeout: 'timeout',
-      Survived: 'survived',
-      NoCoverage: 'noCoverage',
-      CompileError: 'invalid',
-      RuntimeError: 'invalid',
-      Ignored: 'ignored'
-    }[mutant.status]
+    const key = statusKey[mutant.status]
     if (!key) continue
     folder[key] += 1
     total[key] += 1
