@@ -352,4 +352,41 @@ describe('runWithProgress', () => {
       ].join('\n')
     })
   })
+
+  it("says a first run's missing cache in the log's own words", async () => {
+    const log = new RecordingLog()
+    const runner = new ScriptedRunner({
+      run: (_command, options) => {
+        options?.onStderrLine?.(
+          vertex('sha256:c', 'importing cache manifest from 127.0.0.1:5000/shop/web:main', {
+            started: '2024-01-01T00:00:00Z',
+            completed: '2024-01-01T00:00:01Z',
+            error: 'failed to configure registry cache importer: 127.0.0.1:5000/shop/web:main: not found'
+          })
+        )
+        return {}
+      }
+    })
+    await runWithProgress(runner, log, { tool: 'docker', args: ['buildx', 'build'] })
+    expect(log.of('info')).toEqual([
+      'No earlier image to reuse at 127.0.0.1:5000/shop/web:main (nothing there yet, as on a first run): every build step runs.'
+    ])
+  })
+
+  it('fails with the last 25 readable lines, an update cut short by the failure included', async () => {
+    const runner = new ScriptedRunner({
+      run: (_command, options) => {
+        for (let n = 1; n <= 30; n++) options?.onStderrLine?.(`step ${n}`)
+        options?.onStderrLine?.('{"vertexes": [')
+        return new CommandError('$ docker buildx build', 1, '')
+      }
+    })
+    const failure = (await runWithProgress(runner, new RecordingLog(), { tool: 'docker', args: [] }).catch(
+      (error: unknown) => error
+    )) as CommandError
+    expect(failure.stderrTail.split('\n')).toEqual([
+      ...Array.from({ length: 24 }, (_, at) => `step ${at + 7}`),
+      '{"vertexes": ['
+    ])
+  })
 })

@@ -50,6 +50,13 @@ describe('parseBuildkitVersion', () => {
       '0.20.2'
     ],
     ['Nodes:\nName: b0\nBuildkit: v0.12.5\n', '0.12.5'],
+    // Indented, without the v, a pre-release; the daemon flags line that comes first is not the version.
+    [
+      'Nodes:\n BuildKit daemon flags: --allow-insecure-entitlement=network.host\n  BuildKit version:  0.16.0-rc2\n',
+      '0.16.0'
+    ],
+    // Only a line that starts with it: a label that mentions BuildKit is not the version.
+    ['Labels:\n org.mobyproject.buildkit.worker: BuildKit: v9.9.9\nBuildKit version: v0.13.1\n', '0.13.1'],
     ['Name: default\nDriver: docker\n', undefined]
   ])('%#', (output, version) => {
     expect(parseBuildkitVersion(output)).toBe(version)

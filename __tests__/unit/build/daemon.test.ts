@@ -45,6 +45,27 @@ describe('parseDockerInfo', () => {
     expect(parseDockerInfo(`linux/x86_64\nnot json\n${buildx}`).daemon.imageStore).toBe('classic')
   })
 
+  it.each([
+    ['trimmed', `Cannot connect  \t\n[]\n${buildx}`, 'Cannot connect'],
+    [
+      'at most 200 characters',
+      `WARNING: ${'the daemon is shutting down '.repeat(10)}\n[]\n${buildx}`,
+      `WARNING: ${'the daemon is shutting down '.repeat(10)}`.slice(0, 200)
+    ]
+  ])('quotes what docker printed instead of a platform, %s', (_name, output, quoted) => {
+    const failure = (() => {
+      try {
+        parseDockerInfo(output)
+      } catch (error) {
+        return error as ServiceError
+      }
+    })()
+    expect([failure?.code, failure?.message]).toEqual([
+      'DockerUnavailable',
+      `docker info did not say the daemon's platform (it printed '${quoted}'), so no build can be planned for it.`
+    ])
+  })
+
   it.each(['', '   ', `linux/\n[]\n${buildx}`])('refuses output that names no platform: %j', (output) => {
     expect(() => parseDockerInfo(output)).toThrow(ServiceError)
     expect(() => parseDockerInfo(output)).toThrow("docker info did not say the daemon's platform")

@@ -176,4 +176,20 @@ describe('planImages', () => {
       restoreKeys: ['buildx-shop-web-production-']
     })
   })
+
+  it('warns that inline cache breaks a reproducible re-run only in an IMMUTABLE repository with a commit time', () => {
+    const warning =
+      "Cache: inline cache records build times in the image config, so a rebuild of this commit gets another digest, and a re-run fails on the tags this IMMUTABLE repository already has. Set 'cache-repository' to a repository with mutable tags (registry cache), or use 'cache: gha', 'local' or 'none'. See docs/reproducible-builds.md."
+    const inline = { driver: 'docker', cache: 'inline', repository: 'shop/worker' }
+    const reproducible = { meta: { ...meta, sourceDateEpoch: 1714725687 } }
+    const warnings = (raw: RawInputs, change: Partial<ImagePlanFacts>) => plan(raw, change)[0].cache.warnings
+    expect(warnings(inline, reproducible)).toContain(warning)
+    // Without a commit time nothing was reproducible; a mutable repository takes the new digest; gha cache keeps
+    // the build times out of the image.
+    expect(warnings(inline, {})).not.toContain(warning)
+    expect(warnings({ ...inline, repository: 'shop/web' }, reproducible)).not.toContain(warning)
+    expect(warnings({ ...inline, driver: 'docker-container', cache: 'gha' }, reproducible)).not.toContain(
+      warning
+    )
+  })
 })
