@@ -53,13 +53,12 @@ describe('parseDockerInfo', () => {
       `WARNING: ${'the daemon is shutting down '.repeat(10)}`.slice(0, 200)
     ]
   ])('quotes what docker printed instead of a platform, %s', (_name, output, quoted) => {
-    const failure = (() => {
-      try {
-        parseDockerInfo(output)
-      } catch (error) {
-        return error as ServiceError
-      }
-    })()
+    let failure: ServiceError | undefined
+    try {
+      parseDockerInfo(output)
+    } catch (error) {
+      failure = error as ServiceError
+    }
     expect([failure?.code, failure?.message]).toEqual([
       'DockerUnavailable',
       `docker info did not say the daemon's platform (it printed '${quoted}'), so no build can be planned for it.`
