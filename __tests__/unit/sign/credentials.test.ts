@@ -172,4 +172,37 @@ describe('key credentials', () => {
       env: { COSIGN_PRIVATE_KEY: pem, COSIGN_PASSWORD: 'hunter2' }
     })
   })
+
+  it('masks the lines of a key pasted with CRLF line endings as the log prints them, an 8-character line too', () => {
+    const lines = [
+      '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----',
+      'eyJrZGYiOnsibmFtZSI6InNjcnlwdCIsInBhcmFtcyI6eyJOIjo2NTUzNiwiciI6',
+      'fQ0K1w==',
+      '-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'
+    ]
+    const pem = lines.join('\r\n')
+    const masked: string[] = []
+    keyCredentials(pem, '', (secret) => masked.push(secret))
+    // Without a password, nothing more.
+    expect(masked).toEqual([pem, lines[1], lines[2]])
+  })
+
+  it('masks nothing for an empty key and password', () => {
+    const masked: string[] = []
+    keyCredentials('  \n', '', (secret) => masked.push(secret))
+    expect(masked).toEqual([])
+  })
+})
+
+describe('keyless credentials, masked by this action itself', () => {
+  it('masks the token whatever the token source does', async () => {
+    const masked: string[] = []
+    const source = { getIDToken: async () => token, setSecret: (secret: string) => masked.push(secret) }
+    await keylessCredentials(source, {
+      ACTIONS_ID_TOKEN_REQUEST_URL: url,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+      GITHUB_WORKFLOW_REF: claims.workflow_ref
+    })
+    expect(masked).toEqual([token])
+  })
 })
