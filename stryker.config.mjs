@@ -1,11 +1,12 @@
 // Mutation testing of src/ against the unit suite (`npm run test:mutation`); see TESTING.md.
 import { readFileSync } from 'node:fs'
-import { mutateRanges, sampleFile } from './scripts/mutation-sample.mjs'
 
 /** `npm run test:mutation:sample`: only the mutants of reports/mutation-sample.json (scripts/mutation-sample.mjs). */
-const sampled = process.env.MUTATION_SAMPLE
-  ? mutateRanges(JSON.parse(readFileSync(sampleFile, 'utf8')))
-  : undefined
+async function sampledRanges() {
+  const { mutateRanges, sampleFile } = await import('./scripts/mutation-sample.mjs')
+  return mutateRanges(JSON.parse(readFileSync(sampleFile, 'utf8')))
+}
+const sampled = process.env.MUTATION_SAMPLE ? await sampledRanges() : undefined
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -19721,7 +19721,10 @@ function finish(raw) {
  */
 function shellCommands(script) {
     const commands = [];
-    let current = { words: [], writes: [], text: '' };
+    let current = { words: [], writes: [] };
+    // The command's text is its span of the script (what findings quote), up to a comment if it has one.
+    let start = 0;
+    let comment;
     let word;
     let redirect;
     let quote;
@@ -19736,23 +19739,22 @@ function shellCommands(script) {
         redirect = undefined;
         word = undefined;
     };
-    const endCommand = () => {
+    const endCommand = (end) => {
         endWord();
-        const command = finish(current);
+        const command = finish({ ...current, text: script.slice(start, comment ?? end) });
         if (command)
             commands.push(command);
-        current = { words: [], writes: [], text: '' };
+        current = { words: [], writes: [] };
+        comment = undefined;
     };
     for (let index = 0; index < script.length; index++) {
         const char = script[index];
         const next = script[index + 1];
-        current.text += char;
         if (quote) {
             if (char === quote)
                 quote = undefined;
             else if (char === '\\' && quote === '"' && next !== undefined) {
                 word = (word ?? '') + next;
-                current.text += next;
                 index++;
             }
             else
@@ -19770,7 +19772,6 @@ function shellCommands(script) {
         if (char === '\\' && next !== undefined) {
             if (next !== '\n')
                 word = (word ?? '') + next;
-            current.text += next;
             index++;
         }
         else if (char === "'" || char === '"') {
@@ -19780,11 +19781,10 @@ function shellCommands(script) {
         else if (char === '$' && next === '(') {
             depth = 1;
             word = (word ?? '') + '$(';
-            current.text += next;
             index++;
         }
         else if (char === '#' && word === undefined) {
-            current.text = current.text.slice(0, -1);
+            comment = index;
             while (index + 1 < script.length && script[index + 1] !== '\n')
                 index++;
         }
@@ -19796,16 +19796,12 @@ function shellCommands(script) {
             const operator = char === '>' && (next === '>' || next === '|') ? 2 : 1;
             const duplicate = script[index + operator] === '&';
             const heredoc = char === '<' && next === '<';
-            const skipped = operator - 1 + (duplicate || heredoc ? 1 : 0);
-            current.text += script.slice(index + 1, index + 1 + skipped);
-            index += skipped;
+            index += operator - 1 + (duplicate || heredoc ? 1 : 0);
             redirect = char === '>' && !duplicate ? 'write' : 'read';
         }
         else if (char === '&' && next === '>') {
             endWord();
-            const skipped = script[index + 2] === '>' ? 2 : 1;
-            current.text += script.slice(index + 1, index + 1 + skipped);
-            index += skipped;
+            index += script[index + 2] === '>' ? 2 : 1;
             redirect = 'write';
         }
         else if (char === '\n' ||
@@ -19814,9 +19810,10 @@ function shellCommands(script) {
             char === '&' ||
             char === '(' ||
             char === ')') {
-            endCommand();
+            endCommand(index);
             if ((char === '&' || char === '|') && next === char)
                 index++;
+            start = index + 1;
         }
         else if (char === ' ' || char === '\t') {
             endWord();
@@ -19825,7 +19822,7 @@ function shellCommands(script) {
             word = (word ?? '') + char;
         }
     }
-    endCommand();
+    endCommand(script.length);
     return commands;
 }
 /** A command's words without its options (`-y`, `--no-cache`), for finding subcommands. */

@@ -42,6 +42,12 @@ const statusKey = {
   Ignored: 'ignored'
 }
 
+/** Stryker's counting: detected (killed, timed out) of those that ran or had no test (no coverage). */
+function scored(counts) {
+  const detected = counts.killed + counts.timeout
+  return { detected, valid: detected + counts.survived + counts.noCoverage }
+}
+
 /** Wilson's 95 % interval for `hits` of `n`, in percent. */
 function wilson(hits, n) {
   const z = 1.96
@@ -73,8 +79,7 @@ if (process.argv.includes('--sample')) {
     }
   }
   const estimate = (counts) => {
-    const detected = counts.killed + counts.timeout
-    const valid = detected + counts.survived + counts.noCoverage
+    const { detected, valid } = scored(counts)
     if (valid === 0) return '-'
     const [low, high] = wilson(detected, valid)
     return `${((100 * detected) / valid).toFixed(1)} % (${low.toFixed(0)}–${high.toFixed(0)} %)`
@@ -117,8 +122,7 @@ for (const file of sources('src')) {
 }
 
 const score = (counts) => {
-  const detected = counts.killed + counts.timeout
-  const valid = detected + counts.survived + counts.noCoverage
+  const { detected, valid } = scored(counts)
   return valid === 0 ? '-' : `${((100 * detected) / valid).toFixed(1)} %`
 }
 const row = (name, counts) =>

@@ -1,4 +1,5 @@
 import { byCodeUnit } from '../words.js'
+
 /** Check severities, most severe first: the levels GitHub annotations have. */
 export const checkSeverities = ['error', 'warning', 'notice'] as const
 export type CheckSeverity = (typeof checkSeverities)[number]

@@ -120,7 +120,10 @@ function finish(raw: { words: string[]; writes: string[]; text: string }): Shell
  */
 export function shellCommands(script: string): ShellCommand[] {
   const commands: ShellCommand[] = []
-  let current = { words: [] as string[], writes: [] as string[], text: '' }
+  let current = { words: [] as string[], writes: [] as string[] }
+  // The command's text is its span of the script (what findings quote), up to a comment if it has one.
+  let start = 0
+  let comment: number | undefined
   let word: string | undefined
   let redirect: 'write' | 'read' | undefined
   let quote: '"' | "'" | undefined
@@ -132,21 +135,20 @@ export function shellCommands(script: string): ShellCommand[] {
     redirect = undefined
     word = undefined
   }
-  const endCommand = () => {
+  const endCommand = (end: number) => {
     endWord()
-    const command = finish(current)
+    const command = finish({ ...current, text: script.slice(start, comment ?? end) })
     if (command) commands.push(command)
-    current = { words: [], writes: [], text: '' }
+    current = { words: [], writes: [] }
+    comment = undefined
   }
   for (let index = 0; index < script.length; index++) {
     const char = script[index]
     const next = script[index + 1]
-    current.text += char
     if (quote) {
       if (char === quote) quote = undefined
       else if (char === '\\' && quote === '"' && next !== undefined) {
         word = (word ?? '') + next
-        current.text += next
         index++
       } else word = (word ?? '') + char
       continue
@@ -159,7 +161,6 @@ export function shellCommands(script: string): ShellCommand[] {
     }
     if (char === '\\' && next !== undefined) {
       if (next !== '\n') word = (word ?? '') + next
-      current.text += next
       index++
     } else if (char === "'" || char === '"') {
       quote = char
@@ -167,10 +168,9 @@ export function shellCommands(script: string): ShellCommand[] {
     } else if (char === '$' && next === '(') {
       depth = 1
       word = (word ?? '') + '$('
-      current.text += next
       index++
     } else if (char === '#' && word === undefined) {
-      current.text = current.text.slice(0, -1)
+      comment = index
       while (index + 1 < script.length && script[index + 1] !== '\n') index++
     } else if (char === '>' || char === '<') {
       const descriptor = word !== undefined && /^\d$/.test(word)
@@ -179,15 +179,11 @@ export function shellCommands(script: string): ShellCommand[] {
       const operator = char === '>' && (next === '>' || next === '|') ? 2 : 1
       const duplicate = script[index + operator] === '&'
       const heredoc = char === '<' && next === '<'
-      const skipped = operator - 1 + (duplicate || heredoc ? 1 : 0)
-      current.text += script.slice(index + 1, index + 1 + skipped)
-      index += skipped
+      index += operator - 1 + (duplicate || heredoc ? 1 : 0)
       redirect = char === '>' && !duplicate ? 'write' : 'read'
     } else if (char === '&' && next === '>') {
       endWord()
-      const skipped = script[index + 2] === '>' ? 2 : 1
-      current.text += script.slice(index + 1, index + 1 + skipped)
-      index += skipped
+      index += script[index + 2] === '>' ? 2 : 1
       redirect = 'write'
     } else if (
       char === '\n' ||
@@ -197,15 +193,16 @@ export function shellCommands(script: string): ShellCommand[] {
       char === '(' ||
       char === ')'
     ) {
-      endCommand()
+      endCommand(index)
       if ((char === '&' || char === '|') && next === char) index++
+      start = index + 1
     } else if (char === ' ' || char === '\t') {
       endWord()
     } else {
       word = (word ?? '') + char
     }
   }
-  endCommand()
+  endCommand(script.length)
   return commands
 }
 
