@@ -11651,8 +11651,11 @@ function dockerfileFindingsOutput(findings) {
 
 /** The severities the scan records: what is reported plus everything the gate needs to see. */
 function scanSeverities(scan) {
-    return severities.filter((severity) => scan.severity.includes(severity) ||
-        (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn)));
+    return severities.filter((severity) => scan.severity.includes(severity) || severityRank(severity) <= blockingRank(scan.failOn));
+}
+/** The lowest rank that blocks (CRITICAL 0 … UNKNOWN 4): -1, nothing, for `fail-on: none` and for no policy. */
+function blockingRank(failOn) {
+    return severities.indexOf(failOn);
 }
 function describeFinding(finding) {
     const where = finding.platform ? `, ${finding.platform}` : '';
@@ -11677,10 +11680,7 @@ function describeNewOnly(newOnly) {
 }
 /** The gate's rule for one finding: at or above `fail-on`, and with `fail-on-new` not in the comparison image. */
 function blocks(finding, failOn, newOnly) {
-    return (failOn !== undefined &&
-        failOn !== 'none' &&
-        severityRank(finding.severity) <= severityRank(failOn) &&
-        !(newOnly && finding.alreadyPresent));
+    return severityRank(finding.severity) <= blockingRank(failOn) && !(newOnly && finding.alreadyPresent);
 }
 /**
  * The policy gate: findings at or above `fail-on` block the image from getting its tags; with `newOnly`
@@ -11688,8 +11688,6 @@ function blocks(finding, failOn, newOnly) {
  */
 function evaluateGate(findings, failOn, newOnly) {
     const blocked = findings.filter((finding) => blocks(finding, failOn, newOnly !== undefined));
-    if (failOn === 'none')
-        return { blocked };
     if (blocked.length === 0)
         return { blocked };
     const lines = blocked.map((finding) => `  ${describeFinding(finding)}`);
@@ -20778,6 +20776,7 @@ function checksVerdict(findings, failOn) {
 
 
 
+
 /** The context's top-level names and its `.dockerignore` (the Dockerfile's own `<file>.dockerignore` first, as BuildKit reads). */
 async function buildContext(config) {
     const entries = await (0,promises_.readdir)(config.build.context);
@@ -20846,7 +20845,7 @@ async function checkAll(request) {
     }));
     findings.forEach((list, index) => {
         const stage = config.images[index].stage.name;
-        log.info(`${stage}: ${list.length} Dockerfile ${list.length === 1 ? 'finding' : 'findings'}`);
+        log.info(`${stage}: ${plural(list.length, 'Dockerfile finding')}`);
     });
     const unique = new Map(findings.flat().map((finding) => [`${finding.rule}\u0000${finding.line}`, finding]));
     const result = {

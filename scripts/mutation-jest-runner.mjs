@@ -8,10 +8,10 @@
 // it. And jest cannot bail when run through its API (StrykerJS sets `bail: false`), so a mutant the first file
 // kills still ran every other file.
 //
-// The first run of a mutation run (StrykerJS's dry run) has no pattern and runs every test of every file it
+// The first run of a mutation run (StrykerJS's dry run) has no active mutant and runs every test of every file it
 // loads: this runner records each file's test names and run time then, in the sandbox. A mutant's run keeps a
 // file only when one of its recorded names matches the pattern the way jest matches it (a file it has no record
-// of is kept), so the same tests run; it runs the file that mirrors the mutated one first, then the others from
+// of is kept; a static mutant has no pattern and keeps every file), so the same tests run; it runs the file that mirrors the mutated one first, then the others from
 // the quickest, one at a time, and stops once a file has a failing test: the mutant is killed either way.
 import { readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
@@ -31,13 +31,18 @@ export default class MutantTestRunner extends jestRunner.default {
   async runTests(tests, watcher, options) {
     const { rootDir, testNamePattern } = this.globalConfig
     const record = path.join(rootDir, recordName)
-    if (!testNamePattern) return this.#recording(tests, watcher, options, record)
+    // StrykerJS names the mutant a run is for in the environment; its dry run has none.
+    if (process.env.__STRYKER_ACTIVE_MUTANT__ === undefined)
+      return this.#recording(tests, watcher, options, record)
     recorded ??= readRecord(record)
-    const pattern = new RegExp(testNamePattern, 'i')
+    // A static mutant (module-level code, `ignoreStatic: false`) has no pattern: every related test runs.
+    const pattern = testNamePattern ? new RegExp(testNamePattern, 'i') : undefined
     const mirror = mirrorOf(this.globalConfig.nonFlagArgs?.[0], rootDir)
     const runnable = tests
       .map((test) => ({ test, file: path.relative(rootDir, test.path) }))
-      .filter(({ file }) => recorded.get(file)?.names.some((name) => pattern.test(name)) ?? true)
+      .filter(
+        ({ file }) => !pattern || (recorded.get(file)?.names.some((name) => pattern.test(name)) ?? true)
+      )
       .sort((a, b) => rank(a.file, mirror) - rank(b.file, mirror))
     let failed = false
     const offSuccess = this.on('test-file-success', ([, result]) => {

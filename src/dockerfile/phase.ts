@@ -18,6 +18,7 @@ import { severityRank, type DockerfileFinding } from './finding.js'
 import type { BuildContext } from './model.js'
 import { dockerfileChecksCategory, dockerfileChecksSarif } from './sarif.js'
 import { checksVerdict } from './verdict.js'
+import { plural } from '../words.js'
 
 export interface ChecksResult {
   /** Per image, in `images` order; empty lists when the phase is off. */
@@ -109,7 +110,7 @@ export async function checkAll(request: {
   )
   findings.forEach((list, index) => {
     const stage = config.images[index].stage.name
-    log.info(`${stage}: ${list.length} Dockerfile ${list.length === 1 ? 'finding' : 'findings'}`)
+    log.info(`${stage}: ${plural(list.length, 'Dockerfile finding')}`)
   })
   const unique = new Map(findings.flat().map((finding) => [`${finding.rule}\u0000${finding.line}`, finding]))
   const result: ChecksResult = {

@@ -4,10 +4,13 @@ import { severities, severityRank, type Finding, type Severity } from './finding
 /** The severities the scan records: what is reported plus everything the gate needs to see. */
 export function scanSeverities(scan: Pick<ScanConfig, 'severity' | 'failOn'>): Severity[] {
   return severities.filter(
-    (severity) =>
-      scan.severity.includes(severity) ||
-      (scan.failOn !== 'none' && severityRank(severity) <= severityRank(scan.failOn))
+    (severity) => scan.severity.includes(severity) || severityRank(severity) <= blockingRank(scan.failOn)
   )
+}
+
+/** The lowest rank that blocks (CRITICAL 0 … UNKNOWN 4): -1, nothing, for `fail-on: none` and for no policy. */
+function blockingRank(failOn: FailOn | undefined): number {
+  return (severities as readonly (FailOn | undefined)[]).indexOf(failOn)
 }
 
 export interface GateResult {
@@ -49,12 +52,7 @@ function describeNewOnly(newOnly: NewOnly): string {
 
 /** The gate's rule for one finding: at or above `fail-on`, and with `fail-on-new` not in the comparison image. */
 export function blocks(finding: Finding, failOn: FailOn | undefined, newOnly: boolean): boolean {
-  return (
-    failOn !== undefined &&
-    failOn !== 'none' &&
-    severityRank(finding.severity) <= severityRank(failOn) &&
-    !(newOnly && finding.alreadyPresent)
-  )
+  return severityRank(finding.severity) <= blockingRank(failOn) && !(newOnly && finding.alreadyPresent)
 }
 
 /**
@@ -63,7 +61,6 @@ export function blocks(finding: Finding, failOn: FailOn | undefined, newOnly: bo
  */
 export function evaluateGate(findings: Finding[], failOn: FailOn, newOnly?: NewOnly): GateResult {
   const blocked = findings.filter((finding) => blocks(finding, failOn, newOnly !== undefined))
-  if (failOn === 'none') return { blocked }
   if (blocked.length === 0) return { blocked }
   const lines = blocked.map((finding) => `  ${describeFinding(finding)}`)
   const adjective = newOnly ? 'new ' : ''
