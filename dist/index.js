@@ -17167,9 +17167,7 @@ function refused(request, plan, digest) {
 }
 /** `a`, `a and b`, `a, b and c`. */
 function listed(names) {
-    return names.length <= 1
-        ? (names[0] ?? '')
-        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    return names.length > 1 ? [names.slice(0, -1).join(', '), ...names.slice(-1)].join(' and ') : names.join();
 }
 
 ;// CONCATENATED MODULE: ./src/release/release.ts

@@ -80,7 +80,5 @@ export function refused(request: ReleaseRequest, plan: TagPlan, digest: string):
 
 /** `a`, `a and b`, `a, b and c`. */
 function listed(names: string[]): string {
-  return names.length <= 1
-    ? (names[0] ?? '')
-    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+  return names.length > 1 ? [names.slice(0, -1).join(', '), ...names.slice(-1)].join(' and ') : names.join()
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { StoredManifest } from '../../../src/release/manifests.js'
-import { isScannedImage } from '../../../src/release/release.js'
-import { planTags, type TagState } from '../../../src/release/tag-plan.js'
+import { isScannedImage, type ReleaseRequest } from '../../../src/release/release.js'
+import { planTags, refused, type TagState } from '../../../src/release/tag-plan.js'
 
 const image = 'registry/shop/web'
 const index = (digest: string, platforms: Record<string, string>): StoredManifest => ({
@@ -104,5 +104,58 @@ describe('planTags: where each tag points decides, before any tag moves', () => 
       alreadyThere: [],
       conflicts: []
     })
+  })
+})
+
+describe('refused: an IMMUTABLE repository holding tags on other images', () => {
+  const request = {
+    repository: 'shop/web',
+    tags: [
+      'r.example/shop/web:1',
+      'r.example/shop/web:1.2',
+      'r.example/shop/web:1.2.3',
+      'r.example/shop/web:latest'
+    ]
+  } as ReleaseRequest
+  const conflicts = [
+    { tag: 'r.example/shop/web:1', digest: 'sha256:aaa' },
+    { tag: 'r.example/shop/web:1.2', digest: 'sha256:aaa' },
+    { tag: 'r.example/shop/web:latest', digest: 'sha256:aaa' },
+    { tag: 'r.example/shop/web:1.2.3', digest: 'sha256:bbb' }
+  ]
+
+  it('names the tags on each image, listed, and moves none', () => {
+    const result = refused(request, { write: [], alreadyThere: [], conflicts }, 'sha256:new')
+    expect(result.written).toEqual([])
+    expect(result.problem).toMatch(
+      /^No tag was moved: in the IMMUTABLE repository shop\/web, 1, 1\.2 and latest are on sha256:aaa; 1\.2\.3 is on sha256:bbb, and this run's image is sha256:new\. /
+    )
+  })
+
+  it('names two tags with "and", one alone, and says which tags were only held back', () => {
+    const result = refused(
+      request,
+      { write: [], alreadyThere: [], conflicts: [conflicts[0], conflicts[3]] },
+      'sha256:new'
+    )
+    expect(result.problem).toContain('shop/web, 1 is on sha256:aaa; 1.2.3 is on sha256:bbb, and')
+    const two = refused(
+      request,
+      { write: [], alreadyThere: [], conflicts: conflicts.slice(0, 2) },
+      'sha256:new'
+    )
+    expect(two.problem).toContain('shop/web, 1 and 1.2 are on sha256:aaa, and')
+    expect(result.failed).toEqual([
+      { tag: 'r.example/shop/web:1', error: 'already on sha256:aaa in an IMMUTABLE repository' },
+      {
+        tag: 'r.example/shop/web:1.2',
+        error: 'not written: another tag of this image is taken in an IMMUTABLE repository'
+      },
+      { tag: 'r.example/shop/web:1.2.3', error: 'already on sha256:bbb in an IMMUTABLE repository' },
+      {
+        tag: 'r.example/shop/web:latest',
+        error: 'not written: another tag of this image is taken in an IMMUTABLE repository'
+      }
+    ])
   })
 })
