@@ -11,8 +11,9 @@
 // The first run of a mutation run (StrykerJS's dry run) has no active mutant and runs every test of every file it
 // loads: this runner records each file's test names and run time then, in the sandbox. A mutant's run keeps a
 // file only when one of its recorded names matches the pattern the way jest matches it (a file it has no record
-// of is kept; a static mutant has no pattern and keeps every file), so the same tests run; it runs the file that mirrors the mutated one first, then the others from
-// the quickest, one at a time, and stops once a file has a failing test: the mutant is killed either way.
+// of is kept; a static mutant has no pattern and keeps every file), so the same tests run. It runs the file that
+// mirrors the mutated one first, then the others from the quickest, one at a time, and stops once a file has a
+// failing test: the mutant is killed either way.
 import { readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import jestRunner from 'jest-runner'
@@ -23,13 +24,9 @@ const recordName = '.mutation-test-names.json'
 let recorded
 
 export default class MutantTestRunner extends jestRunner.default {
-  constructor(globalConfig, context) {
-    super(globalConfig, context)
-    this.globalConfig = globalConfig
-  }
-
   async runTests(tests, watcher, options) {
-    const { rootDir, testNamePattern } = this.globalConfig
+    // jest's runner keeps the global config it was made with as `_globalConfig`.
+    const { rootDir, testNamePattern, nonFlagArgs } = this._globalConfig
     const record = path.join(rootDir, recordName)
     // StrykerJS names the mutant a run is for in the environment; its dry run has none.
     if (process.env.__STRYKER_ACTIVE_MUTANT__ === undefined)
@@ -37,7 +34,7 @@ export default class MutantTestRunner extends jestRunner.default {
     recorded ??= readRecord(record)
     // A static mutant (module-level code, `ignoreStatic: false`) has no pattern: every related test runs.
     const pattern = testNamePattern ? new RegExp(testNamePattern, 'i') : undefined
-    const mirror = mirrorOf(this.globalConfig.nonFlagArgs?.[0], rootDir)
+    const mirror = mirrorOf(nonFlagArgs?.[0], rootDir)
     const runnable = tests
       .map((test) => ({ test, file: path.relative(rootDir, test.path) }))
       .filter(
@@ -65,7 +62,7 @@ export default class MutantTestRunner extends jestRunner.default {
   async #recording(tests, watcher, options, record) {
     const files = readRecord(record)
     const off = this.on('test-file-success', ([test, result]) => {
-      files.set(path.relative(this.globalConfig.rootDir, test.path), {
+      files.set(path.relative(this._globalConfig.rootDir, test.path), {
         names: result.testResults.map((assertion) => assertion.fullName),
         ms: result.perfStats.end - result.perfStats.start
       })
