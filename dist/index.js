@@ -15991,10 +15991,9 @@ function fileCommand(kind, name, value) {
     }
     if (!(0,external_node_fs_.existsSync)(file))
         throw new Error(`Missing file at path: ${file}`);
+    // @actions/core also refuses a value holding the delimiter: a random UUID no value can foresee.
     const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`Unexpected input: the ${kind.toLowerCase()} '${name}' contains its delimiter`);
-    (0,external_node_fs_.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, 'utf8');
+    (0,external_node_fs_.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
 }
 function setOutput(name, value) {
     fileCommand('OUTPUT', name, value);
@@ -16017,7 +16016,7 @@ function appendSummary(markdown) {
     catch {
         throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
     }
-    (0,external_node_fs_.appendFileSync)(file, `${markdown}${external_node_os_.EOL}`, 'utf8');
+    (0,external_node_fs_.appendFileSync)(file, `${markdown}${external_node_os_.EOL}`);
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -17035,14 +17034,14 @@ function indexPlatforms(manifest) {
     const parsed = JSON.parse(manifest);
     if (!parsed.manifests)
         return undefined;
-    return parsed.manifests
-        .filter((entry) => entry.platform?.os && entry.platform.os !== 'unknown' && entry.platform.architecture)
-        .map((entry) => ({
-        platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
-            .filter(Boolean)
-            .join('/'),
-        digest: entry.digest
-    }));
+    return parsed.manifests.flatMap(({ digest, platform }) => platform?.os && platform.os !== 'unknown' && platform.architecture
+        ? [
+            {
+                platform: [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/'),
+                digest
+            }
+        ]
+        : []);
 }
 /** Every manifest an index names (platform images and attestations); empty for a single manifest. */
 function childDigests(manifest) {
@@ -17185,7 +17184,7 @@ function pushedDigest(output) {
 async function getManifest(runner, ref, digest) {
     const stored = await readManifest(runner, ref, { imageDigest: digest });
     if (!stored)
-        throw new errors/* ServiceError */._7(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound');
+        throw new errors/* ServiceError */._7(`ECR has no image ${digest} in ${ref.repository}.`);
     return { ...stored, digest };
 }
 /** Each tag onto the stored manifest, concurrently; an existing identical tag counts as written. */
@@ -17220,7 +17219,7 @@ function planRemoveStaging(staging) {
 async function releaseDigest(runner, probe, log, request) {
     const built = request.built.digest;
     let pushed;
-    let plan = { write: request.tags, alreadyThere: [], conflicts: [] };
+    let plan = unread(request.tags);
     try {
         pushed = runner.dryRun ? { digest: built, manifest: '' } : await getManifest(runner, request, built);
         if (!runner.dryRun) {
@@ -17251,7 +17250,7 @@ async function releaseDigest(runner, probe, log, request) {
         ...(plan.alreadyThere.length > 0 ? { alreadyThere: plan.alreadyThere } : {}),
         failed
     };
-    if (!request.load || written.length === 0)
+    if (!request.load)
         return result;
     try {
         for (const tag of written)
@@ -17261,6 +17260,10 @@ async function releaseDigest(runner, probe, log, request) {
     catch (error) {
         return { ...result, loadError: release_message(error) };
     }
+}
+/** The plan when the tags are not read first (a dry run, no push): write them all. */
+function unread(tags) {
+    return { write: tags, alreadyThere: [], conflicts: [] };
 }
 /**
  * Whether what a push stored is what was scanned: from a layout, exactly the scanned platform manifests
@@ -17295,7 +17298,7 @@ function planDeleteTag(ref, tag) {
  */
 async function releaseDaemon(runner, probe, log, request) {
     const held = request.held ?? { id: request.built.imageId };
-    let plan = { write: request.tags, alreadyThere: [], conflicts: [] };
+    let plan = unread(request.tags);
     if (request.push && !runner.dryRun) {
         try {
             plan = planTags(await readTags(probe, request, request.tags), (stored) => isScannedImage(stored, held), {
@@ -17325,7 +17328,7 @@ async function releaseDaemon(runner, probe, log, request) {
         const pushed = await withRetries(log, `docker push ${first}`, () => runner.run({ tool: 'docker', args: ['push', first] }, { stream: true }));
         const digest = runner.dryRun ? '<digest>' : pushedDigest(pushed.stdout);
         if (!digest)
-            throw new errors/* ServiceError */._7(`docker push ${first} reported no digest.`, 'NoDigest');
+            throw new errors/* ServiceError */._7(`docker push ${first} reported no digest.`);
         stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest);
     }
     catch (error) {
@@ -17387,7 +17390,7 @@ function registryId(ref) {
 /** Deletes untagged digests; ECR refuses one that a tagged index still names, which is then kept. */
 async function deleteDigests(runner, ref, digests) {
     if (digests.length === 0)
-        return { removed: [], referenced: [] };
+        return { removed: [], referenced: 0 };
     const response = await runner.ecr({
         operation: 'BatchDeleteImage',
         input: {
@@ -17397,10 +17400,9 @@ async function deleteDigests(runner, ref, digests) {
         }
     });
     return {
-        removed: (response.imageIds ?? []).flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])),
-        referenced: (response.failures ?? [])
-            .filter((failure) => failure.failureCode === 'ImageReferencedByManifestList')
-            .flatMap((failure) => (failure.imageId?.imageDigest ? [failure.imageId.imageDigest] : []))
+        removed: response.imageIds?.flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])) ?? [],
+        /** How many ECR kept because a tagged index names them. */
+        referenced: response.failures?.filter((failure) => failure.failureCode === 'ImageReferencedByManifestList').length ?? 0
     };
 }
 /**
@@ -17444,8 +17446,8 @@ async function cleanUpBlocked(runner, probe, request) {
         const index = await deleteDigests(runner, request, [request.digest]);
         const children = await deleteDigests(runner, request, stored ? childDigests(stored.manifest) : []);
         const removed = [...index.removed, ...children.removed];
-        const kept = children.referenced.length > 0
-            ? ` ${children.referenced.length} of its platform images stay: a tagged image index also names them.`
+        const kept = children.referenced > 0
+            ? ` ${children.referenced} of its platform images stay: a tagged image index also names them.`
             : '';
         return {
             removed,
@@ -17473,6 +17475,7 @@ async function releaseAll(request) {
     const { config, plans, built, gates, runner, probe, log } = request;
     const blocked = plans.filter((_, index) => gates.images[index]?.blocked);
     const blockedStages = blocked.map((plan) => plan.spec.stage.name);
+    const keepBlocked = config.scan?.keepBlocked === true;
     return Promise.all(plans.map(async (plan, index) => {
         const gate = gates.images[index];
         const repository = plan.spec.repository;
@@ -17483,21 +17486,16 @@ async function releaseAll(request) {
                 delivery: plan.delivery,
                 digest: built[index].digest,
                 staging: plan.staging,
-                keepBlocked: config.scan?.keepBlocked ?? false
+                keepBlocked
             });
             if (cleanup.note)
                 log.info(cleanup.note);
             return { cleanup: cleanup.note };
         }
         if (config.gate === 'atomic' && blocked.length > 0) {
+            // Held back, not blocked: its daemon name goes, as nothing will tag it; ECR holds nothing of it to delete.
             if (plan.delivery === 'daemon-staging')
-                await cleanUpBlocked(runner, probe, {
-                    ...ref,
-                    delivery: plan.delivery,
-                    digest: '',
-                    staging: plan.staging,
-                    keepBlocked: false
-                });
+                await runner.run(planRemoveStaging(plan.staging), { allowFailure: true });
             return { heldBackBy: blockedStages };
         }
         const release = await releaseImage(runner, probe, log, {
@@ -17507,7 +17505,7 @@ async function releaseAll(request) {
             tags: plan.tags,
             built: built[index],
             ...(gates.held[index] ? { held: gates.held[index] } : {}),
-            ...(plan.delivery === 'daemon-staging' ? { staging: plan.staging } : {}),
+            staging: plan.staging,
             push: config.build.push,
             load: config.build.load,
             immutable: request.ecr?.repositories.get(repository)?.tagMutability === 'IMMUTABLE'
@@ -18782,10 +18780,10 @@ function sumCounts(all) {
 }
 /** The layers as the scan saw them, with the instruction that made each. */
 function sizedLayers(report, map) {
-    return (report.Metadata?.Layers ?? []).map((layer) => {
+    return (report.Metadata.Layers ?? []).map((layer) => {
         const origin = map.layers.find((candidate) => candidate.diffId === layer.DiffID)?.origin;
         return {
-            digest: layer.Digest ?? layer.DiffID ?? '',
+            digest: layer.Digest ?? layer.DiffID,
             size: layer.Size ?? 0,
             ...(origin?.mapped
                 ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase }
@@ -18795,14 +18793,14 @@ function sizedLayers(report, map) {
 }
 /** The platform a report says Trivy scanned (`ImageConfig.os/architecture`); undefined when it does not say. */
 function platformOf(report) {
-    const config = report.Metadata?.ImageConfig;
+    const config = report.Metadata.ImageConfig;
     if (!config?.os || !config.architecture)
         return undefined;
     return [config.os, config.architecture, config.variant].filter(Boolean).join('/');
 }
 /** `linux/arm64` and `linux/arm64/v8` are one platform; otherwise every part must match. */
 function samePlatform(scanned, built) {
-    const normalize = (platform) => platform.replace(/^(linux\/arm64)\/v8$/, '$1');
+    const normalize = (platform) => (platform === 'linux/arm64/v8' ? 'linux/arm64' : platform);
     return normalize(scanned) === normalize(built);
 }
 /**
@@ -18812,8 +18810,8 @@ function samePlatform(scanned, built) {
 function markPresent(findings, comparison, platform) {
     if (!comparison?.image)
         return findings;
-    const keys = new Map(comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(findingKey))]));
-    const keysFor = (scanned) => [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1];
+    const keys = new Map(comparison.platforms.map((entry) => [entry.platform, new Set(entry.findings?.map(findingKey))]));
+    const keysFor = (scanned) => [...keys.entries()].find(([candidate]) => samePlatform(candidate, scanned))?.[1];
     return findings.map((finding) => keysFor(finding.platform ?? platform)?.has(findingKey(finding))
         ? { ...finding, alreadyPresent: true }
         : finding);
@@ -18827,7 +18825,7 @@ function verifyScanned(report, target) {
     if (scanned !== undefined && !samePlatform(scanned, target.platform)) {
         return `Trivy scanned ${scanned} of ${target.reference}, but ${target.platform} was built: that platform was not scanned, so the image is not tagged.`;
     }
-    const diffIds = report.Metadata?.DiffIDs ?? report.Metadata?.ImageConfig?.rootfs?.diff_ids;
+    const diffIds = report.Metadata.DiffIDs ?? report.Metadata.ImageConfig?.rootfs?.diff_ids;
     const expected = target.expected?.diffIds;
     if (expected && diffIds && expected.join() !== diffIds.join()) {
         return `Trivy scanned an image with other layers than the one built (${target.reference}, ${target.platform}): the scan cannot vouch for it, so the image is not tagged.`;
@@ -18843,10 +18841,8 @@ function categoryFor(request, platform) {
 function newOnlyOf(request) {
     if (!request.scan.failOnNew)
         return undefined;
-    const comparison = request.comparison;
-    if (comparison?.image)
-        return { image: comparison.image };
-    return { note: comparison?.note ?? 'there is no image to compare with' };
+    const { image, note } = request.comparison ?? {};
+    return image ? { image } : { note };
 }
 /**
  * Scans every platform of the image before any final tag exists and says whether it may be tagged: nothing
@@ -18878,7 +18874,7 @@ async function runGate(runner, log, request) {
             problems.push(problem);
         const platform = several ? target.platform : undefined;
         const map = mapLayers({
-            config: report.Metadata?.ImageConfig ?? {},
+            config: report.Metadata.ImageConfig ?? {},
             dockerfile: request.dockerfile.parsed,
             stage: request.stage,
             buildArgs: request.buildArgs
@@ -18906,7 +18902,11 @@ async function runGate(runner, log, request) {
     const layersCompressed = request.targets.every((target) => target.source === 'remote');
     const budget = request.report.maxImageSize;
     const sizeCheck = budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined;
-    const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(Boolean);
+    const reasons = [...problems];
+    if (verdict.message)
+        reasons.push(verdict.message);
+    if (sizeCheck?.over)
+        reasons.push(sizeCheck.message);
     return {
         scans,
         findings,
@@ -21043,7 +21043,7 @@ function keyCredentials(privateKey, password, mask = setSecret) {
         mask(privateKey);
     for (const line of privateKey.split('\n').map((part) => part.trim())) {
         // The armor lines are public boilerplate; a very short last line would mask common text everywhere.
-        if (line.length >= 8 && !line.startsWith('-----'))
+        if (line.length >= 8 && !line.includes('-----'))
             mask(line);
     }
     if (password)

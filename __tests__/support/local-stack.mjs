@@ -77,16 +77,26 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const isRoot = () => process.getuid?.() === 0
 
 /** @param {string} pidfile */
-function runningPid(pidfile) {
+function runningPid(pidfile, command = 'dockerd') {
   if (!existsSync(pidfile)) return undefined
   const pid = Number(readFileSync(pidfile, 'utf8').trim())
   if (!pid) return undefined
+  // A pidfile left by a machine's earlier boot can name a pid another program has now.
   try {
-    process.kill(pid, 0)
-    return pid
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command ? pid : undefined
   } catch {
     return undefined
   }
+}
+
+/**
+ * Pidfiles of a daemon that is not running: dockerd waits for the containerd its own stale pidfile names
+ * ("timeout waiting for containerd") when that pid now belongs to another process.
+ */
+function removeStalePidfiles(pidfile, execRoot) {
+  const containerdPidfile = path.join(execRoot, 'containerd', 'containerd.pid')
+  if (!runningPid(containerdPidfile, 'containerd')) rmSync(containerdPidfile, { force: true })
+  rmSync(pidfile, { force: true })
 }
 
 /** The containerd-store daemon needs its own bridge: dockerd only creates docker0 itself. */
@@ -144,6 +154,7 @@ export async function ensureDocker(options = {}) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child
   if (!runningPid(pidfile)) {
+    removeStalePidfiles(pidfile, store === 'classic' ? '/var/run/docker' : daemons.containerd.execRoot)
     const args = ['--host=' + host]
     if (store === 'containerd') {
       const { configFile, dataRoot, execRoot, bridge } = daemons.containerd

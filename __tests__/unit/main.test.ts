@@ -151,6 +151,33 @@ describe('runAction in a dry run', () => {
     expect(said).not.toContain('ecr-password')
   })
 
+  it.each([
+    ['pushed', {}],
+    ['only scanned', { push: 'false' }]
+  ])('refuses tag rules that name no tag for an image that is %s', async (_name, inputs) => {
+    const { io: given } = io({
+      repository: 'shop/web',
+      'dry-run': 'true',
+      tags: 'type=raw,value=x,enable=false',
+      ...inputs
+    })
+    await expect(runAction(given)).rejects.toThrow(
+      "Input 'tags' produced no tag for this push event: add a rule that applies (e.g. 'type=sha'), or leave 'tags' empty for the defaults."
+    )
+  })
+
+  it('accepts tag rules that name no tag when nothing is pushed or scanned, and says so', async () => {
+    const { io: given, log } = io({
+      repository: 'shop/web',
+      'dry-run': 'true',
+      tags: 'type=raw,value=x,enable=false',
+      push: 'false',
+      scan: 'false'
+    })
+    await runAction(given)
+    expect(log.of('info')).toContain('Tags: (none)')
+  })
+
   it('fails on a configuration mistake before asking anything', async () => {
     const { io: given, probe, liveOptions } = io({ repository: 'Shop/Web', 'dry-run': 'true' })
     await expect(runAction(given)).rejects.toThrow("Input 'repository' is 'Shop/Web'")

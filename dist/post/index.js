@@ -104,10 +104,9 @@ function fileCommand(kind, name, value) {
     }
     if (!existsSync(file))
         throw new Error(`Missing file at path: ${file}`);
+    // @actions/core also refuses a value holding the delimiter: a random UUID no value can foresee.
     const delimiter = `ghadelimiter_${randomUUID()}`;
-    if (name.includes(delimiter) || value.includes(delimiter))
-        throw new Error(`Unexpected input: the ${kind.toLowerCase()} '${name}' contains its delimiter`);
-    appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+    appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`);
 }
 function setOutput(name, value) {
     fileCommand('OUTPUT', name, value);
@@ -130,7 +129,7 @@ function appendSummary(markdown) {
     catch {
         throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
     }
-    appendFileSync(file, `${markdown}${EOL}`, 'utf8');
+    appendFileSync(file, `${markdown}${EOL}`);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"

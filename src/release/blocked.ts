@@ -25,7 +25,7 @@ function registryId(ref: ImageRef) {
 
 /** Deletes untagged digests; ECR refuses one that a tagged index still names, which is then kept. */
 async function deleteDigests(runner: Runner, ref: ImageRef, digests: string[]) {
-  if (digests.length === 0) return { removed: [], referenced: [] }
+  if (digests.length === 0) return { removed: [], referenced: 0 }
   const response = await runner.ecr({
     operation: 'BatchDeleteImage',
     input: {
@@ -35,10 +35,10 @@ async function deleteDigests(runner: Runner, ref: ImageRef, digests: string[]) {
     }
   })
   return {
-    removed: (response.imageIds ?? []).flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])),
-    referenced: (response.failures ?? [])
-      .filter((failure) => failure.failureCode === 'ImageReferencedByManifestList')
-      .flatMap((failure) => (failure.imageId?.imageDigest ? [failure.imageId.imageDigest] : []))
+    removed: response.imageIds?.flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])) ?? [],
+    /** How many ECR kept because a tagged index names them. */
+    referenced:
+      response.failures?.filter((failure) => failure.failureCode === 'ImageReferencedByManifestList').length ?? 0
   }
 }
 
@@ -87,8 +87,8 @@ export async function cleanUpBlocked(
     const children = await deleteDigests(runner, request, stored ? childDigests(stored.manifest) : [])
     const removed = [...index.removed, ...children.removed]
     const kept =
-      children.referenced.length > 0
-        ? ` ${children.referenced.length} of its platform images stay: a tagged image index also names them.`
+      children.referenced > 0
+        ? ` ${children.referenced} of its platform images stay: a tagged image index also names them.`
         : ''
     return {
       removed,

@@ -62,14 +62,16 @@ interface ManifestJson {
 export function indexPlatforms(manifest: string): Array<{ platform: string; digest: string }> | undefined {
   const parsed = JSON.parse(manifest) as ManifestJson
   if (!parsed.manifests) return undefined
-  return parsed.manifests
-    .filter((entry) => entry.platform?.os && entry.platform.os !== 'unknown' && entry.platform.architecture)
-    .map((entry) => ({
-      platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
-        .filter(Boolean)
-        .join('/'),
-      digest: entry.digest
-    }))
+  return parsed.manifests.flatMap(({ digest, platform }) =>
+    platform?.os && platform.os !== 'unknown' && platform.architecture
+      ? [
+          {
+            platform: [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/'),
+            digest
+          }
+        ]
+      : []
+  )
 }
 
 /** Every manifest an index names (platform images and attestations); empty for a single manifest. */

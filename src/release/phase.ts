@@ -7,7 +7,7 @@ import type { Log } from '../run/log.js'
 import type { GatePhaseResult } from '../scan/phase.js'
 import { cleanUpBlocked } from './blocked.js'
 import { imageRefIn } from './manifests.js'
-import { releaseImage, type ReleaseResult } from './release.js'
+import { planRemoveStaging, releaseImage, type ReleaseResult } from './release.js'
 
 /** What the release did to one image: released, blocked, or held back for another's block. */
 export interface Released {
@@ -37,6 +37,7 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
   const { config, plans, built, gates, runner, probe, log } = request
   const blocked = plans.filter((_, index) => gates.images[index]?.blocked)
   const blockedStages = blocked.map((plan) => plan.spec.stage.name)
+  const keepBlocked = config.scan?.keepBlocked === true
   return Promise.all(
     plans.map(async (plan, index): Promise<Released> => {
       const gate = gates.images[index]
@@ -48,20 +49,15 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
           delivery: plan.delivery,
           digest: built[index].digest,
           staging: plan.staging,
-          keepBlocked: config.scan?.keepBlocked ?? false
+          keepBlocked
         })
         if (cleanup.note) log.info(cleanup.note)
         return { cleanup: cleanup.note }
       }
       if (config.gate === 'atomic' && blocked.length > 0) {
+        // Held back, not blocked: its daemon name goes, as nothing will tag it; ECR holds nothing of it to delete.
         if (plan.delivery === 'daemon-staging')
-          await cleanUpBlocked(runner, probe, {
-            ...ref,
-            delivery: plan.delivery,
-            digest: '',
-            staging: plan.staging,
-            keepBlocked: false
-          })
+          await runner.run(planRemoveStaging(plan.staging), { allowFailure: true })
         return { heldBackBy: blockedStages }
       }
       const release = await releaseImage(runner, probe, log, {
@@ -71,7 +67,7 @@ export async function releaseAll(request: ReleasePhaseRequest): Promise<Released
         tags: plan.tags,
         built: built[index],
         ...(gates.held[index] ? { held: gates.held[index] } : {}),
-        ...(plan.delivery === 'daemon-staging' ? { staging: plan.staging } : {}),
+        staging: plan.staging,
         push: config.build.push,
         load: config.build.load,
         immutable: request.ecr?.repositories.get(repository)?.tagMutability === 'IMMUTABLE'

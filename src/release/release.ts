@@ -27,7 +27,7 @@ export interface ReleaseRequest extends ImageRef {
   built: BuildResult
   /** What the daemon holds (daemon staging): the id the tags go onto, and the digest it was scanned as. */
   held?: HeldImage
-  /** The staging name to drop once the final tags exist. */
+  /** The daemon staging name to drop once the final tags exist (only daemon staging has one to drop). */
   staging?: string
   /** True when the step pushes; false keeps the tags in the daemon. */
   push: boolean
@@ -68,7 +68,7 @@ export function pushedDigest(output: string): string | undefined {
 
 async function getManifest(runner: Runner, ref: ImageRef, digest: string): Promise<StoredManifest> {
   const stored = await readManifest(runner, ref, { imageDigest: digest })
-  if (!stored) throw new ServiceError(`ECR has no image ${digest} in ${ref.repository}.`, 'ImageNotFound')
+  if (!stored) throw new ServiceError(`ECR has no image ${digest} in ${ref.repository}.`)
   return { ...stored, digest }
 }
 
@@ -115,7 +115,7 @@ async function releaseDigest(
 ): Promise<ReleaseResult> {
   const built = request.built.digest
   let pushed: StoredManifest
-  let plan: TagPlan = { write: request.tags, alreadyThere: [], conflicts: [] }
+  let plan = unread(request.tags)
   try {
     pushed = runner.dryRun ? { digest: built, manifest: '' } : await getManifest(runner, request, built)
     if (!runner.dryRun) {
@@ -148,7 +148,7 @@ async function releaseDigest(
     ...(plan.alreadyThere.length > 0 ? { alreadyThere: plan.alreadyThere } : {}),
     failed
   }
-  if (!request.load || written.length === 0) return result
+  if (!request.load) return result
   try {
     for (const tag of written)
       await withRetries(log, `docker pull ${tag}`, () => runner.run(planPull(tag), { stream: true }))
@@ -156,6 +156,11 @@ async function releaseDigest(
   } catch (error) {
     return { ...result, loadError: message(error) }
   }
+}
+
+/** The plan when the tags are not read first (a dry run, no push): write them all. */
+function unread(tags: string[]): TagPlan {
+  return { write: tags, alreadyThere: [], conflicts: [] }
 }
 
 /**
@@ -203,7 +208,7 @@ async function releaseDaemon(
   request: ReleaseRequest
 ): Promise<ReleaseResult> {
   const held = request.held ?? { id: request.built.imageId }
-  let plan: TagPlan = { write: request.tags, alreadyThere: [], conflicts: [] }
+  let plan = unread(request.tags)
   if (request.push && !runner.dryRun) {
     try {
       plan = planTags(
@@ -234,7 +239,7 @@ async function releaseDaemon(
       runner.run({ tool: 'docker', args: ['push', first] }, { stream: true })
     )
     const digest = runner.dryRun ? '<digest>' : pushedDigest(pushed.stdout)
-    if (!digest) throw new ServiceError(`docker push ${first} reported no digest.`, 'NoDigest')
+    if (!digest) throw new ServiceError(`docker push ${first} reported no digest.`)
     stored = runner.dryRun ? { digest, manifest: '' } : await getManifest(runner, request, digest)
   } catch (error) {
     return { written: [], failed: request.tags.map((tag) => ({ tag, error: message(error) })) }

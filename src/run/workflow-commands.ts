@@ -86,10 +86,9 @@ function fileCommand(kind: 'OUTPUT' | 'STATE', name: string, value: string): voi
     return
   }
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`)
+  // @actions/core also refuses a value holding the delimiter: a random UUID no value can foresee.
   const delimiter = `ghadelimiter_${randomUUID()}`
-  if (name.includes(delimiter) || value.includes(delimiter))
-    throw new Error(`Unexpected input: the ${kind.toLowerCase()} '${name}' contains its delimiter`)
-  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`)
 }
 
 export function setOutput(name: string, value: string): void {
@@ -114,5 +113,5 @@ export function appendSummary(markdown: string): void {
       `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`
     )
   }
-  appendFileSync(file, `${markdown}${EOL}`, 'utf8')
+  appendFileSync(file, `${markdown}${EOL}`)
 }

@@ -88,10 +88,10 @@ function sumCounts(all: SeverityCounts[]): SeverityCounts {
 
 /** The layers as the scan saw them, with the instruction that made each. */
 function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
-  return (report.Metadata?.Layers ?? []).map((layer) => {
+  return (report.Metadata.Layers ?? []).map((layer) => {
     const origin = map.layers.find((candidate) => candidate.diffId === layer.DiffID)?.origin
     return {
-      digest: layer.Digest ?? layer.DiffID ?? '',
+      digest: layer.Digest ?? layer.DiffID,
       size: layer.Size ?? 0,
       ...(origin?.mapped
         ? { instruction: origin.instruction, line: origin.line, fromBase: origin.fromBase }
@@ -102,14 +102,14 @@ function sizedLayers(report: TrivyReport, map: LayerMap): SizedLayer[] {
 
 /** The platform a report says Trivy scanned (`ImageConfig.os/architecture`); undefined when it does not say. */
 export function platformOf(report: TrivyReport): string | undefined {
-  const config = report.Metadata?.ImageConfig
+  const config = report.Metadata.ImageConfig
   if (!config?.os || !config.architecture) return undefined
   return [config.os, config.architecture, config.variant].filter(Boolean).join('/')
 }
 
 /** `linux/arm64` and `linux/arm64/v8` are one platform; otherwise every part must match. */
 export function samePlatform(scanned: string, built: string): boolean {
-  const normalize = (platform: string) => platform.replace(/^(linux\/arm64)\/v8$/, '$1')
+  const normalize = (platform: string) => (platform === 'linux/arm64/v8' ? 'linux/arm64' : platform)
   return normalize(scanned) === normalize(built)
 }
 
@@ -120,14 +120,14 @@ export function samePlatform(scanned: string, built: string): boolean {
 export function markPresent<T extends Finding>(
   findings: T[],
   comparison: Comparison | undefined,
-  platform?: string
+  platform: string
 ): T[] {
   if (!comparison?.image) return findings
   const keys = new Map(
-    comparison.platforms.map((entry) => [entry.platform, new Set((entry.findings ?? []).map(findingKey))])
+    comparison.platforms.map((entry) => [entry.platform, new Set(entry.findings?.map(findingKey))])
   )
-  const keysFor = (scanned: string | undefined) =>
-    [...keys.entries()].find(([candidate]) => scanned !== undefined && samePlatform(candidate, scanned))?.[1]
+  const keysFor = (scanned: string) =>
+    [...keys.entries()].find(([candidate]) => samePlatform(candidate, scanned))?.[1]
   return findings.map((finding) =>
     keysFor(finding.platform ?? platform)?.has(findingKey(finding))
       ? { ...finding, alreadyPresent: true }
@@ -147,7 +147,7 @@ export function verifyScanned(
   if (scanned !== undefined && !samePlatform(scanned, target.platform)) {
     return `Trivy scanned ${scanned} of ${target.reference}, but ${target.platform} was built: that platform was not scanned, so the image is not tagged.`
   }
-  const diffIds = report.Metadata?.DiffIDs ?? report.Metadata?.ImageConfig?.rootfs?.diff_ids
+  const diffIds = report.Metadata.DiffIDs ?? report.Metadata.ImageConfig?.rootfs?.diff_ids
   const expected = target.expected?.diffIds
   if (expected && diffIds && expected.join() !== diffIds.join()) {
     return `Trivy scanned an image with other layers than the one built (${target.reference}, ${target.platform}): the scan cannot vouch for it, so the image is not tagged.`
@@ -164,9 +164,8 @@ function categoryFor(request: GateRequest, platform: string | undefined): string
 /** `fail-on-new`'s view of the comparison; undefined without `fail-on-new`. */
 function newOnlyOf(request: GateRequest): NewOnly | undefined {
   if (!request.scan.failOnNew) return undefined
-  const comparison = request.comparison
-  if (comparison?.image) return { image: comparison.image }
-  return { note: comparison?.note ?? 'there is no image to compare with' }
+  const { image, note } = request.comparison ?? {}
+  return image ? { image } : { note }
 }
 
 /**
@@ -196,7 +195,7 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
     if (problem) problems.push(problem)
     const platform = several ? target.platform : undefined
     const map = mapLayers({
-      config: report.Metadata?.ImageConfig ?? {},
+      config: report.Metadata.ImageConfig ?? {},
       dockerfile: request.dockerfile.parsed,
       stage: request.stage,
       buildArgs: request.buildArgs
@@ -226,9 +225,9 @@ export async function runGate(runner: Runner, log: Log, request: GateRequest): P
   const budget = request.report.maxImageSize
   const sizeCheck =
     budget !== undefined && !runner.dryRun ? checkSizeBudget(layers, budget, layersCompressed) : undefined
-  const reasons = [...problems, verdict.message, sizeCheck?.over ? sizeCheck.message : undefined].filter(
-    Boolean
-  )
+  const reasons = [...problems]
+  if (verdict.message) reasons.push(verdict.message)
+  if (sizeCheck?.over) reasons.push(sizeCheck.message)
   return {
     scans,
     findings,

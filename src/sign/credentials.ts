@@ -104,7 +104,7 @@ export function keyCredentials(
   if (privateKey.trim()) mask(privateKey)
   for (const line of privateKey.split('\n').map((part) => part.trim())) {
     // The armor lines are public boilerplate; a very short last line would mask common text everywhere.
-    if (line.length >= 8 && !line.startsWith('-----')) mask(line)
+    if (line.length >= 8 && !line.includes('-----')) mask(line)
   }
   if (password) mask(password)
   return { method: 'key', env: { COSIGN_PRIVATE_KEY: privateKey, COSIGN_PASSWORD: password } }

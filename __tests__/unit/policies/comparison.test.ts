@@ -92,15 +92,25 @@ describe('markPresent', () => {
       comparison([
         { platform: 'linux/amd64', findings: [amd64] },
         { platform: 'linux/arm64', findings: [] }
-      ])
+      ]),
+      'linux/arm64'
     )
     expect(marked.map((finding) => finding.alreadyPresent)).toEqual([true, undefined])
   })
 
-  it('leaves every finding new on a platform the comparison image lacks', () => {
+  it('leaves every finding new on a platform the comparison image scanned with no findings', () => {
     const arm64 = { ...libidn, platform: 'linux/arm64/v8' }
-    const marked = markPresent([arm64], comparison([{ platform: 'linux/arm64' }]))
+    const marked = markPresent([arm64], comparison([{ platform: 'linux/arm64' }]), 'linux/arm64/v8')
     expect(marked[0].alreadyPresent).toBeUndefined()
+  })
+
+  it('leaves every finding new on a platform the comparison image lacks', () => {
+    const marked = markPresent(
+      [libidn],
+      comparison([{ platform: 'linux/amd64', findings: [libidn] }]),
+      'linux/arm64'
+    )
+    expect(marked).toEqual([libidn])
   })
 
   it('matches linux/arm64 and linux/arm64/v8 as one platform', () => {

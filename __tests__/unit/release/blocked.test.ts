@@ -146,6 +146,41 @@ describe('cleanUpBlocked', () => {
     })
   })
 
+  it('counts as staying only what a tagged index names, not a manifest ECR no longer had', async () => {
+    const answers = (ecrRequest: EcrRequest) => {
+      if (ecrRequest.operation !== 'BatchDeleteImage') return registry({ manifest: index })(ecrRequest)
+      const asked = (ecrRequest.input as { imageIds: Array<{ imageDigest: string }> }).imageIds
+      // An id ECR names by tag alone is no manifest removed.
+      if (asked.length === 1) return { imageIds: [...asked, { imageTag: 'main' }] }
+      // ECR leaves imageIds out when it deleted nothing.
+      return {
+        failures: [
+          { imageId: asked[0], failureCode: 'ImageReferencedByManifestList', failureReason: 'referenced' },
+          { imageId: asked[1], failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
+          { failureCode: 'ImageReferencedByManifestList', failureReason: 'referenced' }
+        ]
+      }
+    }
+    const cleanup = await cleanUpBlocked(
+      new ScriptedRunner({ ecr: answers }),
+      new ScriptedRunner({ ecr: answers }),
+      request()
+    )
+    expect(cleanup).toEqual({
+      removed: [digest],
+      note: `The blocked image was deleted from ECR (1 manifest of shop/web@${digest}), so it cannot be pulled by digest. 2 of its platform images stay: a tagged image index also names them.`
+    })
+  })
+
+  it('deletes a digest ECR describes with no details (no tags to keep it for)', async () => {
+    const answers = (ecrRequest: EcrRequest) =>
+      ecrRequest.operation === 'DescribeImages' ? { imageDetails: [] } : registry({})(ecrRequest)
+    const runner = new ScriptedRunner({ ecr: answers })
+    const cleanup = await cleanUpBlocked(runner, new ScriptedRunner({ ecr: answers }), request())
+    expect(runner.plans()).toEqual([deleteImages([digest])])
+    expect(cleanup.removed).toEqual([digest])
+  })
+
   it('keeps a digest that already carries tags from an identical earlier build', async () => {
     const runner = new ScriptedRunner()
     const probe = new ScriptedRunner({ ecr: registry({ tags: ['main', '4f2c9ab'] }) })

@@ -8,7 +8,8 @@ import {
   planGetImage,
   planPutTag,
   storedManifest,
-  tagOf
+  tagOf,
+  imageRefIn
 } from '../../../src/release/manifests.js'
 
 const digest = `sha256:${'a'.repeat(64)}`
@@ -127,8 +128,31 @@ describe('tagOf', () => {
   it.each([
     ['127.0.0.1:5000/shop/web:v1.2', 'v1.2'],
     ['127.0.0.1:5000/shop/web', 'latest'],
+    ['web', 'latest'],
     [`123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:4f2c9ab`, '4f2c9ab']
   ])('%s', (reference, tag) => {
     expect(tagOf(reference)).toBe(tag)
+  })
+})
+
+describe('imageRefIn', () => {
+  const ecr = {
+    authorizations: [],
+    registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    repositories: new Map([
+      [
+        'shop/web',
+        { name: 'shop/web', registryId: '210987654321', tagMutability: 'MUTABLE' as const, exists: true }
+      ]
+    ])
+  }
+
+  it('names the registry the connection found the repository in', () => {
+    expect(imageRefIn(ecr, 'shop/web')).toEqual({ repository: 'shop/web', registryId: '210987654321' })
+  })
+
+  it('names no registry without a connection (no push), or for a repository it does not know', () => {
+    expect(imageRefIn(undefined, 'shop/web')).toEqual({ repository: 'shop/web' })
+    expect(imageRefIn(ecr, 'shop/other')).toEqual({ repository: 'shop/other' })
   })
 })

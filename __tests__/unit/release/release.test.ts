@@ -101,6 +101,18 @@ describe('release plans', () => {
   })
 })
 
+/** An index of these platform images, with buildx's attestation manifest. */
+const platformIndex = (entries: Array<[string, string]>) =>
+  JSON.stringify({
+    manifests: [
+      ...entries.map(([platform, child]) => {
+        const [os, architecture] = platform.split('/')
+        return { digest: child, platform: { os, architecture } }
+      }),
+      { digest: `sha256:${'9'.repeat(64)}`, platform: { os: 'unknown', architecture: 'unknown' } }
+    ]
+  })
+
 describe('isScannedImage', () => {
   const scanned = { 'linux/amd64': `sha256:${'1'.repeat(64)}` }
   it.each<
@@ -133,6 +145,30 @@ describe('isScannedImage', () => {
     [
       'another single manifest than the layout’s',
       { digest: other, manifest },
+      { id: imageId, scanned },
+      false
+    ],
+    [
+      'a single manifest for a layout of two platforms',
+      { digest: scanned['linux/amd64'], manifest },
+      { id: imageId, scanned: { ...scanned, 'linux/arm64': other } },
+      false
+    ],
+    [
+      'an index of the layout’s one platform, with its attestation',
+      { digest: other, manifest: platformIndex([['linux/amd64', scanned['linux/amd64']]]) },
+      { id: imageId, scanned },
+      true
+    ],
+    [
+      'an index of as many platforms, but other images',
+      { digest: other, manifest: platformIndex([['linux/amd64', other]]) },
+      { id: imageId, scanned },
+      false
+    ],
+    [
+      'an index with the layout’s image under another platform',
+      { digest: other, manifest: platformIndex([['linux/arm64', scanned['linux/amd64']]]) },
       { id: imageId, scanned },
       false
     ]
@@ -328,16 +364,6 @@ describe('releaseImage', () => {
     })
 
     it('checks a push from a layout against exactly the platform manifests that were scanned', async () => {
-      const platformIndex = (entries: Array<[string, string]>) =>
-        JSON.stringify({
-          manifests: [
-            ...entries.map(([platform, child]) => {
-              const [os, architecture] = platform.split('/')
-              return { digest: child, platform: { os, architecture } }
-            }),
-            { digest: `sha256:${'9'.repeat(64)}`, platform: { os: 'unknown', architecture: 'unknown' } }
-          ]
-        })
       const scanned = { 'linux/amd64': `sha256:${'1'.repeat(64)}`, 'linux/arm64': `sha256:${'2'.repeat(64)}` }
       const push = (stored: string) =>
         releaseImage(
@@ -452,6 +478,172 @@ describe('releaseImage reads every tag first', () => {
     expect(result).toEqual({ digest, written: tags, alreadyThere: [`${image}:main`], failed: [] })
     expect(runner.plans()).toEqual([getImage(digest), putTag('4f2c9ab'), putTag('latest')])
   })
+
+  /** A probe finding `held` under each of these tags (by name, without the repository). */
+  const holding = (held: Record<string, string>) =>
+    new ScriptedRunner({
+      ecr: (ecrRequest) => {
+        const tag = (ecrRequest.input as { imageIds: Array<{ imageTag?: string }> }).imageIds[0].imageTag!
+        return held[tag]
+          ? stored(held[tag].split(' ')[0], held[tag].split(' ')[1] ?? manifest)
+          : { images: [] }
+      }
+    })
+  /** docker push or pull failing once with a 503, then working. */
+  const flaky = (pushOutput: string): Script['run'] => {
+    const failedOnce = new Set<string>()
+    return (command) => {
+      const step = `${command.args[0]} ${command.args.at(-1)}`
+      if (!['push', 'pull'].includes(command.args[0])) return {}
+      if (failedOnce.has(step)) return { stdout: pushOutput }
+      failedOnce.add(step)
+      return new CommandError(
+        `$ docker ${step}`,
+        1,
+        'received unexpected HTTP status: 503 Service Unavailable'
+      )
+    }
+  }
+  const streamed = (runner: ScriptedRunner) =>
+    runner.steps
+      .filter((step) => 'run' in step && ['push', 'pull'].includes(step.run.args[0]))
+      .map((step) => 'run' in step && step.options?.stream)
+  const elsewhere = `${other} ${JSON.stringify({ config: { digest: `sha256:${'e'.repeat(64)}` } })}`
+
+  it('moves no tag of an IMMUTABLE repository when one is on another image', async () => {
+    const runner = new ScriptedRunner({ ecr: ecr({ [digest]: manifest }) })
+    const result = await releaseImage(
+      runner,
+      holding({ latest: elsewhere }),
+      new RecordingLog(),
+      request({ immutable: true })
+    )
+    expect(runner.plans()).toEqual([getImage(digest)])
+    expect(result.written).toEqual([])
+    expect(result.problem).toMatch(
+      new RegExp(
+        `^No tag was moved: in the IMMUTABLE repository shop/web, latest is on ${other}, and this run's image is ${digest}\\.`
+      )
+    )
+  })
+
+  it('leaves a tag on an index of the same platform images as it is: an identical rebuild, other attestations', async () => {
+    const pushed = platformIndex([['linux/amd64', other]])
+    const rebuilt = `sha256:${'d'.repeat(64)}`
+    const runner = new ScriptedRunner({ ecr: ecr({ [digest]: pushed }) })
+    const result = await releaseImage(
+      runner,
+      holding({ main: `${rebuilt} ${platformIndex([['linux/amd64', other]]).replace('9999', '8888')}` }),
+      new RecordingLog(),
+      request({ tags: [`${image}:main`] })
+    )
+    expect(result).toEqual({
+      digest: rebuilt,
+      written: [`${image}:main`],
+      alreadyThere: [`${image}:main`],
+      failed: []
+    })
+    expect(runner.plans()).toEqual([getImage(digest)])
+  })
+
+  describe('an image held in the daemon', () => {
+    const daemon = (change: Partial<ReleaseRequest> = {}) =>
+      request({ delivery: 'daemon-staging', staging: 'ecr-build-push-staging/shop/web:1-0', ...change })
+
+    it('pushes nothing on a re-run: the other tags go onto the digest a tag already holds', async () => {
+      const runner = new ScriptedRunner({ ecr: ecr({ [digest]: manifest }) })
+      const refused = new ServiceError('tag is immutable', 'ImageTagAlreadyExistsException')
+      const partly = await releaseImage(
+        new ScriptedRunner({ ecr: ecr({ [digest]: manifest }, { latest: refused }) }),
+        holding({ main: digest }),
+        new RecordingLog(),
+        daemon()
+      )
+      expect(partly).toEqual({
+        digest,
+        written: [`${image}:4f2c9ab`, `${image}:main`],
+        alreadyThere: [`${image}:main`],
+        failed: [{ tag: `${image}:latest`, error: 'tag is immutable' }]
+      })
+      const result = await releaseImage(runner, holding({ main: digest }), new RecordingLog(), daemon())
+      expect(runner.plans()).toEqual([
+        { run: { tool: 'docker', args: ['tag', imageId, `${image}:4f2c9ab`] } },
+        { run: { tool: 'docker', args: ['tag', imageId, `${image}:main`] } },
+        { run: { tool: 'docker', args: ['tag', imageId, `${image}:latest`] } },
+        { run: { tool: 'docker', args: ['image', 'rm', 'ecr-build-push-staging/shop/web:1-0'] } },
+        putTag('4f2c9ab'),
+        putTag('latest')
+      ])
+      expect(result).toEqual({ digest, written: tags, alreadyThere: [`${image}:main`], failed: [] })
+    })
+
+    it('tags nothing, not even in the daemon, when an IMMUTABLE repository has a tag on another image', async () => {
+      const runner = new ScriptedRunner()
+      const result = await releaseImage(
+        runner,
+        holding({ main: elsewhere }),
+        new RecordingLog(),
+        daemon({ immutable: true })
+      )
+      expect(runner.steps).toEqual([])
+      expect(result.failed.map((entry) => entry.error)).toEqual([
+        'not written: another tag of this image is taken in an IMMUTABLE repository',
+        `already on ${other} in an IMMUTABLE repository`,
+        'not written: another tag of this image is taken in an IMMUTABLE repository'
+      ])
+      expect(result.problem).toContain(`and this run's image is ${digest}.`)
+      const daemonOnly = await releaseImage(
+        new ScriptedRunner(),
+        holding({ main: elsewhere }),
+        new RecordingLog(),
+        daemon({ immutable: true, built: { ...built, digest: '' } })
+      )
+      expect(daemonOnly.problem).toContain(`and this run's image is ${imageId}.`)
+    })
+
+    it('reads no tag without a push, nor in a dry run, and removes no staging name it did not make', async () => {
+      for (const [push, dryRun] of [
+        [false, false],
+        [true, true]
+      ]) {
+        const probe = holding({ main: elsewhere })
+        const runner = new ScriptedRunner({}, dryRun)
+        await releaseImage(runner, probe, new RecordingLog(), daemon({ push, staging: undefined }))
+        expect(probe.steps).toEqual([])
+        expect(runner.plans().some((step) => 'run' in step && step.run.args[0] === 'image')).toBe(false)
+      }
+    })
+
+    it('streams the push and retries it after a transient registry error', async () => {
+      const runner = new ScriptedRunner({
+        run: flaky(`4f2c9ab: digest: ${digest} size: 528\n`),
+        ecr: ecr({ [digest]: manifest })
+      })
+      const log = new RecordingLog()
+      const result = await releaseImage(
+        runner,
+        noTags(),
+        log,
+        daemon({ held: { id: imageId }, tags: [`${image}:4f2c9ab`] })
+      )
+      expect(result).toEqual({ digest, written: [`${image}:4f2c9ab`], failed: [] })
+      expect(log.of('info')).toEqual([
+        `docker push ${image}:4f2c9ab failed with a transient registry error; trying again in 1s (attempt 2 of 3).`
+      ])
+      expect(streamed(runner)).toEqual([true, true])
+    }, 10_000)
+  })
+
+  it('streams the pulls for load and retries one after a transient registry error', async () => {
+    const runner = new ScriptedRunner({ run: flaky(''), ecr: ecr({ [digest]: manifest }) })
+    const log = new RecordingLog()
+    const result = await releaseImage(runner, noTags(), log, request({ tags: [`${image}:main`], load: true }))
+    expect(result).toEqual({ digest, written: [`${image}:main`], failed: [] })
+    expect(log.of('info')).toEqual([
+      `docker pull ${image}:main failed with a transient registry error; trying again in 1s (attempt 2 of 3).`
+    ])
+    expect(streamed(runner)).toEqual([true, true])
+  }, 10_000)
 
   it('reports no digest when ECR refuses every tag', async () => {
     const refusal = new ServiceError('ECR PutImage failed: AccessDeniedException', 'AccessDeniedException')

@@ -1,6 +1,9 @@
 // The runner obeys no workflow command inside a stop-commands section: a mask, a group or an annotation
 // written while tool output is open would be shown as text, and a secret would then print unmasked.
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { EOL, tmpdir } from 'node:os'
+import * as path from 'node:path'
 import { RunnerLog } from '../../../src/run/log.js'
 
 function captureStdout(): string[] {
@@ -42,6 +45,54 @@ describe('RunnerLog', () => {
       '::add-mask::ghs_token',
       ''
     ])
+  })
+
+  it('keeps one section open across several writes of tool output', () => {
+    const written = captureStdout()
+    const log = new RunnerLog()
+    log.untrusted('#1 building')
+    log.untrusted('#2 exporting')
+    log.info('built')
+    expect(lines(written)).toEqual([
+      '::stop-commands::TOKEN',
+      '#1 building',
+      '#2 exporting',
+      '::TOKEN::',
+      'built',
+      ''
+    ])
+  })
+
+  it('writes how long each group took as a debug line, which bench/ reads', async () => {
+    const written = captureStdout()
+    jest.spyOn(performance, 'now').mockReturnValueOnce(1000).mockReturnValueOnce(1234.4)
+    await new RunnerLog().group('Build', async () => undefined)
+    expect(lines(written)).toEqual(['::group::Build', '::debug::Build: 234 ms', '::endgroup::', ''])
+  })
+
+  it('writes outputs, state and the summary to the runner’s files', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'runner-log-'))
+    const saved = { ...process.env }
+    try {
+      for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+        process.env[name] = path.join(dir, name)
+        writeFileSync(process.env[name]!, '')
+      }
+      const log = new RunnerLog()
+      log.setOutput('digest', 'sha256:1')
+      log.saveState('cleanup', '{}')
+      await log.summary('## Image')
+      const read = (name: string) =>
+        readFileSync(path.join(dir, name), 'utf8').replace(/ghadelimiter_[0-9a-f-]{36}/g, 'D')
+      expect([read('GITHUB_OUTPUT'), read('GITHUB_STATE'), read('GITHUB_STEP_SUMMARY')]).toEqual([
+        `digest<<D${EOL}sha256:1${EOL}D${EOL}`,
+        `cleanup<<D${EOL}{}${EOL}D${EOL}`,
+        `## Image${EOL}`
+      ])
+    } finally {
+      process.env = saved
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('asks for no mask of an empty value', () => {

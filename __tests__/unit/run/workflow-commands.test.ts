@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '@actions/core'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import * as ours from '../../../src/run/workflow-commands.js'
@@ -87,6 +87,18 @@ describe('file commands', () => {
     expect(fileOf('STATE', () => ours.saveState('state', value))).toBe(
       fileOf('STATE', () => core.saveState('state', value))
     )
+  })
+
+  it('refuses an output or state file the runner named but that is missing, with @actions/core’s words', () => {
+    for (const [kind, write] of [
+      ['OUTPUT', () => ours.setOutput('digest', 'sha256:1')],
+      ['STATE', () => ours.saveState('cleanup', '{}')]
+    ] as const) {
+      const file = path.join(dir, 'gone', kind)
+      process.env[`GITHUB_${kind}`] = file
+      expect(write).toThrow(new Error(`Missing file at path: ${file}`))
+      expect(existsSync(file)).toBe(false)
+    }
   })
 
   it('falls back to the stdout form without the runner files, as @actions/core does', () => {

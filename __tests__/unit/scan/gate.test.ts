@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ScanConfig } from '../../../src/config/scan.js'
@@ -101,7 +101,12 @@ describe('verifyScanned', () => {
       { ...report('linux/arm64', []), Metadata: { ImageConfig: config } },
       { ...target, platform: 'linux/amd64', expected: { diffIds } }
     ],
-    ['nothing known to compare the layers with', report('linux/arm64', [], ['sha256:other']), target]
+    ['nothing known to compare the layers with', report('linux/arm64', [], ['sha256:other']), target],
+    [
+      'a report that does not list the layers',
+      { ...report('linux/arm64', []), Metadata: { ImageConfig: { os: 'linux', architecture: 'arm64' } } },
+      { ...target, expected: { diffIds } }
+    ]
   ])('passes %s', (_name, scanned, given) => {
     expect(verifyScanned(scanned, given)).toBeUndefined()
   })
@@ -263,6 +268,144 @@ describe('runGate', () => {
     ])
     expect(outcome.layersCompressed).toBe(true)
     expect(outcome.blocked).toBeUndefined()
+  })
+
+  it('sizes the layers the scan saw, by digest or else by diff id, with the Dockerfile line of each it can map', async () => {
+    const scanned = report('linux/amd64', [])
+    scanned.Metadata.Layers = [
+      { DiffID: diffIds[0], Size: 10 },
+      { DiffID: 'sha256:unknown', Digest: 'sha256:compressed', Size: 20 },
+      { DiffID: 'sha256:unsized' }
+    ]
+    const log = new RecordingLog()
+    const outcome = await runGate(trivy({ 'linux/amd64': scanned }), log, request())
+    expect(log.of('info')).toEqual([])
+    expect(outcome.layers).toEqual([
+      { digest: diffIds[0], size: 10, instruction: 'FROM ${BASE_IMAGE} AS base', line: 2, fromBase: true },
+      { digest: 'sha256:compressed', size: 20 },
+      { digest: 'sha256:unsized', size: 0 }
+    ])
+  })
+
+  it('takes a report without metadata or version as it is: no layers, scanned by Trivy, the mapping problem logged', async () => {
+    const bare: TrivyReport = {
+      SchemaVersion: 2,
+      ArtifactName: 'image',
+      Results: []
+    } as unknown as TrivyReport
+    const log = new RecordingLog()
+    const outcome = await runGate(trivy({ 'linux/amd64': bare }), log, request())
+    expect([outcome.layers, outcome.scanner, outcome.blocked]).toEqual([[], 'Trivy', undefined])
+    expect(log.of('info')).toEqual(['Layer mapping: line 23 (CMD) has no matching image history entry'])
+  })
+
+  it('sizes the first platform of several, and calls the sizes compressed only when every platform came from the registry', async () => {
+    const outcome = await runGate(
+      trivy({
+        'linux/amd64': report('linux/amd64', []),
+        'linux/arm64': report('linux/arm64', [], diffIds.slice(0, 2))
+      }),
+      new RecordingLog(),
+      request({
+        targets: [
+          { reference: 'r/w@sha256:ab', source: 'remote', platform: 'linux/amd64' },
+          { reference: 'ecr-build-push-staging/shop/web:1-1', source: 'docker', platform: 'linux/arm64' }
+        ]
+      })
+    )
+    expect(outcome.layers).toHaveLength(diffIds.length)
+    expect(outcome.layersCompressed).toBe(false)
+  })
+
+  it('keeps what VEX took out of the findings, with the statement, and says nothing of it otherwise', async () => {
+    const vexed = report('linux/amd64', [])
+    vexed.Results[0].ExperimentalModifiedFindings = [
+      {
+        Type: 'vulnerability',
+        Status: 'not_affected',
+        Statement: 'vulnerable_code_not_in_execute_path',
+        Source: 'vex.json',
+        Finding: {
+          VulnerabilityID: 'CVE-2024-2398',
+          PkgName: 'curl',
+          InstalledVersion: '1.0',
+          Severity: 'HIGH'
+        }
+      }
+    ] as never
+    const outcome = await runGate(trivy({ 'linux/amd64': vexed }), new RecordingLog(), request())
+    expect(
+      outcome.suppressed?.map((entry) => [entry.finding.id, entry.status, entry.statement, entry.source])
+    ).toEqual([['CVE-2024-2398', 'not_affected', 'vulnerable_code_not_in_execute_path', 'vex.json']])
+    const plain = await runGate(
+      trivy({ 'linux/amd64': report('linux/amd64', []) }),
+      new RecordingLog(),
+      request()
+    )
+    expect('suppressed' in plain).toBe(false)
+  })
+
+  it('gives every reason it blocks, one per line: a known problem, then the findings', async () => {
+    const outcome = await runGate(
+      trivy({ 'linux/amd64': report('linux/amd64', [critical]) }),
+      new RecordingLog(),
+      request({ problems: ['The image has no linux/arm64 to scan: it is not tagged.'] })
+    )
+    expect(outcome.blocked?.split('\n').slice(0, 2)).toEqual([
+      'The image has no linux/arm64 to scan: it is not tagged.',
+      'The image was not tagged: 1 finding blocks it (fail-on: CRITICAL blocks CRITICAL and above):'
+    ])
+  })
+
+  it('warns what GitHub’s SARIF limits left out of the upload', async () => {
+    const play = playTrivy({ 'linux/amd64': report('linux/amd64', []) })
+    const runner = new ScriptedRunner({
+      run: (command) => {
+        play(command)
+        if (command.args[0] === 'convert') {
+          const run = { tool: { driver: { name: 'Trivy' } }, results: [] }
+          writeFileSync(
+            flag(command, '--output')!,
+            JSON.stringify({ version: '2.1.0', runs: Array(21).fill(run) })
+          )
+        }
+        return {}
+      }
+    })
+    const log = new RecordingLog()
+    const outcome = await runGate(runner, log, request())
+    expect(outcome.sarif[0].sarif.runs).toHaveLength(20)
+    expect(log.of('warning')).toHaveLength(1)
+  })
+
+  describe('fail-on-new', () => {
+    const failOnNew = { ...scan, failOn: 'HIGH' as const, failOnNew: true }
+    const base = { kind: 'base-branch' as const, ref: 'main', tag: 'main', platforms: [] }
+    const firstLine = async (comparison?: GateRequest['comparison']) =>
+      (
+        await runGate(
+          trivy({ 'linux/amd64': report('linux/amd64', [high]) }),
+          new RecordingLog(),
+          request({ scan: failOnNew, ...(comparison ? { comparison } : {}) })
+        )
+      ).blocked?.split('\n')[0]
+
+    it('names the image it compared with', async () => {
+      expect(
+        await firstLine({ ...base, image: 'r/shop/web:main', platforms: [{ platform: 'linux/amd64' }] })
+      ).toBe(
+        'The image was not tagged: 1 new finding blocks it (fail-on: HIGH blocks HIGH and above; fail-on-new: findings already in r/shop/web:main do not block):'
+      )
+    })
+
+    it('says why there was nothing to compare with', async () => {
+      expect(await firstLine({ ...base, note: 'main has no image yet' })).toBe(
+        'The image was not tagged: 1 new finding blocks it (fail-on: HIGH blocks HIGH and above; fail-on-new: main has no image yet, so every finding counts as new):'
+      )
+      expect(await firstLine()).toBe(
+        'The image was not tagged: 1 new finding blocks it (fail-on: HIGH blocks HIGH and above; fail-on-new: there is no image to compare with, so every finding counts as new):'
+      )
+    })
   })
 
   it('only prints the scans in a dry run, and passes', async () => {

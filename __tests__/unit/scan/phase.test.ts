@@ -109,6 +109,15 @@ afterAll(() => {
   jest.restoreAllMocks()
 })
 
+/** gateAll for a push of the fixture image, with the set-up's config, plans and facts. */
+const gateWith = (
+  { config, plans, facts }: ReturnType<typeof setUp>,
+  runner: ScriptedRunner,
+  probe: ScriptedRunner,
+  log = new RecordingLog()
+) =>
+  gateAll({ runner, probe, log, config, context, meta: { previousTags: [] }, facts, plans, built: [built] })
+
 const high = ['CVE-2024-2398', 'curl', 'HIGH', 5] as const
 /** `docker image inspect --format '{{json .}}'` of an image in the daemon (the fields the gate reads). */
 const inspected = (id: string, layers: string[]) =>
@@ -118,17 +127,7 @@ describe('gateAll', () => {
   it('does nothing without a scan', async () => {
     const { config, plans, facts } = setUp({ scan: 'false' })
     const runner = new ScriptedRunner()
-    const result = await gateAll({
-      runner,
-      probe: runner,
-      log: new RecordingLog(),
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, runner)
     expect(result).toEqual({ images: [undefined], held: [undefined] })
     expect(runner.steps).toEqual([])
   })
@@ -137,17 +136,7 @@ describe('gateAll', () => {
     const { config, plans, facts } = setUp({ platforms: 'linux/amd64,linux/arm64' })
     const runner = new ScriptedRunner({}, true)
     const log = new RecordingLog()
-    const result = await gateAll({
-      runner,
-      probe: runner,
-      log,
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, runner, log)
     const scans = runner
       .plans()
       .map((step) => ('run' in step ? step.run.args.filter((arg) => !arg.startsWith('/')) : []))
@@ -209,17 +198,7 @@ describe('gateAll', () => {
     const scanned = async (raw: RawInputs, daemon: Parameters<typeof setUp>[1]) => {
       const { config, plans, facts } = setUp({ push: 'false', 'sarif-upload': 'false', ...raw }, daemon)
       const runner = new ScriptedRunner({}, true)
-      await gateAll({
-        runner,
-        probe: runner,
-        log: new RecordingLog(),
-        config,
-        context,
-        meta: { previousTags: [] },
-        facts,
-        plans,
-        built: [built]
-      })
+      await gateWith({ config, plans, facts }, runner, runner)
       const scans = runner
         .plans()
         .flatMap((step) =>
@@ -264,17 +243,7 @@ describe('gateAll', () => {
       })
     })
     const log = new RecordingLog()
-    const result = await gateAll({
-      runner,
-      probe,
-      log,
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, probe, log)
     expect(probe.plans()).toEqual([
       {
         ecr: {
@@ -289,6 +258,13 @@ describe('gateAll', () => {
       }
     ])
     expect(result.images[0]?.scans.map((scan) => scan.platform)).toEqual(['linux/amd64', 'linux/arm64'])
+    const scanned = runner
+      .plans()
+      .flatMap((step) => ('run' in step && step.run.args.includes('--platform') ? [step.run] : []))
+    expect(scanned.map((command) => command.args.slice(-3))).toEqual([
+      ['--image-src', 'remote', `${plans[0].image}@${digest}`],
+      ['--image-src', 'remote', `${plans[0].image}@${digest}`]
+    ])
     expect(result.images[0]?.sarif.map((upload) => upload.category)).toEqual([
       'trivy/shop-web/production/linux-amd64/',
       'trivy/shop-web/production/linux-arm64/'
@@ -353,19 +329,63 @@ describe('gateAll', () => {
     const { config, plans, facts } = setUp({ platforms: 'linux/amd64,linux/arm64', 'sarif-upload': 'false' })
     const probe = new ScriptedRunner({ ecr: storedIndex(['linux/amd64']) })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
-    const result = await gateAll({
-      runner,
-      probe,
-      log: new RecordingLog(),
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, probe)
     expect(result.images[0]?.scans.map((scan) => scan.platform)).toEqual(['linux/amd64'])
     expect(result.images[0]?.blocked).toBe('The pushed image has no linux/arm64 to scan: it is not tagged.')
+  })
+
+  it.each([
+    ['a single manifest', JSON.stringify({ schemaVersion: 2, config: { digest: 'sha256:c' }, layers: [] })],
+    ['an index of attestations only', index([])]
+  ])('scans the platform built when the pushed digest is %s', async (_name, manifest) => {
+    const { config, plans, facts } = setUp({ 'sarif-upload': 'false' })
+    const probe = new ScriptedRunner({
+      ecr: () => ({ images: [{ imageId: { imageDigest: digest }, imageManifest: manifest }] })
+    })
+    const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
+    const result = await gateWith({ config, plans, facts }, runner, probe)
+    expect(result.images[0]?.scans.map((scan) => scan.platform)).toEqual(['linux/amd64'])
+    expect(result.images[0]?.blocked).toBeUndefined()
+  })
+
+  it('blocks a layout that lacks a platform the step asked for, and a layout platform with other layers than Trivy saw', async () => {
+    const { config, plans, facts } = setUp(
+      { push: 'false', 'sarif-upload': 'false', platforms: 'linux/amd64,linux/arm64', driver: 'docker' },
+      { imageStore: 'containerd', platform: 'linux/amd64' }
+    )
+    const writer = new LayoutWriter(plans[0].layout!)
+    const amd64 = writer.image({ os: 'linux', architecture: 'amd64' }, diffIds.map(String), diffIds)
+    writer.top(writer.index([amd64.manifest]))
+    const probe = new ScriptedRunner({ run: () => ({ stdout: inspected('sha256:daemon-id', diffIds) }) })
+    const runner = new ScriptedRunner({
+      run: playTrivy({ 'linux/amd64': report('linux/amd64', [], diffIds.slice(0, 2)) })
+    })
+    const result = await gateWith({ config, plans, facts }, runner, probe)
+    expect(result.images[0]?.blocked?.split('\n')).toEqual([
+      'The image has no linux/arm64 to scan: it is not tagged.',
+      `Trivy scanned an image with other layers than the one built (${plans[0].layout}-linux-amd64, linux/amd64): the scan cannot vouch for it, so the image is not tagged.`
+    ])
+  })
+
+  it('blocks when the daemon’s own platform is not in the layout at all', async () => {
+    const { config, plans, facts } = setUp({ push: 'false', 'sarif-upload': 'false' })
+    const writer = new LayoutWriter(plans[0].layout!)
+    const amd64 = writer.image({ os: 'linux', architecture: 'amd64' }, diffIds.map(String), diffIds)
+    writer.top(amd64.manifest)
+    const arm64 = JSON.stringify({
+      Id: 'sha256:daemon-id',
+      Os: 'linux',
+      Architecture: 'arm64',
+      RootFS: { Layers: diffIds }
+    })
+    const result = await gateWith(
+      { config, plans, facts },
+      new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) }),
+      new ScriptedRunner({ run: () => ({ stdout: arm64 }) })
+    )
+    expect(result.images[0]?.blocked).toBe(
+      `The daemon holds another image under ${plans[0].staging} than the build exported for the scan: nothing was tagged.`
+    )
   })
 
   it('scans each platform of the OCI layout a daemon-staged build wrote, and holds the daemon id with the scanned manifests', async () => {
@@ -378,17 +398,7 @@ describe('gateAll', () => {
       run: () => ({ stdout: inspected('sha256:daemon-id', diffIds) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
-    const result = await gateAll({
-      runner,
-      probe,
-      log: new RecordingLog(),
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, probe)
     expect(probe.plans()).toEqual([
       {
         run: {
@@ -415,17 +425,7 @@ describe('gateAll', () => {
       run: () => ({ stdout: inspected('sha256:other', diffIds.slice(1)) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
-    const result = await gateAll({
-      runner,
-      probe,
-      log: new RecordingLog(),
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, probe)
     expect(result.images[0]?.blocked).toBe(
       `The daemon holds another image under ${plans[0].staging} than the build exported for the scan: nothing was tagged.`
     )
@@ -438,17 +438,7 @@ describe('gateAll', () => {
       run: () => ({ stdout: inspected('sha256:iid', diffIds.slice(0, 1)) })
     })
     const runner = new ScriptedRunner({ run: playTrivy({ 'linux/amd64': report('linux/amd64', []) }) })
-    const result = await gateAll({
-      runner,
-      probe,
-      log: new RecordingLog(),
-      config,
-      context,
-      meta: { previousTags: [] },
-      facts,
-      plans,
-      built: [built]
-    })
+    const result = await gateWith({ config, plans, facts }, runner, probe)
     const scan = runner.plans()[1]
     expect('run' in scan && scan.run.args.slice(-3)).toEqual(['--image-src', 'docker', plans[0].staging])
     expect(result.held).toEqual([{ id: 'sha256:iid' }])

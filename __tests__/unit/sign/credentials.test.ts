@@ -126,6 +126,29 @@ describe('keyless credentials from the runner’s OIDC token endpoint', () => {
     await attempt.catch((error: Error) => expect(error.message).not.toContain(requestToken))
   })
 
+  it('asks the runner through @actions/core by default, and masks the token with its own workflow command', async () => {
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken }
+    Object.assign(process.env, env)
+    const output = captureOutput()
+    const credentials = await keylessCredentials(undefined, env)
+    expect(seen[seen.length - 1].url).toBe('/idtoken?api-version=2.0&audience=sigstore')
+    expect(credentials.env).toEqual({ SIGSTORE_ID_TOKEN: token })
+    expect(output.join('').split(os.EOL)).toContain(`::add-mask::${token}`)
+  })
+
+  it('names the workflow from the environment when the token is not a JWT it can read', async () => {
+    const source = { getIDToken: async () => 'opaque.%%%.token', setSecret: () => undefined }
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken }
+    const workflow = 'o/r/.github/workflows/ci.yml@refs/heads/main'
+    expect(await keylessCredentials(source, { ...env, GITHUB_WORKFLOW_REF: workflow })).toMatchObject({
+      identity: { subject: `https://github.com/${workflow}`, issuer: githubIssuer }
+    })
+    expect(keylessIdentity({}, {})).toEqual({
+      subject: 'https://github.com/',
+      issuer: 'https://token.actions.githubusercontent.com'
+    })
+  })
+
   it('names the caller’s workflow in a dry run, where no token is requested', () => {
     expect(
       plannedKeylessCredentials({
