@@ -17402,7 +17402,8 @@ async function deleteDigests(runner, ref, digests) {
     return {
         removed: response.imageIds?.flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])) ?? [],
         /** How many ECR kept because a tagged index names them. */
-        referenced: response.failures?.filter((failure) => failure.failureCode === 'ImageReferencedByManifestList').length ?? 0
+        referenced: response.failures?.filter((failure) => failure.failureCode === 'ImageReferencedByManifestList')
+            .length ?? 0
     };
 }
 /**

@@ -38,7 +38,8 @@ async function deleteDigests(runner: Runner, ref: ImageRef, digests: string[]) {
     removed: response.imageIds?.flatMap((id) => (id.imageDigest ? [id.imageDigest] : [])) ?? [],
     /** How many ECR kept because a tagged index names them. */
     referenced:
-      response.failures?.filter((failure) => failure.failureCode === 'ImageReferencedByManifestList').length ?? 0
+      response.failures?.filter((failure) => failure.failureCode === 'ImageReferencedByManifestList')
+        .length ?? 0
   }
 }
 
